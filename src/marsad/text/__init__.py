@@ -1,0 +1,1 @@
+"""Text normalisation shared by search, NER and topics."""

@@ -1,0 +1,61 @@
+"""Arabic/Latin normalisation and tokenising for search keys, gazetteers and topic terms.
+
+One place for these rules so that the index, the query, the gazetteer and the topic model agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+# Tashkeel (U+064B–U+065F), superscript alef (U+0670) and tatweel (U+0640) carry no lexical identity.
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_LETTER_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+# Eastern Arabic and Persian digits to ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_TOKEN = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+ARABIC_CHARS = re.compile("[\u0600-\u06ff]")
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def normalize_arabic(text: str) -> str:
+    """Search-key form of Arabic: no tashkeel/tatweel, unified alef/yeh/teh-marbuta, ASCII digits."""
+    return strip_diacritics(text).translate(_LETTER_MAP).translate(_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """Search-key form of any text: NFKC, casefolded, Arabic-normalised, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(normalize_arabic(text).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised word tokens (letters and digits) of ``text``."""
+    return _TOKEN.findall(normalize(text))
+
+
+def is_arabic(text: str) -> bool:
+    return bool(ARABIC_CHARS.search(text))
+
+
+@cache
+def _stemmer(language: str):
+    import snowballstemmer  # lazy: only search and topics need it
+
+    return snowballstemmer.stemmer(language)
+
+
+def stem(token: str, lang: str = "") -> str:
+    """Light stem: Snowball Arabic for Arabic script, Snowball English/French by ``lang`` otherwise."""
+    if is_arabic(token):
+        return normalize_arabic(_stemmer("arabic").stemWord(token))
+    language = {"fr": "french", "en": "english"}.get(lang, "english")
+    return _stemmer(language).stemWord(token)

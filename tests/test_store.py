@@ -1,0 +1,50 @@
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from marsad.errors import StoreBusy
+from marsad.store import Store
+from marsad.store.schema import SCHEMA_VERSION
+
+
+def test_schema_created_and_idempotent(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    assert store.ensure_schema() == SCHEMA_VERSION
+    assert store.ensure_schema() == SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION
+    with store.read() as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"articles", "sources", "entities", "mentions", "places", "keywords", "topics"} <= tables
+
+
+def test_write_rolls_back_on_error(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ensure_schema()
+    with pytest.raises(RuntimeError):
+        with store.write() as con:
+            con.execute("INSERT INTO sources VALUES (1, 'a', 'A', NULL)")
+            raise RuntimeError("boom")
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM sources").fetchall()[0][0] == 0
+
+
+def test_reader_gives_clear_error_when_locked_too_long(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).ensure_schema()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreBusy, match="s.duckdb"):
+            with Store(path, lock_retry_seconds=0.3).read():
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with Store(path).read() as con:  # released: readable again
+        assert isinstance(con, duckdb.DuckDBPyConnection)
