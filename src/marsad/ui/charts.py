@@ -1,0 +1,272 @@
+"""DataFrame → Plotly Figure. No Streamlit calls: each function takes the frame an analytics call returned.
+
+Arabic titles sit at the right (``title_x=1`` with ``title_xanchor="right"``); Plotly shapes and orders Arabic text
+itself. Every chart carries its data in its traces so tests can check what is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from marsad.ui.i18n import ARABIC_FONT_STACK, is_rtl
+
+# Colour-blind-safe qualitative palette (Okabe–Ito): series stay distinguishable for every reader.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+ENTITY_COLOURS = {"PER": "#E69F00", "ORG": "#009E73", "LOC": "#0072B2", "MISC": "#CC79A7"}
+CHART_HEIGHT = 360
+# Plotly's default loads the base map from a CDN; the app serves it itself (static/topojson, see .streamlit/config.toml).
+TOPOJSON_URL = "app/static/topojson/"
+# Bubble area grows with mentions; the largest bubble is this many pixels across so small places stay visible.
+MAX_BUBBLE_PX = 48
+
+
+def plotly_config(**extra: object) -> dict[str, object]:
+    """Config for st.plotly_chart: no Plotly logo or cloud links, local base map."""
+    return {"displaylogo": False, "topojsonURL": TOPOJSON_URL, **extra}
+
+
+def _finish(fig: go.Figure, title: str, lang: str, *, height: int = CHART_HEIGHT, legend: bool = True) -> go.Figure:
+    rtl = is_rtl(lang)
+    fig.update_layout(
+        title={"text": title, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"},
+        font={"family": ARABIC_FONT_STACK},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right" if rtl else "left", "x": 1 if rtl else 0},
+        hoverlabel={"font": {"family": ARABIC_FONT_STACK}},
+    )
+    return fig
+
+
+def empty_figure(message: str, lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, "", lang, legend=False)
+
+
+def time_series(
+    df: pd.DataFrame,
+    *,
+    x: str = "bin",
+    y: str = "count",
+    series: str | None = None,
+    title: str,
+    y_title: str = "",
+    lang: str,
+    percent: bool = False,
+    keys: str | None = None,
+) -> go.Figure:
+    """Lines over time, one per value of ``series`` (or a single line). ``keys`` puts a column in customdata
+    so a click can say which series a point belongs to."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
+    for i, (name, part) in enumerate(groups):
+        part = part.sort_values(x)
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name="" if name is None else str(name),
+                mode="lines+markers",
+                marker={"size": 5},
+                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                customdata=None if keys is None else part[[keys]].to_numpy(),
+            )
+        )
+    fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=".1%" if percent else None)
+    fig.update_xaxes(title="")
+    fig.update_layout(hovermode="closest")
+    return _finish(fig, title, lang, legend=series is not None)
+
+
+def ranked_bars(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    title: str,
+    lang: str,
+    colour_by: str | None = None,
+    percent: bool = False,
+    height: int = CHART_HEIGHT,
+) -> go.Figure:
+    """Horizontal bars, largest at the top. With Arabic the bars grow from the right (axis reversed)."""
+    data = df.sort_values(value, ascending=True)
+    colours = [ENTITY_COLOURS.get(str(c), PALETTE[0]) for c in data[colour_by]] if colour_by else PALETTE[0]
+    fig = go.Figure(
+        go.Bar(
+            x=data[value],
+            y=data[label].astype(str),
+            orientation="h",
+            marker={"color": colours},
+            text=[f"{v:.1%}" if percent else f"{v:,}" for v in data[value]],
+            textposition="auto",
+        )
+    )
+    fig.update_xaxes(autorange="reversed" if is_rtl(lang) else True, tickformat=".0%" if percent else None)
+    fig.update_yaxes(side="right" if is_rtl(lang) else "left", automargin=True)
+    return _finish(fig, title, lang, height=height, legend=False)
+
+
+def stacked_shares(df: pd.DataFrame, *, row: str, part: str, value: str, title: str, lang: str) -> go.Figure:
+    """One horizontal 100% bar per ``row`` split by ``part`` (e.g. languages per outlet, topics per source)."""
+    totals = df.groupby(row)[value].transform("sum")
+    data = df.assign(_share=df[value] / totals.where(totals > 0, 1))
+    order = df.groupby(row)[value].sum().sort_values().index.astype(str).tolist()
+    fig = go.Figure()
+    for i, (name, grp) in enumerate(data.groupby(part, sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=grp["_share"],
+                y=grp[row].astype(str),
+                name=str(name),
+                orientation="h",
+                marker={"color": PALETTE[i % len(PALETTE)]},
+                customdata=grp[[value]].to_numpy(),
+                hovertemplate="%{y} · " + str(name) + ": %{x:.1%} (%{customdata[0]:,})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat=".0%", range=[1, 0] if is_rtl(lang) else [0, 1])
+    fig.update_yaxes(categoryorder="array", categoryarray=order, side="right" if is_rtl(lang) else "left")
+    return _finish(fig, title, lang, height=max(CHART_HEIGHT, 40 + 28 * len(order)))
+
+
+def co_mention_network(
+    centre: str,
+    neighbours: pd.DataFrame,
+    *,
+    label: str,
+    weight: str,
+    kind: str | None = None,
+    title: str,
+    lang: str,
+) -> go.Figure:
+    """A star network: the entity in the middle, co-mentioned entities on a circle; edge width and node size
+    grow with the number of shared articles. Deterministic layout (strongest tie at the top, clockwise)."""
+    data = neighbours.sort_values(weight, ascending=False).reset_index(drop=True)
+    n = len(data)
+    top = float(data[weight].max()) if n else 1.0
+    xs = [math.sin(2 * math.pi * i / max(n, 1)) for i in range(n)]
+    ys = [math.cos(2 * math.pi * i / max(n, 1)) for i in range(n)]
+    fig = go.Figure()
+    for i in range(n):
+        w = float(data.loc[i, weight])
+        fig.add_trace(
+            go.Scatter(
+                x=[0, xs[i]],
+                y=[0, ys[i]],
+                mode="lines",
+                line={"width": 1 + 7 * w / top, "color": "rgba(100,100,100,0.45)"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    colours = [ENTITY_COLOURS.get(str(k), PALETTE[0]) for k in data[kind]] if kind else PALETTE[0]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=data[label].astype(str),
+            textposition="top center",
+            marker={"size": [12 + 26 * float(w) / top for w in data[weight]], "color": colours, "line": {"width": 1}},
+            customdata=data[[weight]].to_numpy(),
+            hovertemplate="%{text}: %{customdata[0]:,}<extra></extra>",
+            showlegend=False,
+            name="neighbours",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[0],
+            y=[0],
+            mode="markers+text",
+            text=[centre],
+            textposition="bottom center",
+            marker={"size": 40, "color": "#D55E00", "line": {"width": 1}},
+            hoverinfo="text",
+            showlegend=False,
+            name="centre",
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-1.4, 1.4])
+    fig.update_yaxes(visible=False, range=[-1.3, 1.35], scaleanchor="x")
+    return _finish(fig, title, lang, height=460, legend=False)
+
+
+def bubble_map(
+    df: pd.DataFrame,
+    *,
+    name: str,
+    size: str,
+    key: str,
+    title: str,
+    lang: str,
+    lat: str = "lat",
+    lon: str = "lon",
+) -> go.Figure:
+    """Places as bubbles (area ∝ mentions) on an offline Natural Earth base map; ``key`` rides in customdata
+    so a click can filter by the place."""
+    data = df.dropna(subset=[lat, lon])
+    top = float(data[size].max()) if len(data) else 1.0
+    # Plotly sizes markers by diameter when sizemode="area" is given sizeref: area ∝ value.
+    sizeref = 2.0 * top / (MAX_BUBBLE_PX**2) if top > 0 else 1.0
+    fig = go.Figure(
+        go.Scattergeo(
+            lat=data[lat],
+            lon=data[lon],
+            text=data[name].astype(str),
+            customdata=data[[key, size]].to_numpy(),
+            mode="markers",
+            marker={
+                "size": data[size],
+                "sizemode": "area",
+                "sizeref": sizeref,
+                "sizemin": 4,
+                "color": "#D55E00",
+                "opacity": 0.7,
+                "line": {"width": 0.5, "color": "#ffffff"},
+            },
+            hovertemplate="%{text}: %{customdata[1]:,}<extra></extra>",
+        )
+    )
+    fig.update_geos(
+        projection_type="natural earth",
+        showcountries=True,
+        showland=True,
+        landcolor="#f2efe9",
+        countrycolor="#b0b0b0",
+        showocean=True,
+        oceancolor="#e8f1f8",
+        fitbounds="locations" if len(data) else False,
+        resolution=110,
+    )
+    return _finish(fig, title, lang, height=520, legend=False)
+
+
+def heat_table(df: pd.DataFrame, *, row: str, col: str, value: str, title: str, lang: str, rows: Sequence[str] | None = None) -> go.Figure:
+    """A heatmap of ``value`` by ``row`` × ``col`` (topics × time bins or topics × sources)."""
+    pivot = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", fill_value=0)
+    if rows is not None:
+        pivot = pivot.reindex([r for r in rows if r in pivot.index])
+    fig = go.Figure(
+        go.Heatmap(
+            z=pivot.to_numpy(),
+            x=[str(c) for c in pivot.columns],
+            y=[str(r) for r in pivot.index],
+            colorscale="Blues",
+            hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(side="right" if is_rtl(lang) else "left", automargin=True, autorange="reversed")
+    if is_rtl(lang):
+        fig.update_xaxes(autorange="reversed")
+    return _finish(fig, title, lang, height=max(CHART_HEIGHT, 60 + 26 * len(pivot.index)), legend=False)

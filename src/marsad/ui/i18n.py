@@ -1,0 +1,240 @@
+"""Interface strings in English and Arabic, and the right-to-left rules that go with Arabic.
+
+No Streamlit here: pages look strings up with :func:`t`; :func:`layout_css` gives the CSS a page injects.
+Every key exists in both languages (a unit test checks it), so a missing translation fails CI, not a user.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+UiLang = Literal["en", "ar"]
+UI_LANGS: tuple[UiLang, ...] = ("en", "ar")
+DEFAULT_UI_LANG: UiLang = "en"
+
+# Arabic needs a font with Arabic glyphs: Streamlit's own font has none, so name Noto (Debian fonts-noto-core)
+# before the generic family; Latin text keeps Streamlit's look.
+ARABIC_FONT_STACK = "'Noto Sans Arabic', 'Noto Naskh Arabic', 'Source Sans Pro', sans-serif"
+
+STRINGS: dict[str, dict[UiLang, str]] = {
+    # app and navigation
+    "app_title": {"en": "Marsad", "ar": "مرصد"},
+    "tagline": {"en": "Offline media monitoring, Arabic first", "ar": "رصد إعلامي دون اتصال، بالعربية أولاً"},
+    "page_overview": {"en": "Overview", "ar": "نظرة عامة"},
+    "page_trends": {"en": "Trends", "ar": "الاتجاهات"},
+    "page_entities": {"en": "Entities", "ar": "الكيانات"},
+    "page_topics": {"en": "Topics", "ar": "المواضيع"},
+    "page_map": {"en": "Map", "ar": "الخريطة"},
+    "page_search": {"en": "Search & articles", "ar": "البحث والمقالات"},
+    "page_sources": {"en": "Sources", "ar": "المصادر"},
+    "page_ingest": {"en": "Ingest", "ar": "إدخال البيانات"},
+    "interface_language": {"en": "Interface language", "ar": "لغة الواجهة"},
+    # sidebar filters
+    "filters": {"en": "Filters", "ar": "عوامل التصفية"},
+    "date_range": {"en": "Date range", "ar": "النطاق الزمني"},
+    "languages": {"en": "Languages", "ar": "اللغات"},
+    "sources": {"en": "Sources", "ar": "المصادر"},
+    "include_duplicates": {"en": "Include near-duplicates", "ar": "تضمين المقالات شبه المكررة"},
+    "all": {"en": "All", "ar": "الكل"},
+    "reset_filters": {"en": "Reset filters", "ar": "إعادة ضبط التصفية"},
+    "share_hint": {
+        "en": "The address bar holds this whole view: copy it to share or bookmark.",
+        "ar": "يحفظ شريط العنوان هذا العرض بالكامل: انسخه للمشاركة أو للحفظ.",
+    },
+    # generic
+    "articles": {"en": "Articles", "ar": "المقالات"},
+    "mentions": {"en": "Mentions", "ar": "الإشارات"},
+    "entities": {"en": "Entities", "ar": "الكيانات"},
+    "first_date": {"en": "From", "ar": "من"},
+    "last_date": {"en": "To", "ar": "إلى"},
+    "count": {"en": "Count", "ar": "العدد"},
+    "share": {"en": "Share of coverage", "ar": "نسبة التغطية"},
+    "date": {"en": "Date", "ar": "التاريخ"},
+    "title": {"en": "Title", "ar": "العنوان"},
+    "source": {"en": "Source", "ar": "المصدر"},
+    "language": {"en": "Language", "ar": "اللغة"},
+    "download_csv": {"en": "Download CSV", "ar": "تنزيل CSV"},
+    "no_data_filters": {
+        "en": "Nothing matches the current filters. Widen the date range or clear the source/language filters.",
+        "ar": "لا شيء يطابق عوامل التصفية الحالية. وسّع النطاق الزمني أو أزل تصفية المصادر واللغات.",
+    },
+    "error_generic": {
+        "en": "Something went wrong while building this page. The details are in the server log.",
+        "ar": "حدث خطأ أثناء إعداد هذه الصفحة. التفاصيل في سجل الخادم.",
+    },
+    "interval": {"en": "Interval", "ar": "الفترة"},
+    "interval_day": {"en": "Day", "ar": "يوم"},
+    "interval_week": {"en": "Week", "ar": "أسبوع"},
+    "interval_month": {"en": "Month", "ar": "شهر"},
+    "type_PER": {"en": "People", "ar": "الأشخاص"},
+    "type_ORG": {"en": "Organisations", "ar": "المنظمات"},
+    "type_LOC": {"en": "Places", "ar": "الأماكن"},
+    "type_MISC": {"en": "Other", "ar": "أخرى"},
+    "open": {"en": "Open", "ar": "فتح"},
+    "sample_note": {"en": "Computed on a sample of {n} articles.", "ar": "محسوبة على عينة من {n} مقالة."},
+    # empty store
+    "empty_title": {"en": "The store is empty", "ar": "المخزن فارغ"},
+    "empty_body": {
+        "en": "Marsad has no articles yet. Load the bundled demo corpus (a few thousand Arabic news articles from "
+        "five outlets and a Reuters sample) with the button below, upload your own files on the Ingest page, or run "
+        "`marsad ingest FILES…` in a terminal.",
+        "ar": "لا توجد مقالات في مرصد بعد. حمّل مجموعة العرض المرفقة (بضعة آلاف من المقالات الإخبارية العربية من "
+        "خمسة مصادر وعينة من رويترز) بالزر أدناه، أو ارفع ملفاتك في صفحة إدخال البيانات، أو شغّل "
+        "`marsad ingest FILES…` في الطرفية.",
+    },
+    "load_demo": {"en": "Load the demo corpus", "ar": "تحميل مجموعة العرض"},
+    "loading_demo": {"en": "Loading the demo corpus…", "ar": "جارٍ تحميل مجموعة العرض…"},
+    "demo_loaded": {"en": "Demo corpus loaded: {stored} articles stored.", "ar": "حُمّلت مجموعة العرض: خُزّنت {stored} مقالة."},
+    # overview
+    "key_figures": {"en": "Key figures", "ar": "أرقام رئيسية"},
+    "languages_count": {"en": "Languages", "ar": "اللغات"},
+    "sources_count": {"en": "Sources", "ar": "المصادر"},
+    "volume_over_time": {"en": "Volume over time", "ar": "حجم التغطية عبر الزمن"},
+    "split_by": {"en": "Split by", "ar": "التقسيم حسب"},
+    "by_language": {"en": "Language", "ar": "اللغة"},
+    "by_source": {"en": "Source", "ar": "المصدر"},
+    "top_people": {"en": "Top people", "ar": "أبرز الأشخاص"},
+    "top_orgs": {"en": "Top organisations", "ar": "أبرز المنظمات"},
+    "top_places": {"en": "Top places", "ar": "أبرز الأماكن"},
+    "top_topics": {"en": "Top topics", "ar": "أبرز المواضيع"},
+    "spiking_now": {"en": "Spiking now", "ar": "ما يتصاعد الآن"},
+    "no_spikes": {"en": "No unusual bursts in the selected period.", "ar": "لا توجد قفزات غير عادية في الفترة المحددة."},
+    "spike_kind": {"en": "Kind", "ar": "النوع"},
+    "spike_what": {"en": "What", "ar": "ماذا"},
+    "spike_when": {"en": "When", "ar": "متى"},
+    "spike_size": {"en": "Size (robust z)", "ar": "الحجم (z المتين)"},
+    # trends
+    "series": {"en": "Series (up to five)", "ar": "السلاسل (حتى خمس)"},
+    "series_help": {
+        "en": "A keyword or boolean query (e.g. الحدود OR border), or pick entities/topics below.",
+        "ar": "كلمة أو استعلام منطقي (مثل الحدود OR border)، أو اختر كيانات/مواضيع أدناه.",
+    },
+    "series_queries": {"en": "Keyword queries, one per line", "ar": "استعلامات الكلمات، واحد في كل سطر"},
+    "series_entities": {"en": "Entities", "ar": "الكيانات"},
+    "series_topics": {"en": "Topics", "ar": "المواضيع"},
+    "too_many_series": {"en": "Only the first five series are shown.", "ar": "تُعرض أول خمس سلاسل فقط."},
+    "measure": {"en": "Measure", "ar": "المقياس"},
+    "absolute": {"en": "Articles", "ar": "عدد المقالات"},
+    "relative": {"en": "Share of coverage", "ar": "نسبة التغطية"},
+    "click_point": {
+        "en": "Click a point to list that period's articles.",
+        "ar": "انقر على نقطة لعرض مقالات تلك الفترة.",
+    },
+    "bin_articles": {"en": "Articles for {series} in the period starting {bin}", "ar": "مقالات {series} في الفترة التي تبدأ {bin}"},
+    "add_series_hint": {"en": "Add a query, an entity or a topic to draw a trend.", "ar": "أضف استعلامًا أو كيانًا أو موضوعًا لرسم اتجاه."},
+    # entities
+    "entity_type": {"en": "Type", "ar": "النوع"},
+    "find_entity": {"en": "Find an entity", "ar": "ابحث عن كيان"},
+    "entity": {"en": "Entity", "ar": "الكيان"},
+    "names": {"en": "Names", "ar": "الأسماء"},
+    "name_ar": {"en": "Arabic name", "ar": "الاسم بالعربية"},
+    "name_en": {"en": "English name", "ar": "الاسم بالإنجليزية"},
+    "variants": {"en": "Variants found in the text", "ar": "الصيغ الواردة في النصوص"},
+    "mentions_over_time": {"en": "Mentions over time", "ar": "الإشارات عبر الزمن"},
+    "co_mentioned": {"en": "Co-mentioned entities", "ar": "كيانات مذكورة معه"},
+    "co_network": {"en": "Co-mention network", "ar": "شبكة الذكر المشترك"},
+    "top_sources_for": {"en": "Sources that mention it most", "ar": "أكثر المصادر ذكرًا له"},
+    "its_articles": {"en": "Its articles", "ar": "مقالاته"},
+    "back_to_list": {"en": "Back to the list", "ar": "العودة إلى القائمة"},
+    "unknown_entity": {"en": "Unknown entity: {key}", "ar": "كيان غير معروف: {key}"},
+    # topics
+    "topic": {"en": "Topic", "ar": "الموضوع"},
+    "top_terms": {"en": "Top terms", "ar": "أبرز المصطلحات"},
+    "topics_over_time": {"en": "Topics over time", "ar": "المواضيع عبر الزمن"},
+    "topic_by_source": {"en": "Topics by source", "ar": "المواضيع حسب المصدر"},
+    "representative_articles": {"en": "Representative articles", "ar": "مقالات ممثِّلة"},
+    "no_topics": {
+        "en": "No topic model yet. Fit one with `marsad topics fit` in a terminal.",
+        "ar": "لا يوجد نموذج مواضيع بعد. درّبه بالأمر `marsad topics fit` في الطرفية.",
+    },
+    # map
+    "places_map": {"en": "Places mentioned", "ar": "الأماكن المذكورة"},
+    "time_window": {"en": "Time window", "ar": "النافذة الزمنية"},
+    "click_place": {"en": "Click a place to filter by it.", "ar": "انقر على مكان لتصفية المقالات به."},
+    "place_filter": {"en": "Filtered by place: {name}", "ar": "مصفّاة حسب المكان: {name}"},
+    "clear_place": {"en": "Clear the place filter", "ar": "إزالة تصفية المكان"},
+    "no_places": {"en": "No places with coordinates in these filters.", "ar": "لا توجد أماكن ذات إحداثيات ضمن هذه التصفية."},
+    # search
+    "search_box": {"en": "Boolean search", "ar": "بحث منطقي"},
+    "search_help": {
+        "en": 'AND, OR, NOT, "exact phrase", prefix*, (parentheses), title:, source:, lang:',
+        "ar": 'AND و OR و NOT و"عبارة بعينها" وبادئة* و(أقواس) و title: و source: و lang:',
+    },
+    "results": {"en": "{n} results", "ar": "{n} نتيجة"},
+    "page_n": {"en": "Page", "ar": "الصفحة"},
+    "reader": {"en": "Article reader", "ar": "قارئ المقالات"},
+    "read": {"en": "Read", "ar": "اقرأ"},
+    "entities_in_article": {"en": "Entities in this article", "ar": "الكيانات في هذه المقالة"},
+    "close_reader": {"en": "Close the reader", "ar": "إغلاق القارئ"},
+    "no_results": {"en": "No articles match this search.", "ar": "لا توجد مقالات تطابق هذا البحث."},
+    "latest_articles": {"en": "Latest articles in these filters", "ar": "أحدث المقالات ضمن هذه التصفية"},
+    "legend": {"en": "Highlighted", "ar": "الألوان"},
+    # sources
+    "volume_by_source": {"en": "Articles per outlet", "ar": "المقالات لكل مصدر"},
+    "share_of_voice": {"en": "Share of voice", "ar": "حصة الصوت"},
+    "languages_by_source": {"en": "Languages per outlet", "ar": "اللغات لكل مصدر"},
+    # ingest
+    "upload": {"en": "Files to ingest", "ar": "الملفات المراد إدخالها"},
+    "upload_help": {
+        "en": "txt, html, jsonl, csv, zip, rss/atom (xml) or warc — each file is read, deduplicated and stored.",
+        "ar": "txt أو html أو jsonl أو csv أو zip أو rss/atom (xml) أو warc — يُقرأ كل ملف وتُزال المكررات ثم يُخزَّن.",
+    },
+    "source_override": {"en": "Source name (optional)", "ar": "اسم المصدر (اختياري)"},
+    "run_ingest": {"en": "Ingest", "ar": "إدخال"},
+    "ingesting": {"en": "Ingesting…", "ar": "جارٍ الإدخال…"},
+    "summary": {"en": "Summary", "ar": "الملخص"},
+    "read_n": {"en": "Read", "ar": "مقروءة"},
+    "stored_n": {"en": "Stored", "ar": "مخزّنة"},
+    "exact_dups": {"en": "Exact duplicates", "ar": "مكررات تامة"},
+    "near_dups": {"en": "Near-duplicates", "ar": "شبه مكررة"},
+    "rejected_n": {"en": "Rejected", "ar": "مرفوضة"},
+    "undated_n": {"en": "Undated", "ar": "بلا تاريخ"},
+    "rejects": {"en": "Rejects", "ar": "المرفوضات"},
+    "reason": {"en": "Reason", "ar": "السبب"},
+    "file": {"en": "File", "ar": "الملف"},
+    "record": {"en": "Record", "ar": "السجل"},
+    "choose_files": {"en": "Choose at least one file.", "ar": "اختر ملفًا واحدًا على الأقل."},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The string ``key`` in ``lang`` (English when ``lang`` is unknown), formatted with ``fmt``."""
+    entry = STRINGS[key]
+    text = entry.get(lang, entry["en"])  # type: ignore[call-overload]
+    return text.format(**fmt) if fmt else text
+
+
+def as_ui_lang(value: object) -> UiLang:
+    """A valid interface language from a URL value; anything else falls back to the default."""
+    return value if value in UI_LANGS else DEFAULT_UI_LANG  # type: ignore[return-value]
+
+
+def is_rtl(lang: str) -> bool:
+    return lang == "ar"
+
+
+def layout_css(lang: str) -> str:
+    """CSS for the whole page: Arabic-capable fonts always; with Arabic, the main area and sidebar read right to left.
+
+    Streamlit has no RTL setting, so the direction goes on its containers. Plotly charts keep ``ltr`` inside
+    (their axes and hover labels are positioned in LTR coordinates; the chart code places titles itself).
+    """
+    css = [
+        f"html, body, [class*='st-'], .stMarkdown, .stText {{ font-family: {ARABIC_FONT_STACK}; }}",
+        # Arabic article text anywhere: right-aligned, right to left, regardless of the interface language.
+        ".marsad-rtl { direction: rtl; text-align: right; unicode-bidi: isolate; }",
+        ".marsad-ltr { direction: ltr; text-align: left; unicode-bidi: isolate; }",
+        ".marsad-article { line-height: 1.9; font-size: 1.05rem; }",
+        ".marsad-snippet mark, .marsad-article mark { padding: 0 2px; border-radius: 3px; }",
+        ".marsad-ent { border-radius: 3px; padding: 0 2px; text-decoration: none; color: inherit; }",
+        ".marsad-ent-PER { background: #ffe0b2; } .marsad-ent-ORG { background: #c8e6c9; }",
+        ".marsad-ent-LOC { background: #bbdefb; } .marsad-ent-MISC { background: #e1bee7; }",
+        ".marsad-hit { background: #fff176; }",
+    ]
+    if is_rtl(lang):
+        css += [
+            "[data-testid='stMain'] .block-container, [data-testid='stSidebarContent'] { direction: rtl; text-align: right; }",
+            "[data-testid='stPlotlyChart'], .js-plotly-plot { direction: ltr; }",
+            "[data-testid='stDataFrame'] { direction: ltr; }",
+        ]
+    return "<style>\n" + "\n".join(css) + "\n</style>"

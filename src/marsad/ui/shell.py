@@ -1,0 +1,125 @@
+"""The frame around every page: styles and direction, navigation that keeps the filters, the sidebar filter set,
+the empty-store panel, and the error boundary (a clear message, never a traceback)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from marsad import analytics
+from marsad.analytics.query import Query
+from marsad.errors import MarsadError
+from marsad.ui import components, state
+from marsad.ui.i18n import UI_LANGS, layout_css, t
+from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
+
+LOGGER = logging.getLogger(__name__)
+_LANG_LABELS = {"en": "English", "ar": "العربية"}
+
+
+def build_pages() -> dict[str, StreamlitPage]:
+    lang = state.lang()
+    return {
+        p.slug: st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.slug, default=p.slug == PAGES[0].slug)
+        for p in PAGES
+    }
+
+
+def _language_switch() -> str:
+    state.seed("_ui_lang", state.lang())
+    choice = st.segmented_control(
+        t("interface_language", state.lang()),
+        UI_LANGS,
+        format_func=_LANG_LABELS.get,
+        key="_ui_lang",
+        label_visibility="collapsed",
+    )
+    lang = choice or state.lang()
+    state.set_params({state.UI_PARAM: None if lang == "en" else lang})
+    return lang
+
+
+def _nav(pages: dict[str, StreamlitPage], lang: str) -> None:
+    carry = state.global_params()
+    for spec in PAGES:
+        st.page_link(pages[spec.slug], label=t(spec.title_key, lang), icon=spec.icon, query_params=carry)
+
+
+def _filters(lang: str) -> Query:
+    """The sidebar filter set → Query (without the text part, which belongs to the Search and Trends pages)."""
+    url_q = state.url_query()
+    bounds = state.call(analytics.overview_figures, Query(include_duplicates=True))
+    first, last = _as_day(bounds.get("first_date")), _as_day(bounds.get("last_date"))
+    st.subheader(t("filters", lang))
+    start, end = url_q.start or first, url_q.end or last
+    picked: tuple[date, ...] = ()
+    if first and last:
+        state.seed("_f_dates", (start, end))
+        picked = tuple(
+            st.date_input(t("date_range", lang), min_value=min(first, start), max_value=max(last, end), key="_f_dates")
+        )
+    languages = [str(x) for x in bounds.get("language_list", [])]
+    sources = [str(x) for x in bounds.get("source_list", [])]
+    state.seed("_f_lang", [x for x in url_q.languages if x in languages])
+    chosen_langs = st.multiselect(t("languages", lang), languages, key="_f_lang", placeholder=t("all", lang))
+    state.seed("_f_src", [x for x in url_q.sources if x in sources])
+    chosen_src = st.multiselect(t("sources", lang), sources, key="_f_src", placeholder=t("all", lang))
+    state.seed("_f_dups", url_q.include_duplicates)
+    dups = st.toggle(t("include_duplicates", lang), key="_f_dups")
+    # A full-range pick is stored as "no date filter": the shared link then means "all time".
+    f_start, f_end = (picked if len(picked) == 2 else (start, end)) if first else (url_q.start, url_q.end)
+    query = Query(
+        start=None if f_start == first else f_start,
+        end=None if f_end == last else f_end,
+        languages=tuple(chosen_langs),
+        sources=tuple(chosen_src),
+        entities=url_q.entities,
+        topics=url_q.topics,
+        include_duplicates=bool(dups),
+    )
+    components.active_filter_chips(query, lang)
+    st.caption(t("share_hint", lang))
+    return query
+
+
+def _as_day(value: object) -> date | None:
+    if value is None or value != value:  # None or NaN/NaT
+        return None
+    if hasattr(value, "date"):
+        return value.date()  # type: ignore[no-any-return, union-attr]
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _store_is_empty() -> bool:
+    return int(state.call(analytics.overview_figures, Query(include_duplicates=True)).get("articles", 0)) == 0
+
+
+def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
+    """Render the frame and run ``current`` inside the error boundary."""
+    lang = state.lang()
+    with st.sidebar:
+        lang = _language_switch()
+    st.html(layout_css(lang))
+    with st.sidebar:
+        st.markdown(f"### {t('app_title', lang)}")
+        st.caption(t("tagline", lang))
+        _nav(pages, lang)
+        st.divider()
+    try:
+        empty = _store_is_empty()
+        if not empty:
+            with st.sidebar:
+                state.set_query(_filters(lang))
+        if empty and current.url_path not in WORKS_WITHOUT_DATA:
+            components.empty_store_panel(lang)
+            return
+        current.run()
+    except MarsadError as exc:
+        LOGGER.warning("page %s: %s (%s)", current.url_path, exc.message, exc.detail)
+        st.error(exc.message)
+    except Exception:
+        LOGGER.exception("page %s failed", current.url_path)
+        st.error(t("error_generic", lang))

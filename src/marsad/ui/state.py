@@ -1,0 +1,158 @@
+"""Dashboard state: the cached store, cached analytics calls, and the URL ↔ widgets ↔ Query round trip.
+
+The whole view lives in ``st.query_params`` so a copied address restores it:
+- the analytics Query's own keys (q, from, to, lang, src, ent, topic, dups — see marsad.analytics.query);
+- interface keys below (``ui`` language, page-local selections such as ``entity`` or ``s`` series);
+- the page itself is the URL path (st.navigation url_path).
+Widgets are seeded from the URL on a session's first run and write their values back on every run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from marsad.analytics.query import PARAM_KEYS, Query
+from marsad.config import Settings
+from marsad.store import Store
+from marsad.ui.i18n import UiLang, as_ui_lang
+
+LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
+
+UI_PARAM = "ui"
+# Query keys the sidebar owns; navigation links carry these (and the language) from page to page.
+GLOBAL_KEYS = (UI_PARAM, "from", "to", "lang", "src", "ent", "topic", "dups")
+# Analytics results stay cached this long at most: a safety net, the data version already keys the cache.
+CACHE_TTL_S = 3600
+# Enough entries for every chart of every page in a few dozen filter combinations.
+CACHE_MAX_ENTRIES = 2048
+_QUERY_MARK = "__marsad_query__"
+
+
+# -- settings, store, data version -----------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return Settings.load()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str, retry_s: float) -> Store:
+    return Store(path, lock_retry_seconds=retry_s)
+
+
+def store() -> Store:
+    s = settings()
+    return _store_for(str(s.db_path), s.lock_retry_seconds)
+
+
+def data_version() -> tuple[float, ...]:
+    """Modification times of the store and its search index: any ingest changes them, so cached results
+    computed before it are not reused (st.cache_data keys on this)."""
+    s = store()
+    paths = (s.path, s.path.with_suffix(s.path.suffix + ".wal"), settings().search_path)
+    return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+
+
+# -- cached analytics calls --------------------------------------------------------------------------------
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Query):
+        return (_QUERY_MARK, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in value.to_params().items())))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == _QUERY_MARK:
+        return Query.from_params({k: list(v) if isinstance(v, tuple) else v for k, v in value[1]})
+    if isinstance(value, tuple):
+        return tuple(_thaw(v) for v in value)
+    return value
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _cached_call(module: str, name: str, args: tuple, kwargs: tuple, db: str, version: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(store(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
+
+
+def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(store, *args, **kwargs)`` through st.cache_data, keyed by the Query's URL form, the arguments and
+    the data version. ``fn`` must be a module-level analytics function taking the store first."""
+    return _cached_call(
+        fn.__module__,
+        fn.__name__,
+        tuple(_freeze(a) for a in args),
+        tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())),
+        str(store().path),
+        data_version(),
+    )
+
+
+def clear_caches() -> None:
+    _cached_call.clear()
+
+
+# -- URL parameters ----------------------------------------------------------------------------------------
+def params() -> dict[str, list[str]]:
+    """Every URL parameter with all its values (st.query_params[key] alone gives only the last)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def param(key: str, default: str = "") -> str:
+    values = st.query_params.get_all(key)
+    return values[-1] if values else default
+
+
+def param_list(key: str) -> list[str]:
+    return [v for value in st.query_params.get_all(key) for v in value.split(",") if v]
+
+
+def set_params(updates: Mapping[str, str | list[str] | None]) -> None:
+    """Write ``updates`` into the URL (None or empty removes a key); untouched keys stay. Writes only what changed,
+    so a rerun does not push a browser history entry for nothing."""
+    for key, value in updates.items():
+        current = st.query_params.get_all(key)
+        if value is None or value == "" or value == []:
+            if current:
+                del st.query_params[key]
+            continue
+        wanted = value if isinstance(value, list) else [value]
+        if current != wanted:
+            st.query_params[key] = wanted if isinstance(value, list) else value
+
+
+def seed(key: str, value: Any) -> None:
+    """Give widget ``key`` its value from the URL the first time this session renders it."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def lang() -> UiLang:
+    return as_ui_lang(param(UI_PARAM))
+
+
+def url_query() -> Query:
+    """The analytics Query encoded in the URL (raises InvalidQuery for a malformed shared link)."""
+    return Query.from_params({k: v for k, v in params().items() if k in PARAM_KEYS})
+
+
+def query() -> Query:
+    """The Query this run's sidebar built (pages call this; the frame builds it before running the page)."""
+    q = st.session_state.get("_marsad_query")
+    return q if isinstance(q, Query) else url_query()
+
+
+def set_query(q: Query) -> None:
+    st.session_state["_marsad_query"] = q
+    set_params({k: q.to_params().get(k) for k in PARAM_KEYS if k != "q"})
+
+
+def global_params() -> dict[str, list[str]]:
+    """The part of the URL that follows the user from page to page (filters and language)."""
+    return {k: v for k, v in params().items() if k in GLOBAL_KEYS}

@@ -1,0 +1,87 @@
+"""Safe HTML for article text: escaping, direction, hit and entity highlighting."""
+
+import pytest
+
+from marsad.ui import render
+from marsad.ui.render import HIT_CLOSE, HIT_OPEN, Span
+
+XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">']
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_text_block_escapes_markup(payload):
+    out = render.text_block(payload)
+    assert "<script>" not in out and "<img" not in out
+    assert "&lt;" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("أعلنت قيادة العمليات المشتركة", "rtl"),
+        ("The border crossing reopened", "ltr"),
+        ("قال Reuters إن المعبر", "rtl"),
+        ("2020-09-25", "ltr"),
+        ("", "ltr"),
+    ],
+)
+def test_text_direction(text, direction):
+    assert render.text_direction(text) == direction
+    assert f'dir="{direction}"' in render.text_block(text)
+
+
+def test_mark_spans_escapes_between_and_inside_spans():
+    text = "<b>x</b> بغداد & more"
+    start = text.index("بغداد")
+    out = render.mark_spans(text, [Span(start, start + 5, "marsad-ent", href="entities?entity=loc:بغداد", tip='a"b')])
+    assert out.startswith("&lt;b&gt;x&lt;/b&gt; ")
+    assert '<a class="marsad-ent" href="entities?entity=loc:بغداد" target="_self" title="a&quot;b">بغداد</a>' in out
+    assert out.endswith(" &amp; more")
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        [Span(0, 3, "a"), Span(2, 5, "b")],  # overlap: second skipped
+        [Span(0, 3, "a"), Span(4, 99, "b")],  # out of range: skipped
+        [Span(3, 3, "a")],  # empty: skipped
+    ],
+)
+def test_mark_spans_skips_bad_spans_without_losing_text(spans):
+    text = "abcdefgh"
+    out = render.mark_spans(text, spans)
+    plain = out.replace('<mark class="a">', "").replace('<mark class="b">', "").replace("</mark>", "")
+    assert plain == text
+
+
+def test_snippet_from_markers_and_from_ranges_agree():
+    marked = f"عبر {HIT_OPEN}الحدود{HIT_CLOSE} <script>"
+    plain = "عبر الحدود <script>"
+    by_marker = render.snippet_html(marked)
+    by_range = render.snippet_html(plain, [(4, 10)])
+    assert by_marker == by_range
+    assert '<mark class="marsad-hit">الحدود</mark>' in by_marker
+    assert "&lt;script&gt;" in by_marker and 'dir="rtl"' in by_marker
+
+
+def test_article_html_marks_entities_in_title_and_body_with_links():
+    title = "الكاظمي في أربيل"
+    body = "زار رئيس الوزراء مصطفى الكاظمي أربيل.\n\nثم عاد إلى بغداد <img src=x onerror=1>."
+    full = title + "\n\n" + body
+    mentions = [
+        (0, 7, "PER", "per:kadhimi"),
+        (full.index("مصطفى"), full.index("مصطفى") + len("مصطفى الكاظمي"), "PER", "per:kadhimi"),
+        (full.index("بغداد"), full.index("بغداد") + 5, "LOC", "loc:baghdad"),
+    ]
+    out = render.article_html(title, body, mentions, link=lambda k: f"entities?entity={k}")
+    assert out.count('href="entities?entity=per:kadhimi"') == 2
+    assert '<a class="marsad-ent marsad-ent-LOC" href="entities?entity=loc:baghdad"' in out
+    assert ">مصطفى الكاظمي</a>" in out and ">بغداد</a>" in out
+    assert "<img" not in out and "&lt;img" in out
+    assert out.count("<p>") == 2
+    assert 'dir="rtl"' in out
+
+
+def test_page_href_encodes_params():
+    assert render.page_href("entities", {"entity": "per:x y", "lang": ["ar", "en"]}) == "entities?entity=per%3Ax+y&lang=ar&lang=en"
+    assert render.page_href("search", {}) == "search"
