@@ -1,0 +1,87 @@
+"""DataFrame → Figure: data carried in traces, Arabic titles on the right, RTL axes."""
+
+import pandas as pd
+import pytest
+
+from marsad.ui import charts
+
+
+@pytest.fixture
+def series():
+    bins = pd.date_range("2018-03-01", periods=4, freq="D")
+    return pd.DataFrame(
+        {"bin": list(bins) * 2, "count": [1, 0, 3, 2, 5, 5, 0, 1], "series": ["الحدود"] * 4 + ["border"] * 4}
+    )
+
+
+@pytest.mark.parametrize(("lang", "x", "anchor"), [("ar", 1, "right"), ("en", 0, "left")])
+def test_title_placement(series, lang, x, anchor):
+    fig = charts.time_series(series, series="series", title="حجم التغطية", lang=lang)
+    assert fig.layout.title.text == "حجم التغطية"
+    assert fig.layout.title.x == x and fig.layout.title.xanchor == anchor
+
+
+def test_time_series_one_trace_per_series_with_its_data(series):
+    fig = charts.time_series(series, series="series", title="t", lang="en", keys="series")
+    assert [tr.name for tr in fig.data] == ["الحدود", "border"]
+    assert list(fig.data[0].y) == [1, 0, 3, 2]
+    assert fig.data[1].customdata[0][0] == "border"
+
+
+def test_time_series_percent_axis(series):
+    fig = charts.time_series(series.assign(ratio=series["count"] / 10), y="ratio", title="t", lang="en", percent=True)
+    assert fig.layout.yaxis.tickformat == ".1%"
+    assert len(fig.data) == 1 and not fig.layout.showlegend
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_ranked_bars_largest_on_top_and_rtl_axis(lang):
+    df = pd.DataFrame({"name": ["بغداد", "دمشق", "أربيل"], "mentions": [5, 9, 1], "type": ["LOC", "LOC", "ORG"]})
+    fig = charts.ranked_bars(df, label="name", value="mentions", title="t", lang=lang, colour_by="type")
+    bar = fig.data[0]
+    assert list(bar.y) == ["أربيل", "بغداد", "دمشق"]  # plotly draws the last category at the top
+    assert list(bar.x) == [1, 5, 9]
+    assert bar.marker.color[0] == charts.ENTITY_COLOURS["ORG"]
+    assert (fig.layout.xaxis.autorange == "reversed") == (lang == "ar")
+
+
+def test_stacked_shares_sum_to_one_per_row():
+    df = pd.DataFrame({"source": ["a", "a", "b"], "language": ["ar", "en", "ar"], "articles": [3, 1, 2]})
+    fig = charts.stacked_shares(df, row="source", part="language", value="articles", title="t", lang="en")
+    shares = {}
+    for tr in fig.data:
+        for y, x in zip(tr.y, tr.x, strict=True):
+            shares[y] = shares.get(y, 0) + x
+    assert shares == pytest.approx({"a": 1.0, "b": 1.0})
+
+
+def test_network_has_one_edge_per_neighbour_and_sizes_by_weight():
+    df = pd.DataFrame({"name": ["x", "y", "z"], "articles": [10, 5, 1], "type": ["PER", "ORG", "LOC"]})
+    fig = charts.co_mention_network("centre", df, label="name", weight="articles", kind="type", title="t", lang="ar")
+    edges = [tr for tr in fig.data if tr.mode == "lines"]
+    nodes = next(tr for tr in fig.data if tr.name == "neighbours")
+    assert len(edges) == 3
+    assert list(nodes.text) == ["x", "y", "z"]
+    assert nodes.marker.size[0] > nodes.marker.size[1] > nodes.marker.size[2]
+
+
+def test_bubble_map_skips_places_without_coordinates_and_carries_keys():
+    df = pd.DataFrame(
+        {"name": ["بغداد", "?"], "lat": [33.3, None], "lon": [44.4, None], "mentions": [7, 3], "key": ["loc:b", "loc:q"]}
+    )
+    fig = charts.bubble_map(df, name="name", size="mentions", key="key", title="t", lang="en")
+    geo = fig.data[0]
+    assert list(geo.lat) == [33.3] and geo.customdata[0][0] == "loc:b"
+    assert charts.plotly_config()["topojsonURL"] == charts.TOPOJSON_URL
+
+
+def test_heat_table_pivots_and_orders_rows():
+    df = pd.DataFrame({"topic": ["b", "a", "a"], "bin": ["m1", "m1", "m2"], "n": [1, 2, 3]})
+    fig = charts.heat_table(df, row="topic", col="bin", value="n", title="t", lang="en", rows=["b", "a"])
+    assert list(fig.data[0].y) == ["b", "a"]
+    assert fig.data[0].z.tolist() == [[1, 0], [2, 3]]
+
+
+def test_empty_figure_shows_message():
+    fig = charts.empty_figure("لا بيانات", "ar")
+    assert fig.layout.annotations[0].text == "لا بيانات"
