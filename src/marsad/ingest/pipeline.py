@@ -1,0 +1,447 @@
+"""The ingest loop: read → language → exact dedup → near-dedup → store in short batches → after-batch hooks.
+
+``ingest(paths, settings=…)`` is what ``marsad ingest``, ``marsad demo`` and the dashboard's Ingest page
+call; ``Ingestor`` is the same loop fed item by item (``marsad watch`` feeds it fetched pages).
+
+Guarantees:
+- one ``Store.write()`` transaction per batch of ``settings.write_batch`` articles, the file released in
+  between so the dashboard's read-only connections get in;
+- a batch that fails is rolled back entirely (its articles become rejects) and the run goes on;
+- exact duplicates (same canonical URL or same normalised-text hash, in the store or earlier in the run)
+  are skipped and counted, so re-running an ingest adds nothing;
+- near-duplicates are stored with ``duplicate_of`` = the first article of their cluster;
+- an article without a date is stored undated and counted (never given the ingest time).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import importlib.util
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import duckdb
+import numpy as np
+
+from marsad.config import Settings
+from marsad.errors import RejectedInput
+from marsad.ingest.dedup import NEAR_DUP_JACCARD, Fingerprint, MinHasher, content_hash, jaccard, normalized_text
+from marsad.models import Article, IngestReport, Reject
+from marsad.nlp.langid import identify_article
+from marsad.store import Store
+from marsad.store import articles as store_articles
+from marsad.store.articles import ArticleRow
+
+LOGGER = logging.getLogger(__name__)
+
+AfterBatch = Callable[[Store, list[int]], None]
+Progress = Callable[[int, int | None], None]
+
+# Report progress every this many items: often enough for a smooth bar, rarely enough to cost nothing.
+PROGRESS_EVERY = 100
+# Shingle sets of stored originals kept in memory for near-duplicate verification (bounded; a miss
+# only costs one read of that article's text).
+SHINGLE_CACHE_SIZE = 50_000
+# Record counts are only estimated (to give progress a total) for files this small or smaller.
+MAX_COUNT_BYTES = 300 * 1024 * 1024
+_LINE_FORMATS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_SINGLE_DOCUMENT_FORMATS = (".txt", ".html", ".htm")
+
+
+@dataclass
+class _Pending:
+    row: ArticleRow
+    fingerprint: Fingerprint
+    undated: bool
+
+
+class Ingestor:
+    """Feeds articles (and rejects) into the store in batches; use as a context manager or call ``close()``.
+
+    ``after_batch`` callables run after each committed batch with the new article ids (search index,
+    NLP enrichment); a failing hook is logged and does not undo the stored batch (re-run it later).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: Settings,
+        after_batch: Sequence[AfterBatch] = (),
+        progress: Progress | None = None,
+        total: int | None = None,
+        report: IngestReport | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.after_batch = list(after_batch)
+        self.progress = progress
+        self.total = total
+        self.report = report or IngestReport()
+        self.new_ids: list[int] = []
+        self._hasher = MinHasher()
+        self._pending: list[_Pending] = []
+        self._seen_hashes: set[str] = set()
+        self._seen_urls: set[str] = set()
+        self._shingle_cache: dict[int, np.ndarray] = {}
+        self._items = 0
+        self.store.ensure_schema()
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- feeding --------------------------------------------------------------------------------
+    def add(self, item: Article | Reject) -> None:
+        self._items += 1
+        if isinstance(item, Reject):
+            self.report.rejects.append(item)
+        else:
+            self.report.read += 1
+            self._add_article(item)
+        if self.progress is not None and self._items % PROGRESS_EVERY == 0:
+            self.progress(self._items, self.total)
+
+    def add_all(self, items: Iterable[Article | Reject]) -> None:
+        for item in items:
+            self.add(item)
+
+    def close(self) -> IngestReport:
+        self.flush()
+        if self.progress is not None:
+            self.progress(self._items, self.total)
+        return self.report
+
+    def _add_article(self, article: Article) -> None:
+        if not article.body.strip():
+            self.report.rejects.append(Reject(article.origin or "?", None, "no article text"))
+            return
+        if not article.language:
+            lang = identify_article(article.title, article.lead, article.body)
+            article.language, article.language_confidence = lang.code, lang.confidence
+        normalized = normalized_text(article.title, article.body)
+        digest = content_hash(article.title, article.body, normalized=normalized)
+        url = article.canonical_url or ""
+        if digest in self._seen_hashes or (url and url in self._seen_urls):
+            self.report.exact_duplicates += 1
+            return
+        self._seen_hashes.add(digest)
+        if url:
+            self._seen_urls.add(url)
+        self._pending.append(
+            _Pending(_row(article, digest), self._hasher.fingerprint(normalized, normalized=True), article.published_at is None)
+        )
+        if len(self._pending) >= self.settings.write_batch:
+            self.flush()
+
+    # -- writing --------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write the pending articles in ONE transaction, then run the after-batch hooks."""
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        try:
+            with self.store.write() as con:
+                written, ids, near = self._write(con, batch)
+        except duckdb.Error as exc:
+            LOGGER.error("batch of %d articles rolled back: %s", len(batch), exc)
+            reason = f"not stored (batch rolled back): {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            self.report.rejects.extend(Reject(p.row.origin or "?", None, reason) for p in batch)
+            return
+        self.report.stored += len(written)
+        self.report.near_duplicates += near
+        self.report.undated += sum(p.undated for p in written)
+        self.new_ids.extend(ids)
+        LOGGER.info("stored %d articles (%d near-duplicates)", len(written), near)
+        for hook in self.after_batch:
+            try:
+                hook(self.store, ids)
+            except Exception:  # the batch is committed; a hook can be re-run later (marsad enrich / reindex)
+                LOGGER.exception("after-batch step %s failed for %d articles", getattr(hook, "__name__", hook), len(ids))
+
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> tuple[list[_Pending], list[int], int]:
+        known_hashes = store_articles.existing_hashes(con, [p.row.content_hash for p in batch])
+        known_urls = store_articles.existing_urls(con, [p.row.canonical_url for p in batch])
+        fresh = [p for p in batch if p.row.content_hash not in known_hashes and p.row.canonical_url not in known_urls]
+        self.report.exact_duplicates += len(batch) - len(fresh)
+        if not fresh:
+            return [], [], 0
+        first_id = store_articles.next_article_id(con)
+        ids = list(range(first_id, first_id + len(fresh)))
+        near = self._mark_near_duplicates(con, fresh, ids)
+        sources = {}
+        for p in fresh:
+            if p.row.source_key:
+                name, domain = sources.get(p.row.source_key, ("", ""))
+                sources[p.row.source_key] = (name or p.row.source_name, domain or p.row.source_domain)
+        source_ids = store_articles.upsert_sources(con, sources)
+        store_articles.insert_articles(con, [p.row for p in fresh], ids, source_ids)
+        originals = [(i, p.fingerprint.bands) for i, p in zip(ids, fresh, strict=True)
+                     if p.row.duplicate_of is None and p.fingerprint.bands is not None]
+        store_articles.insert_bands(con, [i for i, _ in originals], [b for _, b in originals])
+        return fresh, ids, near
+
+    def _mark_near_duplicates(self, con: duckdb.DuckDBPyConnection, fresh: list[_Pending], ids: list[int]) -> int:
+        """Set ``duplicate_of`` for articles whose shingles match an earlier original's (stored or in this batch)."""
+        keyed = [(i, p) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
+        if not keyed:
+            return 0
+        bands = [b for _, p in keyed for b in range(len(p.fingerprint.bands))]
+        hashes = [int(h) for _, p in keyed for h in p.fingerprint.bands]
+        stored = store_articles.band_matches(con, bands, hashes)
+        wanted = {c for cands in stored.values() for c in cands} - self._shingle_cache.keys()
+        for article_id, (title, body) in store_articles.article_texts(con, wanted).items():
+            self._remember(article_id, self._hasher.shingles(normalized_text(title, body), normalized=True))
+        in_batch: dict[tuple[int, int], int] = {}
+        near = 0
+        for article_id, p in keyed:
+            keys = [(band, int(h)) for band, h in enumerate(p.fingerprint.bands)]
+            candidates = sorted({c for k in keys for c in stored.get(k, ())} | {in_batch[k] for k in keys if k in in_batch})
+            for cand in candidates:
+                shingles = self._shingle_cache.get(cand)
+                if shingles is not None and jaccard(p.fingerprint.shingles, shingles) >= NEAR_DUP_JACCARD:
+                    p.row.duplicate_of = cand
+                    near += 1
+                    break
+            else:  # an original: later articles in this batch compare against it
+                for k in keys:
+                    in_batch.setdefault(k, article_id)
+                self._remember(article_id, p.fingerprint.shingles)
+        return near
+
+    def _remember(self, article_id: int, shingles: np.ndarray) -> None:
+        if len(self._shingle_cache) >= SHINGLE_CACHE_SIZE:
+            self._shingle_cache.pop(next(iter(self._shingle_cache)))  # oldest first
+        self._shingle_cache[article_id] = shingles
+
+
+def _row(article: Article, digest: str) -> ArticleRow:
+    published = article.published_at
+    if published is not None:
+        published = (published if published.tzinfo else published.replace(tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
+    return ArticleRow(
+        body=article.body,
+        content_hash=digest,
+        title=article.title,
+        lead=article.lead,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        source_key=article.source,
+        source_name=article.source_name or article.source,
+        source_domain=source_domain(article.source, article.url),
+        language=article.language,
+        language_confidence=article.language_confidence,
+        published_at=published,
+        published_tz=article.published_tz,
+        published_precision=article.published_precision or "",
+        date_note=article.date_note,
+        author=article.author,
+        dateline=article.dateline,
+        category=article.category,
+        origin=article.origin,
+    )
+
+
+def source_domain(key: str, url: str) -> str:
+    """The outlet's web domain: the key itself when it is one ("alarabiya.net"), else the URL's host."""
+    if key and "." in key and " " not in key and key.isascii():
+        return key.lower()
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
+
+
+# -- entry points ------------------------------------------------------------------------------------
+def ingest(
+    paths: Sequence[Path | str],
+    *,
+    settings: Settings,
+    fmt: str = "auto",
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+    after_batch: Sequence[AfterBatch] = (),
+    store: Store | None = None,
+) -> IngestReport:
+    """Read every path (file, directory, zip) and store its articles; see the module docstring."""
+    from marsad.ingest.readers import read_path  # the readers pull in trafilatura etc.: load on use
+
+    store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
+    paths = [Path(p) for p in paths]
+    started = time.perf_counter()
+    with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress,
+                  total=estimate_records(paths)) as ingestor:
+        for path in paths:
+            try:
+                ingestor.add_all(read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source))
+            except RejectedInput as exc:  # e.g. a missing path: one reject line, the other paths go on
+                LOGGER.debug("rejected %s: %s", path, exc.detail)
+                ingestor.add(Reject(str(path), None, exc.message))
+    report = ingestor.report
+    LOGGER.info("ingest of %d path(s): %s in %.1f s", len(paths), report.as_dict() | {"rejects": report.rejected},
+                time.perf_counter() - started)
+    return report
+
+
+def estimate_records(paths: Sequence[Path]) -> int | None:
+    """How many records the paths hold, when that is cheap to know (line files, single pages); else None."""
+    total = 0
+    for path in paths:
+        name = path.name.lower()
+        if not path.is_file():
+            return None
+        if name.endswith(_SINGLE_DOCUMENT_FORMATS):
+            total += 1
+        elif name.endswith(_LINE_FORMATS) and path.stat().st_size <= MAX_COUNT_BYTES:
+            opener = gzip.open if name.endswith(".gz") else open
+            try:
+                with opener(path, "rb") as fh:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+            except (OSError, EOFError):  # corrupt gzip: the reader reports it; progress just has no total
+                return None
+        else:
+            return None
+    return total
+
+
+def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
+    """The after-batch steps a normal ingest runs: search indexing, and NLP enrichment unless ``enrich=False``.
+
+    Each comes from its own module (``marsad.store.search.index_stored``, ``marsad.nlp.enrich.enrich_stored``,
+    ``marsad.nlp.topics.assign_new``) and is skipped, with a log line, when that module or function is
+    not installed in this build.
+    """
+    wanted = [("marsad.store.search", "index_stored")]
+    if enrich:
+        wanted += [("marsad.nlp.enrich", "enrich_stored")]
+    hooks: list[AfterBatch] = []
+    for module_name, func_name in wanted:
+        func = _optional(module_name, func_name)
+        if func is None:
+            LOGGER.info("after-batch step %s.%s not available; skipped", module_name, func_name)
+        else:
+            hooks.append(func)
+    return hooks
+
+
+def _optional(module_name: str, attr: str) -> Callable | None:
+    """``module.attr`` when that module exists and defines it; import errors INSIDE it still raise."""
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    return getattr(importlib.import_module(module_name), attr, None)
+
+
+# -- inspect ----------------------------------------------------------------------------------------
+def inspect_path(
+    path: Path | str,
+    *,
+    settings: Settings,
+    fmt: str = "auto",
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+    enrich: bool = True,
+) -> Article:
+    """The first article of ``path``, with language (and entities/places/keywords when the NLP pipeline
+    is installed), without storing anything."""
+    from marsad.ingest.readers import read_path
+
+    rejects: list[Reject] = []
+    for item in read_path(Path(path), fmt=fmt, mapping=mapping, settings=settings, source=source):
+        if isinstance(item, Reject):
+            rejects.append(item)
+            continue
+        lang = identify_article(item.title, item.lead, item.body)
+        item.language, item.language_confidence = lang.code, lang.confidence
+        if enrich:
+            enrich_article = _optional("marsad.nlp.pipeline", "enrich_article")
+            if enrich_article is not None:
+                item = enrich_article(item)
+        return item
+    reason = str(rejects[0]) if rejects else "no article found"
+    raise RejectedInput(f"{Path(path).name}: nothing to inspect ({reason})", detail="; ".join(map(str, rejects)))
+
+
+def article_record(article: Article) -> dict[str, object]:
+    """The full JSON-ready record of an article (what ``marsad inspect --json`` prints).
+
+    ``published_at`` is ISO 8601 in the article's original offset. NLP results appear under
+    ``entities``, ``keywords`` and ``places`` (from ``extra["places"]``); other ``extra`` keys under ``extra``.
+    """
+    extra = dict(article.extra)
+    places = extra.pop("places", [])
+    return {
+        "title": article.title,
+        "published_at": iso_in_original_offset(article.published_at, article.published_tz),
+        "published_tz": article.published_tz,
+        "published_precision": article.published_precision,
+        "date_note": article.date_note,
+        "source": article.source,
+        "source_name": article.source_name,
+        "dateline": article.dateline,
+        "language": article.language,
+        "language_confidence": article.language_confidence,
+        "author": article.author,
+        "category": article.category,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "origin": article.origin,
+        "lead": article.lead,
+        "body": article.body,
+        "entities": [
+            {
+                "text": m.text,
+                "type": m.type,
+                "start": m.start,
+                "end": m.end,
+                "canonical_id": m.canonical_id,
+                "canonical_name_ar": m.canonical_name_ar,
+                "canonical_name_en": m.canonical_name_en,
+            }
+            for m in article.entities
+        ],
+        "places": places,
+        "keywords": [{"keyword": k, "score": s} for k, s in article.keywords],
+        "extra": {k: v for k, v in extra.items() if _is_jsonable(v)},
+    }
+
+
+def _is_jsonable(value: object) -> bool:
+    return isinstance(value, str | int | float | bool | list | dict | type(None))
+
+
+def iso_in_original_offset(value: datetime | None, tz: str) -> str | None:
+    """ISO 8601 of ``value`` shown in its original zone/offset ("+03:00", "Asia/Baghdad"); UTC otherwise."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    zone = parse_zone(tz)
+    return value.astimezone(zone).isoformat() if zone is not None else value.isoformat()
+
+
+def parse_zone(tz: str) -> timezone | ZoneInfo | None:
+    """A tzinfo from "+03:00" / "-0500" / "UTC" / an IANA name; None when it is none of these."""
+    tz = (tz or "").strip()
+    if not tz:
+        return None
+    if tz.upper() in {"UTC", "GMT", "Z"}:
+        return UTC
+    if tz[0] in "+-":
+        digits = tz[1:].replace(":", "")
+        if digits.isdigit() and len(digits) in (2, 4):
+            hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+            sign = -1 if tz[0] == "-" else 1
+            return timezone(sign * timedelta(hours=hours, minutes=minutes))
+        return None
+    try:
+        return ZoneInfo(tz)
+    except (KeyError, ValueError):
+        return None
