@@ -1,0 +1,307 @@
+"""Continuous collection: poll RSS/Atom feeds, fetch each new item's page, store it (``marsad watch``).
+
+- Conditional GET: the feed's ETag / Last-Modified are sent back (If-None-Match / If-Modified-Since),
+  so an unchanged feed costs one 304 and nothing else.
+- Per-feed error backoff: a feed that fails waits ``interval * 2**failures`` (capped) before its next try;
+  the other feeds go on.
+- Every fetch is http(s) only (redirects too), bounded in time (``settings.fetch_timeout_s`` for the whole
+  download, not just per socket read) and size (``settings.fetch_max_bytes``).
+- State (validators, backoff, items already seen) lives in a JSON file beside the store, so
+  ``marsad watch --once`` from cron behaves like a long-running watcher.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from marsad.config import Settings
+from marsad.errors import FetchError, MarsadError, RejectedInput
+from marsad.ingest.pipeline import AfterBatch, Ingestor
+from marsad.models import Article, Reject
+from marsad.store import Store
+
+LOGGER = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+# A failing feed waits interval * 2**failures, but never longer than this: a feed that comes back
+# is picked up within a few hours.
+MAX_BACKOFF_S = 6 * 3600
+# Item keys (guid or URL) remembered per feed: well above any feed's length, so a page is fetched once.
+SEEN_PER_FEED = 2000
+READ_CHUNK = 64 * 1024
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "90", "30s", "10m", "1h", "1d"."""
+    match = _INTERVAL.match(text or "")
+    if not match or float(match.group(1)) <= 0:
+        raise RejectedInput(f"{text!r}: not an interval (use e.g. 30s, 10m, 1h)")
+    return float(match.group(1)) * _UNIT_S[match.group(2).lower()]
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.hostname)
+
+
+def load_feeds(path: Path) -> list[str]:
+    """Feed URLs from a file: one per line; blank lines and ``#`` comments ignored; non-http(s) refused."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RejectedInput(f"{Path(path).name}: cannot read the feeds file", detail=str(exc)) from exc
+    feeds: list[str] = []
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        url = stripped.split()[0]
+        if not is_http_url(url):
+            LOGGER.warning("%s:%d: %r is not an http(s) URL; skipped", Path(path).name, number, url)
+            continue
+        if url not in feeds:
+            feeds.append(url)
+    if not feeds:
+        raise RejectedInput(f"{Path(path).name}: no http(s) feed URLs in the file")
+    return feeds
+
+
+# -- fetching ---------------------------------------------------------------------------------------
+@dataclass
+class FetchResult:
+    status: int  # 200 or 304
+    data: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    url: str = ""  # final URL after redirects
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http(s) (urllib would also follow ftp://)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 (urllib's signature)
+        if not is_http_url(newurl):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to a non-http(s) URL refused: {newurl}", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, *, settings: Settings, etag: str = "", last_modified: str = "") -> FetchResult:
+    """GET ``url`` with a time limit for the whole download and a size limit; 304 when unchanged."""
+    if not is_http_url(url):
+        raise FetchError(f"{url}: only http(s) URLs are fetched")
+    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "identity"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    opener = urllib.request.build_opener(_HttpOnlyRedirects())
+    deadline = time.monotonic() + settings.fetch_timeout_s
+    limit = settings.fetch_max_bytes
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=settings.fetch_timeout_s) as resp:
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > limit:
+                raise FetchError(f"{url}: {int(length)} bytes exceeds the fetch limit of {limit} bytes")
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := resp.read(READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(f"{url}: response exceeds the fetch limit of {limit} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"{url}: download took longer than {settings.fetch_timeout_s:g} s")
+                chunks.append(chunk)
+            return FetchResult(
+                200, b"".join(chunks), resp.headers.get("ETag", ""), resp.headers.get("Last-Modified", ""), resp.geturl()
+            )
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return FetchResult(304, etag=etag, last_modified=last_modified, url=url)
+        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}", detail=str(exc)) from exc
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(f"{url}: fetch failed ({reason})", detail=repr(exc)) from exc
+
+
+# -- state ----------------------------------------------------------------------------------------
+@dataclass
+class FeedState:
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+    failures: int = 0
+    next_due: float = 0.0  # epoch seconds
+    last_error: str = ""
+    seen: list[str] = field(default_factory=list)  # item keys, oldest first
+
+
+def state_path_for(settings: Settings) -> Path:
+    return settings.db_path.with_suffix(".watch.json")
+
+
+def load_state(path: Path) -> dict[str, FeedState]:
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {url: FeedState(**values) for url, values in raw.get("feeds", {}).items()}
+    except (OSError, ValueError, TypeError) as exc:  # a damaged state file only costs re-polling
+        LOGGER.warning("%s: unreadable watch state, starting afresh (%s)", path, exc)
+        return {}
+
+
+def save_state(path: Path, states: dict[str, FeedState]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"feeds": {u: asdict(s) for u, s in states.items()}}, ensure_ascii=False), "utf-8")
+    tmp.replace(path)  # atomic: a crash never leaves half a state file
+
+
+# -- the watcher ----------------------------------------------------------------------------------
+@dataclass
+class CycleReport:
+    feeds_polled: int = 0
+    not_modified: int = 0
+    feed_errors: int = 0
+    backing_off: int = 0
+    new_items: int = 0
+    stored: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"watch cycle: {self.feeds_polled} feeds polled, {self.not_modified} unchanged, {self.feed_errors} failed, "
+            f"{self.backing_off} backing off; {self.new_items} new items, {self.stored} stored, "
+            f"{self.exact_duplicates} duplicates, {len(self.rejects)} rejected"
+        )
+
+
+class Watcher:
+    """Polls ``feeds``; ``run_cycle()`` does one pass, ``run()`` loops. ``clock`` is injectable for tests."""
+
+    def __init__(
+        self,
+        feeds: Sequence[str],
+        *,
+        settings: Settings,
+        interval_s: float,
+        store: Store | None = None,
+        after_batch: Sequence[AfterBatch] = (),
+        state_path: Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.interval_s = interval_s
+        self.store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
+        self.after_batch = list(after_batch)
+        self.state_path = state_path or state_path_for(settings)
+        self.clock = clock
+        saved = load_state(self.state_path)
+        self.states = {url: saved.get(url) or FeedState(url) for url in feeds}
+
+    def backoff_s(self, failures: int) -> float:
+        return min(self.interval_s * 2**failures, MAX_BACKOFF_S)
+
+    def run_cycle(self) -> CycleReport:
+        from marsad.ingest.readers import parse_feed  # readers pull in feedparser/trafilatura: load on use
+
+        report = CycleReport()
+        now = self.clock()
+        with Ingestor(self.store, settings=self.settings, after_batch=self.after_batch) as ingestor:
+            for state in self.states.values():
+                if state.next_due > now:
+                    report.backing_off += state.failures > 0
+                    continue
+                report.feeds_polled += 1
+                try:
+                    result = fetch(state.url, settings=self.settings, etag=state.etag, last_modified=state.last_modified)
+                    items = [] if result.status == 304 else parse_feed(result.data, url=result.url or state.url)
+                except MarsadError as exc:
+                    state.failures += 1
+                    state.last_error = exc.message
+                    state.next_due = now + self.backoff_s(state.failures)
+                    report.feed_errors += 1
+                    LOGGER.warning("%s (failure %d; next try in %.0f s)", exc.message, state.failures,
+                                   state.next_due - now)
+                    continue
+                state.failures, state.last_error = 0, ""
+                state.next_due = now + self.interval_s
+                if result.status == 304:
+                    report.not_modified += 1
+                    continue
+                state.etag, state.last_modified = result.etag, result.last_modified
+                for item in items:
+                    key = item.guid or item.url
+                    if not key or key in state.seen:
+                        continue
+                    report.new_items += 1
+                    if self._store_item(item, ingestor, report):
+                        state.seen.append(key)
+                del state.seen[:-SEEN_PER_FEED]
+            ingestor.flush()
+            totals = ingestor.report
+        report.stored = totals.stored
+        report.exact_duplicates = totals.exact_duplicates
+        report.near_duplicates = totals.near_duplicates
+        report.rejects.extend(totals.rejects)
+        save_state(self.state_path, self.states)
+        LOGGER.info("%s", report.line())
+        return report
+
+    def _store_item(self, item, ingestor: Ingestor, report: CycleReport) -> bool:  # noqa: ANN001 (readers.FeedItem)
+        """Fetch the item's page and queue its article; False when it should be retried next time."""
+        from marsad.ingest.readers import read_bytes
+
+        if not is_http_url(item.url or ""):
+            report.rejects.append(Reject(item.url or item.guid or "?", None, "feed item without an http(s) link"))
+            return True  # never fetchable: do not retry
+        try:
+            page = fetch(item.url, settings=self.settings)
+        except FetchError as exc:
+            report.rejects.append(Reject(item.url, None, exc.message))
+            return False
+        for found in read_bytes(page.data, name=item.url, fmt="html", url=page.url or item.url, settings=self.settings):
+            if isinstance(found, Article):
+                _fill_from_item(found, item)
+            ingestor.add(found)
+        return True
+
+    def run(self, *, once: bool = False, stop: Callable[[], bool] = lambda: False) -> None:
+        """Poll until ``stop()`` (or once); sleeps until the next feed is due."""
+        while True:
+            self.run_cycle()
+            if once or stop():
+                return
+            wake = min((s.next_due for s in self.states.values()), default=self.clock() + self.interval_s)
+            deadline = max(wake, self.clock() + 1)
+            while self.clock() < deadline and not stop():
+                time.sleep(min(1.0, max(0.0, deadline - self.clock())))
+            if stop():
+                return
+
+
+def _fill_from_item(article: Article, item) -> None:  # noqa: ANN001 (readers.FeedItem)
+    """The feed knows title, date and link even when the page's markup hides them."""
+    if not article.title and item.title:
+        article.title = item.title
+    if article.published_at is None and item.published_at is not None:
+        article.published_at = item.published_at
+        offset = item.published_at.utcoffset()
+        if offset is not None:
+            minutes = int(offset.total_seconds() // 60)
+            article.published_tz = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    if not article.url:
+        article.url = item.url
