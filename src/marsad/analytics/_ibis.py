@@ -1,0 +1,119 @@
+"""Ibis over the store: one read-only session per call, and the Query turned into filters on ``articles``.
+
+Every analytics function builds Ibis expressions from ``Session.articles(query)`` so the same code can run on
+another Ibis backend (the scale-out issue uses PySpark). Only the text part of a Query leaves Ibis: it goes to
+the search engine (marsad.store.search), which returns matching ids that come back in as a memtable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from marsad.analytics.query import Query
+from marsad.errors import InvalidQuery
+from marsad.store import Store
+from marsad.store.search import SearchFilters, SqliteSearchIndex, catch_up, search_path
+
+Interval = Literal["day", "week", "month"]
+# Ibis truncation units and the matching pandas frequencies (weeks start on Monday, ISO, as DuckDB's).
+_TRUNC = {"day": "D", "week": "W", "month": "M"}
+_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
+
+
+def check_interval(interval: str) -> Interval:
+    if interval not in _TRUNC:
+        raise InvalidQuery(f"interval “{interval}” is not one of day, week, month")
+    return interval  # type: ignore[return-value]
+
+
+def search_filters(query: Query) -> SearchFilters:
+    return SearchFilters(
+        start=query.start,
+        end=query.end,
+        languages=query.languages,
+        sources=query.sources,
+        include_duplicates=query.include_duplicates,
+    )
+
+
+@dataclass
+class Session:
+    """A read-only connection to the store with its Ibis backend, for one analytics call."""
+
+    store: Store
+    backend: ibis.BaseBackend
+
+    def table(self, name: str) -> ir.Table:
+        return self.backend.table(name)
+
+    def articles(self, query: Query, *, content: bool = True) -> ir.Table:
+        """``articles`` filtered by ``query``; ``content=False`` drops the text/entity/topic part (the base)."""
+        a = self.table("articles")
+        preds: list[ir.BooleanValue] = []
+        if not query.include_duplicates:
+            preds.append(a.duplicate_of.isnull() | (a.duplicate_of == a.id))
+        if query.start:
+            preds.append(a.published_at >= datetime.combine(query.start, time()))
+        if query.end:
+            preds.append(a.published_at < datetime.combine(query.end + timedelta(days=1), time()))
+        if query.languages:
+            preds.append(a.language.isin(list(query.languages)))
+        if query.sources:
+            s = self.table("sources")
+            preds.append(a.source_id.isin(s.filter(s.key.isin(list(query.sources))).id))
+        if content:
+            if query.text:
+                preds.append(a.id.isin(self.text_ids(query).id))
+            if query.entities:
+                e = self.table("entities")
+                m = self.table("mentions")
+                for key in query.entities:  # each entity narrows: articles mentioning all of them
+                    preds.append(a.id.isin(m.filter(m.entity_id.isin(e.filter(e.key == key).id)).article_id))
+            if query.topics:
+                t = self.table("article_topics")
+                preds.append(a.id.isin(t.filter(t.topic_id.isin(list(query.topics))).article_id))
+        return a.filter(*preds) if preds else a
+
+    def text_ids(self, query: Query) -> ir.Table:
+        """Ids of articles matching the text part (within the query's base filters) as a one-column table."""
+        catch_up(self.store)
+        ids = SqliteSearchIndex(search_path(self.store)).match_ids(query.text, filters=search_filters(query))
+        return ibis.memtable(pa.table({"id": pa.array(ids, pa.int64())}))
+
+    def execute(self, expr: ir.Expr) -> pd.DataFrame:
+        return self.backend.execute(expr)
+
+
+@contextmanager
+def session(store: Store) -> Iterator[Session]:
+    with store.read() as con:
+        yield Session(store, ibis.duckdb.from_connection(con))
+
+
+def binned(table: ir.Table, interval: Interval) -> ir.Table:
+    """Dated rows of ``table`` with a ``bin`` column: the UTC day/week/month their article was published in."""
+    dated = table.filter(table.published_at.notnull())
+    return dated.mutate(bin=dated.published_at.truncate(_TRUNC[interval]))
+
+
+def bin_range(query: Query, found: pd.Series, interval: Interval) -> pd.DatetimeIndex:
+    """Every bin from the query's start (or the first bin found) to its end (or the last found), so empty bins
+    show as zero rather than vanishing from a chart."""
+    first = pd.Timestamp(query.start) if query.start else (found.min() if len(found) else None)
+    last = pd.Timestamp(query.end) if query.end else (found.max() if len(found) else None)
+    if first is None or last is None:
+        return pd.DatetimeIndex([], name="bin")
+    if interval == "week":
+        first = first - pd.Timedelta(days=first.weekday())
+    elif interval == "month":
+        first = first.replace(day=1)
+    return pd.date_range(first.normalize(), last, freq=_FREQ[interval], name="bin")

@@ -1,0 +1,195 @@
+"""Who and what the coverage names: top entities, co-mentions, places for the map, one entity's card."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from marsad.analytics._ibis import Session, session
+from marsad.analytics.query import Query
+from marsad.errors import InvalidQuery
+from marsad.models import EntityType
+from marsad.store import Store
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+class EntityCount(TypedDict):
+    key: str
+    name_ar: str | None
+    name_en: str | None
+    type: str
+    mentions: int  # mentions in matching articles
+    articles: int  # matching articles mentioning it (the ranking key: one long article does not dominate)
+
+
+class CoMention(TypedDict):
+    entity: str  # the entity asked about
+    key: str  # an entity mentioned in the same articles
+    name_ar: str | None
+    name_en: str | None
+    type: str
+    articles: int  # matching articles mentioning both
+
+
+class PlaceCount(TypedDict):
+    key: str
+    name: str
+    name_ar: str | None
+    name_en: str | None
+    country: str | None
+    lat: float
+    lon: float
+    kind: str | None
+    mentions: int
+    articles: int
+
+
+def _check_type(type: str | None) -> None:
+    if type is not None and type not in ENTITY_TYPES:
+        raise InvalidQuery(f"entity type “{type}” is not one of {', '.join(ENTITY_TYPES)}")
+
+
+def _mentions_in(s: Session, query: Query, *, type: str | None = None) -> ir.Table:
+    m = s.table("mentions")
+    m = m.filter(m.article_id.isin(s.articles(query).id))
+    if type is not None:
+        e = s.table("entities")
+        m = m.filter(m.entity_id.isin(e.filter(e.type == type).id))
+    return m
+
+
+def _counted(s: Session, m: ir.Table, n: int) -> pd.DataFrame:
+    per = m.group_by("entity_id").agg(mentions=m.count(), articles=m.article_id.nunique())
+    top = per.order_by([ibis.desc("articles"), ibis.desc("mentions"), "entity_id"]).limit(n)
+    e = s.table("entities")
+    joined = top.join(e, top.entity_id == e.id).select("key", "name_ar", "name_en", "type", "mentions", "articles")
+    return s.execute(joined.order_by([ibis.desc("articles"), ibis.desc("mentions"), "key"]))
+
+
+def top_entities(store: Store, query: Query, *, type: EntityType | None = None, n: int = 20) -> pd.DataFrame:
+    """The ``n`` entities (of ``type``, or any) mentioned in the most matching articles: :class:`EntityCount`."""
+    _check_type(type)
+    with session(store) as s:
+        return _counted(s, _mentions_in(s, query, type=type), n)
+
+
+def cooccurring_entities(
+    store: Store, entity_key: str, query: Query, *, n: int = 20, type: EntityType | None = None
+) -> pd.DataFrame:
+    """Entities named in the same matching articles as ``entity_key``: :class:`CoMention` rows, most shared first."""
+    _check_type(type)
+    with session(store) as s:
+        m = _mentions_in(s, query.replace(entities=(*query.entities, entity_key)), type=type)
+        e = s.table("entities")
+        m = m.filter(~m.entity_id.isin(e.filter(e.key == entity_key).id))
+        df = _counted(s, m, n)
+    df.insert(0, "entity", entity_key)
+    return df.drop(columns=["mentions"])
+
+
+def cooccurrence_pairs(
+    store: Store, query: Query, *, n_entities: int = 20, type: EntityType | None = None
+) -> pd.DataFrame:
+    """Edges for a network graph among the top ``n_entities``: source, target (keys), articles naming both."""
+    top = top_entities(store, query, type=type, n=n_entities)
+    if top.empty:
+        return pd.DataFrame({"source": pd.Series(dtype=str), "target": pd.Series(dtype=str), "articles": []})
+    with session(store) as s:
+        e = s.table("entities")
+        m = _mentions_in(s, query).select("article_id", "entity_id")
+        keys = e.filter(e.key.isin(top["key"].tolist())).select(eid="id", key="key")
+        m = m.join(keys, m.entity_id == keys.eid)
+        m = m.select("article_id", "key").distinct()
+        right = m.select(article_id2="article_id", key2="key")
+        pairs = m.join(right, (m.article_id == right.article_id2) & (m.key < right.key2))
+        agg = pairs.group_by(source="key", target="key2").agg(articles=pairs.count())
+        return s.execute(agg.order_by([ibis.desc("articles"), "source", "target"]))
+
+
+def top_places(store: Store, query: Query, *, n: int = 200) -> pd.DataFrame:
+    """Places mentioned in matching articles, with coordinates for the map: :class:`PlaceCount` rows."""
+    with session(store) as s:
+        p = s.table("places").filter(ibis._.lat.notnull() & ibis._.lon.notnull())
+        m = _mentions_in(s, query)
+        m = m.filter(m.entity_id.isin(p.entity_id))
+        per = m.group_by("entity_id").agg(mentions=m.count(), articles=m.article_id.nunique())
+        top = per.order_by([ibis.desc("articles"), "entity_id"]).limit(n)
+        e = s.table("entities")
+        out = top.join(p, "entity_id").join(e, top.entity_id == e.id)
+        out = out.select("key", "name", "name_ar", "name_en", "country", "lat", "lon", "kind", "mentions", "articles")
+        return s.execute(out.order_by([ibis.desc("articles"), "key"]))
+
+
+class EntityInfo(TypedDict):
+    key: str
+    type: str
+    name_ar: str | None
+    name_en: str | None
+    aliases: list[str]  # curated/linked aliases
+    surfaces: list[tuple[str, int]]  # forms actually found in text, most frequent first
+    place: dict[str, object] | None  # country/lat/lon when it is a place
+
+
+# Surface forms shown on an entity card: enough to see the variants, few enough to read.
+_MAX_SURFACES = 15
+
+
+def entity_info(store: Store, entity_key: str) -> EntityInfo | None:
+    """Names, aliases and found variants of one entity; None when no entity has this key."""
+    with session(store) as s:
+        e = s.table("entities")
+        row = s.execute(e.filter(e.key == entity_key).select("id", "key", "type", "name_ar", "name_en"))
+        if row.empty:
+            return None
+        eid = int(row["id"].iloc[0])
+        al = s.table("entity_aliases")
+        aliases = s.execute(al.filter(al.entity_id == eid).select("alias").distinct())["alias"].tolist()
+        m = s.table("mentions")
+        mm = m.filter(m.entity_id == eid)
+        surf = s.execute(
+            mm.group_by("surface").agg(n=mm.count()).order_by([ibis.desc("n"), "surface"]).limit(_MAX_SURFACES)
+        )
+        p = s.table("places")
+        place = s.execute(p.filter(p.entity_id == eid).select("name", "country", "lat", "lon", "kind"))
+    return EntityInfo(
+        key=entity_key,
+        type=str(row["type"].iloc[0]),
+        name_ar=row["name_ar"].iloc[0],
+        name_en=row["name_en"].iloc[0],
+        aliases=sorted(aliases),
+        surfaces=[(str(a), int(b)) for a, b in zip(surf["surface"], surf["n"], strict=True)],
+        place=place.iloc[0].to_dict() if len(place) else None,
+    )
+
+
+def find_entities(store: Store, text: str = "", *, type: EntityType | None = None, n: int = 50) -> pd.DataFrame:
+    """Entities whose key, names or aliases contain ``text`` (normalised), most-mentioned first:
+    key, name_ar, name_en, type, mentions. For the entity list's search box."""
+    from marsad.text.normalize import normalize
+
+    _check_type(type)
+    needle = normalize(text)
+    with session(store) as s:
+        e = s.table("entities")
+        if type is not None:
+            e = e.filter(e.type == type)
+        if needle:
+            al = s.table("entity_aliases")
+            hit = al.filter(al.norm.contains(needle)).entity_id
+            e = e.filter(
+                e.id.isin(hit)
+                | e.key.lower().contains(needle)
+                | e.name_ar.contains(text.strip())
+                | e.name_en.lower().contains(needle)
+            )
+        m = s.table("mentions")
+        m = m.filter(m.entity_id.isin(e.id))
+        counts = m.group_by("entity_id").agg(mentions=m.count())
+        out = e.left_join(counts, e.id == counts.entity_id).select(
+            "key", "name_ar", "name_en", "type", mentions=ibis.coalesce(ibis._.mentions, 0)
+        )
+        return s.execute(out.order_by([ibis.desc("mentions"), "key"]).limit(n))

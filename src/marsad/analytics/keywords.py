@@ -1,0 +1,43 @@
+"""What words the coverage uses: keywords (extracted per article by the NLP step) across matching articles."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import ibis
+import pandas as pd
+
+from marsad.analytics._ibis import session
+from marsad.analytics.query import Query
+from marsad.store import Store
+
+# Keywords are counted over at most this many matching articles (a deterministic sample by hashed id beyond
+# it): the ranking of the top keywords is stable well below this, and it bounds the cost at millions of
+# articles. The sample size used is returned in ``df.attrs`` so the UI can say "based on N of M articles".
+KEYWORD_SAMPLE = 20_000
+
+
+class KeywordCount(TypedDict):
+    keyword: str
+    articles: int  # sampled articles carrying the keyword
+    share: float  # articles / sample size
+
+
+def top_keywords(store: Store, query: Query, *, n: int = 30, sample: int = KEYWORD_SAMPLE) -> pd.DataFrame:
+    """The ``n`` keywords found in the most matching articles: :class:`KeywordCount` rows.
+
+    ``df.attrs``: ``matched`` (matching articles), ``sample_size`` (articles counted), ``sampled`` (bool).
+    """
+    with session(store) as s:
+        a = s.articles(query).select("id")
+        matched = int(s.execute(a.count()))
+        if matched > sample:
+            a = a.order_by(a.id.hash()).limit(sample)
+        k = s.table("keywords")
+        k = k.filter(k.article_id.isin(a.id))
+        per = k.group_by("keyword").agg(articles=k.article_id.nunique())
+        df = s.execute(per.order_by([ibis.desc("articles"), "keyword"]).limit(n))
+    size = min(matched, sample)
+    df["share"] = df["articles"] / size if size else 0.0
+    df.attrs.update(matched=matched, sample_size=size, sampled=matched > sample)
+    return df

@@ -1,0 +1,203 @@
+"""Ranked full-text search over the matching articles, with snippets whose hits are located in the ORIGINAL text.
+
+The index (marsad.store.search) ranks with BM25; this module combines it with the rest of the Query and cuts
+snippets. Hits are returned as character ranges, never as markup: the UI escapes the text and marks the ranges
+itself (``highlight_segments``), so nothing from an article can inject HTML.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from marsad.analytics._ibis import search_filters, session
+from marsad.analytics.articles import ArticleRow, sample_articles
+from marsad.analytics.query import Query
+from marsad.errors import InvalidQuery
+from marsad.store import Store
+from marsad.store.search import SqliteSearchIndex, catch_up, search_path
+from marsad.store.search_query import Term, parse, positive_terms
+from marsad.text.terms import term_spans
+
+# Snippet length in characters: about two lines of a results list in Arabic or English.
+SNIPPET_CHARS = 240
+# Results per page are bounded so one request cannot pull the whole archive through snippets.
+MAX_PER_PAGE = 200
+_ELLIPSIS = "… "
+
+
+class SearchResult(ArticleRow):
+    score: float  # BM25, higher is better (NaN when there is no text query)
+    snippet: str
+    hits: list[tuple[int, int]]  # [start, end) character ranges of hits in ``snippet``
+    title_hits: list[tuple[int, int]]  # the same in ``title``
+
+
+def find_hits(text: str, terms: list[Term]) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that match the query's positive terms (same keys as the index)."""
+    if not terms or not text:
+        return []
+    spans = term_spans(text)
+    keys = [k for _, _, k in spans]
+    hits: list[tuple[int, int]] = []
+    for term in terms:
+        n = len(term.keys)
+        for i in range(len(spans) - n + 1):
+            if term.prefix:
+                ok = keys[i].startswith(term.keys[0])
+            else:
+                ok = keys[i] == term.keys[0] and tuple(keys[i : i + n]) == term.keys
+            if ok:
+                hits.append((spans[i][0], spans[i + n - 1][1]))
+    return _merge(hits)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def make_snippet(
+    text: str, hits: list[tuple[int, int]], *, width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """The window of ``text`` holding the most hits, cut at word boundaries, with hit ranges moved into it."""
+    text = text or ""
+    if len(text) <= width:
+        start, end = 0, len(text)
+    else:
+        start = 0
+        if hits:
+            best, best_n = hits[0][0], 0
+            for h_start, _ in hits:
+                n = sum(1 for s, e in hits if s >= h_start and e <= h_start + width * 3 // 4)
+                if n > best_n:
+                    best, best_n = h_start, n
+            start = max(0, best - width // 4)
+            if start > 0:  # begin on a word boundary
+                space = text.find(" ", start, best)
+                start = space + 1 if space != -1 else start
+        end = min(len(text), start + width)
+        if end < len(text):
+            space = text.rfind(" ", start + width // 2, end)
+            end = space if space != -1 else end
+    body = " ".join(text[start:end].split(" "))  # same length: offsets stay valid
+    body = body.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    prefix = _ELLIPSIS if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    shift = len(prefix) - start
+    moved = [(max(s, start) + shift, min(e, end) + shift) for s, e in hits if e > start and s < end]
+    return prefix + body + suffix, moved
+
+
+def highlight_segments(text: str, hits: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` split into (piece, is_hit) pairs for a UI that escapes each piece and marks the hits."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(hits):
+        if start > pos:
+            out.append((text[pos:start], False))
+        if end > max(start, pos):
+            out.append((text[max(start, pos) : end], True))
+        pos = max(pos, end)
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def search(store: Store, query: Query, *, page: int = 1, per_page: int = 20) -> pd.DataFrame:
+    """Matching articles ranked by BM25: :class:`SearchResult` rows for one page.
+
+    ``df.attrs``: ``total`` (all matches), ``page``, ``per_page``. Without a text query, the newest matching
+    articles are listed (score NaN) so the results page is never blank.
+    """
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidQuery(f"page {page} / per_page {per_page}: page starts at 1 and per_page is 1–{MAX_PER_PAGE}")
+    offset = (page - 1) * per_page
+    node = parse(query.text) if query.text else None
+    if node is None:
+        return _newest(store, query, page=page, per_page=per_page)
+    catch_up(store)
+    index = SqliteSearchIndex(search_path(store))
+    filters = search_filters(query)
+    if query.entities or query.topics:
+        # Filters the index does not know: rank all matches, keep those the store's filters allow.
+        ranked = index.match(query.text, filters=filters)
+        with session(store) as s:
+            mt = ibis.memtable(
+                pa.table(
+                    {
+                        "rid": pa.array([r[0] for r in ranked], pa.int64()),
+                        "score": pa.array([r[1] for r in ranked], pa.float64()),
+                    }
+                )
+            )
+            ok = s.articles(query.replace(text="")).select("id")
+            j = mt.join(ok, mt.rid == ok.id)
+            total = int(s.execute(j.count()))
+            page_rows = s.execute(j.order_by([ibis.desc("score"), "rid"]).limit(per_page, offset=offset))
+        hits = list(zip(page_rows["rid"].tolist(), page_rows["score"].tolist(), strict=True))
+    else:
+        hits = index.match(query.text, filters=filters, limit=per_page, offset=offset)
+        total = index.count(query.text, filters=filters) if hits or offset else 0
+    df = _rows_with_snippets(store, hits, positive_terms(node))
+    df.attrs.update(total=total, page=page, per_page=per_page)
+    return df
+
+
+def _rows_with_snippets(store: Store, hits: list[tuple[int, float]], terms: list[Term]) -> pd.DataFrame:
+    columns = [*ArticleRow.__annotations__, "score", "snippet", "hits", "title_hits"]
+    if not hits:
+        return pd.DataFrame({c: [] for c in columns})
+    ids = [int(i) for i, _ in hits]
+    with session(store) as s:
+        a = s.table("articles")
+        src = s.table("sources").select(sid="id", source="key", source_name="name")
+        j = a.filter(a.id.isin(ids)).left_join(src, a.source_id == src.sid)
+        rows = s.execute(j.select("id", "title", "body", "source", "source_name", "published_at", "language", "url"))
+    by_id = {int(r["id"]): r for r in rows.to_dict("records")}
+    out = []
+    for article_id, score in hits:
+        r = by_id.get(article_id)
+        if r is None:  # indexed but no longer in the store
+            continue
+        title = r["title"] or ""
+        snippet, snippet_hits = make_snippet(r["body"], find_hits(r["body"], terms))
+        out.append(
+            {
+                "id": article_id,
+                "title": title,
+                "source": r["source"] or "",
+                "source_name": r["source_name"] or "",
+                "published_at": r["published_at"],
+                "language": r["language"],
+                "url": r["url"],
+                "score": float(score),
+                "snippet": snippet,
+                "hits": snippet_hits,
+                "title_hits": find_hits(title, terms),
+            }
+        )
+    return pd.DataFrame(out, columns=columns)
+
+
+def _newest(store: Store, query: Query, *, page: int, per_page: int) -> pd.DataFrame:
+    listing = sample_articles(store, query, n=page * per_page, newest=True).iloc[(page - 1) * per_page :]
+    with session(store) as s:
+        a = s.table("articles")
+        bodies = s.execute(a.filter(a.id.isin(listing["id"].tolist())).select("id", "body"))
+    body = dict(zip(bodies["id"], bodies["body"], strict=True))
+    df = listing.reset_index(drop=True)
+    df["score"] = float("nan")
+    df["snippet"] = [make_snippet(body.get(i, ""), [])[0] for i in df["id"]]
+    df["hits"] = [[] for _ in range(len(df))]
+    df["title_hits"] = [[] for _ in range(len(df))]
+    with session(store) as s:
+        total = int(s.execute(s.articles(query).count()))
+    df.attrs.update(total=total, page=page, per_page=per_page)
+    return df

@@ -1,0 +1,304 @@
+"""Full-text search index: SQLite FTS5 in a sidecar file beside the DuckDB store.
+
+Why SQLite FTS5: DuckDB's ``fts`` extension cannot be installed offline on DuckDB 2.0; FTS5 ships with Python,
+is incremental (new articles are searchable as soon as they are added, no rebuild), ranks with BM25 and lives
+in its own file, so the DuckDB single-writer lock is not involved. FTS5 knows no Arabic: every title and body is
+reduced to index keys in Python (marsad.text.terms: normalisation + Light10-style Arabic stem + English
+Snowball) and stored space-separated; the query goes through the same function (marsad.store.search_query),
+so index and query agree. The table is contentless (keys only, no copy of the text): snippets are cut from the
+ORIGINAL text in DuckDB by the analytics layer.
+
+Only this module knows about SQLite; ``SearchEngine`` is the small interface another engine (PostgreSQL
+``tsvector``, OpenSearch) would implement.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol, TypedDict
+
+from marsad.errors import InvalidQuery, MarsadError
+from marsad.store.db import Store
+from marsad.store.search_query import compile_query, source_keys
+from marsad.text.terms import term_keys
+
+LOGGER = logging.getLogger(__name__)
+
+_EPOCH = date(1970, 1, 1)
+# BM25 column weights (title, body, source, lang): a hit in the title says more about the article than one in
+# the body; metadata columns only filter.
+_BM25_WEIGHTS = (3.0, 1.0, 0.0, 0.0)
+# Articles read from DuckDB and written to SQLite per transaction while (re)indexing.
+INDEX_BATCH = 2000
+# How long a search/index call waits for another process writing the index before giving up.
+_SQLITE_TIMEOUT_S = 10.0
+
+_DDL = """
+CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
+    title, body, source, lang,
+    tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3', content = ''
+);
+CREATE TABLE IF NOT EXISTS doc_meta (
+    id INTEGER PRIMARY KEY,   -- article id = FTS rowid
+    day INTEGER,              -- days since 1970-01-01 of published_at (UTC); NULL when undated
+    lang TEXT,
+    source TEXT,              -- source key
+    dup INTEGER NOT NULL      -- 1 when the article is a near-duplicate (duplicate_of set)
+);
+CREATE INDEX IF NOT EXISTS doc_meta_day ON doc_meta(day);
+"""
+
+
+class IndexRow(TypedDict):
+    id: int
+    title: str
+    body: str
+    language: str | None
+    source_key: str | None
+    source_name: str | None
+    published_day: int | None
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The base filters of a query that the index can apply itself (dates inclusive, UTC days)."""
+
+    start: date | None = None
+    end: date | None = None
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    include_duplicates: bool = False
+
+
+class SearchEngine(Protocol):
+    def match(
+        self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[int, float]]: ...
+
+    def count(self, text: str, *, filters: SearchFilters) -> int: ...
+
+    def add(self, rows: Iterable[IndexRow]) -> int: ...
+
+
+def search_path(store: Store) -> Path:
+    """Where the index of ``store`` lives (the same rule as Settings.search_path)."""
+    return store.path.with_suffix(".search.sqlite")
+
+
+def day_number(d: date) -> int:
+    return (d - _EPOCH).days
+
+
+class SqliteSearchIndex:
+    """The FTS5 index file. Opened per unit of work like the DuckDB store."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = sqlite3.connect(self.path, timeout=_SQLITE_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise MarsadError(f"{self.path.name}: cannot open the search index", detail=str(exc)) from exc
+        try:
+            con.execute("PRAGMA journal_mode=WAL")  # readers keep reading while ingest adds articles
+            con.executescript(_DDL)
+            yield con
+        finally:
+            con.close()
+
+    # -- writing --------------------------------------------------------------------------------------
+    def add(self, rows: Iterable[IndexRow]) -> int:
+        """Index rows not yet in the index (ids already present are skipped: articles are immutable)."""
+        rows = list(rows)
+        if not rows:
+            return 0
+        with self.connect() as con:
+            present = _present(con, [r["id"] for r in rows])
+            fresh = [r for r in rows if r["id"] not in present]
+            with con:
+                con.executemany(
+                    "INSERT INTO docs(rowid, title, body, source, lang) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r["id"],
+                            " ".join(term_keys(r["title"] or "")),
+                            " ".join(term_keys(r["body"] or "")),
+                            " ".join(source_keys(f"{r['source_key'] or ''} {r['source_name'] or ''}")),
+                            (r["language"] or "").lower(),
+                        )
+                        for r in fresh
+                    ],
+                )
+                con.executemany(
+                    "INSERT INTO doc_meta(id, day, lang, source, dup) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r["id"],
+                            r["published_day"],
+                            (r["language"] or "").lower(),
+                            r["source_key"],
+                            int(r["duplicate"]),
+                        )
+                        for r in fresh
+                    ],
+                )
+        return len(fresh)
+
+    def clear(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def doc_count(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT count(*) FROM doc_meta").fetchone()[0]
+
+    # -- reading --------------------------------------------------------------------------------------
+    def _where(self, filters: SearchFilters) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        args: list[object] = []
+        if filters.start:
+            clauses.append("m.day >= ?")
+            args.append(day_number(filters.start))
+        if filters.end:
+            clauses.append("m.day <= ?")
+            args.append(day_number(filters.end))
+        if filters.languages:
+            clauses.append(f"m.lang IN ({','.join('?' * len(filters.languages))})")
+            args.extend(filters.languages)
+        if filters.sources:
+            clauses.append(f"m.source IN ({','.join('?' * len(filters.sources))})")
+            args.extend(filters.sources)
+        if not filters.include_duplicates:
+            clauses.append("m.dup = 0")
+        return "".join(" AND " + c for c in clauses), args
+
+    def match(
+        self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[int, float]]:
+        """(article id, BM25 score; higher is better) best first, within ``filters``."""
+        expr = compile_query(text)
+        if expr is None:
+            return []
+        where, args = self._where(filters)
+        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        sql = (
+            f"SELECT d.rowid, -bm25(docs, {weights}) AS score FROM docs d JOIN doc_meta m ON m.id = d.rowid "
+            f"WHERE docs MATCH ?{where} ORDER BY score DESC, d.rowid"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        with self.connect() as con:
+            try:
+                return con.execute(sql, [expr, *args]).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
+
+    def match_ids(self, text: str, *, filters: SearchFilters) -> list[int]:
+        """All matching ids (unranked; cheaper than :meth:`match` for counting and charting)."""
+        expr = compile_query(text)
+        if expr is None:
+            return []
+        where, args = self._where(filters)
+        sql = f"SELECT d.rowid FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}"
+        with self.connect() as con:
+            try:
+                return [r[0] for r in con.execute(sql, [expr, *args]).fetchall()]
+            except sqlite3.OperationalError as exc:
+                raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
+
+    def count(self, text: str, *, filters: SearchFilters) -> int:
+        return len(self.match_ids(text, filters=filters))
+
+
+def _present(con: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = ids[i : i + 900]
+        found.update(
+            r[0] for r in con.execute(f"SELECT id FROM doc_meta WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        )
+    return found
+
+
+# -- the store side: read articles from DuckDB, index them ----------------------------------------------
+_ROWS_SQL = """
+SELECT a.id, coalesce(a.title, '') AS title, a.body, a.language, s.key AS source_key, s.name AS source_name,
+       CASE WHEN a.published_at IS NULL THEN NULL
+            ELSE datediff('day', DATE '1970-01-01', a.published_at::DATE) END AS published_day,
+       (a.duplicate_of IS NOT NULL AND a.duplicate_of <> a.id) AS duplicate
+FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+"""
+
+
+def _rows(con, where: str, params: list[object]) -> list[IndexRow]:
+    cur = con.execute(_ROWS_SQL + where, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]  # type: ignore[misc]
+
+
+def index_stored(store: Store, article_ids: Sequence[int]) -> int:
+    """Ingest hook ``(store, article_ids) -> None``-compatible: make just-stored articles searchable.
+
+    Returns how many were added (already indexed ids are skipped, so calling it twice is harmless)."""
+    ids = [int(i) for i in article_ids]
+    if not ids:
+        return 0
+    index = SqliteSearchIndex(search_path(store))
+    added = 0
+    for i in range(0, len(ids), INDEX_BATCH):
+        with store.read() as con:
+            rows = _rows(con, "WHERE a.id IN (SELECT unnest(?::BIGINT[]))", [ids[i : i + INDEX_BATCH]])
+        added += index.add(rows)
+    LOGGER.info("search index: %s of %s articles added", added, len(ids))
+    return added
+
+
+def rebuild(store: Store, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Drop and rebuild the whole index from the store (``marsad reindex``). Returns articles indexed."""
+    index = SqliteSearchIndex(search_path(store))
+    index.clear()
+    with store.read() as con:
+        total = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    done, last = 0, None
+    while True:
+        with store.read() as con:
+            where = "WHERE a.id > ? " if last is not None else ""
+            rows = _rows(con, where + f"ORDER BY a.id LIMIT {INDEX_BATCH}", [last] if last is not None else [])
+        if not rows:
+            break
+        done += index.add(rows)
+        last = rows[-1]["id"]
+        if progress:
+            progress(done, total)
+    LOGGER.info("search index rebuilt: %s articles", done)
+    return done
+
+
+def catch_up(store: Store) -> int:
+    """Index stored articles the index does not have yet (e.g. ingested without the hook). Cheap when in sync:
+    one count on each side."""
+    index = SqliteSearchIndex(search_path(store))
+    with store.read() as con:
+        stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    if stored == index.doc_count():
+        return 0
+    with index.connect() as scon:
+        have = [r[0] for r in scon.execute("SELECT id FROM doc_meta")]
+    import pyarrow as pa  # lazy: only needed when out of sync
+
+    have_tbl = pa.table({"id": pa.array(have, pa.int64())})
+    with store.read() as con:
+        con.register("_indexed", have_tbl)
+        missing = [r[0] for r in con.execute("SELECT id FROM articles ANTI JOIN _indexed USING (id)").fetchall()]
+        con.unregister("_indexed")
+    return index_stored(store, missing)

@@ -1,0 +1,181 @@
+"""Shared fixtures. ``seeded_store``: a SMALL store built from real ANT v2.1 and Reuters-21578 records plus
+hand-made entities, mentions (real offsets found in the bodies), places, keywords and topics, with its search
+index. Session-scoped and read-only for tests: copy it (``seeded_store_copy``) before writing.
+
+What is in it (tests rely on these facts):
+- ANT: every ``ANT_STRIDE``-th record of ant_v2.1 (all five outlets, all six categories), language "ar",
+  source keys = the ``src`` field; Reuters: the first ``REUTERS_N`` records with a body, language "en",
+  source "reuters". ANT dates are Feb–Oct 2018 (a few older); Reuters 1987.
+- One near-duplicate: a copy of the first ANT article with ``duplicate_of`` pointing at it.
+- Entities: see ``ENTITIES``; a mention wherever a surface form occurs in a body (offsets into the body).
+- Topics: one per ANT category present (id = 100 + index), every ANT article weighted 1.0 on its category's
+  topic; keywords: the category name and "reuters" per article.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from marsad.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
+REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
+ANT_STRIDE = 150  # ~210 articles spread over the whole file (it is ordered by outlet and category)
+REUTERS_N = 60
+
+# (id, key, type, name_ar, name_en, surfaces searched in bodies, place (country, lat, lon) or None)
+ENTITIES = [
+    (1, "loc:العراق", "LOC", "العراق", "Iraq", ["العراق", "Iraq"], ("IQ", 33.0, 44.0)),
+    (2, "loc:سوريا", "LOC", "سوريا", "Syria", ["سوريا", "Syria"], ("SY", 35.0, 38.0)),
+    (3, "loc:مصر", "LOC", "مصر", "Egypt", ["مصر", "Egypt"], ("EG", 27.0, 30.0)),
+    (
+        4,
+        "loc:الولايات_المتحدة",
+        "LOC",
+        "الولايات المتحدة",
+        "United States",
+        ["الولايات المتحدة", "U.S."],
+        ("US", 39.8, -98.6),
+    ),
+    (5, "org:isis", "ORG", "داعش", "ISIS", ["داعش", "تنظيم الدولة"], None),
+    (6, "per:ترامب", "PER", "دونالد ترامب", "Donald Trump", ["ترامب", "Trump"], None),
+    (7, "org:opec", "ORG", "أوبك", "OPEC", ["أوبك", "OPEC"], None),
+    (8, "loc:روسيا", "LOC", "روسيا", "Russia", ["روسيا", "Russia", "Soviet"], ("RU", 61.5, 105.3)),
+]
+
+
+def _ant_records() -> list[dict]:
+    out = []
+    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i % ANT_STRIDE == 0:
+                out.append(json.loads(line))
+    return out
+
+
+def _reuters_records() -> list[dict]:
+    out = []
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec.get("body"):
+                out.append(rec)
+            if len(out) >= REUTERS_N:
+                break
+    return out
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def build_seeded_store(path: Path) -> Store:
+    """Build the seeded store at ``path`` (and its search index beside it)."""
+    store = Store(path)
+    store.ensure_schema()
+    ant, reuters = _ant_records(), _reuters_records()
+    src_keys = sorted({r["src"] for r in ant}) + ["reuters"]
+    source_id = {k: i + 1 for i, k in enumerate(src_keys)}
+    rows: dict[str, list] = {
+        k: []
+        for k in ("id", "source_id", "title", "body", "language", "published_at", "category", "url", "duplicate_of")
+    }
+
+    def add(aid, src, title, body, lang, when, cat, url, dup=None):
+        for k, v in zip(rows, (aid, source_id[src], title, body, lang, when, cat, url, dup), strict=True):
+            rows[k].append(v)
+
+    for i, r in enumerate(ant, start=1):
+        when = _utc(email.utils.parsedate_to_datetime(r["time"]))
+        add(i, r["src"], r["title"], r["text"], "ar", when, r["cat"], r["url"])
+    for j, r in enumerate(reuters, start=len(ant) + 1):
+        when = datetime.strptime(r["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")
+        add(j, "reuters", r["title"] or "", r["body"], "en", when, "", "")
+    dup_id = len(ant) + len(reuters) + 1
+    add(dup_id, ant[0]["src"], ant[0]["title"], ant[0]["text"], "ar", rows["published_at"][0], ant[0]["cat"], "", 1)
+
+    mentions: dict[str, list] = {"article_id": [], "entity_id": [], "start": [], "end": [], "surface": []}
+    for aid, body in zip(rows["id"], rows["body"], strict=True):
+        for eid, *_rest, surfaces, _place in ENTITIES:
+            for surface in surfaces:
+                pos = body.find(surface)
+                while pos != -1:
+                    for k, v in zip(mentions, (aid, eid, pos, pos + len(surface), surface), strict=True):
+                        mentions[k].append(v)
+                    pos = body.find(surface, pos + len(surface))
+    cats = sorted({r["cat"] for r in ant})
+    topic_of = {c: 100 + i for i, c in enumerate(cats)}
+    with store.write() as con:
+        con.register(
+            "_src",
+            pa.table({"id": list(source_id.values()), "key": list(source_id), "name": [k.upper() for k in source_id]}),
+        )
+        con.execute("INSERT INTO sources SELECT id, key, name, NULL FROM _src")
+        con.register("_a", pa.table(rows))
+        con.execute(
+            "INSERT INTO articles (id, source_id, title, body, language, published_at, category, url, duplicate_of, "
+            "ingested_at, content_hash) SELECT id, source_id, title, body, language, published_at, category, url, "
+            "duplicate_of, TIMESTAMP '2026-01-01', md5(body) FROM _a"
+        )
+        for eid, key, typ, ar, en, surfaces, place in ENTITIES:
+            con.execute(
+                "INSERT INTO entities (id, key, type, name_ar, name_en) VALUES (?, ?, ?, ?, ?)", [eid, key, typ, ar, en]
+            )
+            for s in surfaces:
+                con.execute(
+                    "INSERT INTO entity_aliases VALUES (?, ?, ?, ?)",
+                    [eid, s, s.lower(), "ar" if s[0] > "\u0600" else "en"],
+                )
+            if place:
+                con.execute(
+                    "INSERT INTO places (entity_id, name, country, lat, lon, kind) VALUES (?, ?, ?, ?, ?, 'country')",
+                    [eid, en, *place],
+                )
+        con.register("_m", pa.table(mentions))
+        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) SELECT * FROM _m')
+        for c, tid in topic_of.items():
+            con.execute(
+                "INSERT INTO topics (id, label, terms, language, model_version) VALUES (?, ?, ?, 'ar', 1)",
+                [tid, c, [c]],
+            )
+        at = {"article_id": [], "topic_id": [], "weight": []}
+        kw = {"article_id": [], "keyword": [], "score": []}
+        for aid, cat in zip(rows["id"], rows["category"], strict=True):
+            if cat:
+                at["article_id"].append(aid)
+                at["topic_id"].append(topic_of[cat])
+                at["weight"].append(1.0)
+            kw["article_id"].append(aid)
+            kw["keyword"].append(cat or "reuters")
+            kw["score"].append(0.1)
+        con.register("_at", pa.table(at))
+        con.execute("INSERT INTO article_topics SELECT * FROM _at")
+        con.register("_kw", pa.table(kw))
+        con.execute("INSERT INTO keywords SELECT * FROM _kw")
+    from marsad.store.search import rebuild
+
+    rebuild(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory) -> Store:
+    """A small real-text store with entities/topics/keywords and a search index (treat as read-only)."""
+    return build_seeded_store(tmp_path_factory.mktemp("seeded") / "seeded.duckdb")
+
+
+@pytest.fixture
+def seeded_store_copy(seeded_store, tmp_path) -> Store:
+    """A private copy of ``seeded_store`` (with its search index) for tests that write."""
+    for src in seeded_store.path.parent.iterdir():
+        shutil.copy(src, tmp_path / src.name)
+    return Store(tmp_path / seeded_store.path.name)
