@@ -1,0 +1,238 @@
+"""The rule and gazetteer layer over every language's NER: known entities in, known errors out.
+
+Matching runs with one Aho-Corasick automaton (pyahocorasick) over the normalised text (``marsad.text.normalize``
+rules: no diacritics or tatweel, unified alef/yeh/teh marbuta, casefolded Latin, whitespace runs collapsed), and each
+hit maps back to character offsets of the original text. A hit counts only at word boundaries, allowing Arabic
+proclitics in front: و ف ب ل ك and their combinations before a name, and before names that carry the article
+(indexed without it) one of ال وال بال فال كال لل ولل …. Latin aliases written capitalised in the data match only
+capitalised text, and acronyms (US, WHO) only in capitals.
+
+On top of the statistical model's spans (``merge``):
+- a gazetteer hit that covers a model span (same extent, wider, or the model span plus a clitic) replaces it: the
+  curated type and extent win (type and boundary fixes);
+- a gazetteer hit crossing a model span wins over it; one inside a longer model span (جامعة بغداد) loses to it;
+- model spans on the false-positive list (``data/stoplists/ner_false_positives.txt``) are dropped;
+- hits nothing overlaps are added.
+Finally, bare last names of multi-word PER names found in the article are marked where they recur (``short_names``).
+Languages without a statistical model get the gazetteer hits and short names alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.config import DATA_DIR
+from marsad.nlp.entities import (
+    ARTICLE_PREFIXES,
+    CLITIC_PREFIXES,
+    MIN_SHORT_NAME_CHARS,
+    CanonicalEntity,
+    Span,
+    curated_entities,
+)
+from marsad.text.normalize import is_arabic, normalize
+
+LOGGER = logging.getLogger(__name__)
+
+FALSE_POSITIVES_FILE = DATA_DIR / "stoplists" / "ner_false_positives.txt"
+_ARTICLE_SET = frozenset(ARTICLE_PREFIXES)
+_CLITIC_SET = frozenset(("", *CLITIC_PREFIXES))
+# Longest proclitic chain in front of a name ("وبال"); a longer word prefix means the hit is inside another word.
+_MAX_PREFIX = max(len(p) for p in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES))
+
+
+@cache
+def _norm_char(ch: str) -> str:
+    return normalize(ch) if not ch.isspace() else " "
+
+
+def normalize_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalize``-equivalent text plus, for each of its characters, the offset of the source character.
+
+    The list has one extra entry (``len(text)``) so that an exclusive end maps too.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        norm = _norm_char(ch)
+        if norm == " ":
+            if not out or out[-1] == " ":
+                continue
+        for c in norm:
+            out.append(c)
+            index.append(i)
+    index.append(len(text))
+    return "".join(out), index
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    key: str
+    type: str
+    needs_article: bool
+    exact: str  # the alias as written, when only that exact casing may match (acronyms)
+    capital: bool  # Latin alias written capitalised: the text must be capitalised too
+    rank: int  # lower wins when several entities share a pattern
+
+
+def _patterns(entity: CanonicalEntity, rank: int) -> Iterable[tuple[str, _Pattern]]:
+    for alias in entity.names:
+        norm = normalize(alias)
+        if not norm:
+            continue
+        if is_arabic(norm[:1]):
+            first, _, rest = norm.partition(" ")
+            if first.startswith("ال") and len(first) > 3:
+                yield norm[2:], _Pattern(entity.key, entity.type, True, "", False, rank)
+            else:
+                yield norm, _Pattern(entity.key, entity.type, False, "", False, rank)
+            continue
+        letters = [c for c in alias if c.isalpha()]
+        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+        capital = alias[:1].isupper()
+        yield norm, _Pattern(entity.key, entity.type, False, alias if acronym else "", capital, rank)
+
+
+class Matcher:
+    """An automaton over the aliases of ``entities`` (earlier entities win a shared alias)."""
+
+    def __init__(self, entities: Sequence[CanonicalEntity]) -> None:
+        import ahocorasick  # lazy: building the automaton is the cost, not the import
+
+        table: dict[str, list[_Pattern]] = {}
+        for rank, entity in enumerate(entities):
+            for norm, pattern in _patterns(entity, rank):
+                table.setdefault(norm, []).append(pattern)
+        self.automaton = ahocorasick.Automaton()
+        for norm, patterns in table.items():
+            patterns.sort(key=lambda p: p.rank)
+            self.automaton.add_word(norm, (len(norm), tuple(patterns)))
+        self.automaton.make_automaton()
+        self.size = len(table)
+
+    def find(self, text: str) -> list[Span]:
+        """Non-overlapping gazetteer spans (leftmost-longest) in ``text``, offsets into ``text``."""
+        if not self.size:
+            return []
+        norm, index = normalize_offsets(text)
+        candidates: list[tuple[int, int, _Pattern]] = []
+        for last, (length, patterns) in self.automaton.iter(norm):
+            start, end = last - length + 1, last + 1
+            if end < len(norm) and norm[end].isalnum():
+                continue
+            word_start = start
+            while word_start > 0 and norm[word_start - 1].isalnum() and start - word_start <= _MAX_PREFIX:
+                word_start -= 1
+            prefix = norm[word_start:start]
+            if start - word_start > _MAX_PREFIX:
+                continue
+            for pattern in patterns:
+                if _accepts(pattern, prefix, text, index[word_start], index[start], index[end]):
+                    first = start
+                    if pattern.needs_article:  # keep the article in the surface form, drop a clitic before it
+                        first = start - 2 if prefix.endswith("ال") else word_start
+                    candidates.append((index[first], index[end], pattern))
+                    break
+        return _leftmost_longest(candidates)
+
+
+def _accepts(pattern: _Pattern, prefix: str, text: str, word_start: int, start: int, end: int) -> bool:
+    if pattern.needs_article:
+        return prefix in _ARTICLE_SET
+    if is_arabic(text[start:end][:1]):
+        return prefix in _CLITIC_SET
+    if prefix:
+        return False
+    if pattern.exact:
+        return text[start:end] == pattern.exact
+    return not pattern.capital or text[start:start + 1].isupper()
+
+
+def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[Span]:
+    chosen: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, pattern in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0], c[2].rank)):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        chosen.append(Span(start, end, pattern.type, pattern.key, "gazetteer"))  # type: ignore[arg-type]
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _peeled_start(text: str, span: Span) -> int:
+    """Start of ``span`` after an Arabic proclitic chain the model included ("والعراق" → "العراق")."""
+    word = normalize(text[span.start : span.end].split(" ", 1)[0])
+    for prefix in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return span.start + len(prefix) - (2 if prefix in _ARTICLE_SET and prefix.endswith("ال") else 0)
+    return span.start
+
+
+def merge(text: str, model: Sequence[Span], gazetteer: Sequence[Span], *, false_positives: frozenset[str] = frozenset()) -> list[Span]:
+    """Model spans corrected and completed by gazetteer spans (see the module docstring for the rules)."""
+    kept = [s for s in model if normalize(text[s.start : s.end]) not in false_positives]
+    out: list[Span] = []
+    dropped: set[int] = set()
+    for hit in gazetteer:
+        overlapping = [i for i, s in enumerate(kept) if s.start < hit.end and hit.start < s.end]
+        inside_longer = [
+            i for i in overlapping
+            if kept[i].start <= hit.start and kept[i].end >= hit.end and (kept[i].end - kept[i].start) > (hit.end - hit.start)
+            and not (_peeled_start(text, kept[i]) >= hit.start and kept[i].end == hit.end)
+        ]
+        if inside_longer:
+            continue  # a longer model entity contains the known name: جامعة بغداد stays an ORG
+        dropped.update(overlapping)
+        out.append(hit)
+    out += [s for i, s in enumerate(kept) if i not in dropped]
+    return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def short_names(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Spans for bare last names of the article's multi-word PER names where nothing else covers them."""
+    last: dict[str, tuple[str, str]] = {}
+    for span in spans:
+        if span.type != "PER":
+            continue
+        words = normalize(text[span.start : span.end]).split(" ")
+        if len(words) >= 2 and len(words[-1]) >= MIN_SHORT_NAME_CHARS:
+            last.setdefault(words[-1], (span.key or "", text[span.start : span.end]))
+    if not last:
+        return []
+    entities = [CanonicalEntity(f"short:{word}", "PER", aliases=(word,)) for word in last]
+    found = []
+    for hit in Matcher(entities).find(text):
+        if any(s.start < hit.end and hit.start < s.end for s in spans):
+            continue
+        key = last[hit.key.removeprefix("short:")][0]
+        found.append(Span(hit.start, hit.end, "PER", key, "short-name"))
+    return found
+
+
+def _read_false_positives() -> frozenset[str]:
+    if not FALSE_POSITIVES_FILE.exists():
+        return frozenset()
+    lines = FALSE_POSITIVES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalize(x) for x in lines if x.strip() and not x.startswith("#"))
+
+
+@cache
+def default_layer() -> tuple[Matcher, frozenset[str]]:
+    """The shipped layer: curated entities first, then places (regions, countries, large cities); built once."""
+    from marsad.nlp.places import gazetteer as places
+
+    entities = [*curated_entities(), *places().entities()]
+    matcher = Matcher(entities)
+    LOGGER.info("gazetteer: %d patterns from %d entities", matcher.size, len(entities))
+    return matcher, _read_false_positives()
+
+
+def apply(text: str, model: Sequence[Span] = ()) -> list[Span]:
+    """The whole layer on one text: gazetteer hits merged with ``model`` spans, plus in-article short names."""
+    matcher, false_positives = default_layer()
+    spans = merge(text, model, matcher.find(text), false_positives=false_positives)
+    return sorted([*spans, *short_names(text, spans)], key=lambda s: s.start)
+
