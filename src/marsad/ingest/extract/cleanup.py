@@ -1,0 +1,80 @@
+"""Title and body cleanup: clean paragraphs joined by a blank line, whatever the source's line conventions.
+
+Exports separate paragraphs by one newline (ANT), by blank lines (scraped pages) or hard-wrap them at ~70
+columns and mark paragraph starts with an indent or tab (Reuters-21578). All become "para\\n\\npara".
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lines this long or shorter, never followed by a blank line, are a hard-wrapped paragraph (wire copy at 65–80).
+WRAP_WIDTH = 80
+# Share of hard-wrap-length lines above which a text is treated as hard-wrapped.
+WRAPPED_SHARE = 0.8
+# Wire-service signatures closing a story ("Reuter", "REUTER"): not part of the text.
+_SIGNATURE = re.compile(r"\n\s*(?:reuters?|&#3;|\x03)\s*$", re.IGNORECASE)
+# Reuters-21578 SGML leftovers: "&\t" paragraph marks, "&#3;" end-of-text, "&lt;" entities.
+_SGML_MARKS = re.compile(r"&\t|&#\d+;|\x03")
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SENTENCE_END = re.compile(r"[.!?؟:\"»”)]\s*$")
+_PARA_START = re.compile(r"^(?:\t|\s{3,}|&\t)")
+
+
+def clean_line(text: str) -> str:
+    """One line: no bidi/zero-width marks, single spaces (NBSP and friends included), trimmed."""
+    return _INLINE_SPACE.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+
+
+def clean_title(text: object) -> str:
+    return clean_line(" ".join(str(text or "").split("\n")))
+
+
+def paragraphs(text: object) -> list[str]:
+    """The paragraphs of a body, cleaned; hard-wrapped text is unwrapped."""
+    raw = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    raw = _SIGNATURE.sub("", raw.rstrip())
+    lines = raw.split("\n")
+    if _hard_wrapped(lines):
+        return _unwrap(lines)
+    result = []
+    for line in lines:
+        cleaned = clean_line(_SGML_MARKS.sub(" ", line))
+        if cleaned:
+            result.append(cleaned)
+    return result
+
+
+def clean_body(text: object) -> str:
+    """Clean paragraphs joined by a blank line (the ``Article.body`` convention)."""
+    return "\n\n".join(paragraphs(text))
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Wire-style text: most lines fit the wrap width and most end mid-sentence (one-line paragraphs end with
+    a full stop); blank lines, if any, come with indented paragraph starts."""
+    content = [line for line in lines[:-1] if line.strip()]
+    if len(content) < 3:
+        return False
+    short = sum(1 for line in content if len(line) <= WRAP_WIDTH)
+    ended = sum(1 for line in content if _SENTENCE_END.search(line))
+    marked = any(_PARA_START.match(line) for line in content)
+    blank = any(not line.strip() for line in lines)
+    return short >= WRAPPED_SHARE * len(content) and ended < 0.5 * len(content) and (marked or not blank)
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    result: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip() or _PARA_START.match(line):
+            if current:
+                result.append(clean_line(" ".join(current)))
+                current = []
+        cleaned = clean_line(_SGML_MARKS.sub(" ", line))
+        if cleaned:
+            current.append(cleaned)
+    if current:
+        result.append(clean_line(" ".join(current)))
+    return [p for p in result if p]

@@ -1,0 +1,295 @@
+"""Publication dates from the strings news material really carries.
+
+Fast explicit formats first (RFC-822, ISO 8601 incl. the basic ``T185600`` form, dd/mm/yyyy, dotted
+``2020.09.25 - 21:32``, Reuters ``26-FEB-1987 15:01:01.79``, Arabic and English month names with Eastern Arabic
+digits); ``dateparser`` only as a cached fallback, because it costs milliseconds per call and returns None for the
+Levantine/Iraqi month names anyway. A date in the future or before 1900 is not a publication date: it is dropped
+with a note, and a missing date stays missing (never the ingest time).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import TypedDict
+from zoneinfo import ZoneInfo
+
+from marsad.models import DatePrecision
+from marsad.text.normalize import normalize_arabic
+
+LOGGER = logging.getLogger(__name__)
+
+# Clocks differ and feeds announce items minutes early: a date up to a day ahead is still "now", beyond is wrong.
+FUTURE_TOLERANCE = timedelta(days=1)
+# Nothing Marsad monitors predates this; earlier years are misparsed numbers (e.g. "1000 قتيل").
+MIN_YEAR = 1900
+# dateparser is slow (ms per call) but one export repeats the same few date strings: cache them.
+FALLBACK_CACHE_SIZE = 65536
+# Longer strings are prose, not a date field; the fallback parser would find spurious dates in them.
+MAX_FALLBACK_CHARS = 80
+
+_MONTHS_EN = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january", "janvier"),
+            ("feb", "february", "fevrier", "février"),
+            ("mar", "march", "mars"),
+            ("apr", "april", "avril"),
+            ("may", "mai"),
+            ("jun", "june", "juin"),
+            ("jul", "july", "juillet"),
+            ("aug", "august", "aout", "août"),
+            ("sep", "sept", "september", "septembre"),
+            ("oct", "october", "octobre"),
+            ("nov", "november", "novembre"),
+            ("dec", "december", "decembre", "décembre"),
+        ]
+    )
+    for m in names
+}
+# Arabic month names in their normalised form (see text.normalize.normalize_arabic): Levantine/Iraqi (Syriac),
+# Egyptian/MSA (from Latin), Maghrebi (Tunisia/Algeria from French, Morocco from Latin/Spanish).
+_MONTHS_AR_RAW: dict[int, tuple[str, ...]] = {
+    1: ("كانون الثاني", "يناير", "جانفي", "جانفييه"),
+    2: ("شباط", "فبراير", "فيفري", "فبرير"),
+    3: ("آذار", "مارس"),
+    4: ("نيسان", "أبريل", "إبريل", "ابريل", "أفريل"),
+    5: ("أيار", "مايو", "ماي"),
+    6: ("حزيران", "يونيو", "يونية", "جوان"),
+    7: ("تموز", "يوليو", "يولية", "جويلية", "يوليوز"),
+    8: ("آب", "أغسطس", "اغسطس", "أوت", "غشت"),
+    9: ("أيلول", "سبتمبر", "شتنبر"),
+    10: ("تشرين الأول", "أكتوبر", "اكتوبر"),
+    11: ("تشرين الثاني", "نوفمبر", "نونبر"),
+    12: ("كانون الأول", "ديسمبر", "دجنبر"),
+}
+_MONTHS_AR = {normalize_arabic(name): month for month, names in _MONTHS_AR_RAW.items() for name in names}
+# Longest names first so "كانون الثاني" wins over a bare prefix.
+_AR_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS_AR), key=len, reverse=True))
+_EN_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS_EN), key=len, reverse=True))
+
+_TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[صم]|am|pm|a\.m\.|p\.m\.)?(?![\d:])"
+_OFFSET = re.compile(r"(?:\b(?:gmt|utc)\s*)?(?P<sign>[+-])(?P<oh>\d{1,2}):?(?P<om>\d{2})?\s*$|\b(?P<utc>gmt|utc|z)\s*$")
+_RFC822 = re.compile(rf"^\s*(?:[a-z]{{3}},?\s+)?\d{{1,2}}\s+(?:{_EN_MONTH_ALT})\s+\d{{2,4}}\s+\d{{1,2}}:\d{{2}}")
+_REUTERS = re.compile(
+    r"^\s*(?P<d>\d{1,2})-(?P<mon>[a-z]{3})-(?P<y>\d{4})\s+(?:(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:\.\d+)?)?"
+)
+_NUMERIC = re.compile(
+    r"(?<!\d)(?:(?P<y1>\d{4})[./-](?P<m1>\d{1,2})[./-](?P<d1>\d{1,2})|(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2})[./-](?P<y2>\d{4}))(?!\d)"
+)
+_WORDY_AR = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?P<mon>{_AR_MONTH_ALT})(?:\s*[/(-]\s*(?:{_AR_MONTH_ALT})\s*\)?)?\s*[,،]?\s*(?P<y>\d{{4}})(?!\d)")
+_WORDY_EN_DMY = re.compile(rf"(?<![\w\d])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTH_ALT})\.?,?\s+(?P<y>\d{{4}})(?!\d)")
+_WORDY_EN_MDY = re.compile(rf"(?<![\w\d])(?P<mon>{_EN_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)")
+_TIME_RE = re.compile(_TIME)
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    when: datetime  # timezone-aware; UTC when the source gave no zone
+    tz: str  # the offset as found ("+03:00"), "" when unknown
+    precision: DatePrecision
+
+
+class DateFields(TypedDict):
+    """The Article fields a date decides (see :func:`date_fields`)."""
+
+    published_at: datetime | None
+    published_tz: str
+    published_precision: DatePrecision | None
+    date_note: str
+
+
+def date_fields(value: object, *, zone: str = "", now: datetime | None = None) -> DateFields:
+    """Parse ``value`` and apply the plausibility rules: the dict to ``Article`` fields.
+
+    ``zone`` (an IANA name such as "Asia/Baghdad", or "+03:00") is used when the string carries no offset.
+    """
+    empty = DateFields(published_at=None, published_tz="", published_precision=None, date_note="")
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return empty
+    parsed = parse_date(text, zone=zone)
+    if parsed is None:
+        return {**empty, "date_note": f"unparsed date {text[:40]!r}"}
+    note = implausible(parsed.when, now=now)
+    if note:
+        return {**empty, "date_note": note}
+    return DateFields(published_at=parsed.when, published_tz=parsed.tz, published_precision=parsed.precision, date_note="")
+
+
+def implausible(when: datetime, *, now: datetime | None = None) -> str:
+    """Why ``when`` cannot be a publication date ("" when it can)."""
+    now = now or datetime.now(UTC)
+    if when > now + FUTURE_TOLERANCE:
+        return f"date {when.date().isoformat()} is in the future: dropped"
+    if when.year < MIN_YEAR:
+        return f"date {when.date().isoformat()} is before {MIN_YEAR}: dropped"
+    return ""
+
+
+@lru_cache(maxsize=FALLBACK_CACHE_SIZE)
+def parse_date(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDate | None:
+    """The date in a short date string (a field value or a date line), or None.
+
+    ``fallback=False`` skips dateparser: for guessing whether a line is a date at all, where its fuzziness
+    would take a headline ending in "2017" for a date.
+    """
+    raw = " ".join(normalize_arabic(text).split()).lower()
+    if not raw:
+        return None
+    for parser in (_parse_iso, _parse_rfc822, _parse_reuters, _parse_numeric, _parse_wordy):
+        try:
+            result = parser(raw, zone)
+        except (ValueError, OverflowError, TypeError, KeyError):
+            result = None
+        if result is not None:
+            return result
+    # Without a four-digit year the string is relative ("منذ 3 ساعات", "yesterday"): relative to a crawl time we
+    # do not know, so it is no date at all.
+    usable = fallback and len(raw) <= MAX_FALLBACK_CHARS and _YEAR.search(raw)
+    return _parse_fallback(raw, zone) if usable else None
+
+
+def find_date(text: str, *, zone: str = "") -> ParsedDate | None:
+    """The first date in a longer text (a date line with other words around it), or None."""
+    raw = " ".join(normalize_arabic(text).split()).lower()
+    for parser in (_parse_numeric, _parse_wordy):
+        try:
+            result = parser(raw, zone)
+        except (ValueError, OverflowError, TypeError, KeyError):
+            result = None
+        if result is not None:
+            return result
+    return None
+
+
+def _parse_iso(raw: str, zone: str) -> ParsedDate | None:
+    if not (len(raw) >= 8 and raw[:4].isdigit() and raw[4] == "-"):
+        return None
+    value = raw.upper().replace(" ", "T", 1)
+    when = datetime.fromisoformat(value)
+    if "T" not in value:
+        precision: DatePrecision = "day"
+    else:
+        clock = re.split(r"[+-]|Z", value.split("T", 1)[1])[0]
+        digits = clock.replace(":", "").split(".")[0]
+        precision = "second" if len(digits) >= 6 else "minute" if len(digits) >= 4 else "hour"
+    return _finish(when, zone, precision)
+
+
+def _parse_rfc822(raw: str, zone: str) -> ParsedDate | None:
+    if not _RFC822.match(raw):
+        return None
+    has_zone = bool(_OFFSET.search(raw))
+    when = email.utils.parsedate_to_datetime(raw)
+    precision: DatePrecision = "second" if re.search(r"\d:\d{2}:\d{2}", raw) else "minute"
+    if has_zone and when.tzinfo is not None:
+        return ParsedDate(when.astimezone(UTC), _offset_text(when), precision)
+    return _finish(when.replace(tzinfo=None), zone, precision)
+
+
+def _parse_reuters(raw: str, zone: str) -> ParsedDate | None:
+    match = _REUTERS.match(raw)
+    if not match or match["mon"] not in _MONTHS_EN:
+        return None
+    day = datetime(int(match["y"]), _MONTHS_EN[match["mon"]], int(match["d"]))
+    if match["h"] is not None and int(match["h"]) < 24:
+        return _finish(day.replace(hour=int(match["h"]), minute=int(match["mi"]), second=int(match["s"])), zone, "second")
+    # A garbled clock ("605:12:19.12") still leaves a good day.
+    return _finish(day, zone, "day")
+
+
+def _parse_numeric(raw: str, zone: str) -> ParsedDate | None:
+    match = _NUMERIC.search(raw)
+    if not match:
+        return None
+    if match["y1"]:
+        year, month, day = int(match["y1"]), int(match["m1"]), int(match["d1"])
+    else:
+        year, first, second = int(match["y2"]), int(match["d2"]), int(match["m2"])
+        # Arab and European exports write day first; only an impossible month says it is US order.
+        day, month = (second, first) if second > 12 >= first else (first, second)
+    return _with_time(datetime(year, month, day), raw, match.span(), zone)
+
+
+def _parse_wordy(raw: str, zone: str) -> ParsedDate | None:
+    for pattern, table in ((_WORDY_AR, _MONTHS_AR), (_WORDY_EN_DMY, _MONTHS_EN), (_WORDY_EN_MDY, _MONTHS_EN)):
+        match = pattern.search(raw)
+        if match:
+            day = datetime(int(match["y"]), table[match["mon"]], int(match["d"]))
+            return _with_time(day, raw, match.span(), zone)
+    return None
+
+
+def _with_time(day: datetime, raw: str, span: tuple[int, int], zone: str) -> ParsedDate:
+    """Attach a clock time found after the date (or before it, as in "21:32 - 25/09/2020")."""
+    match = _TIME_RE.search(raw, span[1]) or _TIME_RE.search(raw[: span[0]])
+    if not match or int(match["h"]) > 23 or int(match["mi"]) > 59:
+        return _finish(day, zone, "day")
+    hour = int(match["h"])
+    if match["ampm"] in ("م", "pm", "p.m.") and hour < 12:
+        hour += 12
+    elif match["ampm"] in ("ص", "am", "a.m.") and hour == 12:
+        hour = 0
+    second = int(match["s"]) if match["s"] else 0
+    when = day.replace(hour=hour, minute=int(match["mi"]), second=second)
+    offset = _OFFSET.search(raw[match.end() :].strip())
+    if offset:
+        when = when.replace(tzinfo=_offset_zone(offset))
+    return _finish(when, zone, "second" if match["s"] else "minute")
+
+
+def _parse_fallback(raw: str, zone: str) -> ParsedDate | None:
+    import dateparser  # lazy: slow to import, rarely needed
+
+    when = dateparser.parse(
+        raw, languages=["ar", "en", "fr"], settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year", "month"]}
+    )
+    if when is None:
+        return None
+    LOGGER.debug("dateparser fallback: %r -> %s", raw, when)
+    precision: DatePrecision = "minute" if (when.hour, when.minute) != (0, 0) else "day"
+    return _finish(when, zone, precision)
+
+
+def _finish(when: datetime, zone: str, precision: DatePrecision) -> ParsedDate:
+    if when.tzinfo is None:
+        tz = _zone(zone)
+        if tz is None:
+            return ParsedDate(when.replace(tzinfo=UTC), "", precision)
+        when = when.replace(tzinfo=tz)
+    return ParsedDate(when.astimezone(UTC), _offset_text(when), precision)
+
+
+def _offset_text(when: datetime) -> str:
+    offset = when.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _offset_zone(match: re.Match[str]) -> tzinfo:
+    if match["utc"]:
+        return UTC
+    minutes = int(match["oh"]) * 60 + int(match["om"] or 0)
+    return timezone(timedelta(minutes=minutes if match["sign"] == "+" else -minutes))
+
+
+@lru_cache(maxsize=256)
+def _zone(zone: str) -> tzinfo | None:
+    if not zone:
+        return None
+    match = re.fullmatch(r"(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})?(?P<utc>)", zone)
+    if match:
+        return _offset_zone(match)
+    try:
+        return ZoneInfo(zone)
+    except (KeyError, ValueError):
+        LOGGER.warning("unknown time zone %r: dates read as UTC", zone)
+        return None

@@ -1,0 +1,126 @@
+"""One outlet, one key: outlet names, codes and URLs normalised to the same source key; canonical URLs.
+
+A URL's outlet is its registered domain without "www" (``www.alarabiya.net`` → ``alarabiya.net``). Records name
+outlets in many ways (ANT's ``src`` "alarabia", the byline "العربية.نت", the dateline "سكاي نيوز عربية"); the
+aliases below map the ones we know to the outlet's domain, and any other name to its cleaned, normalised form.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from marsad.text.normalize import normalize
+
+LOGGER = logging.getLogger(__name__)
+
+# Known outlets: key (registered domain) → display name and the other names records use for it.
+OUTLETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "alarabiya.net": ("العربية", ("alarabia", "alarabiya", "al arabiya", "العربية", "العربية.نت", "العربية نت", "قناة العربية")),
+    "skynewsarabia.com": ("سكاي نيوز عربية", ("skynews", "sky news arabia", "skynewsarabia", "سكاي نيوز عربية", "سكاي نيوز")),
+    "france24.com": ("فرانس 24", ("france24", "france 24", "فرانس 24", "فرانس24")),
+    "bbc.co.uk": ("BBC عربي", ("bbc", "bbc arabic", "bbc عربي", "بي بي سي", "بي بي سي عربي", "bbc.com")),
+    "cnn.com": ("CNN بالعربية", ("cnn", "cnn arabic", "cnn بالعربية", "سي ان ان", "سي إن إن")),
+    "jawharafm.net": ("Jawhara FM", ("jawhara fm", "jawharafm", "جوهرة أف أم", "جوهرة اف ام")),
+    "reuters.com": ("Reuters", ("reuters", "reuter", "رويترز")),
+    "aljazeera.net": ("الجزيرة", ("aljazeera", "al jazeera", "الجزيرة", "الجزيرة نت", "الجزيرة.نت")),
+}
+_ALIASES: dict[str, str] = {normalize(alias): key for key, (_, aliases) in OUTLETS.items() for alias in (key, *aliases)}
+DISPLAY_NAMES = {key: name for key, (name, _) in OUTLETS.items()}
+
+# Query parameters that identify a campaign or a click, not a document: dropped from canonical URLs.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "cmpid",
+     "ref_src", "ref_url", "utm"}
+)
+_TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters left unescaped in canonical paths and queries (RFC 3986 unreserved and sub-delims).
+_SAFE_PATH = "/:@!$&'()*+,;=-._~"
+_PUNCT_EDGES = re.compile(r"^[\s\"'«»()\[\]–—ـ:|,.-]+|[\s\"'«»()\[\]–—ـ:|,.-]+$")
+
+
+def source_key(name: str) -> str:
+    """The outlet key for a name, code or domain as written in a record ("alarabia" → "alarabiya.net")."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        return ""
+    norm = normalize(cleaned)
+    if norm in _ALIASES:
+        return _ALIASES[norm]
+    if "://" in cleaned or re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", cleaned, re.ASCII):
+        domain = domain_of(cleaned if "://" in cleaned else f"http://{cleaned}")
+        return _ALIASES.get(domain, domain)
+    return norm
+
+
+def is_known_outlet(name: str) -> bool:
+    """Whether ``name`` is one of the names of a known outlet (see :data:`OUTLETS`)."""
+    return normalize(clean_name(name)) in _ALIASES
+
+
+def display_name(key: str, found: str = "") -> str:
+    """The outlet's display name: our registered one for known outlets, else the cleaned name as found."""
+    return DISPLAY_NAMES.get(key) or clean_name(found) or key
+
+
+def source_from_url(url: str) -> str:
+    """The outlet key of a URL: its registered domain without "www" ("" for a non-web URL)."""
+    domain = domain_of(url)
+    return _ALIASES.get(domain, domain)
+
+
+def clean_name(name: str) -> str:
+    """An outlet or place name without edge punctuation, tatweel runs or doubled spaces."""
+    text = unicodedata.normalize("NFKC", str(name or "")).replace("\u0640", "")
+    return _PUNCT_EDGES.sub("", " ".join(text.split()))
+
+
+def domain_of(url: str) -> str:
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    return _registered_domain(host) if host else ""
+
+
+@lru_cache(maxsize=4096)
+def _registered_domain(host: str) -> str:
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host) or "." not in host:
+        return host  # an IP address or a bare host name (localhost) is its own key
+    from tld import get_fld  # lazy: loads the public-suffix list once
+
+    domain = get_fld(host, fix_protocol=True, fail_silently=True)
+    return domain or host.removeprefix("www.")
+
+
+def canonical_url(url: str) -> str:
+    """Normalised URL for identity: lowercase scheme and host, no default port, fragment, tracking parameters
+    or trailing slash; path and query consistently percent-encoded (so an Arabic IRI and its escaped form agree)."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower().rstrip(".")
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = quote(unquote(parts.path), safe=_SAFE_PATH).rstrip("/")
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)],
+        quote_via=lambda s, *_: quote(s, safe=_SAFE_PATH.replace("&", "").replace("=", "")),
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _is_tracking(param: str) -> bool:
+    name = param.lower()
+    return name in TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)

@@ -1,0 +1,141 @@
+"""JSONL (and JSON arrays) and CSV/TSV exports, streamed record by record (gzip is opened by the caller).
+
+Each record becomes an Article or a Reject with its record number: a truncated line, a record without text or a
+line that does not decode stops nothing but itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from typing import BinaryIO
+
+from marsad.config import Settings
+from marsad.errors import MarsadError, RejectedInput
+from marsad.ingest.encoding import SNIFF_BYTES, detect_encoding
+from marsad.ingest.readers.records import article_from_record, resolve_mapping
+from marsad.ingest.readers.streams import Prefixed
+from marsad.models import Article, Reject
+
+LOGGER = logging.getLogger(__name__)
+
+# Delimiters we accept when sniffing a CSV dialect; anything else is more likely prose with commas.
+CSV_DELIMITERS = ",;\t|"
+# Keys under which JSON exports nest their list of records ({"articles": [...]}).
+JSON_LIST_KEYS = ("articles", "items", "records", "data", "results", "documents", "docs")
+
+
+def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
+               source: str | None = None) -> Iterator[Article | Reject]:
+    head = stream.read(SNIFF_BYTES)
+    if not head.strip():
+        yield Reject(name, None, "empty file")
+        return
+    try:
+        codec = detect_encoding(head, name=name)
+    except RejectedInput as exc:
+        yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
+        return
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") or _is_wide(codec):
+        yield from _read_json_document(head + stream.read(), codec, name=name, mapping=mapping, source=source)
+        return
+    lines = _lines(head, stream)
+    decoder = codecs.getdecoder("utf-8" if codec == "utf-8-sig" else codec)
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if len(raw) > settings.max_record_bytes:
+            yield Reject(name, number, f"record of {len(raw)} bytes is over the limit of {settings.max_record_bytes} bytes")
+            continue
+        try:
+            text = decoder(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw)[0]
+            record = json.loads(text)
+        except UnicodeDecodeError as exc:
+            yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
+            continue
+        except json.JSONDecodeError as exc:
+            yield Reject(name, number, f"invalid or truncated JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield _record(record, name=name, number=number, mapping=mapping, source=source)
+
+
+def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
+             source: str | None = None) -> Iterator[Article | Reject]:
+    head = stream.read(SNIFF_BYTES)
+    if not head.strip():
+        yield Reject(name, None, "empty file")
+        return
+    try:
+        codec = detect_encoding(head, name=name)
+    except RejectedInput as exc:
+        yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
+        return
+    text = io.TextIOWrapper(Prefixed(head, stream), encoding=codec, errors="replace", newline="")
+    sample = head[:8192].decode(codec, errors="ignore")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(max(settings.max_record_bytes, csv.field_size_limit()))
+    reader = csv.DictReader(text, dialect=dialect)
+    try:
+        columns = tuple(c.strip() for c in (reader.fieldnames or ()))
+        fields = resolve_mapping(columns, mapping)
+    except (csv.Error, RejectedInput) as exc:
+        yield Reject(name, None, str(exc).removeprefix(f"{name}: "))
+        return
+    if "body" not in fields:
+        yield Reject(name, None, f"CSV has no text column (columns: {', '.join(columns)}); name one with --map body=COLUMN")
+        return
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Reject(name, number, f"malformed CSV row: {exc}")
+            return
+        record = {(k or "").strip(): v for k, v in row.items()}
+        yield _record(record, name=name, number=number, mapping=None, source=source, fields=fields)
+
+
+def _record(record: object, *, name: str, number: int, mapping: Mapping[str, str] | None, source: str | None,
+            fields: Mapping[str, str] | None = None) -> Article | Reject:
+    if not isinstance(record, dict):
+        return Reject(name, number, f"record is a JSON {type(record).__name__}, not an object")
+    try:
+        resolved = fields if fields is not None else resolve_mapping(tuple(record), mapping)
+        return article_from_record(record, resolved, origin=f"{name}#{number}", source=source)
+    except MarsadError as exc:
+        return Reject(name, number, exc.message.removeprefix(f"{name}#{number}: "))
+
+
+def _read_json_document(data: bytes, codec: str, *, name: str, mapping, source) -> Iterator[Article | Reject]:
+    try:
+        document = json.loads(data.decode(codec))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        yield Reject(name, None, f"invalid JSON: {exc}")
+        return
+    if isinstance(document, dict):
+        nested = next((document[k] for k in JSON_LIST_KEYS if isinstance(document.get(k), list)), None)
+        document = nested if nested is not None else [document]
+    if not isinstance(document, list):
+        yield Reject(name, None, "JSON is neither a list of records nor an object")
+        return
+    for number, record in enumerate(document, start=1):
+        yield _record(record, name=name, number=number, mapping=mapping, source=source)
+
+
+def _is_wide(codec: str) -> bool:
+    """UTF-16/32 cannot be split into lines on the byte b"\\n"."""
+    return codec.replace("-", "").startswith(("utf16", "utf32"))
+
+
+def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    yield from io.BufferedReader(Prefixed(head, stream))  # type: ignore[arg-type]
