@@ -96,8 +96,10 @@ def ranked_bars(
     colour_by: str | None = None,
     percent: bool = False,
     height: int = CHART_HEIGHT,
+    keys: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest at the top. With Arabic the bars grow from the right (axis reversed)."""
+    """Horizontal bars, largest at the top. With Arabic the bars grow from the right (axis reversed).
+    ``keys`` puts a column in customdata so a click can open what the bar stands for."""
     data = df.sort_values(value, ascending=True)
     colours = [ENTITY_COLOURS.get(str(c), PALETTE[0]) for c in data[colour_by]] if colour_by else PALETTE[0]
     fig = go.Figure(
@@ -108,6 +110,7 @@ def ranked_bars(
             marker={"color": colours},
             text=[f"{v:.1%}" if percent else f"{v:,}" for v in data[value]],
             textposition="auto",
+            customdata=None if keys is None else data[[keys]].to_numpy(),
         )
     )
     fig.update_xaxes(autorange="reversed" if is_rtl(lang) else True, tickformat=".0%" if percent else None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +16,7 @@ import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.ui import charts, export, render, state
-from marsad.ui.i18n import t
+from marsad.ui.i18n import language_name, t
 
 LOGGER = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w-]+")
@@ -54,18 +54,44 @@ def rtl_text(text: str, *, tag: str = "div", cls: str = "") -> None:
     st.markdown(render.text_block(text, tag=tag, cls=cls), unsafe_allow_html=True)
 
 
-def article_cards(df: pd.DataFrame, lang: str, *, open_in: Callable[[int], None] | None = None, key: str = "art") -> None:
-    """Articles as cards: title and snippet in their own direction, outlet and date, and a "Read" button."""
-    for row in df.itertuples(index=False):
-        data = row._asdict()
-        with st.container(border=True):
-            rtl_text(str(data.get("title") or "—"), tag="h5")
-            meta = " · ".join(str(data[c]) for c in ("source", "date", "published_at", "language") if data.get(c) not in (None, ""))
-            st.caption(meta)
-            if data.get("snippet"):
-                st.markdown(render.snippet_html(str(data["snippet"]), data.get("hits") or ()), unsafe_allow_html=True)
-            if open_in is not None and "id" in data:
-                st.button(t("read", lang), key=f"{key}-{data['id']}", on_click=open_in, args=(int(data["id"]),))
+def reader_href(article_id: int) -> str:
+    """Link to the article reader (Search page) keeping the filters and language."""
+    return render.page_href("search", {**state.global_params(), "a": str(int(article_id))})
+
+
+def entity_href(key: str) -> str:
+    """Link to an entity's page keeping the filters and language."""
+    return render.page_href("entities", {**state.global_params(), "entity": key})
+
+
+def article_list(df: pd.DataFrame, lang: str, *, name: str, export_csv: bool = True) -> None:
+    """Articles as a list: each title (escaped, in its own direction) links to the reader; outlet, date and
+    language under it; the search snippet with hits highlighted when there is one. Plus a CSV of the list."""
+    items = []
+    for row in df.to_dict("records"):
+        title = str(row.get("title") or "—")
+        link = f'<a href="{render.esc(reader_href(row["id"]))}" target="_self">{render.esc(title)}</a>'
+        when = row.get("published_at")
+        meta = " · ".join(
+            x for x in (str(row.get("source_name") or row.get("source") or ""), _day(when), language_name(row.get("language"), lang)) if x
+        )
+        parts = [render.directed(link, render.text_direction(title), cls="marsad-title"),
+                 f'<div class="marsad-meta">{render.esc(meta)}</div>']
+        if row.get("snippet"):
+            parts.append(render.snippet_html(str(row["snippet"]), row.get("hits") or ()))
+        items.append('<div class="marsad-item">' + "".join(parts) + "</div>")
+    st.markdown("".join(items) or "—", unsafe_allow_html=True)
+    if export_csv and len(df):
+        st.download_button(
+            t("download_csv", lang), data=export.to_csv_bytes(df.drop(columns=[c for c in ("hits",) if c in df.columns])),
+            file_name=f"marsad-{_SAFE_NAME.sub('-', name)}.csv", mime="text/csv", key=f"dl-{name}", icon=":material/download:",
+        )
+
+
+def _day(value: object) -> str:
+    if value is None or value != value:  # None or NaT
+        return ""
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)[:10]
 
 
 def active_filter_chips(query: Query, lang: str) -> None:
@@ -97,3 +123,54 @@ def empty_store_panel(lang: str) -> None:
 
 def no_data(lang: str) -> None:
     st.info(t("no_data_filters", lang))
+
+
+def selected_custom(event) -> list[object]:
+    """The customdata of the first point selected in a Plotly chart event (empty when nothing is selected)."""
+    try:
+        points = event.selection.points if event is not None else []
+    except AttributeError:
+        return []
+    for point in points or []:
+        data = point.get("customdata")
+        if data is not None:
+            return list(data) if isinstance(data, list | tuple) else [data]
+    return []
+
+
+def follow_entity_click(event) -> None:
+    """A click on an entity bar opens that entity's page (keeping the filters)."""
+    custom = selected_custom(event)
+    if custom:
+        state.switch_to("entities", entity=str(custom[0]))
+
+
+def spikes_table(query: Query, lang: str) -> None:
+    """What is bursting against its own baseline, for entities, topics and keywords together."""
+    from marsad import analytics
+
+    frames = []
+    for kind in ("entity", "topic", "keyword"):
+        df = state.call(analytics.spikes, query, kind=kind)
+        if len(df):
+            frames.append(df.assign(kind=kind))
+    if not frames:
+        st.caption(t("no_spikes", lang))
+        return
+    spikes = pd.concat(frames, ignore_index=True)
+    order = "score" if "score" in spikes.columns else spikes.columns[-1]
+    spikes = spikes.sort_values(order, ascending=False).head(15)
+    table(spikes, name="spikes", lang=lang, columns=_spike_columns(spikes, lang))
+
+
+def _spike_columns(df: pd.DataFrame, lang: str) -> dict[str, str]:
+    wanted = {"kind": t("spike_kind", lang), "label": t("spike_what", lang), "what": t("spike_what", lang),
+              "bin": t("spike_when", lang), "when": t("spike_when", lang), "score": t("spike_size", lang),
+              "count": t("articles", lang)}
+    return {k: v for k, v in wanted.items() if k in df.columns}
+
+
+def download(df: pd.DataFrame, *, name: str, lang: str) -> None:
+    """A spreadsheet-safe CSV download of ``df`` (for tables shown some other way)."""
+    st.download_button(t("download_csv", lang), data=export.to_csv_bytes(df), file_name=f"marsad-{_SAFE_NAME.sub('-', name)}.csv",
+                       mime="text/csv", key=f"dl-{name}", icon=":material/download:")

@@ -230,6 +230,9 @@ def layout_css(lang: str) -> str:
         ".marsad-ent-PER { background: #ffe0b2; } .marsad-ent-ORG { background: #c8e6c9; }",
         ".marsad-ent-LOC { background: #bbdefb; } .marsad-ent-MISC { background: #e1bee7; }",
         ".marsad-hit { background: #fff176; }",
+        ".marsad-item { padding: 0.45rem 0; border-bottom: 1px solid rgba(128,128,128,0.2); }",
+        ".marsad-title { font-weight: 600; font-size: 1.02rem; } .marsad-title a { text-decoration: none; }",
+        ".marsad-meta { color: #6b6b6b; font-size: 0.85rem; }",
     ]
     if is_rtl(lang):
         css += [
@@ -238,3 +241,31 @@ def layout_css(lang: str) -> str:
             "[data-testid='stDataFrame'] { direction: ltr; }",
         ]
     return "<style>\n" + "\n".join(css) + "\n</style>"
+
+
+def display_name(name_ar: object, name_en: object, key: object, lang: str) -> str:
+    """An entity's name in the interface language when known, else the other language, else its key."""
+    ar = str(name_ar) if isinstance(name_ar, str) and name_ar else ""
+    en = str(name_en) if isinstance(name_en, str) and name_en else ""
+    first, second = (ar, en) if is_rtl(lang) else (en, ar)
+    return first or second or str(key)
+
+
+def language_name(code: object, lang: str) -> str:
+    """"ar" → "Arabic" / "العربية" (CLDR names through babel); unknown codes stay as they are."""
+    code = str(code or "")
+    if not code:
+        return "—"
+    from babel import Locale  # lazy: only the pages that show languages need it
+    from babel.core import UnknownLocaleError
+
+    try:
+        return Locale.parse(lang).languages.get(code, code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def type_label(entity_type: object, lang: str) -> str:
+    """"PER" → "People" / "الأشخاص"; unknown types stay as they are."""
+    key = f"type_{entity_type}"
+    return t(key, lang) if key in STRINGS else str(entity_type)

@@ -8,7 +8,6 @@ first so the pipeline reads real files (zip, warc and gzip readers need them) an
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import logging
 import re
 import tempfile
@@ -81,20 +80,11 @@ def _renamed(reject: Reject, names: dict[str, str]) -> Reject:
     return reject
 
 
-def demo_dir(settings: Settings) -> Path:
-    return settings.data_dir / "demo"
-
-
 def load_demo(settings: Settings, *, progress: Progress | None = None) -> IngestReport:
-    """Load the bundled demo corpus, the same way ``marsad demo`` does (a second run adds nothing)."""
-    if importlib.util.find_spec("marsad.ingest.demo") is not None:
-        from marsad.ingest import demo
+    """Load the bundled demo corpus the way ``marsad demo`` does (search index and enrichment included).
+    A store that already has articles is left alone: the report then says nothing was read."""
+    from marsad.ingest.demo import load_demo as load
+    from marsad.ingest.pipeline import standard_hooks
 
-        if hasattr(demo, "load_demo"):
-            return demo.load_demo(settings, progress=progress)
-    from marsad.ingest.pipeline import ingest, standard_hooks
-
-    folder = demo_dir(settings)
-    if not folder.is_dir():
-        raise RejectedInput(f"{folder}: the demo corpus folder is missing", detail="expected data/demo/ in the project")
-    return ingest(sorted(folder.iterdir()), settings=settings, progress=progress, after_batch=standard_hooks())
+    report = load(settings=settings, progress=progress, after_batch=standard_hooks())
+    return report if report is not None else IngestReport()

@@ -13,7 +13,7 @@ from marsad import analytics
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
 from marsad.ui import components, state
-from marsad.ui.i18n import UI_LANGS, layout_css, t
+from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
 LOGGER = logging.getLogger(__name__)
@@ -61,12 +61,20 @@ def _filters(lang: str) -> Query:
         picked = tuple(
             st.date_input(t("date_range", lang), min_value=min(first, start), max_value=max(last, end), key="_f_dates")
         )
-    languages = [str(x) for x in bounds.get("language_list", [])]
-    sources = [str(x) for x in bounds.get("source_list", [])]
+    lang_df = state.call(analytics.list_languages)
+    src_df = state.call(analytics.list_sources)
+    languages = [str(x) for x in lang_df["language"] if x]
+    source_names = dict(zip(src_df["source"].astype(str), src_df["name"].astype(str), strict=True))
     state.seed("_f_lang", [x for x in url_q.languages if x in languages])
-    chosen_langs = st.multiselect(t("languages", lang), languages, key="_f_lang", placeholder=t("all", lang))
-    state.seed("_f_src", [x for x in url_q.sources if x in sources])
-    chosen_src = st.multiselect(t("sources", lang), sources, key="_f_src", placeholder=t("all", lang))
+    chosen_langs = st.multiselect(
+        t("languages", lang), languages, key="_f_lang", placeholder=t("all", lang),
+        format_func=lambda code: language_name(code, lang),
+    )
+    state.seed("_f_src", [x for x in url_q.sources if x in source_names])
+    chosen_src = st.multiselect(
+        t("sources", lang), list(source_names), key="_f_src", placeholder=t("all", lang),
+        format_func=lambda key: source_names.get(key) or key,
+    )
     state.seed("_f_dups", url_q.include_duplicates)
     dups = st.toggle(t("include_duplicates", lang), key="_f_dups")
     # A full-range pick is stored as "no date filter": the shared link then means "all time".

@@ -156,3 +156,36 @@ def set_query(q: Query) -> None:
 def global_params() -> dict[str, list[str]]:
     """The part of the URL that follows the user from page to page (filters and language)."""
     return {k: v for k, v in params().items() if k in GLOBAL_KEYS}
+
+
+# -- page-local widgets bound to the URL ---------------------------------------------------------------------
+def choice(param_key: str, options: list[str], *, default: str, label: str, format_func: Callable[[str], str] = str,
+           widget: str = "segmented") -> str:
+    """A single choice seeded from and written back to the URL (left out of the URL when it is the default)."""
+    key = f"_p_{param_key}"
+    from_url = param(param_key, default)
+    seed(key, from_url if from_url in options else default)
+    if widget == "segmented":
+        value = st.segmented_control(label, options, key=key, format_func=format_func) or default
+    elif widget == "radio":
+        value = st.radio(label, options, key=key, format_func=format_func, horizontal=True)
+    else:
+        value = st.selectbox(label, options, key=key, format_func=format_func)
+    set_params({param_key: None if value == default else value})
+    return value
+
+
+def text(param_key: str, *, label: str, placeholder: str = "", help: str | None = None) -> str:
+    """A text box seeded from and written back to the URL."""
+    key = f"_p_{param_key}"
+    seed(key, param(param_key))
+    value = st.text_input(label, key=key, placeholder=placeholder, help=help).strip()
+    set_params({param_key: value or None})
+    return value
+
+
+def switch_to(slug: str, **page_params: str | list[str]) -> None:
+    """Go to page ``slug`` carrying the filters and language plus ``page_params`` (st.switch_page reruns)."""
+    from marsad.ui.navigation import PAGE_BY_SLUG
+
+    st.switch_page(PAGE_BY_SLUG[slug].path, query_params={**global_params(), **page_params})

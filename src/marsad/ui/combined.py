@@ -1,0 +1,67 @@
+"""Views the pages need that combine several analytics calls (no SQL: only the analytics layer's functions).
+
+Each takes the store first like an analytics function so marsad.ui.state.call can cache it by its Query.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from marsad import analytics
+from marsad.analytics.query import Query
+from marsad.store import Store
+
+# Volume "by language/source" draws this many lines at most; the rest would be an unreadable tangle.
+MAX_SPLIT_SERIES = 6
+# Span thresholds (days) for the automatic interval: keep a chart between roughly 20 and 150 points.
+DAY_MAX_SPAN = 120
+WEEK_MAX_SPAN = 3 * 365
+
+
+def auto_interval(first: date | None, last: date | None) -> str:
+    """A readable bin size for a date span: days for a few months, weeks up to three years, else months."""
+    if first is None or last is None:
+        return "month"
+    span = (last - first).days
+    return "day" if span <= DAY_MAX_SPAN else "week" if span <= WEEK_MAX_SPAN else "month"
+
+
+def volume_by(store: Store, query: Query, *, by: str, interval: str) -> pd.DataFrame:
+    """Articles per bin for each of the largest languages or sources in ``query``: bin, series, count, ratio."""
+    if by == "language":
+        groups = analytics.list_languages(store) if not query.languages else pd.DataFrame({"language": query.languages})
+        keys = [str(x) for x in groups["language"].head(MAX_SPLIT_SERIES) if x]
+        names = {k: k for k in keys}
+        part = "languages"
+    else:
+        top = analytics.top_sources(store, query, n=MAX_SPLIT_SERIES)
+        keys = [str(x) for x in top["source"]]
+        names = dict(zip(keys, top["name"].astype(str), strict=True))
+        part = "sources"
+    frames = []
+    for key in keys:
+        df = analytics.count_over_time(store, query.replace(**{part: (key,)}), interval=interval)
+        frames.append(df.assign(series=names.get(key) or key, key=key))
+    if not frames:
+        return pd.DataFrame(columns=["bin", "count", "total", "ratio", "series", "key"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def bin_end(start: date, interval: str) -> date:
+    """Last day (inclusive) of the bin starting on ``start``."""
+    if interval == "day":
+        return start
+    if interval == "week":
+        return start + timedelta(days=6)
+    next_month = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month - timedelta(days=1)
+
+
+def within_bin(query: Query, start: date, interval: str) -> Query:
+    """``query`` narrowed to one bin (intersected with its own date range)."""
+    end = bin_end(start, interval)
+    lo = max(start, query.start) if query.start else start
+    hi = min(end, query.end) if query.end else end
+    return query.replace(start=lo, end=max(lo, hi))

@@ -1,0 +1,64 @@
+"""Map: places mentioned in the current filters as bubbles (size = mentions) on an offline base map, a time slider,
+and a click on a place filters every page by it."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from marsad import analytics
+from marsad.ui import charts, combined, components, state
+from marsad.ui.i18n import display_name, t
+
+MAX_PLACES = 300  # bubbles drawn; beyond this the map is a carpet
+
+lang, q = state.lang(), state.query()
+st.title(t("page_map", lang))
+
+figs = state.call(analytics.overview_figures, q)
+first, last = figs["first_date"], figs["last_date"]
+window = q
+if first and last and first.date() < last.date():
+    interval = combined.auto_interval(first.date(), last.date())
+    freq = {"day": "D", "week": "W-MON", "month": "MS"}[interval]
+    starts = [d.date() for d in pd.date_range(pd.Timestamp(first.date()).to_period(freq[0]).start_time, last.date(), freq=freq)]
+    steps = starts or [first.date()]
+    wanted = [x for x in state.param_list("win")]
+    lo = date.fromisoformat(wanted[0]) if len(wanted) == 2 else steps[0]
+    hi = date.fromisoformat(wanted[1]) if len(wanted) == 2 else steps[-1]
+    lo = min(steps, key=lambda d: abs((d - lo).days))
+    hi = min(steps, key=lambda d: abs((d - hi).days))
+    state.seed("_p_win", (lo, hi))
+    if len(steps) > 1:
+        lo, hi = st.select_slider(t("time_window", lang), options=steps, key="_p_win", format_func=lambda d: d.isoformat())
+    full = (lo, hi) == (steps[0], steps[-1])
+    state.set_params({"win": None if full else [lo.isoformat(), hi.isoformat()]})
+    if not full:
+        window = combined.within_bin(q, lo, "day").replace(end=max(lo, min(combined.bin_end(hi, interval), q.end or last.date())))
+
+places = state.call(analytics.top_places, window, n=MAX_PLACES)
+if places.empty:
+    st.info(t("no_places", lang))
+    st.stop()
+places = places.assign(label=[display_name(a, e, n, lang) for a, e, n in zip(places["name_ar"], places["name_en"], places["name"], strict=True)])
+event = components.chart(
+    charts.bubble_map(places, name="label", size="mentions", key="key", title=t("places_map", lang), lang=lang),
+    key="map-chart", on_select=True,
+)
+st.caption(t("click_place", lang))
+clicked = components.selected_custom(event)
+if clicked and str(clicked[0]) not in q.entities:
+    state.set_params({"ent": [*q.entities, str(clicked[0])]})
+    st.rerun()
+
+for key in q.entities:
+    name = places.loc[places["key"] == key, "label"]
+    st.info(t("place_filter", lang, name=name.iloc[0] if len(name) else key))
+left, right = st.columns(2)
+with left:
+    components.table(places[["label", "country", "mentions", "articles", "lat", "lon", "key"]], name="places", lang=lang,
+                     columns={"label": t("top_places", lang), "country": "ISO", "mentions": t("mentions", lang),
+                              "articles": t("articles", lang), "lat": "lat", "lon": "lon"}, height=400)
+with right:
+    st.subheader(t("latest_articles", lang))
+    components.article_list(state.call(analytics.sample_articles, window, n=15, newest=True), lang, name="map-articles")

@@ -1,0 +1,69 @@
+"""Overview: key figures, volume over time by language or source, top people/organisations/places, top topics,
+and what is spiking now."""
+
+import streamlit as st
+
+from marsad import analytics
+from marsad.ui import charts, combined, components, state
+from marsad.ui.i18n import display_name, t
+
+lang, q = state.lang(), state.query()
+st.title(t("page_overview", lang))
+
+figs = state.call(analytics.overview_figures, q)
+if figs["articles"] == 0:
+    components.no_data(lang)
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric(t("articles", lang), f"{figs['articles']:,}")
+cols[1].metric(t("sources_count", lang), f"{figs['sources']:,}")
+cols[2].metric(t("languages_count", lang), f"{figs['languages']:,}")
+cols[3].metric(t("entities", lang), f"{figs['entities']:,}")
+first, last = figs["first_date"], figs["last_date"]
+cols[4].metric(t("date_range", lang), f"{first:%Y-%m-%d} → {last:%Y-%m-%d}" if first and last else "—")
+
+left, right = st.columns([3, 1])
+with right:
+    by = state.choice("by", ["language", "source"], default="language", label=t("split_by", lang),
+                      format_func=lambda v: t(f"by_{v}", lang))
+    auto = combined.auto_interval(first and first.date(), last and last.date())
+    interval = state.choice("int", ["day", "week", "month"], default=auto, label=t("interval", lang),
+                            format_func=lambda v: t(f"interval_{v}", lang))
+with left:
+    volume = state.call(combined.volume_by, q, by=by, interval=interval)
+    components.chart(
+        charts.time_series(volume, series="series", title=t("volume_over_time", lang), y_title=t("articles", lang), lang=lang),
+        key="overview-volume",
+    )
+
+columns = st.columns(3)
+for col, (etype, title_key) in zip(columns, [("PER", "top_people"), ("ORG", "top_orgs"), ("LOC", "top_places")], strict=True):
+    with col:
+        top = state.call(analytics.top_entities, q, type=etype, n=10)
+        if top.empty:
+            st.subheader(t(title_key, lang))
+            st.caption("—")
+            continue
+        top = top.assign(name=[display_name(a, e, k, lang) for a, e, k in zip(top["name_ar"], top["name_en"], top["key"], strict=True)])
+        event = components.chart(
+            charts.ranked_bars(top, label="name", value="articles", title=t(title_key, lang), lang=lang, colour_by="type",
+                               keys="key"),
+            key=f"overview-top-{etype}", on_select=True,
+        )
+        components.follow_entity_click(event)
+
+left, right = st.columns(2)
+with left:
+    topics = state.call(analytics.top_topics, q, n=10)
+    if topics.empty:
+        st.subheader(t("top_topics", lang))
+        st.caption(t("no_topics", lang))
+    else:
+        components.chart(
+            charts.ranked_bars(topics, label="label", value="share", title=t("top_topics", lang), lang=lang, percent=True),
+            key="overview-topics",
+        )
+with right:
+    st.subheader(t("spiking_now", lang))
+    spikes = components.spikes_table(q, lang)

@@ -1,0 +1,54 @@
+"""Search & articles: the boolean search box, ranked results with highlighted snippets, an article reader that
+highlights entities by type (each a link to its entity page), CSV export of the results."""
+
+import streamlit as st
+
+from marsad import analytics
+from marsad.errors import InvalidQuery
+from marsad.ui import components, reader, state
+from marsad.ui.i18n import t
+
+PER_PAGE = 20
+
+lang, q = state.lang(), state.query()
+st.title(t("page_search", lang))
+
+text = state.text("q", label=t("search_box", lang), placeholder='الحدود OR "border crossing"', help=t("search_help", lang))
+try:
+    searched = q.replace(text=text)
+except InvalidQuery as exc:  # a malformed expression: say why, keep the page usable
+    st.error(exc.message)
+    searched = q
+
+article_id = state.param("a")
+results_col, reader_col = st.columns([1, 1]) if article_id else (st.container(), None)
+
+with results_col:
+    page = int(state.param("p", "1")) if state.param("p", "1").isdigit() else 1
+    results = state.call(analytics.search, searched, page=max(page, 1), per_page=PER_PAGE)
+    total = int(results.attrs.get("total", len(results)))
+    if searched.text:
+        st.caption(t("results", lang, n=f"{total:,}"))
+    else:
+        st.subheader(t("latest_articles", lang))
+    if results.empty:
+        st.info(t("no_results", lang))
+    else:
+        components.article_list(results.drop(columns=["title_hits"], errors="ignore"), lang, name="search-results")
+        pages = max(1, -(-total // PER_PAGE))
+        if pages > 1:
+            state.seed("_p_p", min(max(page, 1), pages))
+            chosen = st.number_input(t("page_n", lang), min_value=1, max_value=pages, step=1, key="_p_p")
+            state.set_params({"p": None if chosen == 1 else str(chosen)})
+
+if reader_col is not None:
+    with reader_col:
+        st.subheader(t("reader", lang))
+        if st.button(t("close_reader", lang), icon=":material/close:"):
+            state.set_params({"a": None})
+            st.rerun()
+        detail = state.call(analytics.get_article, int(article_id)) if article_id.isdigit() else None
+        if detail is None:
+            st.warning(t("no_results", lang))
+        else:
+            reader.show(detail, lang)
