@@ -1,0 +1,117 @@
+"""Article enrichment: language-routed NER + gazetteer layer + canonical linking + places + keywords.
+
+``enrich_article(article) -> Article`` fills ``article.entities`` (``marsad.models.Mention``, offsets into
+``article.body``), ``article.keywords`` and ``article.extra["places"]`` (a list of ``places.PlaceRecord``: name,
+entity, lat, lon, country, kind). ``enrich_batch`` does the same for many articles, running each language's
+statistical model once over the batch (``nlp.pipe``-style). Articles whose language has no statistical model get
+the gazetteer layer alone; so do all articles when a model is missing from this build (logged once).
+
+Bump ``PIPELINE_VERSION`` whenever a change here, in the gazetteers or in the models changes results:
+``marsad enrich`` re-runs every article stored with an older version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
+
+from marsad.errors import MarsadError
+from marsad.models import Article, Mention
+from marsad.nlp.entities import CanonicalEntity, EntityIndex, Span, curated_entities, merge_entities
+from marsad.nlp.keywords import extract_keywords
+from marsad.nlp.ner import gazetteer as gaz
+from marsad.nlp.places import PlaceRecord
+from marsad.nlp.places import gazetteer as places_gazetteer
+from marsad.text.normalize import is_arabic
+
+LOGGER = logging.getLogger(__name__)
+
+# Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
+PIPELINE_VERSION = 1
+# When an article carries no language code, this share of Arabic letters among its letters makes it Arabic.
+ARABIC_SHARE = 0.5
+
+
+@cache
+def entity_index() -> EntityIndex:
+    """Curated entities and gazetteer places, by key and normalised alias (built once)."""
+    return EntityIndex(merge_entities(places_gazetteer().entities(), curated_entities()))
+
+
+def language_of(article: Article) -> str:
+    """The article's language code; when unset, Arabic if most letters are Arabic, else English."""
+    if article.language:
+        return article.language
+    letters = [c for c in article.body[:2000] if c.isalpha()]
+    arabic = sum(1 for c in letters if is_arabic(c))
+    return "ar" if letters and arabic / len(letters) >= ARABIC_SHARE else "en"
+
+
+_warned: set[str] = set()
+
+
+def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[list[Span]]:
+    """Statistical NER spans per text, or empty lists when ``lang`` has no (installed) model."""
+    from marsad.nlp.ner import statistical
+
+    if lang not in statistical.available_languages():
+        return [[] for _ in texts]
+    try:
+        predicted = statistical.predict(list(texts), lang, n_process=n_process)
+    except (MarsadError, OSError) as exc:
+        if lang not in _warned:
+            _warned.add(lang)
+            LOGGER.warning("statistical NER for %r unavailable (%s); gazetteer layer only", lang, exc)
+        return [[] for _ in texts]
+    return [[Span(s, e, t) for s, e, t in spans if t in ("PER", "ORG", "LOC")] for spans in predicted]  # type: ignore[arg-type]
+
+
+def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[list[Mention], list[PlaceRecord]]:
+    """LOC mentions resolved to places (relinked to the place's entity when found by name); one record per place."""
+    places = places_gazetteer()
+    out: list[Mention] = []
+    records: dict[str, PlaceRecord] = {}
+    for mention, entity in mentions:
+        if mention.type == "LOC":
+            place = places.for_key(entity.key) or (None if entity.curated else places.resolve(mention.text))
+            if place is not None:
+                if place.key != entity.key:
+                    mention = Mention(mention.text, "LOC", mention.start, mention.end, place.key, place.name_ar, place.name_en)
+                records.setdefault(place.key, place.record())
+        out.append(mention)
+    return out, list(records.values())
+
+
+def _finish(article: Article, spans: list[Span], lang: str) -> Article:
+    linked = gaz_link(article.body, spans)
+    mentions, records = _place_records(linked)
+    article.entities = mentions
+    article.extra["places"] = records
+    article.keywords = extract_keywords(article.body, lang)
+    return article
+
+
+def gaz_link(text: str, spans: list[Span]) -> list[tuple[Mention, CanonicalEntity]]:
+    from marsad.nlp.entities import link
+
+    return link(text, spans, entity_index())
+
+
+def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Article]:
+    """Enrich ``articles`` in place (and return them): one statistical-model pass per language."""
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, article in enumerate(articles):
+        by_lang[language_of(article)].append(i)
+    for lang, indices in by_lang.items():
+        predicted = model_spans([articles[i].body for i in indices], lang, n_process=n_process)
+        for i, spans in zip(indices, predicted, strict=True):
+            article = articles[i]
+            _finish(article, gaz.apply(article.body, spans), lang)
+    return list(articles)
+
+
+def enrich_article(article: Article) -> Article:
+    """Entities, places and keywords of one article (offsets into ``article.body``)."""
+    return enrich_batch([article])[0]
