@@ -45,8 +45,10 @@ def _detect():
 def sample_text(title: str = "", lead: str = "", body: str = "") -> str:
     """The text language id looks at: title, lead and the start of the body on one line."""
     text = " ".join(part for part in (title, lead, body[:BODY_CHARS]) if part)
-    # fastText reads one line; newlines would end the input early.
-    return " ".join(text.split())
+    # fastText reads one line; newlines would end the input early. Lower case: lid.176 reads CAPITALS
+    # ("BAHIA COCOA REVIEW", wire headlines) as other languages; lowering took Reuters-21578 stories
+    # from 88.5% to 98.6% English (the rest are mostly French/German company names in the text).
+    return " ".join(text.split()).lower()
 
 
 def identify(text: str) -> Language:

@@ -1,0 +1,113 @@
+import gzip
+import json
+import subprocess
+import sys
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.ingest.dedup import (
+    BANDS,
+    MIN_SHINGLES,
+    NEAR_DUP_JACCARD,
+    MinHasher,
+    band_keys,
+    content_hash,
+    jaccard,
+    normalized_text,
+    signature,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="module")
+def ant() -> list[dict]:
+    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in islice(fh, 200)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("الحدود العراقية", "وجّه رئيس الحكومة"), ("الحدود العراقية", "وجه رئيس الحكومة")),  # tashkeel
+        (("أمن الحدود", "نص"), ("امن الحدود", "نص")),  # alef forms
+        (("عام ٢٠٢٠", "نص"), ("عام 2020", "نص")),  # Eastern Arabic digits
+        (("Border  Security", "Text\n\nhere"), ("border security", "text here")),  # case, whitespace
+    ],
+)
+def test_content_hash_equal_for_normalisation_variants(a, b):
+    assert content_hash(*a) == content_hash(*b)
+
+
+def test_content_hash_differs_for_different_text_and_accepts_precomputed_normal_form():
+    assert content_hash("الحدود", "نص") != content_hash("الحدود", "نص آخر")
+    assert content_hash("t", "b", normalized=normalized_text("t", "b")) == content_hash("t", "b")
+
+
+def test_signatures_are_stable_across_processes(ant):
+    text = normalized_text(ant[0]["title"], ant[0]["text"])
+    here = MinHasher().fingerprint(text, normalized=True).bands.tolist()
+    code = (
+        "import sys, json; from marsad.ingest.dedup import MinHasher; "
+        "print(json.dumps(MinHasher().fingerprint(sys.stdin.read(), normalized=True).bands.tolist()))"
+    )
+    there = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True)
+    assert json.loads(there.stdout) == here
+    assert len(here) == BANDS
+
+
+def _edit(text: str, every: int) -> str:
+    """A lightly edited copy: every ``every``-th word replaced, a sign-off added."""
+    words = text.split()
+    return " ".join("تعديل" if i % every == 0 else w for i, w in enumerate(words)) + " المصدر: وكالات"
+
+
+def test_lightly_edited_copy_shares_bands_and_passes_verification(ant):
+    hasher = MinHasher()
+    found = 0
+    for rec in ant[:20]:
+        a = hasher.fingerprint(f"{rec['title']}\n{rec['text']}")
+        b = hasher.fingerprint(f"{rec['title']}\n{_edit(rec['text'], 40)}")
+        if a.bands is None:
+            continue
+        assert jaccard(a.shingles, b.shingles) >= NEAR_DUP_JACCARD
+        found += bool(set(a.bands.tolist()) & set(b.bands.tolist()))
+    assert found >= 19  # LSH finds ~all pairs at this similarity
+
+
+def test_different_real_articles_are_not_near_duplicates(ant):
+    hasher = MinHasher()
+    prints = [hasher.fingerprint(f"{r['title']}\n{r['text']}") for r in ant[:60]]
+    sims = [jaccard(prints[i].shingles, prints[j].shingles) for i in range(60) for j in range(i + 1, 60)
+            if ant[i]["text"] != ant[j]["text"]]
+    assert max(sims) < NEAR_DUP_JACCARD
+
+
+def test_minhash_estimates_jaccard(ant):
+    hasher = MinHasher()
+    a = hasher.shingles(ant[3]["text"])
+    b = hasher.shingles(_edit(ant[3]["text"], 6))
+    true = jaccard(a, b)
+    estimate = float(np.mean(signature(a) == signature(b)))
+    assert abs(true - estimate) < 0.2
+
+
+@pytest.mark.parametrize("text", ["", "كلمة", "ثلاث كلمات فقط هنا"])
+def test_short_texts_have_no_bands(text):
+    fp = MinHasher().fingerprint(text)
+    assert fp.bands is None
+    assert len(fp.shingles) < MIN_SHINGLES
+
+
+def test_band_keys_fit_signed_64_bit():
+    sig = np.full(BANDS * 4, 2**32 - 1, dtype=np.uint64)
+    keys = band_keys(sig)
+    assert keys.dtype == np.uint64 and int(keys.max()) < 2**63
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [([1, 2, 3], [2, 3, 4], 0.5), ([1], [1], 1.0), ([], [1], 0.0)])
+def test_jaccard(a, b, expected):
+    assert jaccard(np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)) == expected

@@ -1,0 +1,63 @@
+import gzip
+import json
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from marsad.nlp.langid import BODY_CHARS, UNKNOWN, identify, identify_article, identify_many, sample_text
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
+
+
+def _records(name: str, n: int) -> list[dict]:
+    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in islice(fh, n)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا", "ar"),
+        ("Showers continued throughout the week in the Bahia cocoa zone", "en"),
+        ("Le président a annoncé mardi une nouvelle réforme des retraites", "fr"),
+        ("این یک متن فارسی است که در تهران نوشته شده است", "fa"),
+        ("ئەمە دەقێکی کوردییە بە زمانی سۆرانی و لە هەولێر نووسراوە", "ku"),  # fastText's "ckb" mapped to ISO 639-1
+    ],
+)
+def test_identifies_iso_code_with_confidence(text, code):
+    lang = identify(text)
+    assert lang.code == code
+    assert 0.5 < lang.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12:30 - 2020.09.25", "###", "\n\n"])
+def test_nothing_to_decide_is_unknown(text):
+    assert identify(text) == UNKNOWN
+
+
+def test_sample_text_is_one_line_and_bounded():
+    body = "سطر أول\nسطر ثان\n" + "ب" * (3 * BODY_CHARS)
+    sample = sample_text("عنوان\nالخبر", "مقدمة", body)
+    assert "\n" not in sample
+    assert sample.startswith("عنوان الخبر مقدمة سطر أول سطر ثان")
+    assert len(sample) < BODY_CHARS + 40
+
+
+def test_seed_page_is_arabic():
+    text = SEED.read_text(encoding="utf-8")
+    assert identify(text).code == "ar"
+
+
+def test_real_ant_articles_are_arabic():
+    langs = [identify_article(r["title"], r.get("abstract", ""), r["text"]) for r in _records("ant_v2.1_multisource.jsonl.gz", 50)]
+    assert all(lang.code == "ar" for lang in langs)
+    assert min(lang.confidence for lang in langs) > 0.5
+
+
+def test_real_reuters_stories_are_english():
+    stories = [r for r in _records("reuters21578.jsonl.gz", 80) if len((r.get("body") or "").split()) > 30][:40]
+    langs = identify_many(sample_text(r["title"], "", r["body"]) for r in stories)
+    assert len(langs) == len(stories) > 20
+    assert all(lang.code == "en" for lang in langs)
