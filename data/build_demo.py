@@ -1,6 +1,8 @@
 """Rebuild the demo corpus in data/demo/ from the shared corpora (deterministic; see data/README.md).
 
-    .venv/bin/python data/demo/build_demo.py [--shared ../shared]
+    .venv/bin/python data/build_demo.py [--shared ../shared]
+
+(It lives outside data/demo/ so that ingesting that folder reads only the corpus.)
 
 Stratified samples: ANT v2.1 by (outlet, month) and Reuters-21578 (stories with a body) by month, each
 record picked by a stable hash of its id, so every outlet and the whole date range are covered and a
@@ -19,7 +21,7 @@ from collections import defaultdict
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "demo"
 # ~3,000 ANT articles: enough for trends, entities and topics to look real; ~2.5 MB gzipped.
 ANT_TARGET = 3000
 # A few hundred English wire stories: the dashboard's second language.
