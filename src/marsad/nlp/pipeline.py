@@ -12,10 +12,12 @@ Bump ``PIPELINE_VERSION`` whenever a change here, in the gazetteers or in the mo
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
+from typing import Literal
 
 from marsad.errors import MarsadError
 from marsad.models import Article, Mention
@@ -115,3 +117,49 @@ def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Art
 def enrich_article(article: Article) -> Article:
     """Entities, places and keywords of one article (offsets into ``article.body``)."""
     return enrich_batch([article])[0]
+
+
+# -- evaluation on given tokens ---------------------------------------------------------------------
+Layer = Literal["full", "model", "gazetteer"]
+
+
+def tag_tokens(sentences: Sequence[Sequence[str]], lang: str, *, layer: Layer = "full") -> list[list[str]]:
+    """BIO tags for GIVEN tokens (no re-tokenising): the statistical model tags the tokens, the gazetteer layer runs
+    on the tokens joined with single spaces, and its character spans map back to the tokens they touch.
+
+    ``layer="model"`` is the statistical model alone, ``"gazetteer"`` the rule layer alone (for comparisons).
+    """
+    from marsad.nlp.ner import statistical
+    from marsad.nlp.ner.conll import spans as bio_spans
+
+    sentences = [list(tokens) for tokens in sentences]
+    if layer != "gazetteer" and lang in statistical.available_languages():
+        try:
+            model_tags = statistical.predict_tokens(sentences, lang)
+        except (MarsadError, OSError) as exc:
+            LOGGER.warning("statistical NER for %r unavailable (%s); gazetteer layer only", lang, exc)
+            model_tags = [["O"] * len(tokens) for tokens in sentences]
+    else:
+        model_tags = [["O"] * len(tokens) for tokens in sentences]
+    out: list[list[str]] = []
+    for tokens, tags in zip(sentences, model_tags, strict=True):
+        starts, pos = [], 0
+        for token in tokens:
+            starts.append(pos)
+            pos += len(token) + 1
+        ends = [s + len(t) for s, t in zip(starts, tokens, strict=True)]
+        text = " ".join(tokens)
+        spans = [Span(starts[a], ends[b - 1], t) for a, b, t in bio_spans(tags) if t in ("PER", "ORG", "LOC")]  # type: ignore[arg-type]
+        if layer != "model":
+            spans = gaz.apply(text, spans)
+        result = ["O"] * len(tokens)
+        for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+            first = bisect.bisect_right(starts, span.start) - 1
+            last = bisect.bisect_left(ends, span.end)
+            if first < 0 or last >= len(tokens) or any(t != "O" for t in result[first : last + 1]):
+                continue
+            result[first] = f"B-{span.type}"
+            for i in range(first + 1, last + 1):
+                result[i] = f"I-{span.type}"
+        out.append(result)
+    return out
