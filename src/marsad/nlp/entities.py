@@ -49,6 +49,13 @@ class CanonicalEntity:
     name_en: str = ""
     aliases: tuple[str, ...] = ()
     curated: bool = False
+    # Names the gazetteer may match in free text when not all names are safe to (a place whose display name is
+    # also a common word); None means every name.
+    match: tuple[str, ...] | None = None
+
+    @property
+    def match_names(self) -> tuple[str, ...]:
+        return self.names if self.match is None else self.match
 
     @property
     def names(self) -> tuple[str, ...]:

