@@ -165,12 +165,13 @@ def _utf16_without_bom(head: bytes) -> str:
     sample = head[: len(head) - len(head) % 2]
     if len(sample) < 4 or b"\x00" not in sample:
         return ""
-    even, odd = sample[0::2], sample[1::2]
-    # UTF-16-LE puts the high byte second: 0x00 for ASCII, 0x06 for Arabic.
-    if sum(1 for b in odd if b in (0, 6)) >= UTF16_HIGH_BYTE_SHARE * len(odd) and _decodes(sample, "utf-16-le"):
-        return "utf-16-le"
-    if sum(1 for b in even if b in (0, 6)) >= UTF16_HIGH_BYTE_SHARE * len(even) and _decodes(sample, "utf-16-be"):
-        return "utf-16-be"
+    for codec, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        # Text: the high bytes are mostly 0x00 (Latin) or 0x06 (Arabic), the low bytes almost never NUL.
+        # Binary data with runs of zeros has NULs on both sides.
+        high_ok = sum(1 for b in high if b in (0, 6)) >= UTF16_HIGH_BYTE_SHARE * len(high)
+        low_nul = low.count(0) <= MAX_CONTROL_SHARE * len(low)
+        if high_ok and low_nul and _decodes(sample, codec):
+            return codec
     return ""
 
 

@@ -14,12 +14,12 @@ WRAP_WIDTH = 80
 WRAPPED_SHARE = 0.8
 # Wire-service signatures closing a story ("Reuter", "REUTER"): not part of the text.
 _SIGNATURE = re.compile(r"\n\s*(?:reuters?|&#3;|\x03)\s*$", re.IGNORECASE)
-# Reuters-21578 SGML leftovers: "&\t" paragraph marks, "&#3;" end-of-text, "&lt;" entities.
-_SGML_MARKS = re.compile(r"&\t|&#\d+;|\x03")
+# Reuters-21578 SGML leftovers: "&\\t" paragraph marks (a literal backslash-t, or a real tab), "&#3;" end-of-text.
+_SGML_MARKS = re.compile(r"&\\t|&\t|&#\d+;|\x03")
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?؟:\"»”)]\s*$")
-_PARA_START = re.compile(r"^(?:\t|\s{3,}|&\t)")
+_PARA_START = re.compile(r"^(?:\t|\s{3,}|&\\t|&\t)")
 
 
 def clean_line(text: str) -> str:

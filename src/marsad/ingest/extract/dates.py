@@ -191,6 +191,8 @@ def _parse_rfc822(raw: str, zone: str) -> ParsedDate | None:
     precision: DatePrecision = "second" if re.search(r"\d:\d{2}:\d{2}", raw) else "minute"
     if has_zone and when.tzinfo is not None:
         return ParsedDate(when.astimezone(UTC), _offset_text(when), precision)
+    if has_zone:
+        return None  # an offset email.utils cannot read ("+02:00"): the wordy parser reads it
     return _finish(when.replace(tzinfo=None), zone, precision)
 
 

@@ -35,10 +35,20 @@ LOGGER = logging.getLogger(__name__)
 # fast=True skips trafilatura's justext/readability fallbacks: about twice the pages/s for a small loss of
 # recall (measured in bench/html_extraction.py; the pipeline target is ≥ 30 pages/s on 2 cores).
 FAST_EXTRACTION = True
+# Run trafilatura's metadata extraction on every page (slower; measured no better once page_meta exists).
+TRAFILATURA_METADATA = False
+# htmldate: the original publication date, no extensive (slow, error-prone) text search; keep time and offset.
+_HTMLDATE_OPTIONS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 # Comments are readers' text, not the article's.
 INCLUDE_COMMENTS = False
 # Pages with less main text than this are index pages, error pages or paywalls, not articles.
 MIN_BODY_CHARS = 40
+# Share of a heading's words that must occur in the declared titles for it to be the article's headline.
+MIN_HEADING_AGREEMENT = 0.5
+# Headings looked at per level: the headline is near the top; later <h2>s are section titles and teasers.
+MAX_HEADINGS = 5
+MAX_HEADING_CHARS = 250
+_WORD = re.compile(r"\w+")
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 _DATE_META = (
@@ -70,7 +80,7 @@ class PageMeta:
     canonical: str = ""
     description: str = ""
     section: str = ""
-    h1: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # the first few <h1> then <h2> texts
 
 
 def article_from_html(html: str, *, name: str, url: str = "", source: str | None = None) -> Article:
@@ -82,16 +92,19 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     if tree is None:
         raise RejectedInput(f"{name}: not parseable as HTML")
     meta = page_meta(tree)
+    # trafilatura's own metadata pass costs ~30% of its time and mostly re-reads what page_meta already has;
+    # it runs only when the page declares neither title nor author (see docs/html-extraction.md).
+    with_metadata = TRAFILATURA_METADATA or not (meta.og_title or meta.headline or meta.title)
     doc = trafilatura.bare_extraction(
-        tree, url=url or None, fast=FAST_EXTRACTION, include_comments=INCLUDE_COMMENTS, with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+        tree, url=url or None, fast=FAST_EXTRACTION, include_comments=INCLUDE_COMMENTS, with_metadata=with_metadata,
+        date_extraction_params=_HTMLDATE_OPTIONS,
     )
-    body_paragraphs = paragraphs(doc.text if doc is not None else "")
-    body = "\n\n".join(body_paragraphs)
+    body = "\n\n".join(paragraphs(doc.text if doc is not None else ""))
     if len(body) < MIN_BODY_CHARS:
         raise RejectedInput(f"{name}: no article text found in the HTML page")
+    found_title = doc.title if doc is not None and doc.title else ""
     page_url = url or meta.canonical or (doc.url if doc is not None and doc.url else "")
-    article = Article(body=body, title=choose_title(meta, doc.title if doc is not None else ""), url=page_url, origin=name)
+    article = Article(body=body, title=choose_title(meta, found_title), url=page_url, origin=name)
     article.canonical_url = canonical_url(meta.canonical or page_url)
     article.lead = clean_line(meta.description)
     article.category = clean_line(meta.section or (", ".join(doc.categories) if doc is not None and doc.categories else ""))
@@ -101,21 +114,50 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     found = source or meta.site_name or (doc.sitename if doc is not None and doc.sitename else "")
     key = source_key(source) if source else (source_from_url(article.canonical_url or page_url) or source_key(found))
     article.source, article.source_name = key, display_name(key, found) if key else ""
-    date_value = meta.date or (doc.date if doc is not None else "")
+    date_value = meta.date or (doc.date if doc is not None and doc.date else "") or _htmldate(html, url)
     dates = date_fields(date_value, zone=zone_for_place(article.dateline) if article.dateline else "")
     article.published_at, article.published_tz = dates["published_at"], dates["published_tz"]
     article.published_precision, article.date_note = dates["published_precision"], dates["date_note"]
     return article
 
 
+def _htmldate(html: str, url: str) -> str:
+    """htmldate's publication date for a page that declares none in its meta tags ("" when none found)."""
+    from htmldate import find_date  # lazy
+
+    try:
+        return find_date(html, url=url or None, **_HTMLDATE_OPTIONS) or ""
+    except (ValueError, TypeError) as exc:
+        LOGGER.debug("htmldate failed: %s", exc)
+        return ""
+
+
 def choose_title(meta: PageMeta, extracted: str) -> str:
-    """JSON-LD headline, then og:title, then trafilatura's title, then the single <h1>; site suffixes removed
-    unless the suffix-less text is itself the site name."""
-    for candidate in (meta.headline, meta.og_title, extracted, meta.h1[0] if len(meta.h1) == 1 else "", meta.title):
+    """The visible headline (an <h1>/<h2>) that agrees with what the page declares as its title; else the
+    declared title (og:title, trafilatura's, <title>) without a site-name suffix.
+
+    Declared titles are SEO variants or carry the site name; the gold data of ../shared/html (and readers) take
+    the headline shown on the page. "Agrees": at least :data:`MIN_HEADING_AGREEMENT` of the heading's words occur
+    in the declared titles; among agreeing headings the one sharing most words wins (not the site's logo <h1>).
+    """
+    declared = _words(meta.og_title) | _words(meta.headline) | _words(meta.title) | _words(extracted)
+    best, best_shared = "", 0
+    for heading in meta.headings:
+        words = _words(heading)
+        shared = len(words & declared)
+        if words and shared / len(words) >= MIN_HEADING_AGREEMENT and shared > best_shared:
+            best, best_shared = heading, shared
+    if best:
+        return best
+    for candidate in (meta.og_title, meta.headline, extracted, meta.title):
         title = clean_title(candidate)
         if title:
             return strip_site_suffix(title, meta.site_name)
     return ""
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
 
 
 def strip_site_suffix(title: str, site_name: str = "") -> str:
@@ -153,7 +195,9 @@ def page_meta(tree) -> PageMeta:
             break
     title = tree.find(".//title")
     meta.title = title.text_content() if title is not None else ""
-    meta.h1 = [clean_title(h.text_content()) for h in tree.iter("h1")][:3]
+    for tag in ("h1", "h2"):
+        texts = (clean_title(node.text_content()) for node in tree.iter(tag))
+        meta.headings += [text for text in texts if 0 < len(text) <= MAX_HEADING_CHARS][:MAX_HEADINGS]
     _read_json_ld(tree, meta)
     return meta
 

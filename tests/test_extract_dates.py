@@ -1,0 +1,129 @@
+"""Dates: the formats news material carries, plausibility rules, and every date of real ANT/Reuters samples."""
+
+import gzip
+import itertools
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from marsad.ingest.extract import date_fields, find_date, parse_date
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "when", "tz", "precision"),
+    [
+        ("2020.09.25 - 21:32", "Asia/Baghdad", _utc(2020, 9, 25, 18, 32), "+03:00", "minute"),
+        ("2020.09.25 - 21:32", "", _utc(2020, 9, 25, 21, 32), "", "minute"),
+        ("25 أيلول 2020", "", _utc(2020, 9, 25), "", "day"),
+        ("الجمعة ٢٥ أيلول ٢٠٢٠", "", _utc(2020, 9, 25), "", "day"),
+        ("٢٥/٠٩/٢٠٢٠ ١٠:٣٠ م", "", _utc(2020, 9, 25, 22, 30), "", "minute"),
+        ("3 كانون الثاني 2019", "", _utc(2019, 1, 3), "", "day"),
+        ("3 كانون الأول 2019", "", _utc(2019, 12, 3), "", "day"),
+        ("12 تشرين الأول 2019", "", _utc(2019, 10, 12), "", "day"),
+        ("12 تشرين الثاني 2019", "", _utc(2019, 11, 12), "", "day"),
+        ("1 شباط 2018", "", _utc(2018, 2, 1), "", "day"),
+        ("7 آذار 2018", "", _utc(2018, 3, 7), "", "day"),
+        ("7 اذار 2018", "", _utc(2018, 3, 7), "", "day"),
+        ("30 نيسان 2018", "", _utc(2018, 4, 30), "", "day"),
+        ("15 أيار 2018", "", _utc(2018, 5, 15), "", "day"),
+        ("15 حزيران 2018", "", _utc(2018, 6, 15), "", "day"),
+        ("14 تموز 2018", "", _utc(2018, 7, 14), "", "day"),
+        ("14 آب 2018", "", _utc(2018, 8, 14), "", "day"),
+        ("25 سبتمبر 2020", "", _utc(2020, 9, 25), "", "day"),
+        ("الأربعاء 18 جانفي 2017", "", _utc(2017, 1, 18), "", "day"),
+        ("5 مارس/آذار 2017", "", _utc(2017, 3, 5), "", "day"),
+        ("1 يناير 2021 - 09:15", "Africa/Cairo", _utc(2021, 1, 1, 7, 15), "+02:00", "minute"),
+        ("Sun, 18 Feb 2018 21:35:43 +0400", "", _utc(2018, 2, 18, 17, 35, 43), "+04:00", "second"),
+        ("Sun, 18 Feb 2018 17:21:49 GMT", "", _utc(2018, 2, 18, 17, 21, 49), "+00:00", "second"),
+        ("2017-01-20T21:43:00+01:00", "", _utc(2017, 1, 20, 20, 43), "+01:00", "second"),
+        ("2017-01-22T185600", "", _utc(2017, 1, 22, 18, 56), "", "second"),
+        ("2018-02-18T21:35:43Z", "", _utc(2018, 2, 18, 21, 35, 43), "+00:00", "second"),
+        ("2018-02-18", "", _utc(2018, 2, 18), "", "day"),
+        ("17/05/2015", "", _utc(2015, 5, 17), "", "day"),
+        ("12/25/2020", "", _utc(2020, 12, 25), "", "day"),
+        ("26-FEB-1987 15:01:01.79", "", _utc(1987, 2, 26, 15, 1, 1), "", "second"),
+        ("27-MAR-1987 00:02:59.13RM", "", _utc(1987, 3, 27, 0, 2, 59), "", "second"),
+        ("31-MAR-1987 605:12:19.12", "", _utc(1987, 3, 31), "", "day"),
+        ("Feb 26, 1987", "", _utc(1987, 2, 26), "", "day"),
+        ("26 February 2021 10:00 +02:00", "", _utc(2021, 2, 26, 8, 0), "+02:00", "minute"),
+    ],
+)
+def test_formats(text: str, zone: str, when: datetime, tz: str, precision: str) -> None:
+    parsed = parse_date(text, zone=zone)
+    assert parsed is not None
+    assert (parsed.when, parsed.tz, parsed.precision) == (when, tz, precision)
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "منذ 3 ساعات", "لا يوجد تاريخ", "1000 قتيل", "31/02/2020"])
+def test_no_date(text: str) -> None:
+    fields = date_fields(text, now=NOW)
+    assert fields["published_at"] is None
+    assert fields["published_precision"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [("2099-05-01", "in the future"), ("1850-05-05", "before 1900"), ("12 أيار 1799", "before 1900")],
+)
+def test_implausible_dates_are_dropped_with_a_note(text: str, note: str) -> None:
+    fields = date_fields(text, now=NOW)
+    assert fields["published_at"] is None
+    assert note in fields["date_note"]
+
+
+def test_a_few_hours_ahead_is_still_now() -> None:
+    soon = (NOW + timedelta(hours=5)).isoformat()
+    assert date_fields(soon, now=NOW)["published_at"] == NOW + timedelta(hours=5)
+
+
+def test_find_date_in_a_sentence() -> None:
+    parsed = find_date('وتابعه "ناس" (25 أيلول 2020) إن')
+    assert parsed is not None and parsed.when == _utc(2020, 9, 25)
+
+
+def _records(name: str, n: int) -> list[dict]:
+    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in itertools.islice(fh, n)]
+
+
+def _local_day(when: datetime, tz: str) -> str:
+    if not tz:
+        return when.strftime("%Y%m%d")
+    sign = -1 if tz.startswith("-") else 1
+    hours, minutes = tz[1:].split(":")
+    return when.astimezone(timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))).strftime("%Y%m%d")
+
+
+@pytest.mark.parametrize("corpus", ["ant_v2.1_multisource.jsonl.gz", "ant_v1.1_jawharafm.jsonl.gz"])
+def test_ant_dates_agree_with_document_numbers(corpus: str) -> None:
+    # ANT document numbers end with the publication day (YYYYMMDD, some DDMMYYYY): an independent check.
+    records = _records(corpus, 300)
+    for record in records:
+        parsed = parse_date(record["time"])
+        assert parsed is not None, record["time"]
+        day = re.search(r"(\d{8})$", record["docno"]).group(1)
+        assert _local_day(parsed.when, parsed.tz) in (day, day[4:] + day[2:4] + day[:2]), record["docno"]
+
+
+def test_ant_v11_mixed_formats_all_parse() -> None:
+    records = _records("ant_v1.1_jawharafm.jsonl.gz", 10161)
+    shapes = {re.sub(r"\d", "9", r["time"]) for r in records}
+    assert {"99/99/9999", "9999-99-99T99:99:99+99:99", "9999-99-99T999999"} <= shapes
+    assert all(parse_date(r["time"]) is not None for r in records)
+
+
+def test_reuters_dates() -> None:
+    for record in _records("reuters21578.jsonl.gz", 200):
+        parsed = parse_date(record["date"])
+        assert parsed is not None and parsed.when.year == 1987
+        assert parsed.when.strftime("%d-%b-%Y").upper() == record["date"].split()[0].upper().zfill(11)
