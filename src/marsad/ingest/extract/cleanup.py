@@ -13,7 +13,7 @@ WRAP_WIDTH = 80
 # Share of hard-wrap-length lines above which a text is treated as hard-wrapped.
 WRAPPED_SHARE = 0.8
 # Wire-service signatures closing a story ("Reuter", "REUTER"): not part of the text.
-_SIGNATURE = re.compile(r"\n\s*(?:reuters?|&#3;|\x03)\s*$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"\n\s*(?:&\\t|&\t)?\s*(?:reuters?|&#3;|\x03)(?:\.{3})?(?:\^M)?\s*$", re.IGNORECASE)
 # Reuters-21578 SGML leftovers: "&\\t" paragraph marks (a literal backslash-t, or a real tab), "&#3;" end-of-text.
 _SGML_MARKS = re.compile(r"&\\t|&\t|&#\d+;|\x03")
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

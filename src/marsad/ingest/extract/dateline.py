@@ -25,7 +25,8 @@ _NOT_PLACE_WORDS = frozenset(
     normalize(w)
     for w in ("وكالات", "وكالة", "قناة", "موقع", "مراسل", "مراسلة", "خاص", "متابعات", "نت", "agencies", "staff", "by")
 )
-_REUTERS_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Za-z .'&/-]*?(?:,\s*[A-Z][A-Za-z .'-]+?)?)(?:,\s*[A-Za-z]{3,}\.?\s+\d{1,2})?\s*-?\s*$")
+# Wire datelines: "SALVADOR, Feb 26 -", "PORTLAND, Ore., Feb 26 -", "NEW YORK -": the city is the first part.
+_REUTERS_DATELINE = re.compile(r"^\s*(?P<place>[A-Za-z][A-Za-z .'&/-]*?[A-Za-z.])\s*(?:,[^\n]{0,40})?-?\s*$")
 # "LONDON (Reuters) -" / "بيروت (رويترز) -" at the start of a body: place, agency in brackets, a dash.
 _LEAD_DATELINE = re.compile(r"^\s*(?P<place>[^\s()\-–—][^()\n]{0,40}?)\s*\((?P<agency>[^()\n]{2,40})\)\s*[-–—ـ]\s+")
 

@@ -33,11 +33,13 @@ LOGGER = logging.getLogger(__name__)
 MIN_PARAGRAPH_WORDS = 15
 MIN_SENTENCE_WORDS = 6
 # A title is a line of a few words up to a long headline; shorter lines are menu items, longer ones paragraphs.
-MIN_TITLE_WORDS = 3
+MIN_TITLE_WORDS = 2
 MAX_TITLE_CHARS = 250
 # A date line is short: the date, a time, a weekday, a separator; a longer line is prose that mentions a date.
 MAX_DATE_LINE_CHARS = 60
 MAX_DATE_LINE_WORDS = 7
+# Lines between a headline and the date line under it (a repeated title, a byline).
+MAX_LINES_TITLE_TO_DATE = 3
 # A dateline ("بغداد – ناس") is a place and an outlet, a handful of words.
 MAX_DATELINE_WORDS = 6
 # Navigation, sharing and app-store chrome that scrapers keep, in Arabic and English (matched on whole lines).
@@ -55,7 +57,8 @@ NAV_LINE_PATTERNS = (
     r"(loading|جار\s*التحميل)\.*",
 )
 _NAV = re.compile(r"^\s*(?:" + "|".join(NAV_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_SENTENCE_END = re.compile(r"[.!?؟…][\"»”')]*\s*$")
 
 
 def article_from_text(text: str, *, name: str, source: str | None = None, url: str = "") -> Article:
@@ -66,8 +69,8 @@ def article_from_text(text: str, *, name: str, source: str | None = None, url: s
     if first is None:
         raise RejectedInput(f"{name}: no article text found (no paragraph of {MIN_SENTENCE_WORDS}+ words)")
     head, body_lines = lines[:first], lines[first : last + 1]
-    title = _title(head, body_lines)
     date_index, date_text = _date_line(head)
+    title = _title(head, body_lines, date_text=date_text)
     place, outlet = _dateline(head, title=title, date_index=date_index)
     body = [line for line in body_lines if line != title and not _NAV.match(line)]
     article = Article(body="\n\n".join(body), title=title, url=url, origin=name)
@@ -85,16 +88,25 @@ def _is_paragraph(line: str) -> bool:
 
 
 def _body_span(lines: list[str]) -> tuple[int | None, int]:
+    """First and last body paragraph. A long headline can pass for a paragraph: when a date line follows the
+    first "paragraph" closely, that paragraph was the headline and the body starts after the date."""
     indexes = [i for i, line in enumerate(lines) if _is_paragraph(line)]
     if not indexes:
         return None, -1
-    return indexes[0], indexes[-1]
+    first = indexes[0]
+    for j in range(first + 1, min(first + 1 + MAX_LINES_TITLE_TO_DATE, len(lines))):
+        if _is_date_line(lines[j]):
+            later = [i for i in indexes if i > j]
+            if later:
+                first = later[0]
+            break
+    return first, indexes[-1]
 
 
-def _title(head: list[str], body: list[str]) -> str:
+def _title(head: list[str], body: list[str], *, date_text: str) -> str:
     """A headline repeated on the page (scrapers keep the page title and the article heading) wins; otherwise
-    the head line nearest the body that looks like a headline (dates and datelines excluded)."""
-    candidates = [line for line in head if _title_like(line)]
+    the longest head line that looks like a headline (the date line and datelines excluded)."""
+    candidates = [line for line in head if line != date_text and _title_like(line)]
     counts = Counter(head + body[:1])
     repeated = [line for line in candidates if counts[line] > 1]
     if repeated:
@@ -104,7 +116,7 @@ def _title(head: list[str], body: list[str]) -> str:
 
 
 def _title_like(line: str) -> bool:
-    return len(line.split()) >= MIN_TITLE_WORDS and len(line) <= MAX_TITLE_CHARS and not _is_date_line(line)
+    return len(line.split()) >= MIN_TITLE_WORDS and len(line) <= MAX_TITLE_CHARS
 
 
 def _is_date_line(line: str) -> bool:
@@ -114,10 +126,12 @@ def _is_date_line(line: str) -> bool:
 
 
 def _date_line(head: list[str]) -> tuple[int, str]:
-    for index, line in enumerate(head):
-        if _is_date_line(line):
-            return index, line
-    return -1, ""
+    """The page's time line. A headline may contain a date too ("أبرز أخبار يوم السبت 18 مارس 2017"): a line
+    with a clock time wins, then the line with the fewest words (the least text besides the date)."""
+    found = [(index, line) for index, line in enumerate(head) if _is_date_line(line)]
+    if not found:
+        return -1, ""
+    return min(found, key=lambda item: (not _TIME.search(item[1]), len(item[1].split())))
 
 
 def _looks_dateline(line: str) -> bool:

@@ -1,0 +1,143 @@
+"""Outlet keys, canonical URLs, datelines/bylines and body cleanup."""
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.ingest.extract import (
+    canonical_url,
+    clean_body,
+    dateline_place,
+    lead_dateline,
+    reuters_dateline,
+    source_from_url,
+    source_key,
+    split_byline,
+    zone_for_place,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("alarabia", "alarabiya.net"),
+        ("العربية.نت", "alarabiya.net"),
+        ("http://www.alarabiya.net/ar/culture-and-art/2018/02/18/x.html", "alarabiya.net"),
+        ("www.alarabiya.net", "alarabiya.net"),
+        ("skynews", "skynewsarabia.com"),
+        ("سكاي نيوز عربية", "skynewsarabia.com"),
+        ("France24", "france24.com"),
+        ("BBC", "bbc.co.uk"),
+        ("CNN", "cnn.com"),
+        ("Jawhara FM", "jawharafm.net"),
+        ("Reuters", "reuters.com"),
+        ("ناس", "ناس"),
+        ("  «ناس» ", "ناس"),
+        ("Some Local Gazette", "some local gazette"),
+        ("", ""),
+    ],
+)
+def test_source_key(name: str, key: str) -> None:
+    assert source_key(name) == key
+
+
+def test_ant_outlets_one_key_each_whatever_the_record_says() -> None:
+    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in itertools.islice(fh, 0, None, 300)]
+    for record in records:
+        # The src code and the URL's domain name the same outlet.
+        assert source_key(record["src"]) == source_from_url(record["url"]), record["docno"]
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTPS://WWW.Example.COM:443/a/b/?utm_source=x&id=3&fbclid=9#frag", "https://www.example.com/a/b?id=3"),
+        ("http://example.com/", "http://example.com"),
+        ("http://example.com:8080/x/", "http://example.com:8080/x"),
+        ("http://example.com/story?ocid=rss&at_medium=feed&page=2", "http://example.com/story?page=2"),
+        ("http://www.alarabiya.net/ar/بغداد.html", "http://www.alarabiya.net/ar/%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.html"),
+        ("http://www.alarabiya.net/ar/%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.html", "http://www.alarabiya.net/ar/%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.html"),
+        ("", ""),
+        ("mailto:x@example.com", "mailto:x@example.com"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "outlet", "author"),
+    [
+        ("القاهرة - أحمد الريدي", "القاهرة", "", "أحمد الريدي"),
+        ("القاهرة- أحمد الريدي", "القاهرة", "", "أحمد الريدي"),
+        ("القاهرة – خالد حسني", "القاهرة", "", "خالد حسني"),
+        ("أبوظبي - سكاي نيوز عربية", "أبوظبي", "سكاي نيوز عربية", ""),
+        ("دبي ـ العربية.نت", "دبي", "العربية.نت", ""),
+        ("العربية.نت - إسلام سيف", "", "العربية.نت", "إسلام سيف"),
+        ("العربية.نت، وكالات", "", "العربية.نت", ""),
+        ("لندن - رويترز", "لندن", "رويترز", ""),
+        ("علاوة مزياني", "", "", "علاوة مزياني"),
+        ("30174026-20d9-40a2-9e04-5b63346a78a6", "", "", ""),
+        ("", "", "", ""),
+    ],
+)
+def test_split_byline(text: str, place: str, outlet: str, author: str) -> None:
+    byline = split_byline(text)
+    assert (byline.place, byline.outlet, byline.author) == (place, outlet, author)
+
+
+def test_bare_dateline_names_the_outlet() -> None:
+    byline = split_byline("بغداد – ناس", bare_outlet=True)
+    assert (byline.place, byline.outlet) == ("بغداد", "ناس")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("SALVADOR, Feb 26 -", "SALVADOR"), ("NEW YORK, March 3 -", "NEW YORK"), ("بغداد", "بغداد"),
+     ("بغداد – ناس", "بغداد"), ("", "")],
+)
+def test_dateline_place(text: str, place: str) -> None:
+    assert dateline_place(text) == place
+
+
+def test_reuters_datelines_of_real_records() -> None:
+    with gzip.open(SHARED / "corpora" / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in itertools.islice(fh, 100)]
+    for record in records:
+        if (record["dateline"] or "").strip():
+            place = reuters_dateline(record["dateline"])
+            assert place and place == record["dateline"].split(",")[0].strip(), record["dateline"]
+
+
+def test_lead_dateline() -> None:
+    line = lead_dateline("LONDON (Reuters) - The pound fell on Monday.")
+    assert (line.place, line.outlet) == ("LONDON", "Reuters")
+    assert lead_dateline("The pound (sterling) - fell").place == "The pound"  # a short phrase is taken as a place
+    assert lead_dateline("No dateline here at all.").place == ""
+
+
+def test_zone_for_place() -> None:
+    assert zone_for_place("بغداد") == "Asia/Baghdad"
+    assert zone_for_place("عمان") == ""  # Amman or Oman: ambiguous on purpose
+
+
+def test_reuters_body_is_unwrapped_into_paragraphs() -> None:
+    with gzip.open(SHARED / "corpora" / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as fh:
+        record = json.loads(next(fh))
+    body = clean_body(record["body"])
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("Showers continued throughout the week in the Bahia cocoa zone")
+    assert paragraphs[1] == "The dry period means the temporao will be late this year."
+    assert "&\\t" not in body and "\n" not in paragraphs[0]
+    assert not body.rstrip().endswith("Reuter")
+
+
+def test_one_line_paragraphs_are_kept() -> None:
+    text = "الفقرة الأولى.\nالفقرة الثانية.\n\n\n\u00a0\nالفقرة الثالثة."
+    assert clean_body(text) == "الفقرة الأولى.\n\nالفقرة الثانية.\n\nالفقرة الثالثة."

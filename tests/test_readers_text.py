@@ -1,0 +1,119 @@
+"""Plain-text scraped pages: the seed page exactly, and renderings of real ANT/Reuters records for generality."""
+
+import gzip
+import itertools
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from marsad.config import Settings
+from marsad.errors import RejectedInput
+from marsad.ingest.extract import clean_body, clean_title, parse_date
+from marsad.ingest.readers import read_bytes, read_path
+from marsad.ingest.readers.text import article_from_text
+from marsad.models import Article
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
+SETTINGS = Settings()
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    (article,) = list(read_path(SEED, settings=SETTINGS))
+    assert isinstance(article, Article)
+    return article
+
+
+def test_seed_metadata(seed: Article) -> None:
+    assert seed.title == "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"
+    assert seed.published_at == datetime(2020, 9, 25, 18, 32, tzinfo=UTC)  # 21:32 in Baghdad (UTC+3)
+    assert (seed.published_tz, seed.published_precision) == ("+03:00", "minute")
+    assert (seed.dateline, seed.source, seed.source_name) == ("بغداد", "ناس", "ناس")
+    assert seed.origin == str(SEED)
+    assert seed.date_note == ""
+
+
+def test_seed_body_is_exactly_the_article_paragraphs(seed: Article) -> None:
+    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")]
+    first = next(i for i, line in enumerate(lines) if line.startswith("وجّه رئيس الحكومة"))
+    expected = [" ".join(line.replace("\u00a0", " ").split()) for line in lines[first:]]
+    expected = [line for line in expected if line]
+    paragraphs = seed.body.split("\n\n")
+    assert paragraphs == expected
+    assert paragraphs[-1].startswith('ويسعى "داعش" كذلك')
+    assert len(paragraphs) == 22
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    ["Shadow Shadow", "كـل الأخبار", "App store icon Play store icon", "كاميرات حرارية وبناء أسيجة", "بغداد – ناس",
+     "2020.09.25 - 21:32"],
+)
+def test_seed_navigation_and_metadata_lines_are_not_body(seed: Article, chrome: str) -> None:
+    assert chrome not in seed.body.split("\n\n")
+    assert seed.title not in seed.body
+
+
+def _render(title: str, date: str, body: str, *, dateline: str = "") -> str:
+    """A page as a scraper saves it: menus, the title, the time, perhaps a dateline, paragraphs, app-store line."""
+    lines = ["Shadow Shadow", "كـل الأخبار", "", title, "", date, ""]
+    if dateline:
+        lines += [dateline, ""]
+    for paragraph in body.split("\n\n"):
+        lines += [paragraph, ""]
+    return "\n".join([*lines, "App store icon Play store icon", "© جميع الحقوق محفوظة"])
+
+
+def _sample(name: str, fields: tuple[str, str, str], n: int, step: int) -> list[tuple[str, str, str]]:
+    out = []
+    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
+        for line in itertools.islice(fh, 0, n * step, step):
+            record = json.loads(line)
+            title, date, body = (record[f] or "" for f in fields)
+            body = clean_body(body)
+            paragraphs = body.split("\n\n")
+            # Prose stories only: Reuters also has one-line earnings tables, which are not what a scraped page holds.
+            if title and body and len(paragraphs[0].split()) >= 15 and len(paragraphs[-1].split()) >= 6:
+                out.append((clean_title(title), date, body))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("corpus", "fields", "min_share"),
+    [
+        ("ant_v2.1_multisource.jsonl.gz", ("title", "time", "text"), 0.95),
+        ("ant_v1.1_jawharafm.jsonl.gz", ("title", "time", "text"), 0.95),
+        ("reuters21578.jsonl.gz", ("title", "date", "body"), 0.9),
+    ],
+)
+def test_renderings_of_real_records(corpus: str, fields: tuple[str, str, str], min_share: float) -> None:
+    samples = _sample(corpus, fields, n=40, step=97)
+    assert len(samples) >= 20
+    exact = 0
+    for title, date, body in samples:
+        article = article_from_text(_render(title, date, body), name="page.txt")
+        assert article.published_at == parse_date(date).when
+        exact += article.title == title and article.body == body
+    assert exact >= min_share * len(samples)
+
+
+def test_dateline_with_outlet_in_a_rendered_page() -> None:
+    title, date, body = _sample("ant_v2.1_multisource.jsonl.gz", ("title", "time", "text"), n=3, step=1)[0]
+    article = article_from_text(_render(title, "2018.02.18 - 21:35", body, dateline="القاهرة – العربية.نت"), name="p")
+    assert (article.dateline, article.source, article.title) == ("القاهرة", "alarabiya.net", title)
+    assert article.published_tz == "+02:00"  # Cairo in February
+
+
+def test_source_override_and_undated_page() -> None:
+    text = "عنوان الخبر المهم اليوم\n\n" + "هذه فقرة طويلة بما يكفي لتكون نص المقال الأساسي وفيها كلمات كثيرة جدا. " * 3
+    (article,) = list(read_bytes(text.encode(), name="x.txt", settings=SETTINGS, source="Alarabia"))
+    assert article.source == "alarabiya.net" and article.title == "عنوان الخبر المهم اليوم"
+    assert article.published_at is None and article.date_note == ""
+
+
+def test_page_without_paragraphs_is_rejected() -> None:
+    with pytest.raises(RejectedInput, match="no article text"):
+        article_from_text("Shadow Shadow\nكـل الأخبار\nرياضة\nاقتصاد", name="menu.txt")
