@@ -1,0 +1,107 @@
+"""enrich_article / enrich_batch / tag_tokens: language routing, the seed's must-show list, places on mentions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marsad.models import Article
+from marsad.nlp.pipeline import enrich_article, enrich_batch, language_of, tag_tokens
+from marsad.text.normalize import normalize
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
+
+SEED_MUST_SHOW = [
+    ("مصطفى الكاظمي", "PER"), ("تحسين الخفاجي", "PER"), ("كريستوفر ميلر", "PER"),
+    ("داعش", "ORG"), ("قوات سوريا الديمقراطية", "ORG"), ("قسد", "ORG"), ("قيادة العمليات المشتركة", "ORG"),
+    ("جهاز الأمن الوطني", "ORG"), ("التحالف الدولي", "ORG"), ("خلية الإعلام الأمني", "ORG"),
+    ("العراق", "LOC"), ("سوريا", "LOC"), ("بغداد", "LOC"), ("نينوى", "LOC"), ("النيجر", "LOC"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_article() -> Article:
+    text = SEED.read_text(encoding="utf-8")
+    return enrich_article(Article(body=text[text.index("وجّه رئيس الحكومة") :], language="ar"))
+
+
+def test_seed_must_show(seed_article):
+    found = {(normalize(m.text), m.type) for m in seed_article.entities}
+    for name, kind in SEED_MUST_SHOW:
+        assert (normalize(name), kind) in found, name
+
+
+def test_seed_mentions_carry_canonical_names_and_body_offsets(seed_article):
+    body = seed_article.body
+    for m in seed_article.entities:
+        assert body[m.start : m.end] == m.text
+        assert m.canonical_id and (m.canonical_name_ar or m.canonical_name_en)
+    by_text = {m.text: m for m in seed_article.entities}
+    assert by_text["الخفاجي"].canonical_id == by_text["تحسين الخفاجي"].canonical_id == "per:tahseen_al_khafaji"
+    assert by_text["ميلر"].canonical_name_en == "Christopher Miller"
+    assert by_text["قسد"].canonical_id == by_text["قوات سوريا الديمقراطية"].canonical_id
+
+
+@pytest.mark.parametrize("name", ["العراق", "سوريا", "بغداد", "نينوى", "النيجر"])
+def test_seed_places_have_coordinates(seed_article, name):
+    records = {r["name"]: r for r in seed_article.extra["places"]}
+    record = records[name]
+    assert isinstance(record["lat"], float) and isinstance(record["lon"], float)
+    assert len(record["country"]) == 2 and record["entity"].startswith("loc:")
+
+
+def test_seed_keywords(seed_article):
+    assert seed_article.keywords and all(0 < s <= 1 for _, s in seed_article.keywords)
+
+
+def test_english_article_links_across_scripts():
+    article = enrich_article(Article(
+        body="Iraqi Prime Minister Mustafa al-Kadhimi met Christopher Miller in Baghdad on Friday. "
+             "Miller said Islamic State fighters remain active near the border with Syria.",
+        language="en"))
+    ids = {m.canonical_id for m in article.entities}
+    assert {"per:mustafa_al_kadhimi", "per:christopher_miller", "loc:baghdad", "org:isis", "loc:sy"} <= ids
+    assert {r["entity"] for r in article.extra["places"]} >= {"loc:baghdad", "loc:sy"}
+
+
+def test_french_article():
+    article = enrich_article(Article(body="L'État islamique a revendiqué l'attaque près de Bagdad, en Irak.", language="fr"))
+    ids = {m.canonical_id for m in article.entities}
+    assert {"org:isis", "loc:iq"} <= ids
+
+
+def test_language_without_model_gets_the_gazetteer_layer():
+    article = enrich_article(Article(body="Der Islamische Staat (ISIS) griff im Irak an; Baghdad meldete Opfer.", language="de"))
+    assert {"org:isis", "loc:baghdad"} <= {m.canonical_id for m in article.entities}
+
+
+def test_batch_routes_languages_and_keeps_order():
+    articles = [Article(body="انفجار في بغداد"), Article(body="An explosion hit Baghdad."), Article(body="")]
+    out = enrich_batch(articles)
+    assert out is not None and [a.body for a in out] == [a.body for a in articles]
+    assert [m.canonical_id for m in out[0].entities] == ["loc:baghdad"]
+    assert "loc:baghdad" in {m.canonical_id for m in out[1].entities}
+    assert out[2].entities == [] and out[2].keywords == []
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "expected"),
+    [("انفجار في بغداد", "", "ar"), ("An explosion", "", "en"), ("whatever", "fr", "fr")],
+)
+def test_language_of(body, lang, expected):
+    assert language_of(Article(body=body, language=lang)) == expected
+
+
+def test_tag_tokens_maps_gazetteer_spans_to_given_tokens():
+    tokens = ["وصل", "الوفد", "إلى", "بالعراق", "و", "الولايات", "المتحدة", "."]
+    tags = tag_tokens([tokens], "ar", layer="gazetteer")[0]
+    assert tags == ["O", "O", "O", "B-LOC", "O", "B-LOC", "I-LOC", "O"]
+
+
+def test_tag_tokens_keeps_one_tag_per_token():
+    sentences = [["Mustafa", "al-Kadhimi", "visited", "Washington", "."], [], ["Nothing", "here"]]
+    tags = tag_tokens(sentences, "en")
+    assert [len(t) for t in tags] == [5, 0, 2]
+    assert tags[0][:2] == ["B-PER", "I-PER"] and tags[0][3] == "B-LOC"
