@@ -1,0 +1,116 @@
+"""Store-side enrichment: tables written, re-runs only missing/stale articles, idempotent with --all."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.nlp.enrich import enrich_store, enrich_stored, pending_ids
+from marsad.nlp.pipeline import PIPELINE_VERSION
+from marsad.store.db import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
+ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
+REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
+N_ANT, N_REUTERS = 6, 3
+
+
+def _first(path: Path, field: str, n: int) -> list[str]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            text = json.loads(line).get(field)
+            if text:
+                out.append(text)
+            if len(out) == n:
+                return out
+    return out
+
+
+def make_store(path: Path) -> Store:
+    store = Store(path)
+    store.ensure_schema()
+    seed = SEED.read_text(encoding="utf-8")
+    rows = [(seed[seed.index("وجّه رئيس الحكومة") :], "ar")]
+    rows += [(t, "ar") for t in _first(ANT, "text", N_ANT)] + [(t, "en") for t in _first(REUTERS, "body", N_REUTERS)]
+    with store.write() as con:
+        for i, (body, lang) in enumerate(rows, 1):
+            con.execute(
+                "INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), md5(?))",
+                [i, body, lang, body],
+            )
+    return store
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return make_store(tmp_path / "enrich.duckdb")
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.read() as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for t in ("entities", "entity_aliases", "mentions", "places", "keywords")}
+
+
+def test_enrich_writes_all_tables_and_versions(store):
+    report = enrich_store(store)
+    assert report.articles == 1 + N_ANT + N_REUTERS
+    c = counts(store)
+    assert c["mentions"] == report.mentions > 0 and c["keywords"] == report.keywords > 0
+    assert c["entities"] == report.new_entities and c["places"] == report.places > 0
+    with store.read() as con:
+        assert con.execute("SELECT DISTINCT pipeline_version FROM articles").fetchall() == [(PIPELINE_VERSION,)]
+        rows = con.execute(
+            "SELECT e.key, e.type, e.name_ar, e.name_en, e.curated, p.country, p.lat, p.lon FROM entities e "
+            "JOIN places p ON p.entity_id = e.id WHERE e.key = 'loc:iq'"
+        ).fetchall()
+        assert rows == [("loc:iq", "LOC", "العراق", "Iraq", True, "IQ", pytest.approx(33.65, abs=0.5), pytest.approx(44.78, abs=0.5))]
+        isis = con.execute(
+            "SELECT count(*), count(DISTINCT m.surface) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE e.key = 'org:isis' AND m.article_id = 1"
+        ).fetchall()[0]
+        assert isis[0] >= 10 and isis[1] >= 2  # داعش and تنظيم داعش count together
+        aliases = {r[0] for r in con.execute(
+            "SELECT a.norm FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE e.key = 'org:isis'"
+        ).fetchall()}
+        assert {"داعش", "isis", "daesh", "تنظيم الدوله"} <= aliases
+        body, mentions = con.execute("SELECT body FROM articles WHERE id = 1").fetchall()[0][0], con.execute(
+            'SELECT start, "end", surface FROM mentions WHERE article_id = 1').fetchall()
+        assert all(body[s:e] == surface for s, e, surface in mentions)
+
+
+def test_rerun_touches_only_missing_or_stale(store):
+    enrich_store(store)
+    before = counts(store)
+    assert pending_ids(store) == []
+    assert enrich_store(store).articles == 0
+    with store.write() as con:
+        con.execute("UPDATE articles SET pipeline_version = 0 WHERE id = 2")
+    assert pending_ids(store) == [2]
+    assert enrich_store(store).articles == 1
+    assert counts(store) == before
+
+
+def test_all_reruns_everything_without_duplicating(store):
+    enrich_store(store)
+    before = counts(store)
+    report = enrich_store(store, all=True)
+    assert report.articles == 1 + N_ANT + N_REUTERS and report.new_entities == 0
+    assert counts(store) == before
+    with store.read() as con:
+        assert con.execute("SELECT count(*) - count(DISTINCT key) FROM entities").fetchall() == [(0,)]
+
+
+def test_ingest_hook_enriches_given_ids(store):
+    enrich_stored(store, [1, 3])
+    with store.read() as con:
+        enriched = con.execute("SELECT id FROM articles WHERE pipeline_version > 0 ORDER BY id").fetchall()
+        mentioned = con.execute("SELECT DISTINCT article_id FROM mentions ORDER BY 1").fetchall()
+    assert enriched == [(1,), (3,)]
+    assert {r[0] for r in mentioned} <= {1, 3}
+    assert pending_ids(store) == [2, 4, 5, 6, 7, 8, 9, 10]
