@@ -166,8 +166,12 @@ def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[Span]
 
 
 def _peeled_start(text: str, span: Span) -> int:
-    """Start of ``span`` after an Arabic proclitic chain the model included ("والعراق" → "العراق")."""
-    word = normalize(text[span.start : span.end].split(" ", 1)[0])
+    """Start of ``span`` after an Arabic proclitic chain or an English "the" the model included
+    ("والعراق" → "العراق", "the United Nations" → "United Nations")."""
+    surface = text[span.start : span.end]
+    if surface[:4].lower() == "the ":
+        return span.start + 4
+    word = normalize(surface.split(" ", 1)[0])
     for prefix in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES):
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             return span.start + len(prefix) - (2 if prefix in _ARTICLE_SET and prefix.endswith("ال") else 0)

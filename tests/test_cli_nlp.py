@@ -1,0 +1,102 @@
+"""The CLI: marsad enrich and marsad eval-ner, invoked as a user would."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.cli import main
+from marsad.nlp.ner.conll import read_conll, score
+from marsad.nlp.pipeline import tag_tokens
+from marsad.store.db import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+ANER = SHARED / "ner" / "anercorp_train80.txt.gz"
+CONLL_VALID = SHARED / "ner" / "conll2003_valid.txt.gz"
+SAMPLE_SENTENCES = 400  # first sentences of a corpus: enough entities for a stable comparison, a few seconds
+
+TINY = """-DOCSTART- -X- -X- O
+
+Mustafa NNP B-NP B-PER
+al-Kadhimi NNP I-NP I-PER
+visited VBD B-VP O
+Baghdad NNP B-NP B-LOC
+. . O O
+
+The DT B-NP O
+United NNP I-NP B-ORG
+Nations NNP I-NP I-ORG
+met VBD B-VP O
+. . O O
+"""
+
+
+def first_sentences(src: Path, dest: Path, n: int) -> Path:
+    lines, sentences = [], 0
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            lines.append(line)
+            if not line.strip():
+                sentences += 1
+                if sentences >= n:
+                    break
+    dest.write_text("".join(lines), encoding="utf-8")
+    return dest
+
+
+def test_eval_ner_json(tmp_path, capsys):
+    path = tmp_path / "tiny.conll"
+    path.write_text(TINY, encoding="utf-8")
+    assert main(["eval-ner", str(path), "--lang", "en", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"PER", "LOC", "ORG", "micro_f1", "precision", "recall"}
+    assert result["micro_f1"] == pytest.approx(1.0)
+
+
+def test_eval_ner_text_output_and_layers(tmp_path, capsys):
+    path = first_sentences(ANER, tmp_path / "aner.txt", 100)
+    assert main(["eval-ner", str(path), "--lang", "ar", "--layer", "gazetteer"]) == 0
+    out = capsys.readouterr().out
+    assert "micro_f1=" in out and "PER=" in out
+
+
+def test_eval_ner_missing_file(tmp_path, capsys):
+    assert main(["eval-ner", str(tmp_path / "nope.txt"), "--lang", "ar"]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("corpus", "lang"), [(ANER, "ar"), (CONLL_VALID, "en")])
+def test_gazetteer_layer_does_not_lower_f1(tmp_path, corpus, lang):
+    sentences = read_conll(first_sentences(corpus, tmp_path / "sample.txt", SAMPLE_SENTENCES))
+    gold = [tags for _, tags in sentences]
+    tokens = [toks for toks, _ in sentences]
+    model = score(gold, tag_tokens(tokens, lang, layer="model"))["micro_f1"]
+    full = score(gold, tag_tokens(tokens, lang, layer="full"))["micro_f1"]
+    assert full >= model
+
+
+BODIES = [("انفجار في بغداد وأعلن تنظيم داعش مسؤوليته عن الهجوم في العراق", "ar"),
+          ("OPEC ministers met in Vienna while Iraq raised output.", "en")]
+
+
+def test_enrich_command(tmp_path, capsys):
+    db = tmp_path / "cli.duckdb"
+    store = Store(db)
+    store.ensure_schema()
+    with store.write() as con:
+        for i, (body, lang) in enumerate(BODIES, 1):
+            con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), ?)",
+                        [i, body, lang, str(i)])
+    assert main(["enrich", "--db", str(db), "--json", "--no-progress"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["articles"] == 2 and first["mentions"] >= 5 and first["articles_per_second"] > 0
+    assert main(["enrich", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith("enriched 0 articles")
+    assert main(["enrich", "--db", str(db), "--all", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 2
+    with store.read() as con:
+        keys = {r[0] for r in con.execute("SELECT key FROM entities").fetchall()}
+    assert {"loc:baghdad", "org:isis", "loc:iq", "org:opec", "loc:vienna"} <= keys
