@@ -71,6 +71,9 @@ def zone_for_place(place: str) -> str:
     return PLACE_ZONES.get(normalize(place), "")
 
 
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
 @dataclass(frozen=True)
 class Dateline:
     place: str = ""
@@ -89,7 +92,8 @@ def split_byline(text: str, *, bare_outlet: bool = False) -> Dateline:
         return Dateline()
     parts = _SEPARATOR.split(text, maxsplit=1)
     if len(parts) == 2:
-        left, right = clean_name(parts[0]), clean_name(parts[1])
+        # "سانتا مونيكا (الولايات المتحدة)": the city, without the country in brackets.
+        left, right = clean_name(_BRACKETS.sub(" ", parts[0])), clean_name(parts[1])
         if _is_place(left) and 0 < len(right.split()) <= MAX_BYLINE_WORDS:
             outlet, author = _outlet_or_author(right, bare_outlet=bare_outlet)
             return Dateline(place=left, outlet=outlet, author=author)

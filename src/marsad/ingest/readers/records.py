@@ -25,7 +25,6 @@ from marsad.ingest.extract import (
     source_from_url,
     source_key,
     split_byline,
-    zone_for_place,
 )
 from marsad.models import Article
 
@@ -128,7 +127,9 @@ def apply_source(article: Article, *, record_source: str = "", byline_outlet: st
 
 
 def apply_date(article: Article, value: object) -> None:
-    fields = date_fields(value, zone=zone_for_place(article.dateline) if article.dateline else "")
+    # A record's date field is a machine timestamp, not the local time printed under a dateline: no zone is
+    # guessed from the dateline place (Reuters' WASHINGTON stories are stamped on the wire's clock).
+    fields = date_fields(value)
     article.published_at = fields["published_at"]
     article.published_tz = fields["published_tz"]
     article.published_precision = fields["published_precision"]

@@ -40,27 +40,54 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
     except RejectedInput as exc:
         yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
         return
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") or _is_wide(codec):
-        yield from _read_json_document(head + stream.read(), codec, name=name, mapping=mapping, source=source)
-        return
-    lines = _lines(head, stream)
+    if _is_wide(codec):
+        # UTF-16/32 cannot be split on the byte b"\n": decode the whole (size-limited) file, then go line by line.
+        text = (head + stream.read()).decode(codec, errors="replace")
+        if _is_document(text):
+            yield from _read_json_document(text, name=name, mapping=mapping, source=source)
+            return
+        lines: Iterator[bytes | str] = iter(text.splitlines())
+    else:
+        start = head.decode(codec, errors="ignore")
+        if _is_document(start):
+            yield from _read_json_document((head + stream.read()).decode(codec, errors="replace"), name=name,
+                                           mapping=mapping, source=source)
+            return
+        lines = _lines(head, stream)
     decoder = codecs.getdecoder("utf-8" if codec == "utf-8-sig" else codec)
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if len(raw) > settings.max_record_bytes:
-            yield Reject(name, number, f"record of {len(raw)} bytes is over the limit of {settings.max_record_bytes} bytes")
+            yield Reject(name, number, f"record of {len(raw):,} bytes is over the limit of {settings.max_record_bytes:,} bytes (max_record_bytes)")
             continue
         try:
-            text = decoder(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw)[0]
-            record = json.loads(text)
+            text = raw if isinstance(raw, str) else decoder(raw)[0]
+            record = json.loads(text.lstrip("\ufeff"))
         except UnicodeDecodeError as exc:
             yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
             continue
         except json.JSONDecodeError as exc:
             yield Reject(name, number, f"invalid or truncated JSON ({exc.msg} at column {exc.colno})")
             continue
+        nested = _nested_records(record)
+        if nested is not None:  # one line holding {"articles": [...]}
+            for sub, item in enumerate(nested, start=1):
+                yield _record(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
+            continue
         yield _record(record, name=name, number=number, mapping=mapping, source=source)
+
+
+def _nested_records(record: object) -> list | None:
+    if not isinstance(record, dict) or len(record) > 3:
+        return None
+    return next((record[k] for k in JSON_LIST_KEYS if isinstance(record.get(k), list)), None)
+
+
+def _is_document(start: str) -> bool:
+    """A JSON array, or one pretty-printed object spanning lines, rather than one object per line."""
+    text = start.lstrip("\ufeff \t\r\n")
+    return text.startswith("[") or text.split("\n", 1)[0].strip() == "{"
 
 
 def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
@@ -106,24 +133,25 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
 
 
 def _record(record: object, *, name: str, number: int, mapping: Mapping[str, str] | None, source: str | None,
-            fields: Mapping[str, str] | None = None) -> Article | Reject:
+            fields: Mapping[str, str] | None = None, sub: int | None = None) -> Article | Reject:
+    where = f"{name}#{number}" if sub is None else f"{name}#{number}.{sub}"
     if not isinstance(record, dict):
         return Reject(name, number, f"record is a JSON {type(record).__name__}, not an object")
     try:
         resolved = fields if fields is not None else resolve_mapping(tuple(record), mapping)
-        return article_from_record(record, resolved, origin=f"{name}#{number}", source=source)
+        return article_from_record(record, resolved, origin=where, source=source)
     except MarsadError as exc:
-        return Reject(name, number, exc.message.removeprefix(f"{name}#{number}: "))
+        return Reject(name, number, exc.message.removeprefix(f"{where}: "))
 
 
-def _read_json_document(data: bytes, codec: str, *, name: str, mapping, source) -> Iterator[Article | Reject]:
+def _read_json_document(text: str, *, name: str, mapping, source) -> Iterator[Article | Reject]:
     try:
-        document = json.loads(data.decode(codec))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield Reject(name, None, f"invalid JSON: {exc}")
+        document = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        yield Reject(name, None, f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
         return
     if isinstance(document, dict):
-        nested = next((document[k] for k in JSON_LIST_KEYS if isinstance(document.get(k), list)), None)
+        nested = _nested_records(document)
         document = nested if nested is not None else [document]
     if not isinstance(document, list):
         yield Reject(name, None, "JSON is neither a list of records nor an object")

@@ -1,0 +1,178 @@
+"""JSONL/CSV exports: ANT v2.1/v1.1 and Reuters-21578 samples, automatic and explicit field mapping, gzip, JSON arrays."""
+
+import csv
+import gzip
+import io
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from marsad.config import Settings
+from marsad.ingest.extract import canonical_url, clean_body, parse_date, source_from_url
+from marsad.ingest.readers import read_bytes, read_path
+from marsad.ingest.readers.records import resolve_mapping
+from marsad.models import Article, Reject
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SETTINGS = Settings()
+N = 50
+
+
+def _lines(corpus: str, n: int = N) -> list[str]:
+    with gzip.open(SHARED / "corpora" / corpus, "rt", encoding="utf-8") as fh:
+        return list(itertools.islice(fh, n))
+
+
+def _gz_sample(tmp_path: Path, corpus: str, n: int = N) -> Path:
+    path = tmp_path / corpus
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(_lines(corpus, n))
+    return path
+
+
+@pytest.mark.parametrize("corpus", ["ant_v2.1_multisource.jsonl.gz", "ant_v1.1_jawharafm.jsonl.gz"])
+def test_ant_sample(tmp_path: Path, corpus: str) -> None:
+    path = _gz_sample(tmp_path, corpus)
+    records = [json.loads(line) for line in _lines(corpus)]
+    items = list(read_path(path, settings=SETTINGS))
+    assert len(items) == N
+    for number, (item, record) in enumerate(zip(items, records, strict=True), start=1):
+        if not (record["text"] or "").strip():
+            assert isinstance(item, Reject) and item.record == number and "without text" in item.reason
+            continue
+        assert isinstance(item, Article), item
+        assert item.origin == f"{path}#{number}"
+        assert item.title == " ".join(record["title"].split())
+        assert item.body == clean_body(record["text"])
+        assert item.url == record["url"] and item.canonical_url == canonical_url(record["url"])
+        assert item.source == source_from_url(record["url"])  # the src code and the URL agree on one key
+        assert item.published_at == parse_date(record["time"]).when
+        assert item.published_at.tzinfo is not None and item.date_note == ""
+        assert item.category == record["cat"]
+        assert item.extra["docno"] == record["docno"]
+        author = record["author"] or ""
+        if " - " in author and not author.startswith("العربية"):
+            city = re.sub(r"\(.*?\)", "", author.split(" - ")[0])
+            assert item.dateline == " ".join(city.split()), author
+
+
+def test_ant_author_city_becomes_dateline(tmp_path: Path) -> None:
+    items = [i for i in read_path(_gz_sample(tmp_path, "ant_v2.1_multisource.jsonl.gz"), settings=SETTINGS)]
+    first = items[0]
+    assert (first.dateline, first.author, first.source, first.source_name) == ("القاهرة", "أحمد الريدي", "alarabiya.net", "العربية")
+    assert first.published_tz == "+04:00" and first.published_precision == "second"
+
+
+def test_reuters_sample(tmp_path: Path) -> None:
+    path = _gz_sample(tmp_path, "reuters21578.jsonl.gz")
+    records = [json.loads(line) for line in _lines("reuters21578.jsonl.gz")]
+    items = list(read_path(path, settings=SETTINGS))
+    assert len(items) == N
+    for item, record in zip(items, records, strict=True):
+        if not record["body"]:
+            assert isinstance(item, Reject) and "without text" in item.reason
+            continue
+        assert isinstance(item, Article)
+        assert item.source == "reuters.com" and item.source_name == "Reuters"
+        assert item.published_at == parse_date(record["date"]).when and item.published_at.year == 1987
+        assert item.title == " ".join(record["title"].split())
+        assert item.dateline == record["dateline"].split(",")[0].strip()
+        assert not item.body.endswith("Reuter") and "&\\t" not in item.body
+    first = items[0]
+    assert first.dateline == "SALVADOR" and first.published_at.isoformat() == "1987-02-26T15:01:01+00:00"
+
+
+def _ant_rows(n: int = 20) -> list[dict]:
+    return [json.loads(line) for line in _lines("ant_v2.1_multisource.jsonl.gz", n)]
+
+
+def _csv_bytes(rows: list[dict], columns: dict[str, str], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([row[field] for field in columns.values()])
+    return out.getvalue().encode(encoding, errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("columns", "delimiter", "encoding"),
+    [
+        ({"headline": "title", "content": "text", "pubDate": "time", "link": "url", "outlet": "src"}, ",", "utf-8"),
+        ({"Title": "title", "Article": "text", "published_at": "time", "URL": "url", "domain": "src"}, "\t", "utf-8-sig"),
+        ({"title": "title", "body": "text", "date": "time", "url": "url", "source": "src"}, ";", "cp1256"),
+    ],
+    ids=["csv-utf8", "tsv-bom", "semicolon-cp1256"],
+)
+def test_csv_automatic_mapping(columns: dict[str, str], delimiter: str, encoding: str) -> None:
+    rows = _ant_rows()
+    data = _csv_bytes(rows, columns, delimiter=delimiter, encoding=encoding)
+    items = list(read_bytes(data, name="export.csv", settings=SETTINGS))
+    assert len(items) == len(rows) and all(isinstance(i, Article) for i in items), items[:2]
+    for number, (item, row) in enumerate(zip(items, rows, strict=True), start=1):
+        assert item.origin == f"export.csv#{number}"
+        assert item.published_at == parse_date(row["time"]).when
+        assert item.source == source_from_url(row["url"])
+        if encoding != "cp1256":  # cp1256 cannot hold every character of the original (replaced by "?")
+            assert item.title == " ".join(row["title"].split()) and item.body == clean_body(row["text"])
+
+
+def test_explicit_mapping_overrides(tmp_path: Path) -> None:
+    rows = _ant_rows(5)
+    data = _csv_bytes(rows, {"h": "title", "story_text": "text", "when": "time", "x": "url", "summary": "abstract"})
+    path = tmp_path / "odd.csv"
+    path.write_bytes(data)
+    mapping = {"title": "h", "body": "story_text", "date": "when", "url": "x"}
+    items = list(read_path(path, settings=SETTINGS, mapping=mapping, source="Sky News Arabia"))
+    assert all(isinstance(i, Article) for i in items)
+    assert items[0].title == " ".join(rows[0]["title"].split()) and items[0].lead == " ".join(rows[0]["abstract"].split())
+    assert {i.source for i in items} == {"skynewsarabia.com"}  # --source wins over the URL
+
+
+@pytest.mark.parametrize(
+    ("mapping", "match"),
+    [({"body": "nope"}, "no column 'nope'"), ({"colour": "h"}, "unknown field")],
+)
+def test_bad_explicit_mapping_is_a_reject(mapping: dict[str, str], match: str) -> None:
+    data = _csv_bytes(_ant_rows(2), {"h": "title", "story_text": "text"})
+    (item,) = list(read_bytes(data, name="x.csv", settings=SETTINGS, mapping=mapping))
+    assert isinstance(item, Reject) and match in item.reason
+
+
+def test_resolve_mapping_common_names() -> None:
+    columns = ("Headline", "article_text", "pubDate", "Link", "src", "cat", "Description", "Byline", "date_extracted")
+    assert resolve_mapping(columns, None) == {
+        "title": "Headline", "body": "article_text", "date": "pubDate", "url": "Link", "source": "src",
+        "author": "Byline", "category": "cat", "lead": "Description",
+    }
+
+
+def test_json_array_and_nested_list() -> None:
+    rows = _ant_rows(3)
+    array = json.dumps(rows, ensure_ascii=False).encode()
+    nested = json.dumps({"articles": rows}, ensure_ascii=False).encode()
+    for data in (array, nested):
+        items = list(read_bytes(data, name="dump.json", settings=SETTINGS))
+        assert [i.extra["docno"] for i in items] == [r["docno"] for r in rows]
+
+
+def test_jsonl_utf16_export() -> None:
+    rows = _ant_rows(3)
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-16")
+    items = list(read_bytes(data, name="export.jsonl", settings=SETTINGS))
+    assert [i.title for i in items] == [" ".join(r["title"].split()) for r in rows]
+
+
+def test_record_without_date_has_no_date() -> None:
+    data = json.dumps({"title": "عنوان", "text": "نص المقال الكامل هنا."}, ensure_ascii=False).encode()
+    (item,) = list(read_bytes(data, name="one.jsonl", settings=SETTINGS))
+    assert item.published_at is None and item.published_precision is None and item.date_note == ""
+
+
+def test_future_date_is_dropped_with_note() -> None:
+    data = json.dumps({"title": "t", "text": "نص", "date": "2199-01-01T10:00:00+03:00"}).encode()
+    (item,) = list(read_bytes(data, name="one.jsonl", settings=SETTINGS))
+    assert item.published_at is None and "future" in item.date_note
