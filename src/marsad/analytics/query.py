@@ -68,7 +68,7 @@ class Query:
         object.__setattr__(self, "text", (self.text or "").strip())
         object.__setattr__(self, "start", _as_date(self.start, "from"))
         object.__setattr__(self, "end", _as_date(self.end, "to"))
-        object.__setattr__(self, "languages", tuple(x.lower() for x in _as_tuple(self.languages)))
+        object.__setattr__(self, "languages", _as_tuple([x.lower() for x in _as_tuple(self.languages)]))
         object.__setattr__(self, "sources", _as_tuple(self.sources))
         object.__setattr__(self, "entities", _as_tuple(self.entities))
         topics: list[int] = []

@@ -1,0 +1,160 @@
+"""Analytics commands: ``topics fit``, ``topics assign``, ``spikes``, ``search``, ``reindex``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from marsad.cli import add_db_option, settings_from
+
+
+def _store(args: argparse.Namespace):
+    from marsad.store import Store
+
+    settings = settings_from(args)
+    store = Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
+    store.ensure_schema()
+    return store
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a date like 2020-09-25") from exc
+
+
+def _print_json(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    print()
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", type=_date, help="first UTC day (inclusive)")
+    p.add_argument("--to", dest="end", type=_date, help="last UTC day (inclusive)")
+    p.add_argument("--lang", action="append", default=[], help="language code (repeatable)")
+    p.add_argument("--source", action="append", default=[], help="source key (repeatable)")
+    p.add_argument("--entity", action="append", default=[], help="entity key such as org:isis (repeatable)")
+
+
+def _query(args: argparse.Namespace, text: str = ""):
+    from marsad.analytics import Query
+
+    return Query(
+        text=text, start=args.start, end=args.end, languages=args.lang, sources=args.source, entities=args.entity
+    )
+
+
+def cmd_topics_fit(args: argparse.Namespace) -> int:
+    """Fit (or refit) the topic model per language and assign every article; old topic ids are kept
+    for topics that match (so saved views keep working)."""
+    from marsad.nlp.topics import fit
+
+    report = fit(_store(args), k=args.k)
+    if args.json:
+        _print_json(report)
+    else:
+        print(f"topic model version {report['version']}")
+        for lang, info in report["languages"].items():
+            print(
+                f"  {lang}: {info['topics']} topics over {info['articles']} articles "
+                f"({info['kept_ids']} ids kept, {info['new_ids']} new, {info['retired']} retired)"
+            )
+        if not report["languages"]:
+            print("  no language has enough articles for a topic model")
+    return 0
+
+
+def cmd_topics_assign(args: argparse.Namespace) -> int:
+    """Give articles stored since the last fit their topic weights (without refitting)."""
+    from marsad.nlp.topics import assign_new
+
+    n = assign_new(_store(args))
+    print(f"{n} articles assigned to topics")
+    return 0
+
+
+def cmd_spikes(args: argparse.Namespace) -> int:
+    """List what is spiking (entities, topics, keywords) against its own recent baseline."""
+    from marsad.analytics import spikes
+
+    store = _store(args)
+    q = _query(args)
+    kinds = [args.kind] if args.kind else ["entity", "topic", "keyword"]
+    out = []
+    for kind in kinds:
+        df = spikes(store, q, kind=kind, since=args.since, n=args.n)
+        out.extend(df.to_dict("records"))
+    out.sort(key=lambda r: -r["z"])
+    if args.json:
+        _print_json(out)
+    else:
+        for r in out:
+            print(
+                f"{r['day']}  {r['kind']:7s} {r['label']}  {r['count']} articles (usual {r['baseline']:.0f}, z={r['z']})"
+            )
+        if not out:
+            print("nothing is spiking")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Full-text search (AND/OR/NOT, "phrases", prefix*, title:/source:/lang:) with ranked snippets."""
+    from marsad.analytics import search
+
+    df = search(_store(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
+    rows = df.to_dict("records")
+    if args.json:
+        _print_json({"total": df.attrs.get("total", 0), "page": args.page, "results": rows})
+    else:
+        print(f"{df.attrs.get('total', 0)} articles")
+        for r in rows:
+            print(f"[{r['id']}] {r['published_at']} {r['source']} {r['title']}")
+            print(f"    {r['snippet']}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the full-text index from the store (normally it is kept up to date at ingest)."""
+    from marsad.store.search import rebuild
+
+    n = rebuild(_store(args))
+    print(f"{n} articles indexed")
+    return 0
+
+
+def register(subparsers) -> None:
+    topics = subparsers.add_parser("topics", help="topic model: fit or assign")
+    tsub = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
+    p = tsub.add_parser("fit", help=cmd_topics_fit.__doc__)
+    add_db_option(p)
+    p.add_argument("--k", type=int, help="topics per language (default: grows with the corpus, 8–40)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_topics_fit)
+    p = tsub.add_parser("assign", help=cmd_topics_assign.__doc__)
+    add_db_option(p)
+    p.set_defaults(func=cmd_topics_assign)
+
+    p = subparsers.add_parser("spikes", help=cmd_spikes.__doc__)
+    add_db_option(p)
+    p.add_argument("--since", type=_date, help="first day to look for bursts (default: the last week of coverage)")
+    p.add_argument("--kind", choices=["entity", "topic", "keyword"], help="only this kind (default: all)")
+    p.add_argument("-n", type=int, default=20, help="at most this many per kind")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_spikes)
+
+    p = subparsers.add_parser("search", help=cmd_search.__doc__)
+    add_db_option(p)
+    p.add_argument("query", nargs="+", help='search expression, e.g. الحدود AND "قوات سوريا الديمقراطية"')
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--per-page", type=int, default=20)
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = subparsers.add_parser("reindex", help=cmd_reindex.__doc__)
+    add_db_option(p)
+    p.set_defaults(func=cmd_reindex)

@@ -1,0 +1,455 @@
+"""Topic model: Arabic-aware TF-IDF + NMF per language, stable topic ids across refits.
+
+- Terms are the search keys of marsad.text.terms (normalised, Light10-style Arabic stem, English Snowball), so
+  والحدود/بالحدود/الحدود are one term. Stopwords (yake's Arabic/English/French lists plus news function words
+  below, passed through the same key function) and boilerplate are removed: a fixed list of agency/outlet
+  signatures, terms in more than ``MAX_DF`` of the documents, and — when sources are known — terms concentrated
+  in one outlet (its signature lines: "سكاي نيوز عربية – أبوظبي").
+- NMF on the sublinear TF-IDF matrix: fast, deterministic (nndsvda init, fixed seed), and each topic is an
+  interpretable non-negative term vector. One model per language with enough articles (Arabic and English
+  vocabularies do not overlap, so a joint model would just be two models glued together).
+- Labels are words as readers see them: for each top stem, its most frequent surface form in the topic's
+  top articles (الحدود rather than حدود).
+- Ids are stable: ``fit`` maps each new topic to an old one of the same language by cosine similarity of their
+  term vectors (Hungarian assignment); matched topics keep their id, the rest get new ids, unmatched old topics
+  become inactive. Saved views that filter by topic id keep working.
+- The fitted model (vocabulary, idf, components, ids) is saved beside the store (``<db>.topics.npz``) so
+  ``assign_new`` works in a new process (the ingest/enrich hook).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TypedDict
+
+import numpy as np
+
+from marsad.store import Store
+from marsad.text.normalize import strip_diacritics
+from marsad.text.terms import term_key
+
+LOGGER = logging.getLogger(__name__)
+
+# Below this many articles a language gets no model: NMF on a handful of texts yields noise topics.
+MIN_DOCS = 50
+# A term in more than this share of documents is boilerplate or a function word, whatever the stoplist says.
+MAX_DF = 0.3
+# A term in fewer documents than this cannot characterise a topic (typos, one-off names).
+MIN_DF = 5
+# Vocabulary cap per language: enough for news topics, bounded memory at millions of articles.
+MAX_FEATURES = 40_000
+# Characters of title+body used per article: the lead carries the topic; tails are often boilerplate.
+MAX_CHARS = 3_000
+# Article weights below this (after normalising each article's weights to sum 1) are not stored: a row in
+# article_topics means "substantially about this topic". The dominant topic is always kept.
+MIN_WEIGHT = 0.2
+# A refit topic inherits an old id when their term vectors' cosine similarity is at least this.
+MATCH_MIN_SIMILARITY = 0.3
+# Terms kept per topic (labels use the first LABEL_TERMS).
+TOP_TERMS = 10
+LABEL_TERMS = 3
+# Articles fitted per language at most (a deterministic sample beyond): NMF cost grows with it, topics do not.
+MAX_FIT_DOCS = 60_000
+# An outlet-signature term: in at least this share of one outlet's articles and (nearly) only there.
+SIGNATURE_SOURCE_DF = 0.2
+SIGNATURE_CONCENTRATION = 0.8
+_SEED = 0
+
+# Function words and news-wire boilerplate beyond yake's lists (yake's Arabic list misses these; see
+# ../shared/notes/stack-facts.md). Compared after term_key, so one form per word is enough.
+_EXTRA_STOP = """
+في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين اللذين كان كانت يكون تكون كانوا قد لقد لم لن لا ما ماذا
+هل أو ثم بين بعد قبل خلال حول ضد عند منذ حتى كل بعض غير أي أن إن أنه إنه أنها إنها كما قال قالت يقول وأضاف أضاف
+أكد أكدت أوضح أشار أشارت يتم تم طريق إطار وفق وفقا حيث إذ إذا لكن لكنه أيضا فقط عليه عليها فيه فيها منه منها له لها
+لهم هو هي هم نحن أنا يوم اليوم أمس الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت عام العام سنة شهر أكثر أقل
+جدا مثل نحو عدد عدة واحد واحدة يمكن ضمن لدى دون سوى عبر أمام وراء تحت فوق الماضي المقبل الجاري الحالي مساء صباح
+أجل بشأن إثر جانب كذلك ذات وهو وهي وذلك بينما حين عندما لدى مدى أمر حال بسبب نفسه نفس آخر أخرى الأخرى يذكر ذكر
+وقت مرة أول الأول الثاني ثاني ثلاثة أربعة خمسة مليون ألف مئة مائة نسبة بالمئة المئة وكالة وكالات المصدر مصادر
+سكاي نيوز عربية العربية نت أبوظبي دبي برس فرانس رويترز أسوشيتد بي سي إن فرانس24 تويتر فيسبوك انستغرام يوتيوب
+صورة صور فيديو أرشيفية تعبيرية متابعات
+said say says reuter reuters also would could told mr mrs ms one two three year years inc corp co ltd
+"""
+# Outlet/agency names are boilerplate in every language; kept separately so the quality bench can report them.
+BOILERPLATE = frozenset(
+    term_key(w) for w in "سكاي نيوز عربية العربية.نت برس فرانس رويترز وكالات reuter reuters".split()
+)
+
+
+class TopicRecord(TypedDict):
+    id: int
+    label: str
+    terms: list[str]  # top terms in their common surface form
+    language: str
+
+
+@cache
+def stopword_keys() -> frozenset[str]:
+    """Stopword keys (yake's ar/en/fr lists + _EXTRA_STOP), in the same key form as the vocabulary."""
+    words = set(_EXTRA_STOP.split())
+    try:
+        import yake
+
+        base = Path(yake.__file__).parent / "core" / "StopwordsList"
+        for lang in ("ar", "en", "fr"):
+            path = base / f"stopwords_{lang}.txt"
+            if path.is_file():
+                words.update(path.read_text(encoding="utf-8", errors="ignore").split())
+    except ImportError:  # yake is a main dependency; without it the extra list still covers the worst
+        LOGGER.warning("yake not installed: topic stoplists limited to the built-in list")
+    return frozenset(k for w in words if (k := term_key(w)))
+
+
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+", re.UNICODE)
+
+
+def analyze(text: str) -> list[str]:
+    """Topic terms of one text: keys without stopwords, digits or single letters."""
+    stop = stopword_keys()
+    out = []
+    for word in _WORD.findall(text[:MAX_CHARS]):
+        key = term_key(word)
+        if len(key) > 1 and not key.isdigit() and key not in stop:
+            out.append(key)
+    return out
+
+
+@dataclass
+class TopicModel:
+    """A fitted model for one language: vocabulary, idf, NMF components (topics × terms), ids and labels."""
+
+    language: str
+    vocabulary: list[str]
+    idf: np.ndarray
+    components: np.ndarray
+    ids: list[int] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    terms: list[list[str]] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        return self.components.shape[0]
+
+    def tfidf(self, texts: Sequence[str]):
+        from scipy import sparse
+
+        index = {t: i for i, t in enumerate(self.vocabulary)}
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            counts = Counter(index[t] for t in analyze(text) if t in index)
+            for c, n in counts.items():
+                rows.append(r)
+                cols.append(c)
+                vals.append(1.0 + np.log(n))  # sublinear tf, as in fitting
+        x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocabulary)), dtype=np.float64)
+        x = x.multiply(self.idf[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.diags(1.0 / norms) @ x
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Topic weights per text (rows sum to 1; all-zero when no known term occurs)."""
+        from sklearn.decomposition import non_negative_factorization
+
+        if not texts:
+            return np.zeros((0, self.k))
+        x = self.tfidf(texts)
+        w, _, _ = non_negative_factorization(
+            x,
+            H=self.components,
+            n_components=self.k,
+            init="custom",
+            update_H=False,
+            random_state=_SEED,
+            max_iter=400,
+            W=np.full((x.shape[0], self.k), 0.1),
+        )
+        sums = w.sum(axis=1, keepdims=True)
+        sums[sums == 0] = 1.0
+        return w / sums
+
+    def top_term_keys(self, n: int = TOP_TERMS) -> list[list[str]]:
+        return [[self.vocabulary[j] for j in np.argsort(-row)[:n]] for row in self.components]
+
+
+def _signature_terms(docs_terms: list[list[str]], sources: Sequence[str]) -> set[str]:
+    """Terms that are one outlet's signature (see SIGNATURE_*), e.g. its dateline or credit line."""
+    per_source: dict[str, Counter] = {}
+    n_source = Counter(sources)
+    if len(n_source) < 2:
+        return set()
+    total: Counter = Counter()
+    for terms, src in zip(docs_terms, sources, strict=True):
+        uniq = set(terms)
+        per_source.setdefault(src, Counter()).update(uniq)
+        total.update(uniq)
+    found = set()
+    n_docs = len(docs_terms)
+    for src, counts in per_source.items():
+        if n_source[src] / n_docs > 0.5:  # a dominant outlet's words are the corpus's words
+            continue
+        for term, df in counts.items():
+            if df >= SIGNATURE_SOURCE_DF * n_source[src] and df >= SIGNATURE_CONCENTRATION * total[term]:
+                found.add(term)
+    return found
+
+
+def default_k(n_docs: int) -> int:
+    """Topics for a corpus of ``n_docs``: grows slowly with size (√(n/100)), between 8 and 40."""
+    return int(min(40, max(8, round((n_docs / 100) ** 0.5))))
+
+
+def fit_texts(
+    texts: Sequence[str], *, language: str, k: int | None = None, sources: Sequence[str] | None = None
+) -> TopicModel:
+    """Fit a model on ``texts`` (ids and labels are filled by the caller or ``label_model``)."""
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs_terms = [analyze(t) for t in texts]
+    banned = set(BOILERPLATE)
+    if sources is not None:
+        sig = _signature_terms(docs_terms, sources)
+        LOGGER.info("topics[%s]: %s outlet-signature terms excluded", language, len(sig))
+        banned |= sig
+    vec = TfidfVectorizer(
+        analyzer=lambda terms: [t for t in terms if t not in banned],
+        min_df=min(MIN_DF, max(1, len(texts) // 20)),
+        max_df=MAX_DF,
+        max_features=MAX_FEATURES,
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    x = vec.fit_transform(docs_terms)
+    k = k or default_k(len(texts))
+    k = max(1, min(k, x.shape[0] - 1, x.shape[1] - 1))
+    nmf = NMF(n_components=k, init="nndsvda", random_state=_SEED, max_iter=300)
+    nmf.fit(x)
+    vocab = vec.get_feature_names_out().tolist()
+    model = TopicModel(language=language, vocabulary=vocab, idf=vec.idf_.copy(), components=nmf.components_)
+    label_model(model, texts, weights=nmf.transform(x))
+    return model
+
+
+def label_model(model: TopicModel, texts: Sequence[str], *, weights: np.ndarray) -> None:
+    """Readable labels/terms: each top stem shown in its most frequent surface form in the topic's top texts."""
+    model.terms, model.labels = [], []
+    top_keys = model.top_term_keys()
+    for t, keys in enumerate(top_keys):
+        wanted = set(keys)
+        surfaces: dict[str, Counter] = {k: Counter() for k in keys}
+        for i in np.argsort(-weights[:, t])[:200]:
+            for word in _WORD.findall(texts[i][:MAX_CHARS]):
+                key = term_key(word)
+                if key in wanted:
+                    surfaces[key][strip_diacritics(word)] += 1
+        shown = [surfaces[k].most_common(1)[0][0] if surfaces[k] else k for k in keys]
+        model.terms.append(shown)
+        model.labels.append(" · ".join(shown[:LABEL_TERMS]))
+
+
+# -- persistence --------------------------------------------------------------------------------------
+def model_path(store: Store) -> Path:
+    return store.path.with_suffix(".topics.npz")
+
+
+def save_models(path: Path, models: dict[str, TopicModel], *, version: int) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    meta = {"version": version, "languages": {}}
+    for lang, m in models.items():
+        arrays[f"{lang}__idf"] = m.idf
+        arrays[f"{lang}__components"] = m.components
+        arrays[f"{lang}__vocabulary"] = np.array(m.vocabulary, dtype=str)
+        meta["languages"][lang] = {"ids": m.ids, "labels": m.labels, "terms": m.terms}
+    arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+
+
+def load_models(path: Path) -> tuple[dict[str, TopicModel], int]:
+    """Models saved by :func:`save_models` and their version; ({}, 0) when none was fitted yet."""
+    if not path.is_file():
+        return {}, 0
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        models = {}
+        for lang, info in meta["languages"].items():
+            models[lang] = TopicModel(
+                language=lang,
+                vocabulary=z[f"{lang}__vocabulary"].tolist(),
+                idf=z[f"{lang}__idf"],
+                components=z[f"{lang}__components"],
+                ids=info["ids"],
+                labels=info["labels"],
+                terms=info["terms"],
+            )
+    return models, int(meta["version"])
+
+
+# -- the store side -----------------------------------------------------------------------------------
+# Articles transformed and written per transaction (bounded memory, short write locks).
+ASSIGN_BATCH = 2_000
+
+
+class FitReport(TypedDict):
+    version: int
+    languages: dict[str, dict[str, int]]  # language → topics, articles, kept_ids, new_ids, retired
+
+
+def _texts(con, where: str, params: list[object]):
+    sql = (
+        "SELECT a.id, a.language, coalesce(a.title, '') || '\n' || coalesce(a.lead, '') || '\n' || "
+        f"substr(a.body, 1, {MAX_CHARS}) AS text, coalesce(CAST(a.source_id AS VARCHAR), '') AS source "
+        f"FROM articles a {where}"
+    )
+    return con.execute(sql, params).fetchall()
+
+
+def match_topics(old: TopicModel, new: TopicModel) -> dict[int, int]:
+    """new topic index → old topic index, by Hungarian assignment on term-vector cosine (≥ MATCH_MIN_SIMILARITY)."""
+    from scipy.optimize import linear_sum_assignment
+
+    vocab = {t: i for i, t in enumerate(dict.fromkeys(old.vocabulary + new.vocabulary))}
+
+    def dense(m: TopicModel) -> np.ndarray:
+        out = np.zeros((m.k, len(vocab)))
+        out[:, [vocab[t] for t in m.vocabulary]] = m.components
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
+
+    sim = dense(new) @ dense(old).T
+    rows, cols = linear_sum_assignment(-sim)
+    return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= MATCH_MIN_SIMILARITY}
+
+
+def fit(store: Store, *, k: int | None = None) -> FitReport:
+    """(Re)fit one model per language with enough articles, keep ids of matching old topics, assign every
+    article. ``k`` topics per language (default: :func:`default_k` of its size)."""
+    path = model_path(store)
+    old_models, version = load_models(path)
+    version += 1
+    with store.read() as con:
+        langs = con.execute(
+            "SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL AND language IS NOT NULL "
+            "GROUP BY language HAVING count(*) >= ? ORDER BY 2 DESC",
+            [MIN_DOCS],
+        ).fetchall()
+        next_id = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM topics").fetchall()[0][0])
+    models: dict[str, TopicModel] = dict(old_models)
+    report: FitReport = {"version": version, "languages": {}}
+    for lang, n in langs:
+        with store.read() as con:
+            rows = _texts(
+                con,
+                "WHERE a.duplicate_of IS NULL AND a.language = ? ORDER BY hash(a.id) LIMIT ?",
+                [lang, MAX_FIT_DOCS],
+            )
+        LOGGER.info("topics[%s]: fitting on %s of %s articles", lang, len(rows), n)
+        model = fit_texts([r[2] for r in rows], language=lang, k=k, sources=[r[3] for r in rows])
+        old = old_models.get(lang)
+        mapping = match_topics(old, model) if old else {}
+        model.ids = []
+        for t in range(model.k):
+            if t in mapping:
+                model.ids.append(old.ids[mapping[t]])  # type: ignore[union-attr]
+            else:
+                model.ids.append(next_id)
+                next_id += 1
+        retired = [i for i in (old.ids if old else []) if i not in model.ids]
+        models[lang] = model
+        _write_topics(store, model, version=version, retired=retired)
+        report["languages"][lang] = {
+            "topics": model.k,
+            "articles": int(n),
+            "kept_ids": len(mapping),
+            "new_ids": model.k - len(mapping),
+            "retired": len(retired),
+        }
+    save_models(path, models, version=version)
+    for lang in report["languages"]:
+        _assign(store, models[lang], where="WHERE a.language = ?", params=[lang], replace=True)
+    return report
+
+
+def _write_topics(store: Store, model: TopicModel, *, version: int, retired: list[int]) -> None:
+    with store.write() as con:
+        con.execute("UPDATE topics SET active = FALSE WHERE language = ?", [model.language])
+        for tid, label, terms in zip(model.ids, model.labels, model.terms, strict=True):
+            con.execute("DELETE FROM topics WHERE id = ?", [tid])
+            con.execute(
+                "INSERT INTO topics (id, label, terms, language, model_version, active) VALUES (?, ?, ?, ?, ?, TRUE)",
+                [tid, label, terms, model.language, version],
+            )
+        if retired:
+            LOGGER.info("topics[%s]: %s old topics retired (kept inactive)", model.language, len(retired))
+
+
+def _assign(store: Store, model: TopicModel, *, where: str, params: list[object], replace: bool) -> int:
+    """Transform the selected articles and write their article_topics rows (replacing old ones if asked)."""
+    import pyarrow as pa
+
+    with store.read() as con:
+        rows = _texts(con, where, params)
+    written = 0
+    ids_arr = np.array(model.ids)
+    for i in range(0, len(rows), ASSIGN_BATCH):
+        batch = rows[i : i + ASSIGN_BATCH]
+        w = model.transform([r[2] for r in batch])
+        art, top, wt = [], [], []
+        for r, weights in zip(batch, w, strict=True):
+            if not weights.any():
+                continue
+            keep = np.flatnonzero(weights >= MIN_WEIGHT)
+            if keep.size == 0:
+                keep = np.array([int(weights.argmax())])
+            art.extend([r[0]] * keep.size)
+            top.extend(ids_arr[keep].tolist())
+            wt.extend(weights[keep].round(4).tolist())
+        table = pa.table(
+            {
+                "article_id": pa.array(art, pa.int64()),
+                "topic_id": pa.array(top, pa.int32()),
+                "weight": pa.array(wt, pa.float64()),
+            }
+        )
+        batch_ids = pa.table({"id": pa.array([r[0] for r in batch], pa.int64())})
+        with store.write() as con:
+            con.register("_batch_ids", batch_ids)
+            if replace:
+                con.execute("DELETE FROM article_topics WHERE article_id IN (SELECT id FROM _batch_ids)")
+            con.register("_topic_rows", table)
+            con.execute("INSERT INTO article_topics SELECT * FROM _topic_rows")
+            con.unregister("_topic_rows")
+            con.unregister("_batch_ids")
+        written += len(batch)
+    return written
+
+
+def assign_new(store: Store, article_ids: Sequence[int] | None = None) -> int:
+    """Ingest/enrich hook ``(store, article_ids)``: give articles without topic weights their weights under the
+    saved models (ids stay those of the last fit). With ``article_ids=None``, every such article. Returns how
+    many articles were assigned; 0 (and a log line) when no model was fitted yet (``marsad topics fit``)."""
+    models, _ = load_models(model_path(store))
+    if not models:
+        LOGGER.info("topics: no fitted model yet; run `marsad topics fit`")
+        return 0
+    done = 0
+    for lang, model in models.items():
+        where = "WHERE a.language = ? AND a.id NOT IN (SELECT article_id FROM article_topics)"
+        params: list[object] = [lang]
+        if article_ids is not None:
+            ids = [int(i) for i in article_ids]
+            if not ids:
+                return 0
+            where += " AND a.id IN (SELECT unnest(?::BIGINT[]))"
+            params.append(ids)
+        done += _assign(store, model, where=where, params=params, replace=False)
+    return done

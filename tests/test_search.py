@@ -1,0 +1,167 @@
+import pytest
+
+from marsad.analytics import Query, highlight_segments, sample_articles, search
+from marsad.analytics.search import find_hits, make_snippet
+from marsad.errors import InvalidQuery
+from marsad.store import Store
+from marsad.store.search import SearchFilters, SqliteSearchIndex, index_stored, search_path
+from marsad.store.search_query import compile_query, parse, positive_terms
+from marsad.text.terms import term_key
+
+
+@pytest.mark.parametrize("form", ["الحدود", "والحدود", "بالحدود", "الحُدود", "للحدود", "وبالحدود", "فالحدود", "حدود"])
+def test_arabic_clitics_and_marks_share_one_key(form):
+    assert term_key(form) == term_key("الحدود")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("وزير", "الوزير"),
+        ("وزارة", "الوزارة"),
+        ("العراق", "والعراق"),
+        ("migrants", "migrant"),
+        ("Elections", "election"),
+    ],
+)
+def test_same_word_same_key(a, b):
+    assert term_key(a) == term_key(b)
+
+
+@pytest.mark.parametrize("word", ["فرنسا", "فلسطين", "بغداد"])
+def test_root_letters_are_not_taken_for_clitics(word):
+    assert term_key(word)[0] == word[0]
+
+
+@pytest.mark.parametrize(
+    "text, fts",
+    [
+        ("الحدود", '{title body} : "حدود"'),
+        ("a OR b", '({title body} : "a" OR {title body} : "b")'),
+        ('"oil prices" -opec', '(({title body} : "oil price") NOT {title body} : "opec")'),
+        ("title:Iraq lang:en", '((title : "iraq" AND lang : "en"))'),
+        ("migra*", '{title body} : "migra" *'),
+        ("", None),
+        ("،،", None),
+    ],
+)
+def test_compile(text, fts):
+    assert compile_query(text) == fts
+
+
+def test_positive_terms_skip_negations_and_metadata():
+    terms = positive_terms(parse('oil NOT gas source:bbc title:"crude price"'))
+    assert [t.keys for t in terms] == [("oil",), ("crude", "price")]
+
+
+def _ids(store, text, **filters):
+    return set(SqliteSearchIndex(search_path(store)).match_ids(text, filters=SearchFilters(**filters)))
+
+
+def test_boolean_operators_on_real_articles(seeded_store):
+    iraq = _ids(seeded_store, "العراق")
+    syria = _ids(seeded_store, "سوريا")
+    assert iraq and syria
+    assert _ids(seeded_store, "العراق OR سوريا") == iraq | syria
+    assert _ids(seeded_store, "العراق AND سوريا") == iraq & syria
+    assert _ids(seeded_store, "العراق سوريا") == iraq & syria
+    assert _ids(seeded_store, "العراق NOT سوريا") == iraq - syria
+    assert _ids(seeded_store, "العراق -سوريا") == iraq - syria
+    assert _ids(seeded_store, "(العراق OR سوريا) NOT مصر") == (iraq | syria) - _ids(seeded_store, "مصر")
+
+
+def test_clitic_forms_find_the_same_articles(seeded_store):
+    assert _ids(seeded_store, "الحدود") == _ids(seeded_store, "والحدود") == _ids(seeded_store, "بالحُدود")
+
+
+def test_fields_and_filters(seeded_store):
+    english = _ids(seeded_store, "lang:en oil")
+    assert english and english <= _ids(seeded_store, "oil", languages=("en",))
+    assert _ids(seeded_store, "oil", languages=("ar",)) == set()
+    assert _ids(seeded_store, "source:reuters oil") == _ids(seeded_store, "oil", sources=("reuters",))
+    assert _ids(seeded_store, "title:oil") <= _ids(seeded_store, "oil")
+
+
+def test_phrase_and_prefix(seeded_store):
+    assert _ids(seeded_store, '"تنظيم الدولة"') <= _ids(seeded_store, "تنظيم الدولة")
+    assert _ids(seeded_store, "oil") <= _ids(seeded_store, "oi*")
+
+
+def test_duplicates_hidden_unless_asked(seeded_store):
+    first_title_word = "فويس"  # in the first ANT record of the sample and its copy (see conftest)
+    plain = _ids(seeded_store, first_title_word)
+    with_dups = _ids(seeded_store, first_title_word, include_duplicates=True)
+    assert len(with_dups) == len(plain) + 1
+
+
+def test_search_ranks_and_marks_hits_in_original_text(seeded_store):
+    df = search(seeded_store, Query(text="الحدود"), per_page=5)
+    assert df.attrs["total"] >= len(df) > 0
+    assert list(df["score"]) == sorted(df["score"], reverse=True)
+    for snippet, hits in zip(df["snippet"], df["hits"], strict=True):
+        for start, end in hits:
+            assert term_key(snippet[start:end]) == "حدود" or snippet[start:end].startswith(("حدود", "الحدود"))
+
+
+def test_search_pages_do_not_overlap(seeded_store):
+    one = search(seeded_store, Query(text="oil OR company"), page=1, per_page=3)
+    two = search(seeded_store, Query(text="oil OR company"), page=2, per_page=3)
+    assert not set(one["id"]) & set(two["id"])
+    assert one.attrs["total"] == two.attrs["total"]
+
+
+def test_search_combines_with_entity_filter(seeded_store):
+    df = search(seeded_store, Query(text="سوريا", entities=["org:isis"]), per_page=50)
+    isis = sample_articles(seeded_store, Query(entities=["org:isis"]), n=1000)
+    syria = _ids(seeded_store, "سوريا")
+    assert len(df) == df.attrs["total"] > 0
+    assert set(df["id"]) == set(isis["id"]) & syria
+
+
+def test_search_without_text_lists_newest(seeded_store):
+    df = search(seeded_store, Query(languages=["en"]), per_page=5)
+    assert len(df) == 5 and df["score"].isna().all()
+    assert list(df["published_at"]) == sorted(df["published_at"], reverse=True)
+
+
+@pytest.mark.parametrize("page, per_page", [(0, 20), (1, 0), (1, 10_000)])
+def test_bad_paging(seeded_store, page, per_page):
+    with pytest.raises(InvalidQuery):
+        search(seeded_store, Query(text="oil"), page=page, per_page=per_page)
+
+
+def test_snippet_window_and_markers_are_safe():
+    text = "<b>x</b> " * 50 + "the border crossing at الحُدود opened. " + "filler " * 60
+    hits = find_hits(text, positive_terms(parse("الحدود border")))
+    snippet, moved = make_snippet(text, hits)
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert {snippet[a:b] for a, b in moved} == {"border", "الحُدود"}
+    pieces = highlight_segments(snippet, moved)
+    assert "".join(p for p, _ in pieces) == snippet
+    assert [p for p, hit in pieces if hit] == ["border", "الحُدود"]
+
+
+def test_incremental_index_makes_new_articles_searchable(seeded_store_copy):
+    store: Store = seeded_store_copy
+    assert _ids(store, "zanzibarite") == set()
+    with store.write() as con:
+        con.execute(
+            "INSERT INTO articles (id, title, body, language, published_at, ingested_at, content_hash) "
+            "VALUES (9001, 'Zanzibarite found', 'Miners found zanzibarite near the border.', 'en', "
+            "TIMESTAMP '2020-09-25 10:00', now(), 'h9001')"
+        )
+    assert index_stored(store, [9001]) == 1
+    assert index_stored(store, [9001]) == 0  # idempotent
+    assert _ids(store, "zanzibarite") == {9001}
+    assert _ids(store, "zanzibarite", start=__import__("datetime").date(2020, 9, 26)) == set()
+
+
+def test_catch_up_indexes_articles_stored_without_the_hook(seeded_store_copy):
+    store: Store = seeded_store_copy
+    with store.write() as con:
+        con.execute(
+            "INSERT INTO articles (id, title, body, language, ingested_at, content_hash) "
+            "VALUES (9002, 'Quokkas', 'A quokka colony.', 'en', now(), 'h9002')"
+        )
+    df = search(store, Query(text="quokka"))
+    assert df["id"].tolist() == [9002]
