@@ -38,9 +38,9 @@ def unsafe_member_name(member: str) -> bool:
     return ".." in posixpath.normpath(name).split("/") or ".." in name.split("/")
 
 
-def read_zip(source: BinaryIO | str, *, name: str, settings: Settings, read_bytes: ReadBytes, **options) -> Iterator[Article | Reject]:
+def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: ReadBytes, **options) -> Iterator[Article | Reject]:
     try:
-        archive = zipfile.ZipFile(source)
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         yield Reject(name, None, f"not a readable zip archive ({exc})")
         return

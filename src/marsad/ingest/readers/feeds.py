@@ -74,6 +74,9 @@ def articles_from_feed(data: bytes, *, name: str, url: str = "", source: str | N
     except RejectedInput as exc:
         yield Reject(name, None, f"not an RSS/Atom feed ({exc.detail})")
         return
+    if not feed.items:
+        yield Reject(name, None, "feed without items")
+        return
     feed_source = source_key(source) if source else source_from_url(feed.link)
     for number, item in enumerate(feed.items, start=1):
         origin = f"{name}#{number}"

@@ -103,8 +103,10 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     if len(body) < MIN_BODY_CHARS:
         raise RejectedInput(f"{name}: no article text found in the HTML page")
     found_title = doc.title if doc is not None and doc.title else ""
+    title = choose_title(meta, found_title)
+    body = _without_title(body, title)
     page_url = url or meta.canonical or (doc.url if doc is not None and doc.url else "")
-    article = Article(body=body, title=choose_title(meta, found_title), url=page_url, origin=name)
+    article = Article(body=body, title=title, url=page_url, origin=name)
     article.canonical_url = canonical_url(meta.canonical or page_url)
     article.lead = clean_line(meta.description)
     article.category = clean_line(meta.section or (", ".join(doc.categories) if doc is not None and doc.categories else ""))
@@ -119,6 +121,12 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     article.published_at, article.published_tz = dates["published_at"], dates["published_tz"]
     article.published_precision, article.date_note = dates["published_precision"], dates["date_note"]
     return article
+
+
+def _without_title(body: str, title: str) -> str:
+    """The article's <h1> often sits inside the extracted block: it is the title, not the first paragraph."""
+    first, _, rest = body.partition("\n\n")
+    return rest if rest and title and _words(first) == _words(title) else body
 
 
 def _htmldate(html: str, url: str) -> str:
