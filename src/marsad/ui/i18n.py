@@ -197,7 +197,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
 }
 
 
-def t(key: str, lang: str, **fmt: object) -> str:
+def t(key: str, lang: str, /, **fmt: object) -> str:
     """The string ``key`` in ``lang`` (English when ``lang`` is unknown), formatted with ``fmt``."""
     entry = STRINGS[key]
     text = entry.get(lang, entry["en"])  # type: ignore[call-overload]

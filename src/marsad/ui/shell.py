@@ -107,6 +107,8 @@ def _store_is_empty() -> bool:
 
 def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
     """Render the frame and run ``current`` inside the error boundary."""
+    slug = current.url_path or PAGES[0].slug  # the default page is served at "/" with an empty url_path
+    state.set_page(slug)
     lang = state.lang()
     with st.sidebar:
         lang = _language_switch()
@@ -121,13 +123,13 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         if not empty:
             with st.sidebar:
                 state.set_query(_filters(lang))
-        if empty and current.url_path not in WORKS_WITHOUT_DATA:
+        if empty and slug not in WORKS_WITHOUT_DATA:
             components.empty_store_panel(lang)
             return
         current.run()
     except MarsadError as exc:
-        LOGGER.warning("page %s: %s (%s)", current.url_path, exc.message, exc.detail)
+        LOGGER.warning("page %s: %s (%s)", slug, exc.message, exc.detail)
         st.error(exc.message)
     except Exception:
-        LOGGER.exception("page %s failed", current.url_path)
+        LOGGER.exception("page %s failed", slug)
         st.error(t("error_generic", lang))

@@ -159,10 +159,21 @@ def global_params() -> dict[str, list[str]]:
 
 
 # -- page-local widgets bound to the URL ---------------------------------------------------------------------
+def set_page(slug: str) -> None:
+    st.session_state["_marsad_page"] = slug
+
+
+def widget_key(param_key: str) -> str:
+    """Session key of the widget bound to URL parameter ``param_key`` on the current page. Keys differ per page:
+    Streamlit keeps a widget's state across a page switch by key, which would leak one page's choice (or a stale
+    empty value) into another page's widget of the same name."""
+    return f"_p_{st.session_state.get('_marsad_page', '')}_{param_key}"
+
+
 def choice(param_key: str, options: list[str], *, default: str, label: str, format_func: Callable[[str], str] = str,
            widget: str = "segmented") -> str:
     """A single choice seeded from and written back to the URL (left out of the URL when it is the default)."""
-    key = f"_p_{param_key}"
+    key = widget_key(param_key)
     from_url = param(param_key, default)
     seed(key, from_url if from_url in options else default)
     if widget == "segmented":
@@ -177,7 +188,7 @@ def choice(param_key: str, options: list[str], *, default: str, label: str, form
 
 def text(param_key: str, *, label: str, placeholder: str = "", help: str | None = None) -> str:
     """A text box seeded from and written back to the URL."""
-    key = f"_p_{param_key}"
+    key = widget_key(param_key)
     seed(key, param(param_key))
     value = st.text_input(label, key=key, placeholder=placeholder, help=help).strip()
     set_params({param_key: value or None})

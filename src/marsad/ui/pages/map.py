@@ -28,9 +28,9 @@ if first and last and first.date() < last.date():
     hi = date.fromisoformat(wanted[1]) if len(wanted) == 2 else steps[-1]
     lo = min(steps, key=lambda d: abs((d - lo).days))
     hi = min(steps, key=lambda d: abs((d - hi).days))
-    state.seed("_p_win", (lo, hi))
+    state.seed(state.widget_key("win"), (lo, hi))
     if len(steps) > 1:
-        lo, hi = st.select_slider(t("time_window", lang), options=steps, key="_p_win", format_func=lambda d: d.isoformat())
+        lo, hi = st.select_slider(t("time_window", lang), options=steps, key=state.widget_key("win"), format_func=lambda d: d.isoformat())
     full = (lo, hi) == (steps[0], steps[-1])
     state.set_params({"win": None if full else [lo.isoformat(), hi.isoformat()]})
     if not full:

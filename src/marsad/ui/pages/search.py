@@ -37,8 +37,8 @@ with results_col:
         components.article_list(results.drop(columns=["title_hits"], errors="ignore"), lang, name="search-results")
         pages = max(1, -(-total // PER_PAGE))
         if pages > 1:
-            state.seed("_p_p", min(max(page, 1), pages))
-            chosen = st.number_input(t("page_n", lang), min_value=1, max_value=pages, step=1, key="_p_p")
+            state.seed(state.widget_key("p"), min(max(page, 1), pages))
+            chosen = st.number_input(t("page_n", lang), min_value=1, max_value=pages, step=1, key=state.widget_key("p"))
             state.set_params({"p": None if chosen == 1 else str(chosen)})
 
 if reader_col is not None:

@@ -19,8 +19,8 @@ st.caption(t("series_help", lang))
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    state.seed("_p_sq", "\n".join(state.param_list("sq")))
-    queries = [line.strip() for line in st.text_area(t("series_queries", lang), key="_p_sq", height=110).splitlines()]
+    state.seed(state.widget_key("sq"), "\n".join(state.param_list("sq")))
+    queries = [line.strip() for line in st.text_area(t("series_queries", lang), key=state.widget_key("sq"), height=110).splitlines()]
     queries = [x for x in queries if x]
 with c2:
     top = state.call(analytics.top_entities, q, n=ENTITY_CHOICES)
@@ -30,13 +30,13 @@ with c2:
         if key not in names:
             info = state.call(analytics.entity_info, key)
             names[key] = display_name(info["name_ar"], info["name_en"], key, lang) if info else key
-    state.seed("_p_se", chosen)
-    entities = st.multiselect(t("series_entities", lang), list(names), key="_p_se", format_func=lambda k: names.get(k, k))
+    state.seed(state.widget_key("se"), chosen)
+    entities = st.multiselect(t("series_entities", lang), list(names), key=state.widget_key("se"), format_func=lambda k: names.get(k, k))
 with c3:
     topic_list = state.call(analytics.list_topics)
     labels = {str(i): str(lbl) for i, lbl in zip(topic_list["topic_id"], topic_list["label"], strict=True)}
-    state.seed("_p_st", [x for x in state.param_list("st") if x in labels])
-    topics = st.multiselect(t("series_topics", lang), list(labels), key="_p_st", format_func=lambda k: labels.get(k, k))
+    state.seed(state.widget_key("st"), [x for x in state.param_list("st") if x in labels])
+    topics = st.multiselect(t("series_topics", lang), list(labels), key=state.widget_key("st"), format_func=lambda k: labels.get(k, k))
 state.set_params({"sq": queries, "se": entities, "st": topics})
 
 o1, o2 = st.columns(2)

@@ -1,0 +1,292 @@
+"""AppTest for every dashboard page against the small seeded store (tests/conftest.py ``seeded_store``):
+pages load without exception, widgets change what is shown, charts carry data, the URL holds the view."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from marsad.store import Store
+from marsad.ui.navigation import PAGES
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TIMEOUT = 60  # seconds per run: the first run imports pandas/plotly/ibis; CI machines are slow and shared
+
+
+def _clear_caches() -> None:
+    # Settings (read from MARSAD_DB) are a cached resource; cached data is keyed by the store path and its
+    # modification time, so it can stay between tests on the same store (that keeps this suite fast).
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(seeded_store, monkeypatch):
+    """An AppTest on the seeded store. Streamlit's caches live in this process, so settings are reloaded around it."""
+    monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
+    _clear_caches()
+    yield _open
+    _clear_caches()
+
+
+def _open(page: str = "overview", **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    if page != "overview":
+        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def values(data: object) -> list:
+    """A trace's array as a list: Plotly 6 sends numeric arrays as {"dtype", "bdata"(base64)}."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).tolist()
+    return list(data or [])
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+# -- every page ------------------------------------------------------------------------------------------
+EXPECTED_CHARTS = {"overview": 5, "trends": 0, "entities": 0, "topics": 3, "map": 1, "search": 0, "sources": 3, "ingest": 0}
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in PAGES])
+@pytest.mark.parametrize("ui", ["en", "ar"])
+def test_every_page_loads_with_its_charts(app, slug, ui):
+    at = app(slug, ui=ui)
+    _ok(at)
+    assert len(at.title) >= 1
+    figs = figures(at)
+    assert len(figs) == EXPECTED_CHARTS[slug]
+    for fig in figs:
+        assert any(values(tr.get("x") or tr.get("lat") or tr.get("z")) for tr in fig["data"]), fig["layout"]["title"]
+        assert fig["layout"]["title"]["xanchor"] == ("right" if ui == "ar" else "left")
+
+
+def test_arabic_interface_reads_right_to_left(app):
+    at = app("overview", ui="ar")
+    css = "\n".join(h.value for h in at.get("html"))
+    assert "direction: rtl" in css
+    assert at.title[0].value == "نظرة عامة"
+    assert "direction: rtl" not in "\n".join(h.value for h in app("overview").get("html")).split(".marsad-ltr")[1]
+
+
+def test_language_switch_writes_the_url(app):
+    at = app("overview")
+    at.segmented_control(key="_ui_lang").set_value("ar").run()
+    assert at.query_params.get("ui") == "ar"
+    assert at.title[0].value == "نظرة عامة"
+
+
+# -- overview ----------------------------------------------------------------------------------------------
+def test_overview_split_by_source_changes_the_volume_chart(app):
+    at = app("overview")
+    by_language = {tr["name"] for tr in figures(at)[0]["data"]}
+    assert by_language == {"ar", "en"}
+    at.segmented_control(key="_p_overview_by").set_value("source").run()
+    _ok(at)
+    by_source = {tr["name"] for tr in figures(at)[0]["data"]}
+    assert "REUTERS" in by_source and len(by_source) >= 3
+    assert at.query_params.get("by") == "source"
+
+
+def test_overview_entity_names_follow_interface_language(app):
+    en = {y for fig in figures(app("overview")) for tr in fig["data"] for y in (tr.get("y") or []) if isinstance(y, str)}
+    ar = {y for fig in figures(app("overview", ui="ar")) for tr in fig["data"] for y in (tr.get("y") or []) if isinstance(y, str)}
+    assert "Iraq" in en and "العراق" in ar
+
+
+def test_sidebar_language_filter_narrows_every_figure(app):
+    at = app("overview")
+    before = at.metric[0].value
+    at.multiselect(key="_f_lang").set_value(["en"]).run()
+    _ok(at)
+    assert at.query_params.get("lang") == "en"
+    assert int(at.metric[0].value.replace(",", "")) < int(before.replace(",", ""))
+    assert {tr["name"] for tr in figures(at)[0]["data"]} == {"en"}
+
+
+def test_shared_url_restores_filters(app):
+    at = app("sources", lang="en", ui="ar", dups="1")
+    _ok(at)
+    assert at.multiselect(key="_f_lang").value == ["en"]
+    assert at.toggle(key="_f_dups").value is True
+    bars = figures(at)[0]["data"][0]
+    assert list(bars["y"]) == ["REUTERS"]
+
+
+def test_bad_url_gives_a_message_not_a_traceback(app):
+    at = app("overview", **{"from": "2018-13-45"})
+    assert not at.exception
+    assert any("2018-13-45" in e.value for e in at.error)
+
+
+# -- trends ------------------------------------------------------------------------------------------------
+def test_trends_series_from_query_entity_and_topic(app):
+    at = app("trends")
+    _ok(at)
+    assert any("five" in i.value or "trend" in i.value for i in at.info)
+    at.text_area(key="_p_trends_sq").set_value("ترامب\noil").run()
+    at.multiselect(key="_p_trends_se").set_value(["loc:العراق"]).run()
+    _ok(at)
+    fig = figures(at)[0]
+    assert [tr["name"] for tr in fig["data"]] == ["ترامب", "oil", "Iraq"]
+    assert sum(values(fig["data"][1]["y"])) > 0
+    assert at.query_params.get("se") == "loc:العراق"
+    at.segmented_control(key="_p_trends_m").set_value("ratio").run()
+    ratio = figures(at)[0]
+    assert ratio["layout"]["yaxis"]["tickformat"] == ".1%"
+    assert max(max(values(tr["y"])) for tr in ratio["data"]) <= 1.0
+
+
+def test_trends_restored_from_url(app):
+    at = app("trends", sq=["oil"], st="100", int="month")
+    _ok(at)
+    assert len(figures(at)[0]["data"]) == 2
+    assert at.session_state["_p_trends_int"] == "month"
+    assert "int" not in at.query_params or at.query_params["int"] == "month"
+
+
+# -- entities ----------------------------------------------------------------------------------------------
+def test_entity_list_filters_by_type_and_search(app):
+    at = app("entities")
+    _ok(at)
+    assert len(at.dataframe[0].value) == 8
+    at.selectbox(key="_p_entities_type").set_value("PER").run()
+    assert at.dataframe[0].value.iloc[:, 0].tolist() == ["Donald Trump"]
+    at.selectbox(key="_p_entities_type").set_value("ALL").run()
+    at.text_input(key="_p_entities_eq").set_value("أوبك").run()
+    assert at.dataframe[0].value.iloc[:, 0].tolist() == ["OPEC"]
+
+
+@pytest.mark.parametrize(("ui", "name"), [("en", "Iraq"), ("ar", "العراق")])
+def test_entity_page(app, ui, name):
+    at = app("entities", entity="loc:العراق", ui=ui)
+    _ok(at)
+    assert name in markdown(at)
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert len(titles) == 4  # timeline, network, co-mention bar, sources
+    network = figures(at)[1]
+    assert any(tr.get("name") == "neighbours" and len(values(tr["x"])) >= 1 for tr in network["data"])
+    assert "search?" in markdown(at)  # its articles link to the reader
+
+
+def test_unknown_entity_is_a_warning(app):
+    at = app("entities", entity="per:nobody")
+    _ok(at)
+    assert at.warning and "per:nobody" in at.warning[0].value
+
+
+# -- topics, map, sources ------------------------------------------------------------------------------------
+def test_topic_choice_changes_terms_and_articles(app):
+    at = app("topics")
+    first = markdown(at)
+    labels = at.selectbox(key="_p_topics_t").options
+    at.selectbox(key="_p_topics_t").set_value(at.selectbox(key="_p_topics_t").options[-1] and str(100 + len(labels) - 1)).run()
+    _ok(at)
+    assert markdown(at) != first
+    assert at.query_params.get("t") == str(100 + len(labels) - 1)
+
+
+def test_map_bubbles_and_place_filter_from_url(app):
+    at = app("map")
+    geo = figures(at)[0]["data"][0]
+    assert geo["type"] == "scattergeo" and len(values(geo["lat"])) == 5
+    filtered = app("map", ent="loc:سوريا")
+    _ok(filtered)
+    assert any("Syria" in i.value for i in filtered.info)
+    assert int(app("overview", ent="loc:سوريا").metric[0].value.replace(",", "")) < int(app("overview").metric[0].value.replace(",", ""))
+
+
+def test_sources_share_of_voice_sums_to_one(app):
+    share = figures(app("sources"))[1]["data"][0]
+    assert sum(values(share["x"])) == pytest.approx(1.0)
+
+
+# -- search and reader ---------------------------------------------------------------------------------------
+def test_search_highlights_hits_and_paginates(app):
+    at = app("search")
+    _ok(at)
+    at.text_input(key="_p_search_q").set_value("ترامب").run()
+    _ok(at)
+    html = markdown(at)
+    assert '<mark class="marsad-hit">ترامب</mark>' in html
+    assert at.query_params.get("q") == "ترامب"
+    assert at.download_button  # CSV export of the results
+
+
+def test_malformed_search_is_explained(app):
+    at = app("search", q='"unclosed')
+    assert not at.exception
+    assert at.error
+
+
+def test_reader_highlights_entities_with_links(app):
+    listing = app("search", q="ترامب")
+    first_id = markdown(listing).split("search?a=")[1].split('"')[0].split("&")[0]
+    at = app("search", q="ترامب", a=first_id)
+    _ok(at)
+    html = markdown(at)
+    assert 'class="marsad-ent marsad-ent-PER" href="entities?entity=per%3A%D8%AA%D8%B1%D8%A7%D9%85%D8%A8' in html
+    assert '<div dir="rtl" class="marsad-rtl marsad-article">' in html
+
+
+# -- ingest and the empty store -------------------------------------------------------------------------------
+def _ant_jsonl(path: Path, n: int) -> Path:
+    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
+        lines = [next(fh) for _ in range(n)]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_ingest_upload_stores_and_reports(seeded_store_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
+    _clear_caches()
+    at = _open("ingest")
+    _ok(at)
+    data = _ant_jsonl(tmp_path / "ant.jsonl", 5).read_bytes()
+    at.file_uploader[0].set_value([("ant.jsonl", data, "application/json"), ("bad.csv", b"\xff\xfe\x00garbage", "text/csv")])
+    at.button[-1].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    figures_shown = {m.label: m.value for m in at.metric}
+    assert int(figures_shown["Read"]) >= 5
+    assert int(figures_shown["Stored"]) + int(figures_shown["Exact duplicates"]) + int(figures_shown["Near-duplicates"]) >= 5
+    _clear_caches()
+
+
+def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
+    demo = tmp_path / "data" / "demo"
+    demo.mkdir(parents=True)
+    with gzip.open(demo / "ant.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(_ant_jsonl(tmp_path / "a.jsonl", 12).read_text(encoding="utf-8"))
+    monkeypatch.setenv("MARSAD_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))
+    _clear_caches()
+    at = _open("overview")
+    _ok(at)
+    assert at.header[0].value == "The store is empty"
+    at.button[-1].click().run()
+    _ok(at)
+    assert int(at.metric[0].value.replace(",", "")) >= 10
+    with Store(tmp_path / "empty.duckdb").read() as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 10
+    _clear_caches()
