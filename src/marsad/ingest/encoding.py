@@ -22,6 +22,8 @@ MAX_CONTROL_SHARE = 0.02
 # UTF-16 without a BOM: at least this share of the odd (LE) or even (BE) bytes are NUL for Latin/Arabic text
 # (Arabic code units are 0x06xx, so the high byte is 0x06 — we accept that too).
 UTF16_HIGH_BYTE_SHARE = 0.6
+# Invalid sequences tolerated per valid non-ASCII character for a file to still count as UTF-8.
+MAX_STRAY_UTF8_SHARE = 0.05
 # Among letters, this share must be Arabic for a non-UTF-8 file to be accepted as windows-1256.
 MIN_ARABIC_LETTER_SHARE = 0.5
 # Mojibake markers: UTF-8 Arabic read as cp1252/latin-1 gives "Ø§Ù„…", Latin accents give "Ã©"; a few such
@@ -65,7 +67,7 @@ def detect_encoding(data: bytes, *, name: str) -> str:
         return utf16
     if _is_binary(head):
         raise RejectedInput(f"{name}: binary file, not text", detail=f"control bytes in the first {len(head)} bytes")
-    if _decodes(head, "utf-8"):
+    if _decodes(head, "utf-8") or _mostly_utf8(head):
         return "utf-8"
     declared = _declared_charset(head)
     if declared and declared != "utf-8" and _decodes(head, declared):
@@ -150,6 +152,15 @@ def _repair_mojibake(text: str) -> str | None:
 _MOJIBAKE_RUN = re.compile(
     "[\u00c0-\u00ff][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]+"
 )
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """UTF-8 with a few stray bytes (one mis-encoded record in an export) is still UTF-8: the bad records are
+    rejected one by one rather than the whole file decoded as something else."""
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for char in text if ord(char) > 0x7F) - bad
+    return wide > 0 and bad <= MAX_STRAY_UTF8_SHARE * wide
 
 
 def _is_binary(head: bytes) -> bool:

@@ -1,0 +1,189 @@
+"""Bad input becomes Reject lines (file, record number, reason) and the run goes on; it never raises."""
+
+import dataclasses
+import gzip
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from marsad.config import Settings
+from marsad.errors import RejectedInput
+from marsad.ingest.readers import read_bytes, read_path
+from marsad.ingest.readers.containers import unsafe_member_name
+from marsad.models import Article, Reject
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
+SETTINGS = Settings()
+GOOD = {"title": "عنوان", "text": "نص المقال الكامل.", "date": "2020-09-25"}
+
+
+def _only_reject(items: list) -> Reject:
+    assert len(items) == 1 and isinstance(items[0], Reject), items
+    return items[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.jsonl", b"\n \n", "empty file"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8, "binary"),
+        ("report.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8, "binary"),
+        ("blob.bin", bytes(range(256)) * 8, "binary"),
+        ("menu.txt", "الرئيسية\nأخبار\nرياضة".encode(), "no article text"),
+        ("page.html", b"<html><body><nav>menu</nav></body></html>", "no article text"),
+        ("bad.json", b'[{"title": "x", "text": ', "invalid JSON"),
+        ("lost.txt", ("نص " * 50 + "\ufffd\ufffd\ufffd" + " نص" * 50).encode(), "lost characters"),
+    ],
+)
+def test_bad_files(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    reject = _only_reject(list(read_path(path, settings=SETTINGS)))
+    assert reject.file == str(path) and reject.record is None and reason in reject.reason
+
+
+def test_jsonl_bad_lines_are_rejected_one_by_one(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(GOOD, ensure_ascii=False),
+        '{"title": "truncated", "text": "no end',
+        "not json at all",
+        json.dumps({"title": "no text here"}),
+        json.dumps({"title": "blank text", "text": "   "}),
+        json.dumps(["a", "list"]),
+        json.dumps(GOOD, ensure_ascii=False),
+    ]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    items = list(read_path(path, settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Article", "Reject", "Reject", "Reject", "Reject", "Reject", "Article"]
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert [r.record for r in rejects] == [2, 3, 4, 5, 6]
+    assert "truncated" in rejects[0].reason and "invalid" in rejects[1].reason
+    assert "without text" in rejects[2].reason and "without text" in rejects[3].reason
+    assert "not an object" in rejects[4].reason
+    assert items[-1].origin == f"{path}#7"
+
+
+def test_line_that_does_not_decode(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps(GOOD, ensure_ascii=False).encode()
+    path.write_bytes(good + b"\n" + '{"title": "x", "text": "é"}'.encode("latin-1") + b"\n" + good)
+    items = list(read_path(path, settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Article", "Reject", "Article"]
+    assert items[1].record == 2 and "decode" in items[1].reason
+
+
+def test_csv_missing_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("title,date,url\nعنوان,2020-09-25,http://x.org/a\n", encoding="utf-8")
+    reject = _only_reject(list(read_path(path, settings=SETTINGS)))
+    assert "no text column" in reject.reason and "--map" in reject.reason
+
+
+def test_csv_row_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("title,text\nأ,نص أول.\nب,\nج,نص ثالث.\n", encoding="utf-8")
+    items = list(read_path(path, settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Article", "Reject", "Article"]
+    assert items[1].record == 2 and "without text" in items[1].reason
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    settings = dataclasses.replace(SETTINGS, max_file_bytes=1000)
+    path = tmp_path / "big.txt"
+    path.write_bytes(SEED.read_bytes())
+    reject = _only_reject(list(read_path(path, settings=settings)))
+    assert "over the size limit of 1,000 bytes" in reject.reason and "max_file_bytes" in reject.reason
+    reject = _only_reject(list(read_bytes(SEED.read_bytes(), name="upload.txt", settings=settings)))
+    assert "1,000 bytes" in reject.reason
+
+
+def test_gzip_that_expands_over_the_limit(tmp_path: Path) -> None:
+    settings = dataclasses.replace(SETTINGS, max_file_bytes=2000)
+    path = tmp_path / "bomb.txt.gz"
+    path.write_bytes(gzip.compress(b"a " * 100_000))
+    assert path.stat().st_size < 2000
+    reject = _only_reject(list(read_path(path, settings=settings)))
+    assert "size limit of 2,000 bytes" in reject.reason
+
+
+def test_record_over_the_record_limit(tmp_path: Path) -> None:
+    settings = dataclasses.replace(SETTINGS, max_record_bytes=200)
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n" + json.dumps({"text": "x" * 500}), encoding="utf-8")
+    items = list(read_path(path, settings=settings))
+    assert isinstance(items[0], Article) and isinstance(items[1], Reject) and "limit of 200 bytes" in items[1].reason
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
+    data = gzip.compress("\n".join(json.dumps(GOOD, ensure_ascii=False) for _ in range(2000)).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items = list(read_path(path, settings=SETTINGS))
+    assert isinstance(items[-1], Reject) and "truncated or corrupt" in items[-1].reason
+    assert sum(isinstance(i, Article) for i in items) > 0
+
+
+def test_zip_with_broken_member_and_traversal_names(tmp_path: Path) -> None:
+    path = tmp_path / "batch.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ok/seed.txt", SEED.read_bytes())
+        archive.writestr("../../etc/evil.txt", SEED.read_bytes())
+        archive.writestr("/abs/evil.txt", SEED.read_bytes())
+        archive.writestr("broken.txt", SEED.read_bytes())
+    raw = bytearray(path.read_bytes())
+    # Corrupt the compressed data of "broken.txt" (the last member) so its CRC check fails on reading.
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("broken.txt")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
+    raw[start : start + 40] = bytes(40)
+    path.write_bytes(bytes(raw))
+    items = list(read_path(path, settings=SETTINGS))
+    articles = [i for i in items if isinstance(i, Article)]
+    rejects = {r.file.split("!", 1)[1]: r.reason for r in items if isinstance(r, Reject)}
+    assert [a.origin for a in articles] == [f"{path}!ok/seed.txt"]
+    assert "path traversal" in rejects["../../etc/evil.txt"] and "path traversal" in rejects["/abs/evil.txt"]
+    assert "broken archive member" in rejects["broken.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "unsafe"),
+    [("a/b.txt", False), ("../x", True), ("a/../../x", True), ("/etc/passwd", True), ("C:\\x.txt", True),
+     ("..\\..\\x", True), ("a/..b/c", False)],
+)
+def test_unsafe_member_names(name: str, unsafe: bool) -> None:
+    assert unsafe_member_name(name) is unsafe
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "fake.zip"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip")
+    reject = _only_reject(list(read_path(path, settings=SETTINGS)))
+    assert "zip" in reject.reason
+
+
+def test_missing_path_raises(tmp_path: Path) -> None:
+    with pytest.raises(RejectedInput, match="no such file"):
+        list(read_path(tmp_path / "nope.jsonl", settings=SETTINGS))
+
+
+def test_unknown_format_raises(tmp_path: Path) -> None:
+    with pytest.raises(RejectedInput, match="unknown format"):
+        list(read_path(SEED, fmt="docx", settings=SETTINGS))
+
+
+def test_empty_folder(tmp_path: Path) -> None:
+    reject = _only_reject(list(read_path(tmp_path, settings=SETTINGS)))
+    assert "without files" in reject.reason
+
+
+def test_bad_files_do_not_stop_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "1-empty.txt").write_bytes(b"")
+    (tmp_path / "2-binary.dat").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "3-seed.txt").write_bytes(SEED.read_bytes())
+    items = list(read_path(tmp_path, settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Reject", "Reject", "Article"]
