@@ -111,6 +111,8 @@ def check_text(text: str, *, name: str) -> str:
 
 
 def _looks_mojibake(text: str) -> bool:
+    if not _MOJIBAKE.search(text):  # the common case, and much cheaper than counting
+        return False
     hits = len(_MOJIBAKE.findall(text))
     return hits >= MIN_MOJIBAKE_PAIRS or hits * 100 > MOJIBAKE_PER_100 * len(text)
 

@@ -38,11 +38,12 @@ TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# Characters left unescaped in canonical paths and queries (RFC 3986 unreserved and sub-delims).
-_SAFE_PATH = "/:@!$&'()*+,;=-._~"
+# Characters left unescaped in canonical query values (RFC 3986 unreserved and some sub-delims).
+_SAFE_QUERY = "/:@!$'()*+,;-._~"
 _PUNCT_EDGES = re.compile(r"^[\s\"'«»()\[\]–—ـ:|,.-]+|[\s\"'«»()\[\]–—ـ:|,.-]+$")
 
 
+@lru_cache(maxsize=4096)
 def source_key(name: str) -> str:
     """The outlet key for a name, code or domain as written in a record ("alarabia" → "alarabiya.net")."""
     cleaned = clean_name(name)
@@ -99,7 +100,7 @@ def _registered_domain(host: str) -> str:
 
 def canonical_url(url: str) -> str:
     """Normalised URL for identity: lowercase scheme and host, no default port, fragment, tracking parameters
-    or trailing slash; path and query consistently percent-encoded (so an Arabic IRI and its escaped form agree)."""
+    or trailing slash; the path in readable IRI form (so an Arabic path and its percent-escaped form agree)."""
     url = (url or "").strip()
     if not url:
         return ""
@@ -113,12 +114,21 @@ def canonical_url(url: str) -> str:
         return url
     host = (parts.hostname or "").lower().rstrip(".")
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = quote(unquote(parts.path), safe=_SAFE_PATH).rstrip("/")
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)],
-        quote_via=lambda s, *_: quote(s, safe=_SAFE_PATH.replace("&", "").replace("=", "")),
-    )
+    path = _iri_path(parts.path).rstrip("/")
+    query = parts.query
+    if query:
+        pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)]
+        query = urlencode(pairs, quote_via=lambda s, *_: quote(s, safe=_SAFE_QUERY))
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _iri_path(path: str) -> str:
+    """The path as readable text (percent-escapes decoded, so "/ar/بغداد" and "/ar/%D8%A8..." agree), with the
+    few characters that would change the URL's structure escaped again."""
+    if "%" in path:
+        decoded = unquote(path)
+        path = decoded if "\ufffd" not in decoded else path  # undecodable escapes (latin-1 URLs) stay as they were
+    return path.replace(" ", "%20").replace("?", "%3F").replace("#", "%23")
 
 
 def _is_tracking(param: str) -> bool:
