@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/html_extraction.py [--repeat N]
 
-Measures, per configuration: title match rate, date match rate, share of "with" snippets kept, share of
-"without" snippets dropped, pages/s (extraction only, pages already in memory, one process).
+Measures, per configuration: title match rate (exact, and lenient: one contains the other), date match rate,
+share of "with" snippets kept, share of "without" snippets dropped, pages/s (extraction only, pages already in
+memory, one process; wall clock and CPU time, since the machine is shared). Also records/s of the JSONL reader on
+the shared corpora (the pipeline's hot path), for reference.
 Configurations:
   baseline        trafilatura.bare_extraction defaults (fallbacks on), its own title and date
   marsad-full     Marsad's reader with trafilatura fallbacks on (fast=False)
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -79,17 +82,20 @@ CONFIGS = {
 
 
 def evaluate(pages: list[tuple[dict, str]], run, repeat: int) -> dict[str, float]:
-    titles = dates = with_kept = with_total = without_dropped = without_total = 0
+    titles = lenient = dates = with_kept = with_total = without_dropped = without_total = 0
     title_total = date_total = 0
     results = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         results = [run(html) for _, html in pages]
     seconds = (time.perf_counter() - start) / repeat
+    cpu_seconds = (time.process_time() - cpu) / repeat
     for (gold, _), result in zip(pages, results, strict=True):
         if gold.get("title"):
             title_total += 1
-            titles += _norm(result.title) == _norm(gold["title"])
+            found, wanted = _norm(result.title), _norm(gold["title"])
+            titles += found == wanted
+            lenient += bool(found) and (found in wanted or wanted in found)
         if gold.get("date"):
             date_total += 1
             dates += result.date == gold["date"][:10]
@@ -102,6 +108,8 @@ def evaluate(pages: list[tuple[dict, str]], run, repeat: int) -> dict[str, float
             without_dropped += _norm(snippet) not in body
     return {
         "titles": titles / title_total,
+        "lenient": lenient / title_total,
+        "cpu_pages_per_s": len(pages) / cpu_seconds,
         "dates": dates / date_total,
         "kept": with_kept / with_total,
         "dropped": without_dropped / without_total,
@@ -128,6 +136,7 @@ def load_pages() -> list[tuple[dict, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration (pages/s is averaged)")
+    parser.add_argument("--skip-records", action="store_true", help="skip the JSONL reader throughput section")
     args = parser.parse_args()
     pages = load_pages()
     rows = {}
@@ -135,13 +144,30 @@ def main() -> None:
         run(pages[0][1])  # warm up imports and caches outside the timing
         rows[name] = evaluate(pages, run, args.repeat)
         r = rows[name]
-        print(f"{name:12s} titles {r['titles']:.1%}  dates {r['dates']:.1%}  kept {r['kept']:.1%}  "
-              f"dropped {r['dropped']:.1%}  {r['pages_per_s']:.1f} pages/s")
-    write_doc(rows, len(pages))
+        print(f"{name:12s} titles {r['titles']:.1%} ({r['lenient']:.1%})  dates {r['dates']:.1%}  kept {r['kept']:.1%}  "
+              f"dropped {r['dropped']:.1%}  {r['pages_per_s']:.1f} pages/s ({r['cpu_pages_per_s']:.1f}/CPU-s)")
+    readers = {} if args.skip_records else measure_records()
+    write_doc(rows, len(pages), readers)
 
 
-def write_doc(rows: dict[str, dict[str, float]], n_pages: int) -> None:
+def measure_records() -> dict[str, tuple[int, float, float]]:
+    """records, records/s (wall) and records/s (CPU) of read_path over each shared corpus."""
+    from marsad.config import Settings
+    from marsad.ingest.readers import read_path
+
+    settings = Settings()
+    out = {}
+    for corpus in ("ant_v2.1_multisource.jsonl.gz", "ant_v1.1_jawharafm.jsonl.gz", "reuters21578.jsonl.gz"):
+        start, cpu = time.perf_counter(), time.process_time()
+        n = sum(1 for _ in read_path(SHARED.parent / "corpora" / corpus, settings=settings))
+        out[corpus] = (n, n / (time.perf_counter() - start), n / (time.process_time() - cpu))
+        print(f"{corpus:32s} {n} records  {out[corpus][1]:.0f}/s wall  {out[corpus][2]:.0f}/CPU-s")
+    return out
+
+
+def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str, tuple[int, float, float]]) -> None:
     any_row = next(iter(rows.values()))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         "# HTML extraction: quality and speed",
         "",
@@ -150,26 +176,47 @@ def write_doc(rows: dict[str, dict[str, float]], n_pages: int) -> None:
         f"{any_row['n_without']} \"without\" snippets). Titles and snippets are compared after NFKC, casefolding and "
         "dropping punctuation; a title matches when equal, a date when the day (in the page's own offset) is the "
         "gold day; a snippet is kept when it occurs in the extracted body. pages/s is extraction only, one process, "
-        "pages already decoded, on a 2-core machine shared with other jobs: indicative, not exact.",
+        "pages already decoded, on a 2-core machine shared with other jobs (load average during this run: "
+        f"{load}): indicative, not exact. pages/CPU-s divides by the process's CPU time and is steadier under load. "
+        "\"lenient\" counts a title as matching when one contains the other (site names, kickers): the figure "
+        "closest to the ~84% quoted for trafilatura in stack-facts.md, which counts matches more loosely than "
+        "our exact column.",
         "",
-        "| configuration | titles | dates | \"with\" kept | \"without\" dropped | pages/s |",
-        "|---|---|---|---|---|---|",
+        "| configuration | titles (exact) | titles (lenient) | dates | \"with\" kept | \"without\" dropped | pages/s | pages/CPU-s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
-        lines.append(f"| {name} | {r['titles']:.1%} | {r['dates']:.1%} | {r['kept']:.1%} | {r['dropped']:.1%} | "
-                     f"{r['pages_per_s']:.1f} |")
+        lines.append(f"| {name} | {r['titles']:.1%} | {r['lenient']:.1%} | {r['dates']:.1%} | {r['kept']:.1%} | "
+                     f"{r['dropped']:.1%} | {r['pages_per_s']:.1f} | {r['cpu_pages_per_s']:.1f} |")
     lines += [
         "",
         "- **baseline**: `trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)`, its title and date.",
         "- **marsad-full**: `marsad.ingest.readers.html` with trafilatura's fallback extractors on (`fast=False`).",
-        "- **marsad**: the reader as shipped: `fast=True` (no justext/readability fallback), titles from JSON-LD "
-        "`headline`, then `og:title`, then trafilatura, with site-name suffixes removed; dates from "
-        "`article:published_time` / JSON-LD `datePublished` / other date meta tags first, then htmldate without "
-        "extensive search; canonical URL from `<link rel=canonical>`.",
+        "- **marsad**: the reader as shipped: `fast=True` (no justext/readability fallback) and trafilatura's own "
+        "metadata pass skipped when the page declares a title (it costs ~30% of the time); title = the visible "
+        "`<h1>`/`<h2>` that agrees with the declared titles (JSON-LD `headline`, `og:title`, `<title>`), else the "
+        "declared title without a site-name suffix; date = `article:published_time` / JSON-LD `datePublished` / "
+        "other date meta tags, else htmldate (no extensive search); canonical URL from `<link rel=canonical>`.",
+        "",
+        "Where we lose: one page (pagesix) declares `2020-02-25T02:25:54Z`, the evening of the 24th in New York: "
+        "with no zone on the page the UTC day is what we store. Dropping trafilatura's fallbacks loses about one "
+        "\"with\" snippet in a hundred for ~1.5× the speed; the pipeline needs the speed (target ≥ 30 pages/s).",
         "",
         "Re-run: `.venv/bin/python bench/html_extraction.py` (add `--repeat 3` for steadier pages/s).",
         "",
     ]
+    if readers:
+        lines += [
+            "## Record readers (for reference)",
+            "",
+            "`read_path` over the whole shared corpora (gzip JSONL → Articles with dates, outlets, datelines; no "
+            "language, dedup or store), one process:",
+            "",
+            "| corpus | records | records/s (wall) | records/CPU-s |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {c} | {n:,} | {w:,.0f} | {p:,.0f} |" for c, (n, w, p) in readers.items()]
+        lines.append("")
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}")

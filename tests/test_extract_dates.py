@@ -56,6 +56,8 @@ def _utc(*args: int) -> datetime:
         ("31-MAR-1987 605:12:19.12", "", _utc(1987, 3, 31), "", "day"),
         ("Feb 26, 1987", "", _utc(1987, 2, 26), "", "day"),
         ("26 February 2021 10:00 +02:00", "", _utc(2021, 2, 26, 8, 0), "+02:00", "minute"),
+        ("مارس/آذار 2017", "", _utc(2017, 3, 1), "", "month"),
+        ("February 2021", "", _utc(2021, 2, 1), "", "month"),
     ],
 )
 def test_formats(text: str, zone: str, when: datetime, tz: str, precision: str) -> None:

@@ -85,6 +85,10 @@ _NUMERIC = re.compile(
 _WORDY_AR = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:من\s+)?(?P<mon>{_AR_MONTH_ALT})(?:\s*[/(-]\s*(?:{_AR_MONTH_ALT})\s*\)?)?\s*[,،]?\s*(?P<y>\d{{4}})(?!\d)")
 _WORDY_EN_DMY = re.compile(rf"(?<![\w\d])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTH_ALT})\.?,?\s+(?P<y>\d{{4}})(?!\d)")
 _WORDY_EN_MDY = re.compile(rf"(?<![\w\d])(?P<mon>{_EN_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)")
+# "مارس/آذار 2017", "February 2021": a month without a day (precision "month"); only for a whole short string.
+_MONTH_YEAR = re.compile(
+    rf"^(?:[^\d\s]+\s+)?(?P<mon>{_AR_MONTH_ALT}|{_EN_MONTH_ALT})(?:\s*[/(-]\s*(?:{_AR_MONTH_ALT})\s*\)?)?\.?,?\s+(?P<y>\d{{4}})$"
+)
 _TIME_RE = re.compile(_TIME)
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
 
@@ -226,6 +230,10 @@ def _parse_wordy(raw: str, zone: str) -> ParsedDate | None:
         if match:
             day = datetime(int(match["y"]), table[match["mon"]], int(match["d"]))
             return _with_time(day, raw, match.span(), zone)
+    match = _MONTH_YEAR.match(raw)
+    if match:
+        month = _MONTHS_AR.get(match["mon"]) or _MONTHS_EN[match["mon"]]
+        return _finish(datetime(int(match["y"]), month, 1), zone, "month")
     return None
 
 
