@@ -147,13 +147,9 @@ def parse_date(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDat
     raw = " ".join(normalize_arabic(text).split()).lower()
     if not raw:
         return None
-    for parser in (_parse_iso, _parse_rfc822, _parse_reuters, _parse_numeric, _parse_wordy):
-        try:
-            result = parser(raw, zone)
-        except (ValueError, OverflowError, TypeError, KeyError):
-            result = None
-        if result is not None:
-            return result
+    result = _first(raw, zone, (_parse_iso, _parse_rfc822, _parse_reuters, _parse_numeric, _parse_wordy))
+    if result is not None:
+        return result
     # Without a four-digit year the string is relative ("منذ 3 ساعات", "yesterday"): relative to a crawl time we
     # do not know, so it is no date at all.
     usable = fallback and len(raw) <= MAX_FALLBACK_CHARS and _YEAR.search(raw)
@@ -162,12 +158,16 @@ def parse_date(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDat
 
 def find_date(text: str, *, zone: str = "") -> ParsedDate | None:
     """The first date in a longer text (a date line with other words around it), or None."""
-    raw = " ".join(normalize_arabic(text).split()).lower()
-    for parser in (_parse_numeric, _parse_wordy):
+    return _first(" ".join(normalize_arabic(text).split()).lower(), zone, (_parse_numeric, _parse_wordy))
+
+
+def _first(raw: str, zone: str, parsers) -> ParsedDate | None:
+    """The first parser's result; an impossible date (31/02, hour 25) from one parser lets the next try."""
+    for parser in parsers:
         try:
             result = parser(raw, zone)
         except (ValueError, OverflowError, TypeError, KeyError):
-            result = None
+            continue
         if result is not None:
             return result
     return None

@@ -31,15 +31,11 @@ JSON_LIST_KEYS = ("articles", "items", "records", "data", "results", "documents"
 
 def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
                source: str | None = None) -> Iterator[Article | Reject]:
-    head = stream.read(SNIFF_BYTES)
-    if not head.strip():
-        yield Reject(name, None, "empty file")
+    opened = _open(stream, name=name)
+    if isinstance(opened, Reject):
+        yield opened
         return
-    try:
-        codec = detect_encoding(head, name=name)
-    except RejectedInput as exc:
-        yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
-        return
+    head, codec = opened
     if _is_wide(codec):
         # UTF-16/32 cannot be split on the byte b"\n": decode the whole (size-limited) file, then go line by line.
         text = (head + stream.read()).decode(codec, errors="replace")
@@ -92,15 +88,11 @@ def _is_document(start: str) -> bool:
 
 def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
              source: str | None = None) -> Iterator[Article | Reject]:
-    head = stream.read(SNIFF_BYTES)
-    if not head.strip():
-        yield Reject(name, None, "empty file")
+    opened = _open(stream, name=name)
+    if isinstance(opened, Reject):
+        yield opened
         return
-    try:
-        codec = detect_encoding(head, name=name)
-    except RejectedInput as exc:
-        yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
-        return
+    head, codec = opened
     text = io.TextIOWrapper(Prefixed(head, stream), encoding=codec, errors="replace", newline="")
     sample = head[:8192].decode(codec, errors="ignore")
     try:
@@ -130,6 +122,17 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
             return
         record = {(k or "").strip(): v for k, v in row.items()}
         yield _record(record, name=name, number=number, mapping=None, source=source, fields=fields)
+
+
+def _open(stream: BinaryIO, *, name: str) -> tuple[bytes, str] | Reject:
+    """The sniffed head of an export and its encoding, or why it cannot be read."""
+    head = stream.read(SNIFF_BYTES)
+    if not head.strip():
+        return Reject(name, None, "empty file")
+    try:
+        return head, detect_encoding(head, name=name)
+    except RejectedInput as exc:
+        return Reject(name, None, exc.message.removeprefix(f"{name}: "))
 
 
 def _record(record: object, *, name: str, number: int, mapping: Mapping[str, str] | None, source: str | None,
