@@ -176,3 +176,19 @@ def test_future_date_is_dropped_with_note() -> None:
     data = json.dumps({"title": "t", "text": "نص", "date": "2199-01-01T10:00:00+03:00"}).encode()
     (item,) = list(read_bytes(data, name="one.jsonl", settings=SETTINGS))
     assert item.published_at is None and "future" in item.date_note
+
+
+def test_html_in_the_text_column_becomes_paragraphs() -> None:
+    record = {"title": "عنوان", "content": "<p>الفقرة الأولى من المقال.</p><p>الفقرة <b>الثانية</b>.<br>سطر ثالث.</p>"}
+    (item,) = list(read_bytes(json.dumps(record, ensure_ascii=False).encode(), name="x.jsonl", settings=SETTINGS))
+    assert item.body == "الفقرة الأولى من المقال.\n\nالفقرة الثانية.\n\nسطر ثالث."
+
+
+def test_mojibake_record_is_repaired_and_hopeless_one_rejected() -> None:
+    title = "الكاظمي يوجّه بتأمين الحدود"
+    good = {"title": title.encode().decode("latin-1"), "text": "نص سليم.".encode().decode("latin-1")}
+    lost = {"title": "x", "text": "نص " + "\ufffd" * 4}
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in (good, lost)).encode()
+    repaired, rejected = list(read_bytes(data, name="m.jsonl", settings=SETTINGS))
+    assert isinstance(repaired, Article) and repaired.title == title and repaired.body == "نص سليم."
+    assert isinstance(rejected, Reject) and rejected.record == 2 and "lost characters" in rejected.reason

@@ -1,6 +1,6 @@
 """Metadata extraction shared by all readers: dates, datelines, outlets and URLs, title/body cleanup."""
 
-from marsad.ingest.extract.cleanup import clean_body, clean_line, clean_title, paragraphs
+from marsad.ingest.extract.cleanup import clean_body, clean_line, clean_title, html_to_text, looks_like_html, paragraphs
 from marsad.ingest.extract.dateline import (
     Dateline,
     dateline_place,
@@ -34,9 +34,11 @@ __all__ = [
     "display_name",
     "domain_of",
     "find_date",
+    "html_to_text",
     "implausible",
     "is_known_outlet",
     "lead_dateline",
+    "looks_like_html",
     "paragraphs",
     "parse_date",
     "reuters_dateline",

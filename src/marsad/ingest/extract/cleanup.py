@@ -20,6 +20,11 @@ SIGNATURE_TAIL = 40
 _SGML_MARKS = re.compile(r"&\\t|&\t|&#\d+;|\x03")
 _ZERO_WIDTH = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?؟:\"»”)]\s*$")
+# Block-level tags whose end is a paragraph break when an HTML fragment is turned into text.
+_BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/div|/li|/h[1-6]|/blockquote|/tr)\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(?:p|br|div|span|a|strong|em|b|i|h[1-6]|ul|li|img|figure|blockquote)[\s>/]", re.IGNORECASE)
+# How far into a text to look for tags when deciding whether it is HTML.
+HTML_SNIFF_CHARS = 2000
 _PARA_START = re.compile(r"^(?:\t|\s{3,}|&\\t|&\t)")
 
 
@@ -50,6 +55,24 @@ def paragraphs(text: object) -> list[str]:
     if "&" in raw or "\x03" in raw:
         lines = _SGML_MARKS.sub(" ", raw).split("\n")
     return [cleaned for cleaned in (" ".join(line.split()) for line in lines) if cleaned]
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (feed summaries, exports that store HTML), paragraph breaks kept."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    from lxml import html as lxml_html  # lazy
+
+    marked = _BLOCK_END.sub("\n\n", fragment)
+    try:
+        return lxml_html.fromstring(f"<div>{marked}</div>").text_content()
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return re.sub(r"<[^>]+>", " ", marked)
+
+
+def looks_like_html(text: str) -> bool:
+    """Exports sometimes store the article's HTML in the text column."""
+    return "<" in text and bool(_HTML_TAG.search(text[:HTML_SNIFF_CHARS]))
 
 
 def clean_body(text: object) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from marsad.ingest.extract import (
     clean_title,
     date_fields,
     display_name,
+    html_to_text,
     source_from_url,
     source_key,
 )
@@ -25,8 +25,6 @@ from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
 
-# Block-level tags whose end is a paragraph break when a feed's HTML summary is turned into text.
-_BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/div|/li|/h[1-6]|/blockquote|/tr)\s*>", re.IGNORECASE)
 
 
 @dataclass
@@ -84,19 +82,6 @@ def articles_from_feed(data: bytes, *, name: str, url: str = "", source: str | N
             yield _article(item, origin=origin, source_key_=feed_source or source_from_url(item.url), found=source or feed.title)
         except MarsadError as exc:
             yield Reject(name, number, exc.message.removeprefix(f"{origin}: "))
-
-
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (feed summaries), paragraph breaks kept."""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment
-    from lxml import html as lxml_html  # lazy
-
-    marked = _BLOCK_END.sub("\n\n", fragment)
-    try:
-        return lxml_html.fromstring(f"<div>{marked}</div>").text_content()
-    except (ValueError, TypeError, lxml_html.etree.ParserError):
-        return re.sub(r"<[^>]+>", " ", marked)
 
 
 def _item(entry) -> FeedItem:

@@ -21,7 +21,9 @@ from marsad.ingest.extract import (
     date_fields,
     dateline_place,
     display_name,
+    html_to_text,
     lead_dateline,
+    looks_like_html,
     source_from_url,
     source_key,
     split_byline,
@@ -89,13 +91,14 @@ def article_from_record(
 ) -> Article:
     """Build an Article from one record. Raises :class:`RejectedInput` (record without text, mojibake)."""
     get = {field: record.get(column) for field, column in fields.items()}
-    body = clean_body(check_text(_text(get.get("body")), name=origin))
+    body = clean_body(check_text(_plain(_text(get.get("body"))), name=origin))
     if not body:
         raise RejectedInput(f"{origin}: record without text" + ("" if "body" in fields else " (no text column)"))
     title = clean_title(check_text(_text(get.get("title")), name=origin))
     url = clean_line(_text(get.get("url")))
     extra = {k: v for k, v in record.items() if k not in fields.values() and _is_small(v)}
-    article = Article(body=body, title=title, lead=clean_line(_text(get.get("lead"))), url=url,
+    lead = clean_line(check_text(_plain(_text(get.get("lead"))), name=origin))
+    article = Article(body=body, title=title, lead=lead, url=url,
                       canonical_url=canonical_url(url), category=clean_line(_text(get.get("category"))),
                       origin=origin, extra=extra)
     outlet = apply_byline(article, author=_text(get.get("author")), dateline=_text(get.get("dateline")))
@@ -134,6 +137,10 @@ def apply_date(article: Article, value: object) -> None:
     article.published_tz = fields["published_tz"]
     article.published_precision = fields["published_precision"]
     article.date_note = fields["date_note"]
+
+
+def _plain(text: str) -> str:
+    return html_to_text(text) if looks_like_html(text) else text
 
 
 def _text(value: object) -> str:
