@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=cmd_enrich.__doc__)
     add_db_option(p)
     p.add_argument("--all", action="store_true", help="re-enrich every article, not only missing/stale ones")
-    p.add_argument("--processes", type=int, default=1, metavar="N",
-                   help="processes for the statistical NER (default 1; pays only for large batches)")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="worker processes (default: 2 for 400+ articles on a multi-core machine, else 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_enrich)
@@ -40,7 +40,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     store = Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
-    report = enrich_store(store, all=args.all, n_process=max(1, args.processes),
+    report = enrich_store(store, all=args.all, n_process=None if args.processes is None else max(1, args.processes),
                           progress=not args.no_progress and sys.stderr.isatty() or False)
     figures = report.as_dict()
     if args.json:

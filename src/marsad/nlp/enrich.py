@@ -12,15 +12,18 @@ id), new aliases and places are added, and ``pipeline_version`` is set — so a 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from marsad.models import Article
 from marsad.nlp.entities import CanonicalEntity
-from marsad.nlp.pipeline import PIPELINE_VERSION, enrich_batch, entity_index
+from marsad.nlp.pipeline import PIPELINE_VERSION, enrich_batch, enrich_parallel, entity_index, warm_up
 from marsad.nlp.places import gazetteer as places_gazetteer
 from marsad.store.db import Store
 from marsad.text.normalize import is_arabic, normalize
@@ -30,6 +33,10 @@ LOGGER = logging.getLogger(__name__)
 # Articles per enrichment batch: big enough for the statistical model's batching to pay, small enough that one
 # write transaction stays short (a dashboard reader waits at most for one batch).
 BATCH_SIZE = 200
+# Worker processes pay for themselves only on runs this long (forking and warming up take ~1 s).
+PARALLEL_MIN_ARTICLES = 400
+# Enrichment is CPU-bound: more processes than cores only adds switching.
+MAX_AUTO_PROCESSES = 2
 
 
 @dataclass
@@ -181,9 +188,13 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[i : i + size]
 
 
-def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE, n_process: int = 1,
+def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE, n_process: int | None = 1,
                progress: bool = False) -> EnrichReport:
-    """Enrich the given stored articles (whatever their version) and write the results."""
+    """Enrich the given stored articles (whatever their version) and write the results.
+
+    ``n_process=None`` picks: several processes (up to ``MAX_AUTO_PROCESSES``) for ``PARALLEL_MIN_ARTICLES`` or more
+    articles, one otherwise (starting workers costs more than it saves on a small batch).
+    """
     report = EnrichReport()
     started = time.perf_counter()
     bar = None
@@ -191,14 +202,23 @@ def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE
         from tqdm import tqdm
 
         bar = tqdm(total=len(ids), unit="article", desc="enrich", dynamic_ncols=True)
+    if n_process is None:
+        n_process = min(MAX_AUTO_PROCESSES, os.cpu_count() or 1) if len(ids) >= PARALLEL_MIN_ARTICLES else 1
+    pool = None
+    if n_process > 1:
+        warm_up()  # load everything once; forked workers share it copy-on-write
+        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=multiprocessing.get_context("fork"))
     try:
         for chunk in _batches(list(ids), batch_size):
             loaded = _load(store, chunk)
-            enrich_batch([a for _, a in loaded], n_process=n_process)
-            _write(store, loaded, report)
+            articles = [a for _, a in loaded]
+            enriched = enrich_parallel(articles, pool, n_process) if pool else enrich_batch(articles)
+            _write(store, [(i, a) for (i, _), a in zip(loaded, enriched, strict=True)], report)
             if bar is not None:
                 bar.update(len(chunk))
     finally:
+        if pool is not None:
+            pool.shutdown()
         if bar is not None:
             bar.close()
     report.seconds = round(time.perf_counter() - started, 3)
@@ -206,7 +226,7 @@ def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE
     return report
 
 
-def enrich_store(store: Store, *, all: bool = False, batch_size: int = BATCH_SIZE, n_process: int = 1,
+def enrich_store(store: Store, *, all: bool = False, batch_size: int = BATCH_SIZE, n_process: int | None = None,
                  progress: bool = False) -> EnrichReport:
     """``marsad enrich``: (re-)enrich articles with a missing or stale pipeline version, or ``all`` of them."""
     store.ensure_schema()

@@ -16,6 +16,7 @@ import bisect
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from functools import cache
 from typing import Literal
 
@@ -67,7 +68,19 @@ def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[
             _warned.add(lang)
             LOGGER.warning("statistical NER for %r unavailable (%s); gazetteer layer only", lang, exc)
         return [[] for _ in texts]
-    return [[Span(s, e, t) for s, e, t in spans if t in ("PER", "ORG", "LOC")] for spans in predicted]  # type: ignore[arg-type]
+    return [
+        [span for s, e, t in spans if t in ("PER", "ORG", "LOC") and (span := _trimmed(text, s, e, t)) is not None]
+        for text, spans in zip(texts, predicted, strict=True)
+    ]
+
+
+def _trimmed(text: str, start: int, end: int, type_: str) -> Span | None:
+    """A model span without leading/trailing punctuation or markup debris ("&\tIt" in Reuters); None if no word."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
+        end -= 1
+    return Span(start, end, type_) if start < end else None  # type: ignore[arg-type]
 
 
 def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[list[Mention], list[PlaceRecord]]:
@@ -112,6 +125,26 @@ def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Art
             article = articles[i]
             _finish(article, gaz.apply(article.body, spans), lang)
     return list(articles)
+
+
+def warm_up(langs: Sequence[str] = ("ar", "en")) -> None:
+    """Build the gazetteers and load the models now (before forking workers, so they share them)."""
+    entity_index()
+    gaz.default_layer()
+    for lang in langs:
+        model_spans(["warm up"], lang)
+        extract_keywords("warm up text for the keyword extractor", lang)
+
+
+def _enrich_chunk(articles: list[Article]) -> list[Article]:
+    return enrich_batch(articles)
+
+
+def enrich_parallel(articles: Sequence[Article], pool: Executor, n_process: int) -> list[Article]:
+    """``enrich_batch`` split over ``n_process`` workers of ``pool`` (results in input order)."""
+    size = -(-len(articles) // n_process)
+    chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+    return [article for chunk in pool.map(_enrich_chunk, chunks) for article in chunk]
 
 
 def enrich_article(article: Article) -> Article:

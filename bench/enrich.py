@@ -1,0 +1,124 @@
+"""End-to-end enrichment throughput on ANT v2.1 articles; writes its figures into docs/quality.md.
+
+    .venv/bin/python bench/enrich.py [--articles N] [--processes 1 2]
+
+Builds a fresh DuckDB store with N ANT v2.1 articles (every k-th record, so all outlets and categories appear),
+then times ``marsad.nlp.enrich.enrich_store`` — read from the store, statistical NER (the shipped Arabic CRF when
+present), gazetteer layer, canonical linking, places, keywords, and the write transactions — once per process
+count. Gazetteers and models are loaded before the clock starts (a long-running ingest pays that once).
+The machine has 2 cores shared with other work: figures are indicative; CPU time is printed beside wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ANT = ROOT.parent / "shared" / "corpora" / "ant_v2.1_multisource.jsonl.gz"
+ANT_TOTAL = 31_525
+DOC = ROOT / "docs" / "quality.md"
+START, END = "<!-- bench/enrich.py:start -->", "<!-- bench/enrich.py:end -->"
+sys.path.insert(0, str(ROOT / "src"))
+
+from marsad.nlp import pipeline  # noqa: E402
+from marsad.nlp.enrich import enrich_store  # noqa: E402
+from marsad.store.db import Store  # noqa: E402
+
+
+def sample(n: int) -> list[str]:
+    step = max(1, ANT_TOTAL // n)
+    out = []
+    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i % step == 0:
+                text = json.loads(line).get("text") or ""
+                if text.strip():
+                    out.append(text)
+            if len(out) >= n:
+                break
+    return out
+
+
+def build(path: Path, bodies: list[str]) -> Store:
+    store = Store(path)
+    store.ensure_schema()
+    with store.write() as con:
+        import pandas as pd
+
+        frame = pd.DataFrame({"id": range(1, len(bodies) + 1), "body": bodies})  # noqa: F841
+        con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) "
+                    "SELECT id, body, 'ar', now(), md5(body) FROM frame")
+    return store
+
+
+def run(bodies: list[str], processes: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = build(Path(tmp) / "bench.duckdb", bodies)
+        cpu0, wall0 = _cpu(), time.perf_counter()
+        report = enrich_store(store, n_process=processes)
+        wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
+    return {"processes": processes, "articles": report.articles, "seconds": round(wall, 1),
+            "articles_per_s": round(report.articles / wall, 1), "cpu_s": round(cpu, 1),
+            "articles_per_cpu_s": round(report.articles / cpu, 1),
+            "mentions_per_article": round(report.mentions / max(1, report.articles), 1)}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the enrichment workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def write_doc(rows: list[dict], chars: float, model: str) -> None:
+    lines = [START, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `bench/enrich.py` on "
+             f"{rows[0]['articles']} ANT v2.1 articles (mean body {chars:.0f} characters), Arabic statistical NER: "
+             f"{model}. The 2 cores were shared with other jobs (load average {os.getloadavg()[0]:.1f}): wall-clock "
+             "figures are indicative; CPU seconds (this process and its workers) show what the work itself costs, "
+             "and 2 × articles per CPU-second is what 2 free cores would do at best.", "",
+             "| processes | articles | wall s | articles/s (wall) | CPU s | articles per CPU-s | mentions/article |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['processes']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['cpu_s']} | "
+              f"{r['articles_per_cpu_s']} | {r['mentions_per_article']} |" for r in rows]
+    block = "\n".join([*lines, "", END])
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Quality and speed\n\n" + START + "\n" + END + "\n"
+    if START not in text:
+        text += "\n" + START + "\n" + END + "\n"
+    text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-doc", action="store_true", help="print only; do not update docs/quality.md")
+    args = parser.parse_args()
+    bodies = sample(args.articles)
+    pipeline.warm_up(("ar",))
+    from marsad.nlp.ner import statistical
+
+    try:
+        model = statistical.model_info("ar")["model"]
+        statistical.predict(["اختبار"], "ar")
+        model = Path(model).name + " (CRF)"
+    except Exception as exc:  # noqa: BLE001 - the bench reports what ran
+        model = f"none ({type(exc).__name__}: gazetteer layer only)"
+    rows = [run(bodies, p) for p in args.processes]
+    for row in rows:
+        print(json.dumps(row))
+    if not args.no_doc:
+        write_doc(rows, sum(map(len, bodies)) / len(bodies), model)
+        print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
