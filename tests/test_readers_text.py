@@ -117,3 +117,31 @@ def test_source_override_and_undated_page() -> None:
 def test_page_without_paragraphs_is_rejected() -> None:
     with pytest.raises(RejectedInput, match="no article text"):
         article_from_text("Shadow Shadow\nكـل الأخبار\nرياضة\nاقتصاد", name="menu.txt")
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "place", "source", "tz"),
+    [
+        (
+            "Skip to main content\nHome | World | Business\nIraq orders tighter security on Syrian border\n"
+            "September 25, 2020 9:32 PM\nBAGHDAD (Reuters) - Iraq's prime minister on Friday ordered the joint "
+            "operations command to finish securing the border with Syria, after international warnings.\n"
+            "A military spokesman said coordination took place through a joint security centre in Baghdad.\n"
+            "Reporting by Ahmed Rasheed; Editing by Jane Doe\nShare this article\n",
+            "Iraq orders tighter security on Syrian border", "BAGHDAD", "reuters.com", "+03:00",
+        ),
+        (
+            "الرئيسية\nسياسة\nالجمعة 25 أيلول 2020 - 21:32\nعقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود\n"
+            "بيروت (رويترز) - وجّه رئيس الحكومة اليوم الجمعة قيادة العمليات المشتركة بضرورة إنهاء ملف أمن الحدود "
+            "وذلك عقب تحذيرات دولية.\nوقال المتحدث إن التنسيق مع الجانب السوري يتم عن طريق المركز الأمني المشترك.\n"
+            "اقرأ أيضاً\nمواضيع ذات صلة\n",
+            "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود", "بيروت", "reuters.com", "+03:00",
+        ),
+    ],
+    ids=["english-wire-page", "arabic-date-above-title"],
+)
+def test_other_layouts(page: str, title: str, place: str, source: str, tz: str) -> None:
+    article = article_from_text(page, name="p.txt")
+    assert (article.title, article.dateline, article.source, article.published_tz) == (title, place, source, tz)
+    paragraphs = article.body.split("\n\n")
+    assert len(paragraphs) == 2 and not any(p.startswith(("Reporting by", "Share", "اقرأ", "مواضيع")) for p in paragraphs)

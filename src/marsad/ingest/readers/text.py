@@ -19,6 +19,7 @@ from marsad.ingest.extract import (
     dateline_place,
     display_name,
     implausible,
+    lead_dateline,
     parse_date,
     source_key,
     split_byline,
@@ -73,6 +74,9 @@ def article_from_text(text: str, *, name: str, source: str | None = None, url: s
     title = _title(head, body_lines, date_text=date_text)
     place, outlet = _dateline(head, title=title, date_index=date_index)
     body = [line for line in body_lines if line != title and not _NAV.match(line)]
+    if not place:  # "BAGHDAD (Reuters) - ..." / "بغداد (رويترز) - ..." opening the first paragraph
+        opening = lead_dateline(body[0])
+        place, outlet = opening.place, outlet or opening.outlet
     article = Article(body="\n\n".join(body), title=title, url=url, origin=name)
     article.dateline = place
     found = source or outlet
