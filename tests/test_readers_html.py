@@ -202,3 +202,14 @@ def test_folder_is_read_recursively_in_order(tmp_path: Path) -> None:
     items = list(read_path(tmp_path, settings=SETTINGS))
     assert [Path(i.origin).name for i in items] == ["page.html", "seed.txt"]
     assert all(isinstance(i, Article) for i in items)
+
+
+def test_visible_arabic_date_when_the_page_declares_none() -> None:
+    record = _ant(1)[0]
+    page = _arabic_page(record)
+    page = re.sub(r'<meta property="article:published_time"[^>]*>', "", page)
+    page = page.replace("<article>", "<article><span class='date'>الأحد 18 شباط 2018 - 21:35</span>")
+    (article,) = list(read_bytes(page.encode(), name="p.html", settings=SETTINGS))
+    assert article.published_at == datetime(2018, 2, 18, 21, 35, tzinfo=UTC)
+    assert article.published_precision == "minute"
+    assert article.body.startswith(clean_body(record["text"])[:40])  # neither the date line nor the title

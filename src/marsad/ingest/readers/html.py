@@ -23,6 +23,7 @@ from marsad.ingest.extract import (
     display_name,
     lead_dateline,
     paragraphs,
+    parse_date,
     source_from_url,
     source_key,
     split_byline,
@@ -49,6 +50,13 @@ MIN_HEADING_AGREEMENT = 0.5
 MAX_HEADINGS = 5
 MAX_HEADING_CHARS = 250
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+# A visible date line is short (date, time, weekday) and near the top: later dates belong to other stories.
+MAX_DATE_LINE_CHARS = 60
+MAX_DATE_SCAN_LINES = 400
+# Leading paragraphs of the extracted text checked for a repeated title or a date line.
+MAX_HEAD_PARAGRAPHS = 3
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 _DATE_META = (
@@ -117,6 +125,11 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     key = source_key(source) if source else (source_from_url(article.canonical_url or page_url) or source_key(found))
     article.source, article.source_name = key, display_name(key, found) if key else ""
     date_value = meta.date or (doc.date if doc is not None and doc.date else "") or _htmldate(html, url)
+    if not date_value or _DAY_ONLY.fullmatch(date_value):
+        # No date, or only a day (often from the URL): a visible "25 أيلول 2020 - 21:32" line may say more.
+        visible = visible_date_line(html)
+        if visible and (not date_value or _same_day(date_value, visible)):
+            date_value = visible
     dates = date_fields(date_value, zone=zone_for_place(article.dateline) if article.dateline else "")
     article.published_at, article.published_tz = dates["published_at"], dates["published_tz"]
     article.published_precision, article.date_note = dates["published_precision"], dates["date_note"]
@@ -124,9 +137,48 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
 
 
 def _without_title(body: str, title: str) -> str:
-    """The article's <h1> often sits inside the extracted block: it is the title, not the first paragraph."""
-    first, _, rest = body.partition("\n\n")
-    return rest if rest and title and _words(first) == _words(title) else body
+    """The article's <h1> and its date line often sit inside the extracted block: they are metadata, not the
+    first paragraphs."""
+    paragraphs_ = body.split("\n\n")
+    head = 0
+    while head < min(MAX_HEAD_PARAGRAPHS, len(paragraphs_) - 1):
+        paragraph = paragraphs_[head]
+        is_title = bool(title) and _words(paragraph) == _words(title)
+        is_date = len(paragraph) <= MAX_DATE_LINE_CHARS and parse_date(paragraph, fallback=False) is not None
+        if not (is_title or is_date):
+            break
+        head += 1
+    return "\n\n".join(paragraphs_[head:])
+
+
+def _same_day(a: str, b: str) -> bool:
+    first, second = parse_date(a), parse_date(b)
+    return first is not None and second is not None and first.when.date() == second.when.date()
+
+
+def visible_date_line(html: str) -> str:
+    """A short text line of the page that is only a date ("الجمعة 25 أيلول 2020 - 21:32"), for pages with no
+    machine-readable date: htmldate does not know Arabic month names. "" when none is found."""
+    from lxml import html as lxml_html  # lazy
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, lxml_html.etree.ParserError):
+        return ""
+    seen = 0
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "template"):
+            continue
+        for text in (node.text, node.tail):
+            line = " ".join((text or "").split())
+            if not line:
+                continue
+            seen += 1
+            if seen > MAX_DATE_SCAN_LINES:
+                return ""
+            if len(line) <= MAX_DATE_LINE_CHARS and _DIGIT.search(line) and parse_date(line, fallback=False):
+                return line
+    return ""
 
 
 def _htmldate(html: str, url: str) -> str:
@@ -134,7 +186,9 @@ def _htmldate(html: str, url: str) -> str:
     from htmldate import find_date  # lazy
 
     try:
-        return find_date(html, url=url or None, **_HTMLDATE_OPTIONS) or ""
+        found = find_date(html, url=url or None, **_HTMLDATE_OPTIONS) or ""
+        # htmldate pads a bare day with midnight: keep it a day so precision says "day", not "second".
+        return found[:10] if found[10:19] == "T00:00:00" else found
     except (ValueError, TypeError) as exc:
         LOGGER.debug("htmldate failed: %s", exc)
         return ""
