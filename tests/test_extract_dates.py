@@ -83,6 +83,13 @@ def test_implausible_dates_are_dropped_with_a_note(text: str, note: str) -> None
     assert note in fields["date_note"]
 
 
+@pytest.mark.parametrize("value", [1601062320, "1601062320", "1601062320000", 1601062320.5])
+def test_unix_time(value: object) -> None:
+    fields = date_fields(value, now=NOW)
+    assert fields["published_at"].replace(microsecond=0) == _utc(2020, 9, 25, 19, 32)
+    assert (fields["published_tz"], fields["published_precision"]) == ("+00:00", "second")
+
+
 def test_a_few_hours_ahead_is_still_now() -> None:
     soon = (NOW + timedelta(hours=5)).isoformat()
     assert date_fields(soon, now=NOW)["published_at"] == NOW + timedelta(hours=5)

@@ -90,6 +90,7 @@ _MONTH_YEAR = re.compile(
     rf"^(?:[^\d\s]+\s+)?(?P<mon>{_AR_MONTH_ALT}|{_EN_MONTH_ALT})(?:\s*[/(-]\s*(?:{_AR_MONTH_ALT})\s*\)?)?\.?,?\s+(?P<y>\d{{4}})$"
 )
 _TIME_RE = re.compile(_TIME)
+_EPOCH = re.compile(r"(?P<int>\d{10}|\d{13})(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
 
 
@@ -118,13 +119,22 @@ def date_fields(value: object, *, zone: str = "", now: datetime | None = None) -
     text = "" if value is None else str(value).strip()
     if not text:
         return empty
-    parsed = parse_date(text, zone=zone)
+    parsed = _epoch(text) or parse_date(text, zone=zone)
     if parsed is None:
         return {**empty, "date_note": f"unparsed date {text[:40]!r}"}
     note = implausible(parsed.when, now=now)
     if note:
         return {**empty, "date_note": note}
     return DateFields(published_at=parsed.when, published_tz=parsed.tz, published_precision=parsed.precision, date_note="")
+
+
+def _epoch(text: str) -> ParsedDate | None:
+    """Unix time in seconds (10 digits) or milliseconds (13), as APIs and scrapers export it."""
+    match = _EPOCH.fullmatch(text)
+    if not match:
+        return None
+    seconds = float(text) / (1000 if len(match["int"]) == 13 else 1)
+    return ParsedDate(datetime.fromtimestamp(seconds, UTC), "+00:00", "second")
 
 
 def implausible(when: datetime, *, now: datetime | None = None) -> str:
