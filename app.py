@@ -1,11 +1,13 @@
 """Marsad dashboard entry point: `streamlit run app.py` (or `make run`). Builds the navigation; the frame and
 the pages live in src/marsad/ui/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from marsad.ui import shell
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/radar:", layout="wide")
+st.set_page_config(page_title="Marsad · مرصد", page_icon=str(Path(__file__).parent / "static" / "marsad-icon.png"), layout="wide")
 pages = shell.build_pages()
 current = st.navigation(list(pages.values()), position="hidden")
 shell.run(current, pages)

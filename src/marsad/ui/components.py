@@ -73,7 +73,8 @@ def article_list(df: pd.DataFrame, lang: str, *, name: str, export_csv: bool = T
         link = f'<a href="{render.esc(reader_href(row["id"]))}" target="_self">{render.esc(title)}</a>'
         when = row.get("published_at")
         meta = " · ".join(
-            x for x in (str(row.get("source_name") or row.get("source") or ""), _day(when), language_name(row.get("language"), lang)) if x
+            x for x in (str(row.get("source_name") or row.get("source") or ""), _day(when),
+                        language_name(row["language"], lang) if row.get("language") else "") if x
         )
         parts = [render.directed(link, render.text_direction(title), cls="marsad-title"),
                  f'<div class="marsad-meta">{render.esc(meta)}</div>']

@@ -45,8 +45,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "articles": {"en": "Articles", "ar": "المقالات"},
     "mentions": {"en": "Mentions", "ar": "الإشارات"},
     "entities": {"en": "Entities", "ar": "الكيانات"},
-    "first_date": {"en": "From", "ar": "من"},
-    "last_date": {"en": "To", "ar": "إلى"},
+    "first_date": {"en": "First article", "ar": "أول مقالة"},
+    "last_date": {"en": "Last article", "ar": "آخر مقالة"},
     "count": {"en": "Count", "ar": "العدد"},
     "share": {"en": "Share of coverage", "ar": "نسبة التغطية"},
     "date": {"en": "Date", "ar": "التاريخ"},
@@ -220,11 +220,14 @@ def layout_css(lang: str) -> str:
     (their axes and hover labels are positioned in LTR coordinates; the chart code places titles itself).
     """
     css = [
-        f"html, body, [class*='st-'], .stMarkdown, .stText {{ font-family: {ARABIC_FONT_STACK}; }}",
+        # Only our own blocks name a font: a global rule would also hit Streamlit's icon font (icons would turn
+        # into their ligature names). Elsewhere the browser falls back to an installed Arabic font by itself.
+        f".marsad-rtl, .marsad-ltr, .marsad-article, .marsad-item, .marsad-headline {{ font-family: {ARABIC_FONT_STACK}; }}",
         # Arabic article text anywhere: right-aligned, right to left, regardless of the interface language.
         ".marsad-rtl { direction: rtl; text-align: right; unicode-bidi: isolate; }",
         ".marsad-ltr { direction: ltr; text-align: left; unicode-bidi: isolate; }",
         ".marsad-article { line-height: 1.9; font-size: 1.05rem; }",
+        ".marsad-headline { font-size: 1.45rem; font-weight: 700; line-height: 1.5; margin: 0.4rem 0 0.8rem; }",
         ".marsad-snippet mark, .marsad-article mark { padding: 0 2px; border-radius: 3px; }",
         ".marsad-ent { border-radius: 3px; padding: 0 2px; text-decoration: none; color: inherit; }",
         ".marsad-ent-PER { background: #ffe0b2; } .marsad-ent-ORG { background: #c8e6c9; }",
@@ -237,6 +240,11 @@ def layout_css(lang: str) -> str:
     if is_rtl(lang):
         css += [
             "[data-testid='stMain'] .block-container, [data-testid='stSidebarContent'] { direction: rtl; text-align: right; }",
+            # Streamlit pins markdown and headings to the left; in an Arabic interface they start on the right.
+            "[data-testid='stMarkdownContainer'], [data-testid='stHeading'], [data-testid='stCaptionContainer'],"
+            " [data-testid='stMetric'] { text-align: right; }",
+            # Dates keep their natural order (start – end) rather than being mirrored.
+            "[data-testid='stDateInput'] input { direction: ltr; text-align: right; }",
             "[data-testid='stPlotlyChart'], .js-plotly-plot { direction: ltr; }",
             "[data-testid='stDataFrame'] { direction: ltr; }",
         ]

@@ -135,7 +135,8 @@ def article_html(
     ]
     body_offset = len(title) + 2
     title_spans = [s for s in spans if s.end <= len(title)]
-    heading = directed(mark_spans(title, title_spans), text_direction(title), tag="h3")
+    # A styled div, not <h3>: Streamlit rebuilds markdown headings (anchors) and drops their attributes.
+    heading = directed(mark_spans(title, title_spans), text_direction(title), cls="marsad-headline")
     text = directed(paragraphs_html(body, spans, offset=body_offset), text_direction(body), cls="marsad-article")
     return heading + text
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from marsad import analytics
 from marsad.ui import charts, combined, components, state
-from marsad.ui.i18n import display_name, t
+from marsad.ui.i18n import display_name, language_name, t
 
 lang, q = state.lang(), state.query()
 st.title(t("page_overview", lang))
@@ -15,13 +15,14 @@ if figs["articles"] == 0:
     components.no_data(lang)
     st.stop()
 
-cols = st.columns(5)
+cols = st.columns(6)
 cols[0].metric(t("articles", lang), f"{figs['articles']:,}")
 cols[1].metric(t("sources_count", lang), f"{figs['sources']:,}")
 cols[2].metric(t("languages_count", lang), f"{figs['languages']:,}")
 cols[3].metric(t("entities", lang), f"{figs['entities']:,}")
 first, last = figs["first_date"], figs["last_date"]
-cols[4].metric(t("date_range", lang), f"{first:%Y-%m-%d} → {last:%Y-%m-%d}" if first and last else "—")
+cols[4].metric(t("first_date", lang), f"{first:%Y-%m-%d}" if first else "—")
+cols[5].metric(t("last_date", lang), f"{last:%Y-%m-%d}" if last else "—")
 
 left, right = st.columns([3, 1])
 with right:
@@ -32,6 +33,8 @@ with right:
                             format_func=lambda v: t(f"interval_{v}", lang))
 with left:
     volume = state.call(combined.volume_by, q, by=by, interval=interval)
+    if by == "language":
+        volume = volume.assign(series=[language_name(x, lang) for x in volume["key"]])
     components.chart(
         charts.time_series(volume, series="series", title=t("volume_over_time", lang), y_title=t("articles", lang), lang=lang),
         key="overview-volume",

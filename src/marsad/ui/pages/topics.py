@@ -28,7 +28,7 @@ with right:
     row = top[top["topic_id"].astype(str) == chosen].iloc[0]
     st.markdown(f"**{t('top_terms', lang)}**")
     components.rtl_text(row["terms_text"])
-    st.metric(t("articles", lang), f"{int(row['articles']):,}", f"{row['share']:.1%}", delta_color="off")
+    st.caption(f"{t('articles', lang)}: {int(row['articles']):,} · {t('share', lang)}: {row['share']:.1%}")
     st.markdown(f"**{t('representative_articles', lang)}**")
     reps = state.call(analytics.topic_articles, int(chosen), q, n=8)
     components.article_list(reps, lang, name=f"topic-{chosen}")

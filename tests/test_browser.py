@@ -1,0 +1,223 @@
+"""Real-browser test: `streamlit run app.py` on 127.0.0.1 against a seeded temp store, headless Chromium (Debian's
+/usr/bin/chromium through Playwright — never `playwright install`). Visits every page, waits for the charts,
+checks Arabic article text is laid out right to left, that an article carrying <script>/<img onerror> runs
+nothing, that a copied URL restores the same view, and saves a screenshot per page under tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from marsad.store import Store
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SERVER_START_S = 60  # generous: CI shares 2 cores with other jobs
+CHART_WAIT_MS = 60_000
+XSS_ID = 900_001
+XSS_TITLE = "<script>window.__xss=1</script> عنوان فيه شيفرة"
+XSS_BODY = (
+    'أعلنت الحكومة العراقية فتح منفذ القائم الحدودي مع سوريا. <img src=x onerror="window.__xss=2">\n\n'
+    "وقال مسؤول إن المنفذ سيعمل أمام حركة البضائع والمسافرين بعد إغلاق دام سنوات."
+)
+# page slug → number of Plotly charts the page draws on the seeded store
+CHARTS = {"overview": 5, "trends": 0, "entities": 0, "topics": 3, "map": 1, "search": 0, "sources": 3, "ingest": 0}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _add_xss_article(store: Store) -> None:
+    """An article whose title and body carry markup that must stay inert, with a real mention (Syria)."""
+    from marsad.store.search import index_stored
+
+    start = len(XSS_TITLE) + 2 + XSS_BODY.index("سوريا")
+    with store.write() as con:
+        con.execute(
+            "INSERT INTO articles (id, source_id, title, body, language, published_at, ingested_at, content_hash) "
+            "VALUES (?, 1, ?, ?, 'ar', TIMESTAMP '2018-06-01 10:00:00', now(), 'xss')",
+            [XSS_ID, XSS_TITLE, XSS_BODY],
+        )
+        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) VALUES (?, 2, ?, ?, ?)',
+                    [XSS_ID, start, start + 5, "سوريا"])
+    index_stored(store, [XSS_ID])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make browser-deps installs it from Debian)")
+    from conftest import build_seeded_store
+
+    store = build_seeded_store(tmp_path_factory.mktemp("browser") / "store.duckdb")
+    _add_xss_article(store)
+    port = _free_port()
+    env = {**os.environ, "MARSAD_DB": str(store.path)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+           str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                proc.kill()
+                pytest.fail(f"streamlit did not start: {out[-2000:]}")
+            time.sleep(0.3)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _open(page, url: str, charts: int = 0) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=CHART_WAIT_MS)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= n",
+            arg=charts, timeout=CHART_WAIT_MS,
+        )
+    _settled(page)
+
+
+def _settled(page) -> None:
+    """Wait until the script run is over, no placeholder skeleton is left, every table has drawn its canvas,
+    and no chart title is duplicated (a rerun draws charts anew)."""
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'
+                 && !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(d => d.querySelector('canvas'))""",
+        timeout=CHART_WAIT_MS,
+    )
+    page.wait_for_function(
+        """() => { const t = [...document.querySelectorAll('.gtitle')].map(e => e.textContent);
+                   return new Set(t).size === t.length; }""", timeout=CHART_WAIT_MS,
+    )
+    page.wait_for_timeout(400)  # let plotly finish its transitions before a screenshot
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("ui", ["en", "ar"])
+@pytest.mark.parametrize("slug", list(CHARTS))
+def test_every_page_renders(server, page, slug, ui):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Offline: nothing may be fetched from anywhere but the app itself (fonts, maps, icons included).
+    page.on("request", lambda req: None if req.url.startswith((server, "data:", "blob:")) else errors.append(req.url))
+    _open(page, f"{server}/{'' if slug == 'overview' else slug}?ui={ui}", CHARTS[slug])
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= CHARTS[slug]
+    if ui == "ar":
+        direction = page.evaluate(
+            "getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).direction"
+        )
+        assert direction == "rtl"
+    _shot(page, f"{slug}-{ui}")
+    assert not errors, errors
+
+
+def test_map_draws_the_offline_base_map(server, page):
+    _open(page, f"{server}/map", 1)
+    page.wait_for_selector(".geo .countries path, .geo .land path", timeout=CHART_WAIT_MS, state="attached")
+    assert page.locator(".scattergeo .point").count() >= 3
+
+
+def test_reader_is_rtl_and_xss_inert(server, page):
+    _open(page, f"{server}/search?a={XSS_ID}&ui=en")
+    article = page.locator(".marsad-article").first
+    article.wait_for(timeout=CHART_WAIT_MS)
+    assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert article.evaluate("e => getComputedStyle(e).textAlign") in ("right", "start")
+    heading = page.locator(".marsad-headline").first
+    assert "<script>window.__xss=1</script>" in heading.inner_text()
+    assert "onerror" in article.inner_text()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator(".marsad-article img").count() == 0
+    link = page.locator(".marsad-article a.marsad-ent-LOC").first
+    assert "entities?entity=" in link.get_attribute("href")
+    _shot(page, "reader-xss")
+    link.click()
+    page.wait_for_url("**/entities?**", timeout=CHART_WAIT_MS)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 3",
+                           timeout=CHART_WAIT_MS)
+    assert "Syria" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
+
+
+def test_search_results_list_is_rtl_for_arabic(server, page):
+    _open(page, f"{server}/search?q=%D8%AA%D8%B1%D8%A7%D9%85%D8%A8")
+    snippet = page.locator(".marsad-snippet").first
+    snippet.wait_for(timeout=CHART_WAIT_MS)
+    assert snippet.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.locator(".marsad-snippet mark.marsad-hit").count() >= 1
+    _shot(page, "search-results")
+
+
+def test_shared_url_restores_the_view(server, browser, page):
+    _open(page, f"{server}/trends")
+    box = page.get_by_label("Keyword queries, one per line")
+    box.fill("ترامب")
+    box.press("Control+Enter")
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 1",
+                           timeout=CHART_WAIT_MS)
+    page.get_by_text("Share of coverage", exact=True).first.click()
+    page.wait_for_function("location.search.includes('m=ratio')", timeout=CHART_WAIT_MS)
+    _settled(page)
+    url = page.url
+    legend = page.locator(".legendtext").all_text_contents()
+    ticks = page.locator(".ytick text").all_text_contents()
+    assert "sq=" in url and legend == ["ترامب"]
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _open(other, url, 1)
+    assert other.get_by_label("Keyword queries, one per line").input_value() == "ترامب"
+    assert other.locator(".ytick text").all_text_contents() == ticks
+    assert any("%" in t for t in ticks)
+    _shot(other, "trends-restored")
+    other.context.close()
