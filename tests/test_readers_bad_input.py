@@ -187,3 +187,12 @@ def test_bad_files_do_not_stop_a_folder(tmp_path: Path) -> None:
     (tmp_path / "3-seed.txt").write_bytes(SEED.read_bytes())
     items = list(read_path(tmp_path, settings=SETTINGS))
     assert [type(i).__name__ for i in items] == ["Reject", "Reject", "Article"]
+
+
+def test_format_option_applies_to_zip_members(tmp_path: Path) -> None:
+    path = tmp_path / "exports.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.dat", json.dumps(GOOD, ensure_ascii=False))
+        archive.writestr("b.dat", json.dumps(GOOD, ensure_ascii=False))
+    items = list(read_path(path, fmt="jsonl", settings=SETTINGS))
+    assert [i.origin for i in items] == [f"{path}!a.dat#1", f"{path}!b.dat#1"]

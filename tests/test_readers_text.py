@@ -145,3 +145,11 @@ def test_other_layouts(page: str, title: str, place: str, source: str, tz: str) 
     assert (article.title, article.dateline, article.source, article.published_tz) == (title, place, source, tz)
     paragraphs = article.body.split("\n\n")
     assert len(paragraphs) == 2 and not any(p.startswith(("Reporting by", "Share", "اقرأ", "مواضيع")) for p in paragraphs)
+
+
+@pytest.mark.parametrize("codec", ["cp1256", "utf-16", "utf-8-sig"])
+def test_seed_in_other_encodings(tmp_path: Path, seed: Article, codec: str) -> None:
+    path = tmp_path / f"seed-{codec}.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(codec))
+    (article,) = list(read_path(path, settings=SETTINGS))
+    assert (article.title, article.body, article.published_at) == (seed.title, seed.body, seed.published_at)

@@ -25,7 +25,7 @@ from marsad.ingest.encoding import SNIFF_BYTES, decode_bytes
 from marsad.ingest.readers.containers import read_warc, read_zip
 from marsad.ingest.readers.feeds import FeedItem, articles_from_feed, parse_feed
 from marsad.ingest.readers.html import article_from_html
-from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, binary_kind, sniff
+from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
 from marsad.ingest.readers.streams import Prefixed
 from marsad.ingest.readers.tabular import read_csv, read_jsonl
 from marsad.ingest.readers.text import article_from_text
@@ -79,7 +79,7 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
         stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
         head = stream.read(SNIFF_BYTES)
         kind = fmt if fmt != "auto" else sniff(name, head)
-        if kind in ("jsonl", "csv", "warc"):
+        if kind in ("jsonl", "csv", "warc") and not head.startswith(ZIP_MAGIC):
             # Exports and crawls are streamed record by record: they can be far larger than memory allows.
             body = Prefixed(head, stream)
             if kind == "warc":
@@ -89,7 +89,8 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
                 yield from reader(body, name=name, settings=settings, mapping=mapping, source=source)
             return
         data = head + _read_limited(stream, settings.max_file_bytes - len(head), name=name, settings=settings)
-    yield from _read_data(data, name=name, fmt=kind, url="", settings=settings, mapping=mapping, source=source)
+    yield from _read_data(data, name=name, fmt=fmt if head.startswith(ZIP_MAGIC) else kind, url="", settings=settings,
+                          mapping=mapping, source=source)
 
 
 def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings, mapping, source) -> Iterator[Article | Reject]:
@@ -106,9 +107,10 @@ def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings
         yield Reject(name, None, "empty file")
         return
     kind = fmt if fmt != "auto" else sniff(name, data[:SNIFF_BYTES])
-    if kind == "zip" or (fmt == "auto" and data[:4] == b"PK\x03\x04"):
-        yield from read_zip(io.BytesIO(data), name=name, settings=settings, read_bytes=_read_data, fmt="auto",
-                            url="", mapping=mapping, source=source)
+    if kind == "zip" or data[:4] == ZIP_MAGIC:
+        # --format names the members' format (a zip of JSONL exports), never the archive's.
+        yield from read_zip(io.BytesIO(data), name=name, settings=settings, read_bytes=_read_data,
+                            fmt="auto" if kind == "zip" else fmt, url="", mapping=mapping, source=source)
         return
     if kind == "warc":
         yield from read_warc(io.BytesIO(data), name=name, source=source)
