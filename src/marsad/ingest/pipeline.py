@@ -15,14 +15,22 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib
 import importlib.util
 import logging
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -44,6 +52,10 @@ LOGGER = logging.getLogger(__name__)
 AfterBatch = Callable[[Store, list[int]], None]
 Progress = Callable[[int, int | None], None]
 
+# Articles sent to a worker process at a time: amortises pickling, keeps the order-preserving queue short.
+WORKER_CHUNK = 64
+# A worker process pays ~1 s to start (imports, fastText model): only worth it for larger inputs.
+PARALLEL_MIN_RECORDS = 5000
 # Report progress every this many items: often enough for a smooth bar, rarely enough to cost nothing.
 PROGRESS_EVERY = 100
 # Shingle sets of stored originals kept in memory for near-duplicate verification (bounded; a miss
@@ -53,6 +65,116 @@ SHINGLE_CACHE_SIZE = 50_000
 MAX_COUNT_BYTES = 300 * 1024 * 1024
 _LINE_FORMATS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _SINGLE_DOCUMENT_FORMATS = (".txt", ".html", ".htm")
+
+
+@dataclass
+class Prepared:
+    """An article with what dedup needs: language set, content hash, MinHash fingerprint."""
+
+    article: Article
+    digest: str
+    fingerprint: Fingerprint
+
+
+@cache
+def _minhasher() -> MinHasher:
+    """One per process (its token-hash cache is what makes it fast)."""
+    return MinHasher()
+
+
+def prepare(item: Article | Reject) -> Prepared | Reject:
+    """Language id, normalised-text hash and fingerprint of one article (runs in worker processes too)."""
+    if isinstance(item, Reject):
+        return item
+    if not item.body.strip():
+        return Reject(item.origin or "?", None, "no article text")
+    if not item.language:
+        lang = identify_article(item.title, item.lead, item.body)
+        item.language, item.language_confidence = lang.code, lang.confidence
+    normalized = normalized_text(item.title, item.body)
+    digest = content_hash(item.title, item.body, normalized=normalized)
+    return Prepared(item, digest, _minhasher().fingerprint(normalized, normalized=True))
+
+
+def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Iterator[Prepared | Reject]:
+    """``map(prepare, items)`` computed by ``workers`` child processes, in order.
+
+    The children are plain ``python -c`` processes fed pickled chunks over pipes (not multiprocessing:
+    its spawn mode re-imports the caller's main module, and fork would copy DuckDB's and the dashboard's
+    threads). A thread here reads the input and feeds them; full pipes hold it back (back-pressure).
+    """
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        for _ in range(workers)
+    ]
+    feed_error: list[BaseException] = []
+    sent: queue.Queue[int | None] = queue.Queue()  # worker index per chunk sent, None at the end
+
+    def feed() -> None:
+        try:
+            chunk: list[Article | Reject] = []
+            n = 0
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= WORKER_CHUNK:
+                    _send(procs[n % workers], chunk)
+                    sent.put(n % workers)
+                    chunk, n = [], n + 1
+            if chunk:
+                _send(procs[n % workers], chunk)
+                sent.put(n % workers)
+        except BaseException as exc:  # re-raised in the consuming thread below
+            feed_error.append(exc)
+        finally:
+            sent.put(None)
+            for proc in procs:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
+
+    feeder = threading.Thread(target=feed, name="marsad-ingest-feeder", daemon=True)
+    feeder.start()
+    try:
+        while (index := sent.get()) is not None:
+            try:
+                results = pickle.load(procs[index].stdout)
+            except EOFError as exc:
+                raise RuntimeError(f"ingest worker {index} died (exit status {procs[index].wait()})") from exc
+            if isinstance(results, BaseException):
+                raise results
+            yield from results
+        feeder.join()
+        if feed_error:
+            raise feed_error[0]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+
+
+def _send(proc: subprocess.Popen, chunk: list[Article | Reject]) -> None:
+    pickle.dump(chunk, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    proc.stdin.flush()
+
+
+def worker_main() -> None:
+    """A worker process: read pickled chunks on stdin, write ``[prepare(item) ...]`` on stdout, until EOF."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            chunk = pickle.load(stdin)
+        except EOFError:
+            return
+        try:
+            results: object = [prepare(item) for item in chunk]
+        except Exception as exc:  # sent back to be raised in the parent, with its message
+            results = exc
+        pickle.dump(results, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.flush()
+
+
+_WORKER_CODE = "from marsad.ingest.pipeline import worker_main; worker_main()"
 
 
 @dataclass
@@ -86,7 +208,7 @@ class Ingestor:
         self.total = total
         self.report = report or IngestReport()
         self.new_ids: list[int] = []
-        self._hasher = MinHasher()
+        self._hasher = _minhasher()
         self._pending: list[_Pending] = []
         self._seen_hashes: set[str] = set()
         self._seen_urls: set[str] = set()
@@ -102,18 +224,14 @@ class Ingestor:
 
     # -- feeding --------------------------------------------------------------------------------
     def add(self, item: Article | Reject) -> None:
-        self._items += 1
-        if isinstance(item, Reject):
-            self.report.rejects.append(item)
-        else:
-            self.report.read += 1
-            self._add_article(item)
-        if self.progress is not None and self._items % PROGRESS_EVERY == 0:
-            self.progress(self._items, self.total)
+        self._consume(prepare(item))
 
-    def add_all(self, items: Iterable[Article | Reject]) -> None:
-        for item in items:
-            self.add(item)
+    def add_all(self, items: Iterable[Article | Reject], *, workers: int = 0) -> None:
+        """Feed every item; with ``workers`` > 0, language id and fingerprints are computed in that many
+        worker processes while this one reads and writes (order is kept)."""
+        prepared = prepare_in_workers(items, workers) if workers > 0 else map(prepare, items)
+        for item in prepared:
+            self._consume(item)
 
     def close(self) -> IngestReport:
         self.flush()
@@ -121,15 +239,18 @@ class Ingestor:
             self.progress(self._items, self.total)
         return self.report
 
-    def _add_article(self, article: Article) -> None:
-        if not article.body.strip():
-            self.report.rejects.append(Reject(article.origin or "?", None, "no article text"))
-            return
-        if not article.language:
-            lang = identify_article(article.title, article.lead, article.body)
-            article.language, article.language_confidence = lang.code, lang.confidence
-        normalized = normalized_text(article.title, article.body)
-        digest = content_hash(article.title, article.body, normalized=normalized)
+    def _consume(self, item: Prepared | Reject) -> None:
+        self._items += 1
+        if isinstance(item, Reject):
+            self.report.rejects.append(item)
+        else:
+            self.report.read += 1
+            self._add_prepared(item)
+        if self.progress is not None and self._items % PROGRESS_EVERY == 0:
+            self.progress(self._items, self.total)
+
+    def _add_prepared(self, prepared: Prepared) -> None:
+        article, digest = prepared.article, prepared.digest
         url = article.canonical_url or ""
         if digest in self._seen_hashes or (url and url in self._seen_urls):
             self.report.exact_duplicates += 1
@@ -137,9 +258,7 @@ class Ingestor:
         self._seen_hashes.add(digest)
         if url:
             self._seen_urls.add(url)
-        self._pending.append(
-            _Pending(_row(article, digest), self._hasher.fingerprint(normalized, normalized=True), article.published_at is None)
-        )
+        self._pending.append(_Pending(_row(article, digest), prepared.fingerprint, article.published_at is None))
         if len(self._pending) >= self.settings.write_batch:
             self.flush()
 
@@ -270,25 +389,40 @@ def ingest(
     progress: Progress | None = None,
     after_batch: Sequence[AfterBatch] = (),
     store: Store | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read every path (file, directory, zip) and store its articles; see the module docstring."""
-    from marsad.ingest.readers import read_path  # the readers pull in trafilatura etc.: load on use
+    """Read every path (file, directory, zip) and store its articles; see the module docstring.
 
+    ``workers``: processes for language id and fingerprints beside this one (reading and writing);
+    ``None`` picks one per core for inputs of ``PARALLEL_MIN_RECORDS`` or more (or of unknown size): this
+    process (reading, writing) is idle about a third of the time, so workers = cores keeps all cores busy.
+    """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     paths = [Path(p) for p in paths]
+    total = estimate_records(paths)
+    if workers is None:
+        big = total is None or total >= PARALLEL_MIN_RECORDS
+        workers = (os.cpu_count() or 1) if big and (os.cpu_count() or 1) > 1 else 0
     started = time.perf_counter()
-    with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress,
-                  total=estimate_records(paths)) as ingestor:
-        for path in paths:
-            try:
-                ingestor.add_all(read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source))
-            except RejectedInput as exc:  # e.g. a missing path: one reject line, the other paths go on
-                LOGGER.debug("rejected %s: %s", path, exc.detail)
-                ingestor.add(Reject(str(path), None, exc.message))
+    with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress, total=total) as ingestor:
+        ingestor.add_all(_read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source), workers=workers)
     report = ingestor.report
-    LOGGER.info("ingest of %d path(s): %s in %.1f s", len(paths), report.as_dict() | {"rejects": report.rejected},
-                time.perf_counter() - started)
+    LOGGER.info("ingest of %d path(s) with %d worker(s): %s in %.1f s", len(paths), workers,
+                report.as_dict() | {"rejects": report.rejected}, time.perf_counter() - started)
     return report
+
+
+def _read_all(paths: Sequence[Path], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
+              source: str | None) -> Iterator[Article | Reject]:
+    """Every path's items in order; a path that cannot be read at all becomes one reject line."""
+    from marsad.ingest.readers import read_path  # the readers pull in trafilatura etc.: load on use
+
+    for path in paths:
+        try:
+            yield from read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source)
+        except RejectedInput as exc:  # e.g. a missing path: the other paths go on
+            LOGGER.debug("rejected %s: %s", path, exc.detail)
+            yield Reject(str(path), None, exc.message)
 
 
 def estimate_records(paths: Sequence[Path]) -> int | None:

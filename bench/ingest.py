@@ -1,0 +1,153 @@
+"""Ingest throughput: articles/s for the full ANT v2.1 JSONL (parse + language + dedup + store) and pages/s
+for the shared HTML pages through read_path. Prints the figures and writes docs/ingest-benchmark.md.
+
+    .venv/bin/python bench/ingest.py [--shared ../shared] [--limit N] [--json] [--no-doc]
+
+Runs into a fresh temporary store with the default settings (batches of settings.write_batch, the file
+released between batches, as in production) and no after-batch hooks (search index, enrichment: those
+have their own benchmarks). Figures on a shared 2-core machine are indicative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from marsad.config import PROJECT_ROOT, Settings
+from marsad.ingest.pipeline import Ingestor
+from marsad.ingest.readers import read_path
+from marsad.models import Article
+from marsad.store import Store
+from marsad.store.articles import stats
+
+ANT = "corpora/ant_v2.1_multisource.jsonl.gz"
+PAGES = "html/pages"
+DOC = PROJECT_ROOT / "docs" / "ingest-benchmark.md"
+# Targets of issue 2 on 2 cores.
+TARGET_ARTICLES_S = 1000
+TARGET_PAGES_S = 30
+
+
+def bench_articles(path: Path, limit: int | None) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.load(db_path=Path(tmp) / "bench.duckdb")
+        store = Store(settings.db_path)
+        store.ensure_schema()
+        started = time.perf_counter()
+        with Ingestor(store, settings=settings) as ingestor:
+            ingestor.add_all(islice(read_path(path, settings=settings), limit))
+        elapsed = time.perf_counter() - started
+        report = ingestor.report
+        counts = stats(store)
+        size_mb = settings.db_path.stat().st_size / 1e6
+        # The readers alone (parse + metadata), to show where the time goes.
+        started = time.perf_counter()
+        n_read = sum(1 for _ in islice(read_path(path, settings=settings), limit))
+        read_s = time.perf_counter() - started
+    return {
+        "file": path.name,
+        "records": report.read + report.rejected,
+        "stored": report.stored,
+        "exact_duplicates": report.exact_duplicates,
+        "near_duplicates": report.near_duplicates,
+        "rejected": report.rejected,
+        "undated": report.undated,
+        "languages": counts["languages"],
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round((report.read + report.rejected) / elapsed, 1),
+        "readers_only_per_s": round(n_read / read_s, 1),
+        "store_mb": round(size_mb, 1),
+        "write_batch": settings.write_batch,
+    }
+
+
+def bench_pages(folder: Path) -> dict[str, object]:
+    settings = Settings.load()
+    pages = sorted(folder.glob("*.html"))
+    started = time.perf_counter()
+    articles = rejects = 0
+    for page in pages:
+        for item in read_path(page, fmt="html", settings=settings):
+            articles += isinstance(item, Article)
+            rejects += not isinstance(item, Article)
+    elapsed = time.perf_counter() - started
+    return {"pages": len(pages), "articles": articles, "rejects": rejects, "seconds": round(elapsed, 2),
+            "pages_per_s": round(len(pages) / elapsed, 1)}
+
+
+def write_doc(result: dict[str, dict[str, object]]) -> None:
+    a, p = result["articles"], result["pages"]
+    load = os.getloadavg()
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(
+        f"""# Ingest benchmark
+
+Measured by `bench/ingest.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {platform.python_implementation()}
+{platform.python_version()}, {os.cpu_count()} cores shared with other jobs (load average at the end
+{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}) — the figures are indicative, not a controlled measurement.
+
+## JSONL: the full ANT v2.1 corpus (parse + language + dedup + store)
+
+Into a fresh store, default settings: batches of {a['write_batch']} articles, one transaction each, the
+DuckDB file released between batches (as `marsad ingest` runs, so the dashboard can read meanwhile);
+no after-batch hooks (search index and enrichment are measured on their own).
+
+| figure | value | target |
+|---|---|---|
+| records | {a['records']:,} | |
+| stored | {a['stored']:,} | |
+| exact duplicates skipped | {a['exact_duplicates']:,} | |
+| near-duplicates (stored, marked) | {a['near_duplicates']:,} | |
+| rejected / undated | {a['rejected']:,} / {a['undated']:,} | |
+| wall time | {a['seconds']} s | |
+| **throughput** | **{a['articles_per_s']:,} articles/s** | ≥ {TARGET_ARTICLES_S:,} |
+| readers alone (parse + metadata) | {a['readers_only_per_s']:,} records/s | |
+| store size | {a['store_mb']} MB | |
+
+Languages found: {", ".join(f"{k or '?'} {v:,}" for k, v in a['languages'].items())}.
+
+## HTML pages (shared/html/pages through read_path)
+
+| figure | value | target |
+|---|---|---|
+| pages | {p['pages']} | |
+| articles / rejects | {p['articles']} / {p['rejects']} | |
+| **throughput** | **{p['pages_per_s']} pages/s** | ≥ {TARGET_PAGES_S} |
+
+Re-run: `.venv/bin/python bench/ingest.py` (add `--limit N` for a quick run).
+""",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, help="only the first N records of ANT")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/ingest-benchmark.md")
+    args = parser.parse_args(argv)
+    result = {"articles": bench_articles(args.shared / ANT, args.limit), "pages": bench_pages(args.shared / PAGES)}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        a, p = result["articles"], result["pages"]
+        print(f"ANT v2.1: {a['records']} records in {a['seconds']} s = {a['articles_per_s']} articles/s "
+              f"(readers alone {a['readers_only_per_s']}/s); stored {a['stored']}, exact dup {a['exact_duplicates']}, "
+              f"near dup {a['near_duplicates']}")
+        print(f"HTML: {p['pages']} pages in {p['seconds']} s = {p['pages_per_s']} pages/s")
+    if not args.no_doc and args.limit is None:
+        write_doc(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
