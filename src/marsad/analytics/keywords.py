@@ -30,7 +30,7 @@ def top_keywords(store: Store, query: Query, *, n: int = 30, sample: int = KEYWO
     """
     with session(store) as s:
         a = s.articles(query).select("id")
-        matched = int(s.execute(a.count()))
+        matched = int(s.scalar(a.count()))
         if matched > sample:
             a = a.order_by(a.id.hash()).limit(sample)
         k = s.table("keywords")

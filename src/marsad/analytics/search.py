@@ -11,8 +11,8 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-from marsad.analytics._ibis import search_filters, session
-from marsad.analytics.articles import ArticleRow, sample_articles
+from marsad.analytics._ibis import Session, search_filters, session
+from marsad.analytics.articles import ArticleRow
 from marsad.analytics.query import Query
 from marsad.errors import InvalidQuery
 from marsad.store import Store
@@ -122,45 +122,51 @@ def search(store: Store, query: Query, *, page: int = 1, per_page: int = 20) -> 
     node = parse(query.text) if query.text else None
     if node is None:
         return _newest(store, query, page=page, per_page=per_page)
-    catch_up(store)
     index = SqliteSearchIndex(search_path(store))
     filters = search_filters(query)
-    if query.entities or query.topics:
-        # Filters the index does not know: rank all matches, keep those the store's filters allow.
-        ranked = index.match(query.text, filters=filters)
-        with session(store) as s:
-            mt = ibis.memtable(
+    with session(store) as s:
+        catch_up(store, s.con)
+        if query.entities or query.topics:
+            # Filters the index does not know: rank all matches, keep those the store's filters allow.
+            ranked = index.match(query.text, filters=filters)
+            mt = s.register(
                 pa.table(
                     {
                         "rid": pa.array([r[0] for r in ranked], pa.int64()),
                         "score": pa.array([r[1] for r in ranked], pa.float64()),
                     }
-                )
+                ),
+                name="_marsad_ranked",
             )
             ok = s.articles(query.replace(text="")).select("id")
             j = mt.join(ok, mt.rid == ok.id)
-            total = int(s.execute(j.count()))
+            total = int(s.scalar(j.count()))
             page_rows = s.execute(j.order_by([ibis.desc("score"), "rid"]).limit(per_page, offset=offset))
-        hits = list(zip(page_rows["rid"].tolist(), page_rows["score"].tolist(), strict=True))
-    else:
-        hits = index.match(query.text, filters=filters, limit=per_page, offset=offset)
-        total = index.count(query.text, filters=filters) if hits or offset else 0
-    df = _rows_with_snippets(store, hits, positive_terms(node))
+            hits = list(zip(page_rows["rid"].tolist(), page_rows["score"].tolist(), strict=True))
+        else:
+            hits = index.match(query.text, filters=filters, limit=per_page, offset=offset)
+            total = index.count(query.text, filters=filters) if hits or offset else 0
+        df = _rows_with_snippets(s, hits, positive_terms(node))
     df.attrs.update(total=total, page=page, per_page=per_page)
     return df
 
 
-def _rows_with_snippets(store: Store, hits: list[tuple[int, float]], terms: list[Term]) -> pd.DataFrame:
+def _page_rows(s: Session, ids: list[int]) -> dict[int, dict]:
+    """Title, body and listing fields of ``ids`` (one query; the id list comes in as a registered table so the
+    compiled SQL is the same for every page)."""
+    want = s.register(pa.table({"wid": pa.array(ids, pa.int64())}), name="_marsad_page_ids")
+    a = s.table("articles")
+    src = s.table("sources").select(sid="id", source="key", source_name="name")
+    j = a.join(want, a.id == want.wid).left_join(src, a.source_id == src.sid)
+    rows = s.execute(j.select("id", "title", "body", "source", "source_name", "published_at", "language", "url"))
+    return {int(r["id"]): r for r in rows.to_dict("records")}
+
+
+def _rows_with_snippets(s: Session, hits: list[tuple[int, float]], terms: list[Term]) -> pd.DataFrame:
     columns = [*ArticleRow.__annotations__, "score", "snippet", "hits", "title_hits"]
     if not hits:
         return pd.DataFrame({c: [] for c in columns})
-    ids = [int(i) for i, _ in hits]
-    with session(store) as s:
-        a = s.table("articles")
-        src = s.table("sources").select(sid="id", source="key", source_name="name")
-        j = a.filter(a.id.isin(ids)).left_join(src, a.source_id == src.sid)
-        rows = s.execute(j.select("id", "title", "body", "source", "source_name", "published_at", "language", "url"))
-    by_id = {int(r["id"]): r for r in rows.to_dict("records")}
+    by_id = _page_rows(s, [int(i) for i, _ in hits])
     out = []
     for article_id, score in hits:
         r = by_id.get(article_id)
@@ -187,17 +193,27 @@ def _rows_with_snippets(store: Store, hits: list[tuple[int, float]], terms: list
 
 
 def _newest(store: Store, query: Query, *, page: int, per_page: int) -> pd.DataFrame:
-    listing = sample_articles(store, query, n=page * per_page, newest=True).iloc[(page - 1) * per_page :]
     with session(store) as s:
-        a = s.table("articles")
-        bodies = s.execute(a.filter(a.id.isin(listing["id"].tolist())).select("id", "body"))
-    body = dict(zip(bodies["id"], bodies["body"], strict=True))
-    df = listing.reset_index(drop=True)
-    df["score"] = float("nan")
-    df["snippet"] = [make_snippet(body.get(i, ""), [])[0] for i in df["id"]]
-    df["hits"] = [[] for _ in range(len(df))]
-    df["title_hits"] = [[] for _ in range(len(df))]
-    with session(store) as s:
-        total = int(s.execute(s.articles(query).count()))
+        a = s.articles(query)
+        total = int(s.scalar(a.count()))
+        newest = a.order_by([ibis.desc(a.published_at), ibis.desc(a.id)]).limit(per_page, offset=(page - 1) * per_page)
+        ids = s.execute(newest.select("id"))["id"].tolist()
+        by_id = _page_rows(s, [int(i) for i in ids])
+    rows = []
+    for i in ids:
+        r = by_id[int(i)]
+        rows.append(
+            {
+                **{k: r[k] for k in ArticleRow.__annotations__},
+                "title": r["title"] or "",
+                "source": r["source"] or "",
+                "source_name": r["source_name"] or "",
+                "score": float("nan"),
+                "snippet": make_snippet(r["body"], [])[0],
+                "hits": [],
+                "title_hits": [],
+            }
+        )
+    df = pd.DataFrame(rows, columns=[*ArticleRow.__annotations__, "score", "snippet", "hits", "title_hits"])
     df.attrs.update(total=total, page=page, per_page=per_page)
     return df

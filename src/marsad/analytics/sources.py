@@ -40,7 +40,7 @@ def top_sources(store: Store, query: Query, *, n: int | None = None) -> pd.DataF
         j = _with_source(s, per).select("source", "name", "articles")
         j = j.order_by([ibis.desc("articles"), "source"])
         df = s.execute(j.limit(n) if n else j)
-        total = s.execute(a.count()) if n else int(df["articles"].sum())
+        total = int(s.scalar(a.count())) if n else int(df["articles"].sum())
     df["share"] = df["articles"] / total if total else 0.0
     return df
 

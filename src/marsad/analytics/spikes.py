@@ -117,7 +117,7 @@ def spikes(
 
 
 def _last_day(s: Session, a) -> date | None:
-    last = s.execute(a.published_at.max())
+    last = s.scalar(a.published_at.max())
     return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
 
 
@@ -148,7 +148,7 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.
 
 
 def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[str, date], list[int]]:
-    want = ibis.memtable(
+    want = s.register(
         pa.table(
             {
                 "w_item": pa.array(found["item"].astype(str).tolist()),

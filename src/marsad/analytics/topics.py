@@ -62,7 +62,7 @@ def top_topics(store: Store, query: Query, *, n: int = 20) -> pd.DataFrame:
     """Topics carried by the most matching articles: :class:`TopicCount` rows."""
     with session(store) as s:
         a = s.articles(query).select("id")
-        total = int(s.execute(a.count()))
+        total = int(s.scalar(a.count()))
         at = s.table("article_topics")
         at = at.filter(at.article_id.isin(a.id))
         per = at.group_by("topic_id").agg(articles=at.count())

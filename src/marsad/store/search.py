@@ -39,7 +39,10 @@ INDEX_BATCH = 2000
 # How long a search/index call waits for another process writing the index before giving up.
 _SQLITE_TIMEOUT_S = 10.0
 
+# Bumped when _DDL changes; stored in PRAGMA user_version so a connection skips the DDL when it is current.
+_INDEX_FORMAT = 1
 _DDL = """
+PRAGMA journal_mode = WAL;  -- readers keep reading while ingest adds articles (persistent for the file)
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, body, source, lang,
     tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3', content = ''
@@ -52,6 +55,9 @@ CREATE TABLE IF NOT EXISTS doc_meta (
     dup INTEGER NOT NULL      -- 1 when the article is a near-duplicate (duplicate_of set)
 );
 CREATE INDEX IF NOT EXISTS doc_meta_day ON doc_meta(day);
+-- Documents indexed, kept beside the rows so "is the index behind the store?" is one lookup, not a count.
+CREATE TABLE IF NOT EXISTS index_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO index_state VALUES ('docs', 0);
 """
 
 
@@ -110,8 +116,8 @@ class SqliteSearchIndex:
         except sqlite3.Error as exc:
             raise MarsadError(f"{self.path.name}: cannot open the search index", detail=str(exc)) from exc
         try:
-            con.execute("PRAGMA journal_mode=WAL")  # readers keep reading while ingest adds articles
-            con.executescript(_DDL)
+            if con.execute("PRAGMA user_version").fetchone()[0] != _INDEX_FORMAT:
+                con.executescript(_DDL + f"PRAGMA user_version = {_INDEX_FORMAT};")
             yield con
         finally:
             con.close()
@@ -152,6 +158,7 @@ class SqliteSearchIndex:
                         for r in fresh
                     ],
                 )
+                con.execute("UPDATE index_state SET value = value + ? WHERE name = 'docs'", [len(fresh)])
         return len(fresh)
 
     def clear(self) -> None:
@@ -160,7 +167,14 @@ class SqliteSearchIndex:
 
     def doc_count(self) -> int:
         with self.connect() as con:
-            return con.execute("SELECT count(*) FROM doc_meta").fetchone()[0]
+            return con.execute("SELECT value FROM index_state WHERE name = 'docs'").fetchone()[0]
+
+    def recount(self) -> int:
+        """Reset the document counter from the rows (after bulk loads that bypass :meth:`add`)."""
+        with self.connect() as con, con:
+            n = con.execute("SELECT count(*) FROM doc_meta").fetchone()[0]
+            con.execute("UPDATE index_state SET value = ? WHERE name = 'docs'", [n])
+        return n
 
     # -- reading --------------------------------------------------------------------------------------
     def _where(self, filters: SearchFilters) -> tuple[str, list[object]]:
@@ -284,11 +298,14 @@ def rebuild(store: Store, *, progress: Callable[[int, int], None] | None = None)
     return done
 
 
-def catch_up(store: Store) -> int:
+def catch_up(store: Store, con=None) -> int:
     """Index stored articles the index does not have yet (e.g. ingested without the hook). Cheap when in sync:
-    one count on each side."""
+    a count on the store (``con``, an open connection to it, saves opening another) and one lookup in the index."""
     index = SqliteSearchIndex(search_path(store))
-    with store.read() as con:
+    if con is None:
+        with store.read() as own:
+            stored = own.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    else:
         stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     if stored == index.doc_count():
         return 0
@@ -297,8 +314,9 @@ def catch_up(store: Store) -> int:
     import pyarrow as pa  # lazy: only needed when out of sync
 
     have_tbl = pa.table({"id": pa.array(have, pa.int64())})
-    with store.read() as con:
-        con.register("_indexed", have_tbl)
-        missing = [r[0] for r in con.execute("SELECT id FROM articles ANTI JOIN _indexed USING (id)").fetchall()]
-        con.unregister("_indexed")
+    with store.read() as rcon:
+        rcon.register("_indexed", have_tbl)
+        missing = [r[0] for r in rcon.execute("SELECT id FROM articles ANTI JOIN _indexed USING (id)").fetchall()]
+        rcon.unregister("_indexed")
+    LOGGER.info("search index was %s articles behind the store; catching up", len(missing))
     return index_stored(store, missing)

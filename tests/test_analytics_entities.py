@@ -1,0 +1,90 @@
+import pytest
+
+from marsad.analytics import (
+    Query,
+    cooccurrence_pairs,
+    cooccurring_entities,
+    entity_info,
+    find_entities,
+    top_entities,
+    top_places,
+)
+from marsad.errors import InvalidQuery
+
+
+def _articles_mentioning(store, key):
+    with store.read() as con:
+        return {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT m.article_id FROM mentions m JOIN entities e ON e.id = m.entity_id "
+                "JOIN articles a ON a.id = m.article_id WHERE e.key = ? AND a.duplicate_of IS NULL",
+                [key],
+            ).fetchall()
+        }
+
+
+def test_top_entities_counts_articles_and_mentions(seeded_store):
+    df = top_entities(seeded_store, Query(), n=5)
+    assert list(df.columns) == ["key", "name_ar", "name_en", "type", "mentions", "articles"]
+    assert len(df) == 5
+    assert list(df["articles"]) == sorted(df["articles"], reverse=True)
+    assert (df["mentions"] >= df["articles"]).all()
+    for key, articles in zip(df["key"], df["articles"], strict=True):
+        assert articles == len(_articles_mentioning(seeded_store, key))
+
+
+@pytest.mark.parametrize("type_", ["PER", "ORG", "LOC"])
+def test_type_filter(seeded_store, type_):
+    df = top_entities(seeded_store, Query(), type=type_)
+    assert len(df) and set(df["type"]) == {type_}
+
+
+def test_bad_type(seeded_store):
+    with pytest.raises(InvalidQuery, match="entity type"):
+        top_entities(seeded_store, Query(), type="PERSON")
+
+
+def test_filters_narrow_the_counts(seeded_store):
+    everything = top_entities(seeded_store, Query()).set_index("key")["articles"]
+    english = top_entities(seeded_store, Query(languages=["en"])).set_index("key")["articles"]
+    assert set(english.index) <= set(everything.index)
+    assert (english <= everything.reindex(english.index)).all()
+    assert "org:isis" not in english.index  # only in Arabic bodies
+
+
+def test_cooccurring_entities(seeded_store):
+    df = cooccurring_entities(seeded_store, "loc:سوريا", Query(), n=10)
+    assert "loc:سوريا" not in set(df["key"])
+    assert set(df["entity"]) == {"loc:سوريا"}
+    syria = _articles_mentioning(seeded_store, "loc:سوريا")
+    for key, n in zip(df["key"], df["articles"], strict=True):
+        assert n == len(syria & _articles_mentioning(seeded_store, key))
+
+
+def test_cooccurrence_pairs_are_symmetric_counts(seeded_store):
+    df = cooccurrence_pairs(seeded_store, Query(), n_entities=8)
+    assert (df["source"] < df["target"]).all()
+    row = df.iloc[0]
+    both = _articles_mentioning(seeded_store, row["source"]) & _articles_mentioning(seeded_store, row["target"])
+    assert row["articles"] == len(both)
+
+
+def test_top_places_have_coordinates(seeded_store):
+    df = top_places(seeded_store, Query())
+    assert len(df) >= 4
+    assert df["lat"].between(-90, 90).all() and df["lon"].between(-180, 180).all()
+    assert set(df["country"]) >= {"IQ", "SY", "EG"}
+    assert "org:isis" not in set(df["key"])
+
+
+def test_entity_info_and_find(seeded_store):
+    info = entity_info(seeded_store, "org:isis")
+    assert info["name_en"] == "ISIS" and "تنظيم الدولة" in info["aliases"]
+    assert info["surfaces"][0][1] >= info["surfaces"][-1][1]
+    assert info["place"] is None
+    assert entity_info(seeded_store, "org:nobody") is None
+    assert entity_info(seeded_store, "loc:العراق")["place"]["country"] == "IQ"
+    assert find_entities(seeded_store, "عراق")["key"].tolist() == ["loc:العراق"]
+    assert find_entities(seeded_store, "opec")["key"].tolist() == ["org:opec"]
+    assert set(find_entities(seeded_store, "", type="PER")["type"]) == {"PER"}

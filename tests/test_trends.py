@@ -1,0 +1,72 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from marsad.analytics import Query, count_over_time, entity_timeline, overview_figures
+from marsad.errors import InvalidQuery
+
+SPRING_2018 = Query(start=date(2018, 3, 1), end=date(2018, 5, 31))
+
+
+@pytest.mark.parametrize("interval, bins", [("day", 92), ("week", 14), ("month", 3)])
+def test_bins_cover_the_range_with_zeros(seeded_store, interval, bins):
+    df = count_over_time(seeded_store, SPRING_2018, interval=interval)
+    assert list(df.columns) == ["bin", "count", "total", "ratio"]
+    assert len(df) == bins
+    assert df["bin"].is_monotonic_increasing and df["bin"].is_unique
+    if interval == "day":
+        assert (df["total"] == 0).any()  # a sparse sample: empty days are there, as zeros
+    if interval == "week":
+        assert (df["bin"].dt.weekday == 0).all()  # ISO weeks start on Monday
+    if interval == "month":
+        assert list(df["bin"]) == list(pd.to_datetime(["2018-03-01", "2018-04-01", "2018-05-01"]))
+
+
+def test_totals_add_up_to_the_overview(seeded_store):
+    df = count_over_time(seeded_store, SPRING_2018, interval="day")
+    assert df["total"].sum() == overview_figures(seeded_store, SPRING_2018)["articles"]
+    assert (df["count"] == df["total"]).all() and (df["ratio"][df["total"] > 0] == 1.0).all()
+
+
+def test_count_total_ratio_with_a_content_filter(seeded_store):
+    q = Query(entities=["loc:سوريا"], languages=["ar"])
+    df = count_over_time(seeded_store, q, interval="month")
+    base = count_over_time(seeded_store, q.base(), interval="month")
+    assert (df["total"] == base.set_index("bin").reindex(df["bin"])["count"].to_numpy()).all()
+    assert (df["count"] <= df["total"]).all()
+    assert df["count"].sum() > 0
+    nonzero = df[df["total"] > 0]
+    assert ((nonzero["count"] / nonzero["total"]) == nonzero["ratio"]).all()
+    assert (df.loc[df["total"] == 0, "ratio"] == 0).all()
+
+
+def test_text_filter_counts_match_search(seeded_store):
+    from marsad.analytics import search
+
+    q = Query(text="العراق OR سوريا")
+    df = count_over_time(seeded_store, q, interval="month")
+    assert df["count"].sum() == search(seeded_store, q).attrs["total"]
+
+
+def test_entity_timeline_is_count_over_time_with_the_entity(seeded_store):
+    a = entity_timeline(seeded_store, "org:isis", Query(), interval="month")
+    b = count_over_time(seeded_store, Query(entities=["org:isis"]), interval="month")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_duplicates_excluded_by_default(seeded_store):
+    q = Query(start=date(2018, 1, 1), end=date(2018, 12, 31))
+    plain = count_over_time(seeded_store, q, interval="month")["total"].sum()
+    dups = count_over_time(seeded_store, q.replace(include_duplicates=True), interval="month")["total"].sum()
+    assert dups == plain + 1
+
+
+def test_empty_result_is_an_empty_frame(seeded_store):
+    df = count_over_time(seeded_store, Query(languages=["xx"]), interval="week")
+    assert df.empty and list(df.columns) == ["bin", "count", "total", "ratio"]
+
+
+def test_bad_interval(seeded_store):
+    with pytest.raises(InvalidQuery, match="interval"):
+        count_over_time(seeded_store, Query(), interval="year")
