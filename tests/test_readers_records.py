@@ -192,3 +192,20 @@ def test_mojibake_record_is_repaired_and_hopeless_one_rejected() -> None:
     repaired, rejected = list(read_bytes(data, name="m.jsonl", settings=SETTINGS))
     assert isinstance(repaired, Article) and repaired.title == title and repaired.body == "نص سليم."
     assert isinstance(rejected, Reject) and rejected.record == 2 and "lost characters" in rejected.reason
+
+
+@pytest.mark.parametrize(
+    ("record", "key", "name"),
+    [
+        ({"source": "Al-Mada", "url": "https://almadapaper.net/view.php?id=1"}, "almadapaper.net", "Al-Mada"),
+        ({"source": "المدى", "url": "https://www.almadapaper.net/view.php?id=2"}, "almadapaper.net", "المدى"),
+        ({"source": "المدى"}, "المدي", "المدى"),  # keys are search-normalised (ى→ي): spelling variants agree
+        ({"source": "skynews", "url": "https://news.google.com/x"}, "skynewsarabia.com", "سكاي نيوز عربية"),
+        ({"url": "http://www.alarabiya.net/ar/x.html"}, "alarabiya.net", "العربية"),
+        ({}, "", ""),
+    ],
+)
+def test_one_outlet_one_key(record: dict, key: str, name: str) -> None:
+    data = json.dumps({"text": "نص المقال.", **record}, ensure_ascii=False).encode()
+    (item,) = list(read_bytes(data, name="x.jsonl", settings=SETTINGS))
+    assert (item.source, item.source_name) == (key, name)

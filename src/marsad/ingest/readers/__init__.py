@@ -35,8 +35,10 @@ LOGGER = logging.getLogger(__name__)
 
 __all__ = ["FORMATS", "FeedItem", "parse_feed", "read_bytes", "read_path"]
 
-# Hidden files and editor/OS leftovers in an ingest folder are not documents.
-_SKIP_NAMES = (".", "~", "Thumbs.db", "desktop.ini")
+# Hidden files and editor/OS leftovers in an ingest folder are not documents: ".DS_Store", ".git/",
+# "~$report.docx" (Office lock files), "page.txt~" (editor backups), Windows thumbnails.
+_HIDDEN_PREFIXES = (".", "~$")
+_JUNK_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 
 
 def read_path(path: Path, *, fmt: str = "auto", mapping: dict[str, str] | None = None, settings: Settings,
@@ -181,4 +183,4 @@ def _check_format(fmt: str) -> None:
 
 
 def _skipped(relative: Path) -> bool:
-    return any(part.startswith(_SKIP_NAMES[:2]) or part in _SKIP_NAMES[2:] for part in relative.parts)
+    return any(p.startswith(_HIDDEN_PREFIXES) or p.endswith("~") or p in _JUNK_NAMES for p in relative.parts)

@@ -22,6 +22,7 @@ from marsad.ingest.extract import (
     dateline_place,
     display_name,
     html_to_text,
+    is_known_outlet,
     lead_dateline,
     looks_like_html,
     source_from_url,
@@ -120,11 +121,14 @@ def apply_byline(article: Article, *, author: str, dateline: str) -> str:
 
 
 def apply_source(article: Article, *, record_source: str = "", byline_outlet: str = "", override: str | None = None) -> None:
-    """Outlet key and name: --source, else the record's source, else the byline's outlet, else the URL's domain."""
+    """Outlet key and name. --source wins; then a known outlet named by the record; then the URL's domain (the
+    surest identity: "Al-Mada" in one export and "المدى" in another are both almadapaper.net); then the name."""
     found = override or record_source or byline_outlet
-    key = source_key(found) if found else ""
-    if not key and article.url:
-        key = source_from_url(article.canonical_url or article.url)
+    domain = source_from_url(article.canonical_url or article.url) if article.url else ""
+    if override or (found and is_known_outlet(found)) or not domain:
+        key = source_key(found) if found else ""
+    else:
+        key = domain
     article.source = key
     article.source_name = display_name(key, found) if key else ""
 
