@@ -1,9 +1,10 @@
 """HTML news pages: boilerplate removal and metadata with trafilatura, plus the page's own declarations.
 
-trafilatura finds the main text well; for metadata, what the publisher declares for machines (``og:title``,
-JSON-LD ``headline``/``datePublished``, ``article:published_time``, ``<link rel=canonical>``) is more reliable
-than heuristics on the visible page, so we read those first and let trafilatura/htmldate fill the gaps.
-See docs/html-extraction.md for the measured effect of each choice.
+trafilatura finds the main text well. For metadata we read what the publisher declares for machines first
+(``article:published_time``, JSON-LD ``datePublished``/``headline``, ``og:title``, ``<link rel=canonical>``):
+dates from there, titles from the visible headline that agrees with them; htmldate and a visible date line
+(Arabic month names, which htmldate does not know) fill the gaps. See docs/html-extraction.md for the
+measured effect of each choice.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from marsad.errors import RejectedInput
 from marsad.ingest.extract import (
@@ -59,20 +59,11 @@ MAX_HEAD_PARAGRAPHS = 3
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
-_DATE_META = (
-    ("property", "article:published_time"),
-    ("name", "article:published_time"),
-    ("itemprop", "datePublished"),
-    ("name", "pubdate"),
-    ("name", "publishdate"),
-    ("name", "date"),
-    ("name", "dc.date"),
-    ("name", "dc.date.issued"),
-    ("name", "dcterms.date"),
-    ("property", "og:published_time"),
-    ("name", "sailthru.date"),
-    ("name", "parsely-pub-date"),
-)
+# Meta tags that carry the publication date (name/property/itemprop values, lowercased).
+DATE_META_KEYS = frozenset({
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date",
+    "dc.date.issued", "dcterms.date", "sailthru.date", "parsely-pub-date",
+})
 
 
 @dataclass
@@ -249,7 +240,7 @@ def page_meta(tree) -> PageMeta:
             meta.author = value if not value.startswith("http") else ""
         elif key in ("article:section", "section") and not meta.section:
             meta.section = value
-        elif not meta.date and key in _date_meta_keys():
+        elif not meta.date and key in DATE_META_KEYS:
             meta.date = value
     for node in tree.iter("link"):
         if "canonical" in (node.get("rel") or "").lower().split() and node.get("href"):
@@ -262,11 +253,6 @@ def page_meta(tree) -> PageMeta:
         meta.headings += [text for text in texts if 0 < len(text) <= MAX_HEADING_CHARS][:MAX_HEADINGS]
     _read_json_ld(tree, meta)
     return meta
-
-
-@cache
-def _date_meta_keys() -> frozenset[str]:
-    return frozenset(name.lower() for _, name in _DATE_META)
 
 
 def _read_json_ld(tree, meta: PageMeta) -> None:
