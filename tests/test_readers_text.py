@@ -153,3 +153,11 @@ def test_seed_in_other_encodings(tmp_path: Path, seed: Article, codec: str) -> N
     path.write_bytes(SEED.read_text(encoding="utf-8").encode(codec))
     (article,) = list(read_path(path, settings=SETTINGS))
     assert (article.title, article.body, article.published_at) == (seed.title, seed.body, seed.published_at)
+
+
+def test_breadcrumb_above_the_title_is_not_a_dateline() -> None:
+    paragraph = "وجّه رئيس الحكومة اليوم الجمعة قيادة العمليات المشتركة بضرورة إنهاء ملف أمن الحدود عقب تحذيرات دولية."
+    page = f"الرئيسية - سياسة\nالكاظمي يوجه بتأمين الحدود مع سوريا\n2020.09.25 - 21:32\n{paragraph}\n{paragraph}\n"
+    article = article_from_text(page, name="x.txt")
+    assert (article.title, article.dateline, article.source) == ("الكاظمي يوجه بتأمين الحدود مع سوريا", "", "")
+    assert article.published_tz == "" and article.published_precision == "minute"  # no place: zone unknown, UTC

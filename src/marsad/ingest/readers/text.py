@@ -143,8 +143,12 @@ def _looks_dateline(line: str) -> bool:
 
 
 def _dateline(head: list[str], *, title: str, date_index: int) -> tuple[str, str]:
-    """The "place – outlet" line: short, after the title and date, the last such line before the body."""
-    for line in reversed(head):
+    """The "place – outlet" line: short, below the title or the date (above them, "أخبار - العراق" is a
+    breadcrumb, not a dateline), the last such line before the body."""
+    anchors = [i for i in (head.index(title) if title in head else -1, date_index) if i >= 0]
+    if not anchors:
+        return "", ""
+    for line in reversed(head[min(anchors) + 1 :]):
         if line == title or len(line.split()) > MAX_DATELINE_WORDS or _is_date_line(line):
             continue
         byline = split_byline(line, bare_outlet=True)
