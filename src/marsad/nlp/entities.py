@@ -184,7 +184,7 @@ class Span:
     end: int
     type: EntityType
     key: str = ""  # canonical key when the gazetteer knows the entity
-    source: str = "model"  # "model", "gazetteer" or "short-name"
+    source: str = "model"  # "model", "gazetteer" (curated entity), "place" (generated place) or "short-name"
 
 
 def last_word(norm: str) -> str:

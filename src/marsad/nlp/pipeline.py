@@ -33,6 +33,8 @@ LOGGER = logging.getLogger(__name__)
 
 # Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
 PIPELINE_VERSION = 1
+ENTITY_TYPES = frozenset({"PER", "ORG", "LOC", "MISC"})
+MENTION_TYPES = frozenset({"PER", "ORG", "LOC"})
 # When an article carries no language code, this share of Arabic letters among its letters makes it Arabic.
 ARABIC_SHARE = 0.5
 
@@ -69,7 +71,7 @@ def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[
             LOGGER.warning("statistical NER for %r unavailable (%s); gazetteer layer only", lang, exc)
         return [[] for _ in texts]
     return [
-        [span for s, e, t in spans if t in ("PER", "ORG", "LOC") and (span := _trimmed(text, s, e, t)) is not None]
+        [span for s, e, t in spans if t in ENTITY_TYPES and (span := _trimmed(text, s, e, t)) is not None]
         for text, spans in zip(texts, predicted, strict=True)
     ]
 
@@ -100,7 +102,8 @@ def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[lis
 
 
 def _finish(article: Article, spans: list[Span], lang: str) -> Article:
-    linked = gaz_link(article.body, spans)
+    # MISC spans (nationalities, events) only guarded the gazetteer layer; Marsad's mentions are PER/ORG/LOC.
+    linked = gaz_link(article.body, [s for s in spans if s.type in MENTION_TYPES])
     mentions, records = _place_records(linked)
     article.entities = mentions
     article.extra["places"] = records
@@ -182,9 +185,10 @@ def tag_tokens(sentences: Sequence[Sequence[str]], lang: str, *, layer: Layer = 
             pos += len(token) + 1
         ends = [s + len(t) for s, t in zip(starts, tokens, strict=True)]
         text = " ".join(tokens)
-        spans = [Span(starts[a], ends[b - 1], t) for a, b, t in bio_spans(tags) if t in ("PER", "ORG", "LOC")]  # type: ignore[arg-type]
+        spans = [Span(starts[a], ends[b - 1], t) for a, b, t in bio_spans(tags)]  # type: ignore[arg-type]
         if layer != "model":
             spans = gaz.apply(text, spans)
+        spans = [s for s in spans if s.type in MENTION_TYPES]
         result = ["O"] * len(tokens)
         for span in sorted(spans, key=lambda s: (s.start, -s.end)):
             first = bisect.bisect_right(starts, span.start) - 1

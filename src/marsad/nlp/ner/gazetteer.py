@@ -9,10 +9,12 @@ capitalised text, and acronyms (US, WHO) only in capitals.
 
 On top of the statistical model's spans (``merge``):
 - a gazetteer hit that covers a model span (same extent, wider, or the model span plus a clitic) replaces it: the
-  curated type and extent win (type and boundary fixes);
+  curated type and extent win (type and boundary fixes) — except that a generated place (geonames/babel, not the
+  curated file) on exactly a model span of another type yields to the model: a city's name is often its team;
 - a gazetteer hit crossing a model span wins over it; one inside a longer model span (جامعة بغداد) loses to it;
 - model spans on the false-positive list (``data/stoplists/ner_false_positives.txt``) are dropped;
-- hits nothing overlaps are added.
+- hits nothing overlaps are added. Model MISC spans take part as blockers (a place inside "U.S. Open" is no place)
+  and are dropped by the caller.
 Finally, bare last names of multi-word PER names found in the article are marked where they recur (``short_names``).
 Languages without a statistical model get the gazetteer hits and short names alone.
 """
@@ -79,6 +81,8 @@ class _Pattern:
     exact: str  # the alias as written, when only that exact casing may match (acronyms)
     capital: bool  # Latin alias written capitalised: the text must be capitalised too
     rank: int  # lower wins when several entities share a pattern
+    curated: bool  # from the curated alias file (its type is trusted over the model's)
+    alias: str = ""  # the alias as written (for the capitalisation check)
 
 
 def _patterns(entity: CanonicalEntity, rank: int) -> Iterable[tuple[str, _Pattern]]:
@@ -89,14 +93,14 @@ def _patterns(entity: CanonicalEntity, rank: int) -> Iterable[tuple[str, _Patter
         if is_arabic(norm[:1]):
             first, _, rest = norm.partition(" ")
             if first.startswith("ال") and len(first) > 3:
-                yield norm[2:], _Pattern(entity.key, entity.type, True, "", False, rank)
+                yield norm[2:], _Pattern(entity.key, entity.type, True, "", False, rank, entity.curated)
             else:
-                yield norm, _Pattern(entity.key, entity.type, False, "", False, rank)
+                yield norm, _Pattern(entity.key, entity.type, False, "", False, rank, entity.curated)
             continue
         letters = [c for c in alias if c.isalpha()]
         acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
         capital = alias[:1].isupper()
-        yield norm, _Pattern(entity.key, entity.type, False, alias if acronym else "", capital, rank)
+        yield norm, _Pattern(entity.key, entity.type, False, alias if acronym else "", capital, rank, entity.curated, alias)
 
 
 class Matcher:
@@ -124,8 +128,10 @@ class Matcher:
         candidates: list[tuple[int, int, _Pattern]] = []
         for last, (length, patterns) in self.automaton.iter(norm):
             start, end = last - length + 1, last + 1
-            if end < len(norm) and norm[end].isalnum():
+            if end < len(norm) and (norm[end].isalnum() or _hyphen_joined(norm, end, end + 1)):
                 continue
+            if start > 1 and _hyphen_joined(norm, start - 1, start - 2):
+                continue  # "Pro-Moscow", "London-based": a compound word, not the name
             word_start = start
             while word_start > 0 and norm[word_start - 1].isalnum() and start - word_start <= _MAX_PREFIX:
                 word_start -= 1
@@ -142,6 +148,18 @@ class Matcher:
         return _leftmost_longest(candidates)
 
 
+def _hyphen_joined(norm: str, hyphen: int, other: int) -> bool:
+    return 0 <= other < len(norm) and norm[hyphen] == "-" and norm[other].isalnum() and not is_arabic(norm[other])
+
+
+def _capitalised_like(alias: str, surface: str) -> bool:
+    """Each word capitalised in the alias is capitalised in the text ("Islamic State", not "Islamic state")."""
+    alias_words, words = alias.split(), surface.split()
+    if len(alias_words) != len(words):
+        return surface[:1].isupper()
+    return all(w[:1].isupper() for a, w in zip(alias_words, words, strict=True) if a[:1].isupper())
+
+
 def _accepts(pattern: _Pattern, prefix: str, text: str, word_start: int, start: int, end: int) -> bool:
     if pattern.needs_article:
         return prefix in _ARTICLE_SET
@@ -151,7 +169,7 @@ def _accepts(pattern: _Pattern, prefix: str, text: str, word_start: int, start: 
         return False
     if pattern.exact:
         return text[start:end] == pattern.exact
-    return not pattern.capital or text[start:start + 1].isupper()
+    return not pattern.capital or _capitalised_like(pattern.alias, text[start:end])
 
 
 def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[Span]:
@@ -161,7 +179,8 @@ def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[Span]
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        chosen.append(Span(start, end, pattern.type, pattern.key, "gazetteer"))  # type: ignore[arg-type]
+        source = "gazetteer" if pattern.curated else "place"
+        chosen.append(Span(start, end, pattern.type, pattern.key, source))  # type: ignore[arg-type]
     return sorted(chosen, key=lambda s: s.start)
 
 
@@ -178,6 +197,11 @@ def _peeled_start(text: str, span: Span) -> int:
     return span.start
 
 
+def _same_extent(text: str, model: Span, hit: Span) -> bool:
+    """The model span is the hit, possibly with a clitic or "the" in front."""
+    return model.end == hit.end and model.start <= hit.start <= max(model.start, _peeled_start(text, model))
+
+
 def merge(text: str, model: Sequence[Span], gazetteer: Sequence[Span], *, false_positives: frozenset[str] = frozenset()) -> list[Span]:
     """Model spans corrected and completed by gazetteer spans (see the module docstring for the rules)."""
     kept = [s for s in model if normalize(text[s.start : s.end]) not in false_positives]
@@ -192,6 +216,9 @@ def merge(text: str, model: Sequence[Span], gazetteer: Sequence[Span], *, false_
         ]
         if inside_longer:
             continue  # a longer model entity contains the known name: جامعة بغداد stays an ORG
+        same = [i for i in overlapping if _same_extent(text, kept[i], hit)]
+        if hit.source == "place" and same and kept[same[0]].type != hit.type:
+            continue  # a town's name the model reads as a team or a person (CHICAGO beat …, Jordan scored)
         dropped.update(overlapping)
         out.append(hit)
     out += [s for i, s in enumerate(kept) if i not in dropped]
@@ -206,10 +233,12 @@ def short_names(text: str, spans: Sequence[Span]) -> list[Span]:
             continue
         words = normalize(text[span.start : span.end]).split(" ")
         if len(words) >= 2 and len(words[-1]) >= MIN_SHORT_NAME_CHARS:
-            last.setdefault(words[-1], (span.key or "", text[span.start : span.end]))
+            # The last word as written, so that a capitalised name matches only capitalised text.
+            written = text[span.start : span.end].split()[-1]
+            last.setdefault(words[-1], (span.key or "", written))
     if not last:
         return []
-    entities = [CanonicalEntity(f"short:{word}", "PER", aliases=(word,)) for word in last]
+    entities = [CanonicalEntity(f"short:{word}", "PER", aliases=(written,)) for word, (_, written) in last.items()]
     found = []
     for hit in Matcher(entities).find(text):
         if any(s.start < hit.end and hit.start < s.end for s in spans):
