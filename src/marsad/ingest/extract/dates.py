@@ -203,7 +203,7 @@ def _parse_rfc822(raw: str, zone: str) -> ParsedDate | None:
     has_zone = bool(_OFFSET.search(raw))
     when = email.utils.parsedate_to_datetime(raw)
     precision: DatePrecision = "second" if re.search(r"\d:\d{2}:\d{2}", raw) else "minute"
-    if has_zone and when.tzinfo is not None:
+    if when.tzinfo is not None:  # an offset, GMT/UT, or a US zone name email.utils knows (EST, EDT, PST …)
         return ParsedDate(when.astimezone(UTC), _offset_text(when), precision)
     if has_zone:
         return None  # an offset email.utils cannot read ("+02:00"): the wordy parser reads it

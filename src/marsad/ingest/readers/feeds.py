@@ -6,7 +6,7 @@ import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import check_text
@@ -18,13 +18,13 @@ from marsad.ingest.extract import (
     date_fields,
     display_name,
     html_to_text,
+    parse_date,
     source_from_url,
     source_key,
 )
 from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -91,6 +91,11 @@ def _item(entry) -> FeedItem:
     summary = clean_body(html_to_text(entry.get("summary", "")))
     raw_date = entry.get("published") or entry.get("updated") or entry.get("created") or ""
     dates = date_fields(raw_date)
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if parsed and raw_date and parse_date(raw_date) is None:
+        # A format only feedparser knows (it normalises to UTC): keep its reading rather than none.
+        raw_date = datetime(*parsed[:6], tzinfo=UTC).isoformat()
+        dates = date_fields(raw_date)
     tags = entry.get("tags") or []
     return FeedItem(
         url=entry.get("link", "").strip(),
