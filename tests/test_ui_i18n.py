@@ -29,7 +29,7 @@ def test_as_ui_lang(value, expected):
 
 
 def test_layout_css_rtl_only_for_arabic():
-    assert "direction: rtl" in i18n.layout_css("ar").split(".marsad-ltr")[1]
+    assert "[data-testid='stMain'] .block-container, [data-testid='stSidebarContent'] { direction: rtl" in i18n.layout_css("ar")
     assert "stMain" not in i18n.layout_css("en")
     assert "marsad-rtl" in i18n.layout_css("en")  # article text is rtl whatever the interface language
 

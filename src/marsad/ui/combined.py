@@ -65,3 +65,11 @@ def within_bin(query: Query, start: date, interval: str) -> Query:
     lo = max(start, query.start) if query.start else start
     hi = min(end, query.end) if query.end else end
     return query.replace(start=lo, end=max(lo, hi))
+
+
+def key_figures(store: Store, query: Query) -> dict[str, object]:
+    """overview_figures, or zeros when nothing matches (the analytics call cannot sum an empty selection)."""
+    if analytics.sample_articles(store, query, n=1).empty:
+        return {"articles": 0, "sources": 0, "languages": 0, "first_date": None, "last_date": None, "undated": 0,
+                "entities": 0, "mentions": 0}
+    return dict(analytics.overview_figures(store, query))

@@ -12,7 +12,7 @@ from streamlit.navigation.page import StreamlitPage
 from marsad import analytics
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
-from marsad.ui import components, state
+from marsad.ui import combined, components, state
 from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
@@ -51,12 +51,13 @@ def _nav(pages: dict[str, StreamlitPage], lang: str) -> None:
 def _filters(lang: str) -> Query:
     """The sidebar filter set → Query (without the text part, which belongs to the Search and Trends pages)."""
     url_q = state.url_query()
-    bounds = state.call(analytics.overview_figures, Query(include_duplicates=True))
+    bounds = state.call(combined.key_figures, Query(include_duplicates=True))
     first, last = _as_day(bounds.get("first_date")), _as_day(bounds.get("last_date"))
     st.subheader(t("filters", lang))
     start, end = url_q.start or first, url_q.end or last
     picked: tuple[date, ...] = ()
     if first and last:
+        end = max(start, end)  # a shared link may start after the data ends: show that range, not an error
         state.seed("_f_dates", (start, end))
         picked = tuple(
             st.date_input(t("date_range", lang), min_value=min(first, start), max_value=max(last, end), key="_f_dates")
@@ -102,7 +103,7 @@ def _as_day(value: object) -> date | None:
 
 
 def _store_is_empty() -> bool:
-    return int(state.call(analytics.overview_figures, Query(include_duplicates=True)).get("articles", 0)) == 0
+    return int(state.call(combined.key_figures, Query(include_duplicates=True)).get("articles", 0)) == 0
 
 
 def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:

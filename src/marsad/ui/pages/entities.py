@@ -76,7 +76,7 @@ def entity_page(key: str) -> None:
         st.markdown(f"**{t('variants', lang)}**")
         components.rtl_text(" · ".join(variants[:30]))
 
-    figs = state.call(analytics.overview_figures, q)
+    figs = state.call(combined.key_figures, q)
     first, last = figs["first_date"], figs["last_date"]
     interval = state.choice("int", ["day", "week", "month"], default=combined.auto_interval(first and first.date(), last and last.date()),
                             label=t("interval", lang), format_func=lambda v: t(f"interval_{v}", lang))

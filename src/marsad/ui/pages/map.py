@@ -15,7 +15,7 @@ MAX_PLACES = 300  # bubbles drawn; beyond this the map is a carpet
 lang, q = state.lang(), state.query()
 st.title(t("page_map", lang))
 
-figs = state.call(analytics.overview_figures, q)
+figs = state.call(combined.key_figures, q)
 first, last = figs["first_date"], figs["last_date"]
 window = q
 if first and last and first.date() < last.date():

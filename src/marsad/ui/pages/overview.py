@@ -10,7 +10,7 @@ from marsad.ui.i18n import display_name, language_name, t
 lang, q = state.lang(), state.query()
 st.title(t("page_overview", lang))
 
-figs = state.call(analytics.overview_figures, q)
+figs = state.call(combined.key_figures, q)
 if figs["articles"] == 0:
     components.no_data(lang)
     st.stop()

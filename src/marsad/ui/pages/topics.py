@@ -33,7 +33,7 @@ with right:
     reps = state.call(analytics.topic_articles, int(chosen), q, n=8)
     components.article_list(reps, lang, name=f"topic-{chosen}")
 
-figs = state.call(analytics.overview_figures, q)
+figs = state.call(combined.key_figures, q)
 first, last = figs["first_date"], figs["last_date"]
 interval = state.choice("int", ["day", "week", "month"], default=combined.auto_interval(first and first.date(), last and last.date()),
                         label=t("interval", lang), format_func=lambda v: t(f"interval_{v}", lang))

@@ -44,7 +44,7 @@ with o1:
     measure = state.choice("m", ["count", "ratio"], default="count", label=t("measure", lang),
                            format_func=lambda v: t("absolute" if v == "count" else "relative", lang))
 with o2:
-    figs = state.call(analytics.overview_figures, q)
+    figs = state.call(combined.key_figures, q)
     first, last = figs["first_date"], figs["last_date"]
     interval = state.choice("int", ["day", "week", "month"], default=combined.auto_interval(first and first.date(), last and last.date()),
                             label=t("interval", lang), format_func=lambda v: t(f"interval_{v}", lang))
