@@ -1,0 +1,230 @@
+import dataclasses
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from marsad.cli import main
+from marsad.config import Settings
+from marsad.errors import FetchError, RejectedInput
+from marsad.ingest.watch import MAX_BACKOFF_S, Watcher, fetch, load_feeds, load_state, parse_interval
+from marsad.store import Store
+from marsad.store.articles import count_articles
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PAGES = SHARED / "html" / "pages"
+GOLD = json.loads((SHARED / "html" / "gold.json").read_text(encoding="utf-8"))
+# Two real news pages with gold titles: served as the feed items' pages.
+PAGE_FILES = {"/pages/myers": "pagesix.com.myers.html", "/pages/brookhaven": "reporternewspapers.net-Brookhaven.html"}
+INTERVAL = 600.0
+
+
+def _gold(file_name: str) -> dict:
+    return next(v for v in GOLD.values() if v["file"] == file_name)
+
+
+class Site:
+    """A tiny local news site: an RSS feed with ETag/Last-Modified, pages, and misbehaving URLs."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.feed_status = 200
+        self.delay_s = 0.0
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet test output
+                pass
+
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                site.requests.append((self.path, dict(self.headers)))
+                site.handle(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def feed(self) -> bytes:
+        when = format_datetime(datetime(2020, 2, 24, 12, 0, tzinfo=UTC))
+        items = "".join(
+            f"<item><title>{escape(_gold(f)['title'])}</title><link>{self.base}{p}</link><guid>{p}</guid>"
+            f"<pubDate>{when}</pubDate><description>teaser</description></item>"
+            for p, f in PAGE_FILES.items()
+        )
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}</channel></rss>'.encode()
+
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if h.path == "/feed.xml":
+            if self.feed_status != 200:
+                return self._send(h, self.feed_status, b"server error")
+            if h.headers.get("If-None-Match") == '"v1"':
+                h.send_response(304)
+                h.end_headers()
+                return None
+            return self._send(h, 200, self.feed(), {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT",
+                                                     "Content-Type": "application/rss+xml"})
+        if h.path in PAGE_FILES:
+            return self._send(h, 200, (PAGES / PAGE_FILES[h.path]).read_bytes(), {"Content-Type": "text/html"})
+        if h.path == "/big":
+            return self._send(h, 200, b"x" * 5000)
+        if h.path == "/to-ftp":
+            h.send_response(302)
+            h.send_header("Location", "ftp://127.0.0.1/secret")
+            h.end_headers()
+            return None
+        return self._send(h, 404, b"not found")
+
+    @staticmethod
+    def _send(h, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        h.send_response(status)
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def paths(self) -> list[str]:
+        return [p for p, _ in self.requests]
+
+
+@pytest.fixture
+def site():
+    s = Site()
+    s.thread.start()
+    yield s
+    s.server.shutdown()
+    s.server.server_close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return dataclasses.replace(Settings.load(db_path=tmp_path / "s.duckdb"), fetch_timeout_s=5.0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_new_items_fetched_and_stored_then_conditional_get_gives_304(site, settings):
+    clock = Clock()
+    watcher = Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL, clock=clock)
+    first = watcher.run_cycle()
+    assert (first.feeds_polled, first.new_items, first.stored, len(first.rejects)) == (1, 2, 2, 0)
+    store = Store(settings.db_path)
+    with store.read() as con:
+        titles = {t for (t,) in con.execute("SELECT title FROM articles").fetchall()}
+    assert titles == {_gold(f)["title"] for f in PAGE_FILES.values()}
+    assert sorted(site.paths()) == sorted(["/feed.xml", *PAGE_FILES])
+
+    clock.now += INTERVAL
+    site.requests.clear()
+    second = watcher.run_cycle()
+    assert (second.not_modified, second.new_items, second.stored) == (1, 0, 0)
+    assert site.paths() == ["/feed.xml"]  # no page fetched again
+    headers = site.requests[0][1]
+    assert headers["If-None-Match"] == '"v1"' and headers["If-Modified-Since"] == "Mon, 24 Feb 2020 12:00:00 GMT"
+    assert count_articles(store) == 2
+
+
+def test_state_survives_a_restart(site, settings):
+    Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL).run_cycle()
+    state = load_state(settings.db_path.with_suffix(".watch.json"))
+    assert state[site.base + "/feed.xml"].etag == '"v1"'
+    site.requests.clear()
+    again = Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL, clock=lambda: time.time() + 2 * INTERVAL)
+    assert again.run_cycle().not_modified == 1
+    assert site.paths() == ["/feed.xml"]
+
+
+def test_failing_feed_backs_off_and_recovers(site, settings):
+    clock = Clock()
+    url = site.base + "/feed.xml"
+    watcher = Watcher([url], settings=settings, interval_s=INTERVAL, clock=clock)
+    site.feed_status = 500
+    report = watcher.run_cycle()
+    state = watcher.states[url]
+    assert report.feed_errors == 1 and state.failures == 1 and "HTTP 500" in state.last_error
+    assert state.next_due == clock.now + 2 * INTERVAL
+
+    clock.now += INTERVAL  # a normal interval later: still backing off, not polled
+    site.requests.clear()
+    assert watcher.run_cycle().backing_off == 1 and site.paths() == []
+
+    clock.now += INTERVAL + 1  # due again: fails again, waits twice as long
+    watcher.run_cycle()
+    assert state.failures == 2 and state.next_due == clock.now + 4 * INTERVAL
+
+    site.feed_status = 200
+    clock.now = state.next_due
+    recovered = watcher.run_cycle()
+    assert recovered.stored == 2 and state.failures == 0 and state.next_due == clock.now + INTERVAL
+
+
+def test_backoff_is_capped(settings):
+    watcher = Watcher(["http://127.0.0.1:9/feed"], settings=settings, interval_s=INTERVAL)
+    assert watcher.backoff_s(1) == 2 * INTERVAL and watcher.backoff_s(30) == MAX_BACKOFF_S
+
+
+def test_fetch_limits_size(site, settings):
+    with pytest.raises(FetchError, match="limit of 1000 bytes"):
+        fetch(site.base + "/big", settings=dataclasses.replace(settings, fetch_max_bytes=1000))
+    assert fetch(site.base + "/big", settings=settings).data == b"x" * 5000
+
+
+def test_fetch_times_out(site, settings):
+    site.delay_s = 1.0
+    with pytest.raises(FetchError, match="fetch failed"):
+        fetch(site.base + "/feed.xml", settings=dataclasses.replace(settings, fetch_timeout_s=0.3))
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "javascript:alert(1)", "http:///nohost"])
+def test_fetch_refuses_non_http_urls(settings, url):
+    with pytest.raises(FetchError, match="only http"):
+        fetch(url, settings=settings)
+
+
+def test_fetch_refuses_redirect_to_non_http(site, settings):
+    with pytest.raises(FetchError, match="non-http"):
+        fetch(site.base + "/to-ftp", settings=settings)
+
+
+def test_load_feeds_keeps_http_urls_only(tmp_path):
+    path = tmp_path / "feeds.txt"
+    path.write_text("# my feeds\nhttps://a.test/rss\n\nfile:///etc/passwd\nhttp://b.test/atom  # comment\nhttps://a.test/rss\n",
+                    encoding="utf-8")
+    assert load_feeds(path) == ["https://a.test/rss", "http://b.test/atom"]
+    path.write_text("# nothing\nftp://x/y\n", encoding="utf-8")
+    with pytest.raises(RejectedInput, match="no http"):
+        load_feeds(path)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("30s", 30), ("10m", 600), ("1.5h", 5400), ("1d", 86400)])
+def test_parse_interval(text, seconds):
+    assert parse_interval(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "0", "ten minutes", "-5m", "5w"])
+def test_parse_interval_rejects(text):
+    with pytest.raises(RejectedInput):
+        parse_interval(text)
+
+
+def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog):
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(site.base + "/feed.xml\n", encoding="utf-8")
+    code = main(["watch", "--feeds", str(feeds), "--once", "--db", str(tmp_path / "w.duckdb"), "--no-enrich"])
+    cycle_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("watch cycle:")]
+    assert code == 0
+    assert len(cycle_lines) == 1 and "1 feeds polled" in cycle_lines[0] and "2 stored" in cycle_lines[0]
