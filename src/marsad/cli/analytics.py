@@ -146,7 +146,14 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_spikes)
 
-    p = subparsers.add_parser("search", help=cmd_search.__doc__)
+    from marsad.store import search_query
+
+    p = subparsers.add_parser(
+        "search",
+        help=cmd_search.__doc__,
+        description=search_query.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_db_option(p)
     p.add_argument("query", nargs="+", help='search expression, e.g. الحدود AND "قوات سوريا الديمقراطية"')
     p.add_argument("--page", type=int, default=1)
