@@ -1,0 +1,53 @@
+"""A long ingest in another process while this one reads the store read-only (as the dashboard does):
+every read succeeds (with the Store's brief retry) and the counts only grow."""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+from marsad.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
+# Enough records for many batches (each one short transaction) without making the suite slow.
+RECORDS = 1200
+BATCH = 60
+
+
+def test_reads_succeed_and_counts_grow_during_an_ingest(tmp_path):
+    data = tmp_path / "ant.jsonl.gz"
+    with gzip.open(ANT, "rt", encoding="utf-8") as fh, gzip.open(data, "wt", encoding="utf-8") as out:
+        out.writelines(islice(fh, RECORDS))
+    db = tmp_path / "s.duckdb"
+    Store(db).ensure_schema()  # the reader below never has to create it
+    env = dict(os.environ, MARSAD_WRITE_BATCH=str(BATCH))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from marsad.cli import main; sys.exit(main(sys.argv[1:]))",
+         "ingest", str(data), "--db", str(db), "--no-enrich", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    reader = Store(db, lock_retry_seconds=30)
+    counts: list[int] = []
+    try:
+        while writer.poll() is None:
+            with reader.read() as con:
+                counts.append(con.execute("SELECT count(*) FROM articles").fetchall()[0][0])
+            time.sleep(0.05)
+        out, err = writer.communicate(timeout=60)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    assert writer.returncode == 0, err
+    report = json.loads(out)
+    with reader.read() as con:
+        final = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    assert final == report["stored"] > RECORDS * 0.9
+    assert counts == sorted(counts)  # never a shrinking (rolled back or half-written) view
+    interleaved = [c for c in counts if 0 < c < final]
+    assert len(set(interleaved)) >= 3, counts  # the reader got in between batches, not only before/after
