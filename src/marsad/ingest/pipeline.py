@@ -450,12 +450,12 @@ def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
     """The after-batch steps a normal ingest runs: search indexing, and NLP enrichment unless ``enrich=False``.
 
     Each comes from its own module (``marsad.store.search.index_stored``, ``marsad.nlp.enrich.enrich_stored``,
-    ``marsad.nlp.topics.assign_new``) and is skipped, with a log line, when that module or function is
-    not installed in this build.
+    ``marsad.nlp.topics.assign_new``, all ``(store, article_ids)``) and is skipped, with a log line, when
+    that module or function is not in this build.
     """
     wanted = [("marsad.store.search", "index_stored")]
-    if enrich:
-        wanted += [("marsad.nlp.enrich", "enrich_stored")]
+    if enrich:  # entities/places/keywords first: topic assignment reads the enriched articles
+        wanted += [("marsad.nlp.enrich", "enrich_stored"), ("marsad.nlp.topics", "assign_new")]
     hooks: list[AfterBatch] = []
     for module_name, func_name in wanted:
         func = _optional(module_name, func_name)
