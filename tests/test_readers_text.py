@@ -161,3 +161,10 @@ def test_breadcrumb_above_the_title_is_not_a_dateline() -> None:
     article = article_from_text(page, name="x.txt")
     assert (article.title, article.dateline, article.source) == ("الكاظمي يوجه بتأمين الحدود مع سوريا", "", "")
     assert article.published_tz == "" and article.published_precision == "minute"  # no place: zone unknown, UTC
+
+
+def test_title_next_to_the_date_beats_a_longer_teaser() -> None:
+    paragraph = "وجّه رئيس الحكومة اليوم الجمعة قيادة العمليات المشتركة بضرورة إنهاء ملف أمن الحدود عقب تحذيرات دولية."
+    teaser = "مقتل ثلاثة أشخاص وإصابة عشرة آخرين في حادث سير مروع على الطريق الدولي السريع"
+    page = f"{teaser}\nالكاظمي يوجّه بتأمين الحدود\n2020.09.25 - 21:32\n{paragraph}\n{paragraph}\n"
+    assert article_from_text(page, name="x.txt").title == "الكاظمي يوجّه بتأمين الحدود"

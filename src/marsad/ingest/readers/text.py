@@ -108,14 +108,20 @@ def _body_span(lines: list[str]) -> tuple[int | None, int]:
 
 
 def _title(head: list[str], body: list[str], *, date_text: str) -> str:
-    """A headline repeated on the page (scrapers keep the page title and the article heading) wins; otherwise
-    the longest head line that looks like a headline (the date line and datelines excluded)."""
+    """The headline. One repeated on the page (scrapers keep the page title and the article heading) wins; then
+    a headline-like line right above or below the date line (pages print them together); then the longest
+    headline-like head line (teasers of other stories are usually shorter)."""
     candidates = [line for line in head if line != date_text and _title_like(line)]
     counts = Counter(head + body[:1])
     repeated = [line for line in candidates if counts[line] > 1]
     if repeated:
         return repeated[0]
     headlines = [line for line in candidates if len(line.split()) > MAX_DATELINE_WORDS or not _looks_dateline(line)]
+    if date_text:
+        at = head.index(date_text)
+        for neighbour in (head[at - 1] if at > 0 else "", head[at + 1] if at + 1 < len(head) else ""):
+            if neighbour in headlines:
+                return neighbour
     return max(headlines, key=lambda line: len(line.split()), default=candidates[-1] if candidates else "")
 
 
