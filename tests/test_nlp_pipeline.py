@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from marsad.models import Article
-from marsad.nlp.pipeline import enrich_article, enrich_batch, language_of, tag_tokens
+from marsad.nlp.pipeline import enrich_article, enrich_batch, language_of, tag_tokens, without_markup
 from marsad.text.normalize import normalize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -105,3 +105,17 @@ def test_tag_tokens_keeps_one_tag_per_token():
     tags = tag_tokens(sentences, "en")
     assert [len(t) for t in tags] == [5, 0, 2]
     assert tags[0][:2] == ["B-PER", "I-PER"] and tags[0][3] == "B-LOC"
+
+
+def test_competition_names_block_the_place_inside_them():
+    article = enrich_article(Article(body="تأهل ليفربول إلى نهائي دوري أبطال أوروبا بعد فوزه في روما", language="ar"))
+    ids = [m.canonical_id for m in article.entities]
+    assert "loc:europe" not in ids and "misc:uefa_champions_league" not in ids
+    assert "org:liverpool_fc" in ids
+
+
+def test_conversion_markup_is_blanked_for_the_model():
+    body = "Sales rose 5 pct.\n&\\tIt said prices fell.\n Reuter\n&#3;"
+    assert len(without_markup(body)) == len(body) and "&" not in without_markup(body)
+    article = enrich_article(Article(body=body, language="en"))
+    assert [m.text for m in article.entities] == []

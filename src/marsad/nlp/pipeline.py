@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -33,6 +34,8 @@ LOGGER = logging.getLogger(__name__)
 
 # Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
 PIPELINE_VERSION = 1
+# Markup left in some corpora's text by their conversion (blanked out before the statistical model reads it).
+_MARKUP = re.compile(r"&\\t|&#\d+;")
 ENTITY_TYPES = frozenset({"PER", "ORG", "LOC", "MISC"})
 MENTION_TYPES = frozenset({"PER", "ORG", "LOC"})
 # When an article carries no language code, this share of Arabic letters among its letters makes it Arabic.
@@ -64,7 +67,7 @@ def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[
     if lang not in statistical.available_languages():
         return [[] for _ in texts]
     try:
-        predicted = statistical.predict(list(texts), lang, n_process=n_process)
+        predicted = statistical.predict([without_markup(t) for t in texts], lang, n_process=n_process)
     except (MarsadError, OSError) as exc:
         if lang not in _warned:
             _warned.add(lang)
@@ -74,6 +77,12 @@ def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[
         [span for s, e, t in spans if t in ENTITY_TYPES and (span := _trimmed(text, s, e, t)) is not None]
         for text, spans in zip(texts, predicted, strict=True)
     ]
+
+
+def without_markup(text: str) -> str:
+    """``text`` with conversion debris blanked out, same length so offsets still hold (Reuters-21578's "&\\t"
+    paragraph marks and "&#3;" end marks, which the models read as parts of names: "&\\tIt" → ORG "tIt")."""
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
 
 
 def _trimmed(text: str, start: int, end: int, type_: str) -> Span | None:
@@ -107,7 +116,7 @@ def _finish(article: Article, spans: list[Span], lang: str) -> Article:
     mentions, records = _place_records(linked)
     article.entities = mentions
     article.extra["places"] = records
-    article.keywords = extract_keywords(article.body, lang)
+    article.keywords = extract_keywords(without_markup(article.body), lang)
     return article
 
 
