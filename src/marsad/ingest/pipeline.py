@@ -314,8 +314,9 @@ class Ingestor:
         keyed = [(i, p) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
         if not keyed:
             return 0
-        bands = [b for _, p in keyed for b in range(len(p.fingerprint.bands))]
-        hashes = [int(h) for _, p in keyed for h in p.fingerprint.bands]
+        band_lists = {article_id: p.fingerprint.bands.tolist() for article_id, p in keyed}  # numpy -> int, once
+        bands = [b for keys in band_lists.values() for b in range(len(keys))]
+        hashes = [h for keys in band_lists.values() for h in keys]
         stored = store_articles.band_matches(con, bands, hashes)
         wanted = {c for cands in stored.values() for c in cands} - self._shingle_cache.keys()
         for article_id, (title, body) in store_articles.article_texts(con, wanted).items():
@@ -323,7 +324,7 @@ class Ingestor:
         in_batch: dict[tuple[int, int], int] = {}
         near = 0
         for article_id, p in keyed:
-            keys = [(band, int(h)) for band, h in enumerate(p.fingerprint.bands)]
+            keys = list(enumerate(band_lists[article_id]))
             candidates = sorted({c for k in keys for c in stored.get(k, ())} | {in_batch[k] for k in keys if k in in_batch})
             for cand in candidates:
                 shingles = self._shingle_cache.get(cand)

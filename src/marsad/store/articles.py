@@ -191,10 +191,10 @@ def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], ban
     hashes: list[int] = []
     owners: list[int] = []
     for article_id, keys in zip(article_ids, band_keys, strict=True):
-        for band, key in enumerate(keys):
-            bands.append(band)
-            hashes.append(int(key))
-            owners.append(article_id)
+        keys = keys.tolist() if hasattr(keys, "tolist") else list(keys)  # numpy arrays -> Python ints at C speed
+        bands.extend(range(len(keys)))
+        hashes.extend(keys)
+        owners.extend([article_id] * len(keys))
     if not owners:
         return
     table = pa.table(
