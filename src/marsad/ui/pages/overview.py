@@ -15,14 +15,14 @@ if figs["articles"] == 0:
     components.no_data(lang)
     st.stop()
 
-cols = st.columns(6)
+cols = st.columns([1, 1, 1, 1, 2])
 cols[0].metric(t("articles", lang), f"{figs['articles']:,}")
 cols[1].metric(t("sources_count", lang), f"{figs['sources']:,}")
 cols[2].metric(t("languages_count", lang), f"{figs['languages']:,}")
 cols[3].metric(t("entities", lang), f"{figs['entities']:,}")
 first, last = figs["first_date"], figs["last_date"]
-cols[4].metric(t("first_date", lang), f"{first:%Y-%m-%d}" if first else "—")
-cols[5].metric(t("last_date", lang), f"{last:%Y-%m-%d}" if last else "—")
+# Both dates in one wide metric: two narrow ones truncate "2018-10-19" to "2018-…".
+cols[4].metric(t("date_range", lang), f"{first:%Y-%m-%d} – {last:%Y-%m-%d}" if first and last else "—")
 
 left, right = st.columns([3, 1])
 with right:

@@ -1,0 +1,227 @@
+"""Dashboard latency in a real browser: server start → first page, and each interaction → charts drawn.
+
+    .venv/bin/python bench/ui_latency.py --db demo=data/marsad.duckdb --db 200k=/tmp/scale/scale.duckdb \
+        [--repeats 3] [--json] [--out docs/ui-latency.md]
+
+For each store: start `streamlit run app.py` on 127.0.0.1 (MARSAD_DB = the store), drive headless Chromium
+(Debian's /usr/bin/chromium through Playwright) and time, from the user's action to the moment the script run is
+over and every chart on the page is drawn:
+- first page: server process start → Overview with its charts (the "within 3 s" target, demo size);
+- each interaction below, the first time (cold: analytics computed) and again (warm: st.cache_data hit).
+Stores of 200,000 articles come from bench/scale.py (--articles 200000 --db … --keep). The machine has 2 cores
+shared with other work, so the figures are indicative. Writes a markdown table to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 120_000
+FIRST_PAGE_TARGET_S = 3.0
+INTERACTION_TARGET_S = 1.0
+
+# Records every change of Streamlit's script state with a timestamp, so a run that starts and ends between two
+# polls is still seen.
+WATCH_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || window.__marsadRuns) return;
+  window.__marsadRuns = [];
+  new MutationObserver(() => window.__marsadRuns.push([performance.now(), app.getAttribute('data-test-script-state')]))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+# True (and the time noted) once a run that began after t0 is over and every chart and table has drawn.
+DONE_JS = """t0 => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const runs = window.__marsadRuns || [];
+  const ran = runs.some(([t, s]) => t >= t0 && s === 'notRunning');
+  if (!ran || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  if (!charts.every(c => c.querySelector('.main-svg'))) return false;
+  const titles = [...document.querySelectorAll('.gtitle')].map(e => e.textContent);
+  if (new Set(titles).size !== titles.length) return false;
+  if (![...document.querySelectorAll('[data-testid="stDataFrame"]')].every(d => d.querySelector('canvas'))) return false;
+  window.__marsadDone = performance.now();
+  return true;
+}"""
+LOADED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stMainBlockContainer"] h1')
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int) -> tuple[subprocess.Popen, float]:
+    env = {**os.environ, "MARSAD_DB": str(db)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+           str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, started
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit("streamlit exited before it was healthy") from None
+            time.sleep(0.05)
+
+
+def timed(page, action) -> float:
+    """Seconds from ``action()`` to the end of the rerun it causes with everything drawn."""
+    page.evaluate(WATCH_JS)
+    t0 = page.evaluate("performance.now()")
+    action()
+    page.wait_for_function(DONE_JS, arg=t0, timeout=TIMEOUT_MS)
+    return (page.evaluate("window.__marsadDone") - t0) / 1000
+
+
+def goto(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS)
+    return time.perf_counter() - started
+
+
+def interactions(page, base: str) -> list[tuple[str, callable]]:
+    """(name, action) pairs, run in order on one page; each leaves the app where the next expects it."""
+    def click_text(text: str):
+        return lambda: page.get_by_text(text, exact=True).first.click()
+
+    def nav(label: str):
+        return lambda: page.locator("[data-testid='stSidebarNav'] a, [data-testid='stPageLink'] a").filter(
+            has_text=label).first.click()
+
+    def search(text: str):
+        def run():
+            box = page.get_by_label("Boolean search", exact=True).and_(page.locator("input"))
+            box.fill(text)
+            box.press("Enter")
+        return run
+
+    def pick_language():
+        def run():
+            page.get_by_label("Languages").first.click()
+            page.get_by_role("option").first.click()
+            page.keyboard.press("Escape")
+        return run
+
+    return [
+        ("overview: split by source", click_text("Source")),
+        ("overview: interval week", click_text("Week")),
+        ("nav: Trends", nav("Trends")),
+        ("nav: Entities", nav("Entities")),
+        ("entities: type People", lambda: (page.get_by_label("Type").first.click(),
+                                           page.get_by_role("option", name="People").click())),
+        ("nav: Topics", nav("Topics")),
+        ("nav: Map", nav("Map")),
+        ("nav: Sources", nav("Sources")),
+        ("sidebar: language filter", pick_language()),
+        ("nav: Search", nav("Search & articles")),
+        ("search: Arabic query", search("الحدود")),
+        ("search: English query", search("oil prices")),
+        ("nav: Overview (filtered)", nav("Overview")),
+    ]
+
+
+def run_store(label: str, db: Path, repeats: int, browser) -> dict:
+    port = free_port()
+    proc, started = start_server(db, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS)
+        first_page = time.perf_counter() - started
+        results: dict[str, list[float]] = {}
+        for round_no in range(repeats):
+            if round_no:
+                goto(page, base)  # same session state is gone; caches stay: later rounds are warm
+            for name, action in interactions(page, base):
+                results.setdefault(name, []).append(timed(page, action))
+        entity_url = f"{base}/entities?entity=" + "loc:%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82"
+        results["open URL: entity page"] = [goto(page, entity_url) for _ in range(repeats)]
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return {
+        "label": label,
+        "db": str(db),
+        "first_page_s": round(first_page, 2),
+        "interactions": {
+            name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3)}
+            for name, v in results.items()
+        },
+    }
+
+
+def markdown(runs: list[dict]) -> str:
+    lines = [
+        "# Dashboard latency (real browser)",
+        "",
+        "Measured by `bench/ui_latency.py`: headless Chromium drives `streamlit run app.py` on 127.0.0.1. Each figure",
+        "runs from the user's action to the end of the script run with every chart and table drawn. *Cold* is the",
+        "first time (analytics computed), *warm* the median of later repeats (st.cache_data hit). 2 shared cores:",
+        "indicative figures.",
+        "",
+        f"Targets: first page ≤ {FIRST_PAGE_TARGET_S:.0f} s after server start at the demo size; every interaction "
+        f"≤ {INTERACTION_TARGET_S:.0f} s at 200,000 articles.",
+        "",
+    ]
+    for run in runs:
+        lines += [f"## {run['label']} (`{Path(run['db']).name}`)", "",
+                  f"First page after server start: **{run['first_page_s']:.2f} s**", "",
+                  "| interaction | cold (s) | warm (s) |", "|---|---:|---:|"]
+        for name, v in run["interactions"].items():
+            lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", action="append", required=True, help="LABEL=PATH of a store to measure (repeatable)")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "ui-latency.md")
+    args = p.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    runs = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for spec in args.db:
+            label, _, path = spec.partition("=")
+            runs.append(run_store(label, Path(path), args.repeats, browser))
+            print(json.dumps(runs[-1], ensure_ascii=False) if args.json else markdown(runs[-1:]), flush=True)
+        browser.close()
+    args.out.write_text(markdown(runs) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
