@@ -168,3 +168,13 @@ def test_title_next_to_the_date_beats_a_longer_teaser() -> None:
     teaser = "مقتل ثلاثة أشخاص وإصابة عشرة آخرين في حادث سير مروع على الطريق الدولي السريع"
     page = f"{teaser}\nالكاظمي يوجّه بتأمين الحدود\n2020.09.25 - 21:32\n{paragraph}\n{paragraph}\n"
     assert article_from_text(page, name="x.txt").title == "الكاظمي يوجّه بتأمين الحدود"
+
+
+def test_hard_wrapped_wire_copy_is_unwrapped() -> None:
+    import textwrap
+
+    samples = _sample("reuters21578.jsonl.gz", ("title", "date", "body"), n=40, step=97)[:10]
+    for title, date, body in samples:
+        wrapped = "\n\n".join(textwrap.fill(paragraph, width=70, break_on_hyphens=False) for paragraph in body.split("\n\n"))
+        article = article_from_text(f"{title}\n{date}\n\n{wrapped}\n", name="wire.txt")
+        assert (article.title, article.body) == (title, body)

@@ -1,6 +1,14 @@
 """Metadata extraction shared by all readers: dates, datelines, outlets and URLs, title/body cleanup."""
 
-from marsad.ingest.extract.cleanup import clean_body, clean_line, clean_title, html_to_text, looks_like_html, paragraphs
+from marsad.ingest.extract.cleanup import (
+    clean_body,
+    clean_line,
+    clean_title,
+    html_to_text,
+    looks_like_html,
+    paragraphs,
+    unwrap_blocks,
+)
 from marsad.ingest.extract.dateline import (
     Dateline,
     dateline_place,
@@ -45,5 +53,6 @@ __all__ = [
     "source_from_url",
     "source_key",
     "split_byline",
+    "unwrap_blocks",
     "zone_for_place",
 ]

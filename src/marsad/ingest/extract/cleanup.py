@@ -10,6 +10,10 @@ import re
 
 # Lines this long or shorter, never followed by a blank line, are a hard-wrapped paragraph (wire copy at 65–80).
 WRAP_WIDTH = 80
+# Median length of wrapped lines: wire copy wraps at 65–80, so its lines run long; menus and lists do not.
+MIN_WRAPPED_MEDIAN = 45
+# A line of a wrapped paragraph (all but its last) nearly fills the width; a headline above its date is shorter.
+MIN_WRAPPED_LINE = 55
 # Share of hard-wrap-length lines above which a text is treated as hard-wrapped.
 WRAPPED_SHARE = 0.8
 # Wire-service signatures closing a story ("Reuter", "REUTER"): not part of the text.
@@ -78,6 +82,32 @@ def looks_like_html(text: str) -> bool:
 def clean_body(text: object) -> str:
     """Clean paragraphs joined by a blank line (the ``Article.body`` convention)."""
     return "\n\n".join(paragraphs(text))
+
+
+def unwrap_blocks(text: str) -> str:
+    """Join hard-wrapped lines (wire copy, e-mails, old text exports) within each blank-line-separated block;
+    text that is not hard-wrapped comes back unchanged. Wrapped lines all fit the wrap width, are mostly long
+    (a menu's lines are short) and mostly end mid-sentence; scraped pages (one paragraph per line) pass."""
+    blocks = [block.split("\n") for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    inner = [line.strip() for block in blocks if len(block) > 1 for line in block[:-1] if line.strip()]
+    total = sum(1 for block in blocks for line in block if line.strip())
+    if len(inner) < 3 or len(inner) < 0.5 * total:
+        return text
+    lengths = sorted(len(line) for line in inner)
+    fits = sum(1 for n in lengths if n <= WRAP_WIDTH) >= WRAPPED_SHARE * len(inner)
+    long_enough = lengths[len(lengths) // 2] >= MIN_WRAPPED_MEDIAN
+    mid_sentence = sum(1 for line in inner if _SENTENCE_END.search(line)) < 0.5 * len(inner)
+    if not (fits and long_enough and mid_sentence):
+        return text
+    return "\n\n".join(_join_block(block) for block in blocks)
+
+
+def _join_block(block: list[str]) -> str:
+    """One wrapped paragraph → one line; a block of short lines (a title above its date) stays as it is."""
+    lines = [line.strip() for line in block if line.strip()]
+    if all(len(line) >= MIN_WRAPPED_LINE for line in lines[:-1]):
+        return " ".join(lines)
+    return "\n".join(lines)
 
 
 def _hard_wrapped(lines: list[str]) -> bool:

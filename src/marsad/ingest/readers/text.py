@@ -23,6 +23,7 @@ from marsad.ingest.extract import (
     parse_date,
     source_key,
     split_byline,
+    unwrap_blocks,
     zone_for_place,
 )
 from marsad.models import Article
@@ -64,7 +65,8 @@ _SENTENCE_END = re.compile(r"[.!?؟…][\"»”')]*\s*$")
 
 def article_from_text(text: str, *, name: str, source: str | None = None, url: str = "") -> Article:
     """Read one scraped page. Raises :class:`RejectedInput` when no body paragraph is found."""
-    lines = [clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = unwrap_blocks(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [clean_line(line) for line in text.split("\n")]
     lines = [line for line in lines if line and not _NAV.match(line)]
     first, last = _body_span(lines)
     if first is None:
