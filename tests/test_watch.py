@@ -228,3 +228,14 @@ def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog):
     cycle_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("watch cycle:")]
     assert code == 0
     assert len(cycle_lines) == 1 and "1 feeds polled" in cycle_lines[0] and "2 stored" in cycle_lines[0]
+
+
+def test_ingest_accepts_page_and_feed_urls(site, settings):
+    from marsad.ingest.pipeline import ingest
+
+    report = ingest([site.base + "/pages/myers", site.base + "/missing"], settings=settings, workers=0)
+    assert report.stored == 1 and len(report.rejects) == 1 and "HTTP 404" in report.rejects[0].reason
+    with Store(settings.db_path).read() as con:
+        assert con.execute("SELECT title FROM articles").fetchall() == [(_gold(PAGE_FILES["/pages/myers"])["title"],)]
+    feed = ingest([site.base + "/feed.xml"], settings=settings, workers=0)
+    assert feed.read == 2 and feed.rejected == 0

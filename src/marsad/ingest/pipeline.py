@@ -39,7 +39,7 @@ import duckdb
 import numpy as np
 
 from marsad.config import Settings
-from marsad.errors import RejectedInput
+from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.dedup import NEAR_DUP_JACCARD, Fingerprint, MinHasher, content_hash, jaccard, normalized_text
 from marsad.models import Article, IngestReport, Reject
 from marsad.nlp.langid import identify_article
@@ -399,7 +399,8 @@ def ingest(
     process (reading, writing) is idle about a third of the time, so workers = cores keeps all cores busy.
     """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
-    paths = [Path(p) for p in paths]
+    # http(s) URLs (feeds, pages) stay strings: Path() would fold their "//".
+    paths = [p if _is_url(p) else Path(p) for p in paths]
     total = estimate_records(paths)
     if workers is None:
         big = total is None or total >= PARALLEL_MIN_RECORDS
@@ -413,26 +414,42 @@ def ingest(
     return report
 
 
-def _read_all(paths: Sequence[Path], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
+def _is_url(path: Path | str) -> bool:
+    return isinstance(path, str) and path.lower().startswith(("http://", "https://"))
+
+
+def _read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
               source: str | None) -> Iterator[Article | Reject]:
-    """Every path's items in order; a path that cannot be read at all becomes one reject line."""
-    from marsad.ingest.readers import read_path  # the readers pull in trafilatura etc.: load on use
+    """Every path's items in order; a path that cannot be read at all becomes one reject line.
+
+    An http(s) URL is fetched (with the watcher's time and size limits) and read like a file: a feed
+    gives its items, a page its article.
+    """
+    from marsad.ingest.readers import read_bytes, read_path  # the readers pull in trafilatura etc.: load on use
 
     for path in paths:
         try:
-            yield from read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source)
-        except RejectedInput as exc:  # e.g. a missing path: the other paths go on
+            if _is_url(path):
+                from marsad.ingest.watch import fetch  # watch imports this module
+
+                page = fetch(str(path), settings=settings)
+                yield from read_bytes(page.data, name=str(path), fmt=fmt, url=page.url or str(path),
+                                      settings=settings, mapping=mapping, source=source)
+            else:
+                yield from read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source)
+        except MarsadError as exc:  # a missing path, a failed fetch: the other paths go on
             LOGGER.debug("rejected %s: %s", path, exc.detail)
             yield Reject(str(path), None, exc.message)
 
 
-def estimate_records(paths: Sequence[Path]) -> int | None:
+def estimate_records(paths: Sequence[Path | str]) -> int | None:
     """How many records the paths hold, when that is cheap to know (line files, single pages); else None."""
     total = 0
     for path in paths:
-        name = path.name.lower()
-        if not path.is_file():
+        if _is_url(path) or not Path(path).is_file():
             return None
+        path = Path(path)
+        name = path.name.lower()
         if name.endswith(_SINGLE_DOCUMENT_FORMATS):
             total += 1
         elif name.endswith(_LINE_FORMATS) and path.stat().st_size <= MAX_COUNT_BYTES:
