@@ -22,7 +22,8 @@ MAX_REJECTS_SHOWN = 20
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="read files, directories, zips, exports or feeds into the store",
                        description=cmd_ingest.__doc__)
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="file, folder (recursive), .zip, .gz, or http(s) URL of a feed or page")
     add_db_option(p)
     _add_read_options(p)
     p.add_argument("--no-enrich", action="store_true", help="skip NLP enrichment (entities, places, keywords)")
@@ -119,7 +120,7 @@ def _print_report(report: IngestReport, *, rejects_file: str | None, db: Path, a
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Read PATHs (files, directories, zips; .gz read directly) and store their articles.
+    """Read PATHs (files, directories, zips; .gz read directly; http(s) feed or page URLs) and store their articles.
 
     Prints a summary (read, stored, exact duplicates, near-duplicates, rejected, undated) and the rejects.
     Exit status is non-zero only when nothing could be read.
