@@ -12,6 +12,7 @@ from marsad.nlp.entities import (
     CanonicalEntity,
     EntityIndex,
     Span,
+    display_name,
     link,
     merge_entities,
     peel,
@@ -130,3 +131,18 @@ def test_malformed_alias_file_is_rejected(tmp_path, line):
 def test_missing_alias_file_is_rejected(tmp_path):
     with pytest.raises(RejectedInput, match="cannot read"):
         read_entities(tmp_path / "nope.tsv")
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [("والخفاجي", "الخفاجي"), ("للعراق", "العراق"), ("ولليمن", "اليمن"), ("بالموصل", "الموصل"), ("وليد الشامي", "وليد الشامي"),
+     ("The Acme Corp", "Acme Corp"), ("ولد", "ولد")],
+)
+def test_display_name_drops_proclitics_before_the_article(surface, name):
+    assert display_name(surface) == name
+
+
+def test_unknown_entity_gets_clean_display_name():
+    text = "وأكد والمرصد العراقي ذلك"
+    mention, entity = link(text, [Span(5, 20, "ORG")], EntityIndex({}))[0]
+    assert (mention.text, mention.canonical_id, mention.canonical_name_ar) == ("والمرصد العراقي", "org:المرصد_العراقي", "المرصد العراقي")

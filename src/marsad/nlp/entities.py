@@ -136,6 +136,21 @@ def peel(norm: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def display_name(surface: str) -> str:
+    """A surface form without a proclitic before the article ("والخفاجي" → "الخفاجي", "للعراق" → "العراق")."""
+    surface = " ".join(surface.split())
+    if not is_arabic(surface[:1]):
+        return _THE.sub("", surface)
+    norm = normalize(surface.split(" ", 1)[0])
+    for prefix in ARTICLE_PREFIXES[:-1]:
+        if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM_CHARS:
+            cut = len(prefix) - 2  # characters before the article's alef-lam ("لل" keeps one lam as the article's)
+            if prefix.endswith("لل") or prefix == "لل":
+                return "ال" + surface[len(prefix):]
+            return surface[cut:]
+    return surface
+
+
 def unknown_key(surface: str, type_: str) -> str:
     """Key of an entity not in any gazetteer: type plus the normalised form ("per:تحسين_الخفاجي")."""
     norm = normalize(surface)
@@ -203,8 +218,9 @@ def link(text: str, spans: Sequence[Span], index: EntityIndex) -> list[tuple[Men
         entity = index.get(span.key) if span.key else index.lookup(surface)
         if entity is None:
             key = unknown_key(surface, span.type)
+            name = display_name(surface)
             entity = index.get(key) or CanonicalEntity(
-                key, span.type, surface if is_arabic(surface) else "", "" if is_arabic(surface) else surface
+                key, span.type, name if is_arabic(name) else "", "" if is_arabic(name) else name
             )
         resolved.append(entity)
         norm = normalize(surface)
