@@ -120,7 +120,9 @@ def test_reuters_datelines_of_real_records() -> None:
 def test_lead_dateline() -> None:
     line = lead_dateline("LONDON (Reuters) - The pound fell on Monday.")
     assert (line.place, line.outlet) == ("LONDON", "Reuters")
-    assert lead_dateline("The pound (sterling) - fell").place == "The pound"  # a short phrase is taken as a place
+    assert lead_dateline("The pound (sterling) - fell").place == ""  # Latin datelines are capitals
+    assert lead_dateline("SOUTHWEST MIAMI-DADE, FLA. (WSVN) - An overnight crash").place == "SOUTHWEST MIAMI-DADE, FLA"
+    assert lead_dateline("بيروت (رويترز) - قال").place == "بيروت"
     assert lead_dateline("No dateline here at all.").place == ""
 
 

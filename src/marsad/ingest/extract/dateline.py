@@ -74,6 +74,7 @@ def zone_for_place(place: str) -> str:
     return PLACE_ZONES.get(normalize(place), "")
 
 
+_LATIN = re.compile(r"[A-Za-z]")
 _BRACKETS = re.compile(r"\([^()]*\)")
 
 
@@ -136,6 +137,8 @@ def lead_dateline(body: str) -> Dateline:
     match = _LEAD_DATELINE.match(body[:120])
     if not match or len(match["place"].split()) > MAX_PLACE_WORDS:
         return Dateline()
+    if _LATIN.search(match["place"]) and match["place"] != match["place"].upper():
+        return Dateline()  # Latin-script datelines are capitals ("AUSTIN (KXAN) —"); "The pound (sterling) -" is prose
     return Dateline(place=clean_name(match["place"]), outlet=clean_name(match["agency"]))
 
 

@@ -109,9 +109,12 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     article.canonical_url = canonical_url(meta.canonical or page_url)
     article.lead = clean_line(meta.description)
     article.category = clean_line(meta.section or (", ".join(doc.categories) if doc is not None and doc.categories else ""))
-    byline = split_byline(meta.author or (doc.author if doc is not None and doc.author else ""))
-    article.author = byline.author or byline.outlet
-    article.dateline = byline.place or lead_dateline(body).place
+    author = clean_line(meta.author or (doc.author if doc is not None and doc.author else ""))
+    byline = split_byline(author)
+    # "X - Y" in a page's author tag is usually two names; only a place we know makes it a dateline.
+    known_place = bool(byline.place and zone_for_place(byline.place))
+    article.author = (byline.author or byline.outlet) if known_place else author
+    article.dateline = byline.place if known_place else lead_dateline(body).place
     found = source or meta.site_name or (doc.sitename if doc is not None and doc.sitename else "")
     key = source_key(source) if source else (source_from_url(article.canonical_url or page_url) or source_key(found))
     article.source, article.source_name = key, display_name(key, found) if key else ""
