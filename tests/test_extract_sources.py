@@ -145,3 +145,13 @@ def test_reuters_body_is_unwrapped_into_paragraphs() -> None:
 def test_one_line_paragraphs_are_kept() -> None:
     text = "الفقرة الأولى.\nالفقرة الثانية.\n\n\n\u00a0\nالفقرة الثالثة."
     assert clean_body(text) == "الفقرة الأولى.\n\nالفقرة الثانية.\n\nالفقرة الثالثة."
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "author"),
+    [("John Smith - Jane Doe", "", "John Smith - Jane Doe"), ("LONDON - Jane Doe", "LONDON", "Jane Doe"),
+     ("London - Jane Doe", "London", "Jane Doe")],
+)
+def test_latin_bylines(text: str, place: str, author: str) -> None:
+    byline = split_byline(text)
+    assert (byline.place, byline.author) == (place, author)

@@ -161,7 +161,12 @@ def _is_outlet(name: str) -> bool:
 
 
 def _is_place(text: str) -> bool:
+    """Could ``text`` be the place of a dateline? Arabic names and places look alike, so any short phrase
+    that is not an outlet or desk will do (ANT's "القاهرة - أحمد الريدي"); in Latin script a place is written
+    in capitals ("SALVADOR") or is one we know ("London"), so "John Smith - Jane Doe" stays two names."""
     words = text.split()
     if not 0 < len(words) <= MAX_PLACE_WORDS or re.search(r"[\d@#]", text) or _is_outlet(text):
         return False
-    return not any(normalize(w).strip(".") in _NOT_PLACE_WORDS or ".نت" in w for w in words)
+    if any(normalize(w).strip(".") in _NOT_PLACE_WORDS or ".نت" in w for w in words):
+        return False
+    return not _LATIN.search(text) or text == text.upper() or bool(zone_for_place(text))
