@@ -213,3 +213,12 @@ def test_visible_arabic_date_when_the_page_declares_none() -> None:
     assert article.published_at == datetime(2018, 2, 18, 21, 35, tzinfo=UTC)
     assert article.published_precision == "minute"
     assert article.body.startswith(clean_body(record["text"])[:40])  # neither the date line nor the title
+
+
+def test_warc_page_over_the_record_limit() -> None:
+    import dataclasses
+
+    page = (PAGES / GOLD_PAGES[0]).read_bytes()
+    settings = dataclasses.replace(SETTINGS, max_record_bytes=len(page) - 1)
+    items = list(read_bytes(_warc([("https://example.org/big", page)]), name="c.warc.gz", settings=settings))
+    assert len(items) == 1 and isinstance(items[0], Reject) and "over the limit" in items[0].reason

@@ -85,7 +85,7 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
             # Exports and crawls are streamed record by record: they can be far larger than memory allows.
             body = Prefixed(head, stream)
             if kind == "warc":
-                yield from read_warc(body, name=name, source=source)
+                yield from read_warc(body, name=name, settings=settings, source=source)
             else:
                 reader = read_jsonl if kind == "jsonl" else read_csv
                 yield from reader(body, name=name, settings=settings, mapping=mapping, source=source)
@@ -115,7 +115,7 @@ def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings
                             fmt="auto" if kind == "zip" else fmt, url="", mapping=mapping, source=source)
         return
     if kind == "warc":
-        yield from read_warc(io.BytesIO(data), name=name, source=source)
+        yield from read_warc(io.BytesIO(data), name=name, settings=settings, source=source)
         return
     if kind in ("jsonl", "csv"):
         reader = read_jsonl if kind == "jsonl" else read_csv

@@ -64,8 +64,9 @@ def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: Rea
             yield from read_bytes(data, name=where, settings=settings, **options)
 
 
-def read_warc(stream: BinaryIO, *, name: str, source: str | None = None) -> Iterator[Article | Reject]:
-    """HTML responses of a WARC (gzipped or not) → Articles; other records are skipped."""
+def read_warc(stream: BinaryIO, *, name: str, settings: Settings, source: str | None = None) -> Iterator[Article | Reject]:
+    """HTML responses of a WARC (gzipped or not) → Articles; other records are skipped. A page over
+    ``settings.max_record_bytes`` is rejected unread (a crawl can hold anything)."""
     from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC input needs it
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -82,7 +83,10 @@ def read_warc(stream: BinaryIO, *, name: str, source: str | None = None) -> Iter
             found = True
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
             try:
-                payload = record.content_stream().read()
+                payload = record.content_stream().read(settings.max_record_bytes + 1)
+                if len(payload) > settings.max_record_bytes:
+                    yield Reject(name, number, f"{url}: page over the limit of {settings.max_record_bytes:,} bytes (max_record_bytes)")
+                    continue
                 html = decode_bytes(_with_charset(payload, content_type), name=f"{name}#{number}")
                 yield article_from_html(html, name=f"{name}#{number}", url=url, source=source)
             except MarsadError as exc:
