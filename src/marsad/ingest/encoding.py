@@ -29,6 +29,7 @@ MIN_ARABIC_LETTER_SHARE = 0.5
 # Mojibake markers: UTF-8 Arabic read as cp1252/latin-1 gives "Ø§Ù„…", Latin accents give "Ã©"; a few such
 # pairs may be legitimate French/Spanish ("Ãs" is not a word), so we judge by density.
 _MOJIBAKE = re.compile("[ØÙÚÛÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_MOJIBAKE_LEADS = "ØÙÚÛÃÂ"
 # Mojibake pairs per 100 characters above which a short text is treated as mis-decoded, and the count at which
 # any text is (three such pairs never occur in real text).
 MOJIBAKE_PER_100 = 1.0
@@ -93,7 +94,9 @@ def decode_bytes(data: bytes, *, name: str) -> str:
 
 def check_text(text: str, *, name: str) -> str:
     """Repair mojibake (a UTF-8 text that was read as cp1252/latin-1) or refuse lost text; return clean text."""
-    if _REPLACEMENT_RUN.search(text) or text.count("\ufffd") * 1000 > MAX_REPLACEMENT_PER_1000 * max(len(text), 1):
+    if "\ufffd" in text and (
+        _REPLACEMENT_RUN.search(text) or text.count("\ufffd") * 1000 > MAX_REPLACEMENT_PER_1000 * max(len(text), 1)
+    ):
         raise RejectedInput(
             f"{name}: text has lost characters (U+FFFD replacement characters from an earlier wrong decoding)",
             detail=f"{text.count(chr(0xFFFD))} replacement characters in {len(text)}",
@@ -111,7 +114,8 @@ def check_text(text: str, *, name: str) -> str:
 
 
 def _looks_mojibake(text: str) -> bool:
-    if not _MOJIBAKE.search(text):  # the common case, and much cheaper than counting
+    # The common case first: none of the lead characters at all (substring tests are much cheaper than a regex).
+    if not any(lead in text for lead in _MOJIBAKE_LEADS) or not _MOJIBAKE.search(text):
         return False
     hits = len(_MOJIBAKE.findall(text))
     return hits >= MIN_MOJIBAKE_PAIRS or hits * 100 > MOJIBAKE_PER_100 * len(text)
