@@ -209,3 +209,19 @@ def test_one_outlet_one_key(record: dict, key: str, name: str) -> None:
     data = json.dumps({"text": "نص المقال.", **record}, ensure_ascii=False).encode()
     (item,) = list(read_bytes(data, name="x.jsonl", settings=SETTINGS))
     assert (item.source, item.source_name) == (key, name)
+
+
+def test_newsapi_shaped_record() -> None:
+    record = {
+        "source": {"id": "al-jazeera-english", "name": "Al Jazeera English"},
+        "author": [{"name": "Jane Doe"}],
+        "title": "Iraq orders border security",
+        "description": "Kadhimi orders the border with Syria secured.",
+        "url": "https://www.aljazeera.com/news/2020/9/25/iraq?utm_source=newsapi",
+        "publishedAt": "2020-09-25T18:32:00Z",
+        "content": "Iraq's prime minister ordered the border with Syria secured on Friday.",
+    }
+    (item,) = list(read_bytes(json.dumps(record).encode(), name="newsapi.json", settings=SETTINGS))
+    assert (item.source, item.source_name, item.author) == ("aljazeera.com", "Al Jazeera English", "Jane Doe")
+    assert item.lead == record["description"] and item.canonical_url == "https://www.aljazeera.com/news/2020/9/25/iraq"
+    assert item.published_at.isoformat() == "2020-09-25T18:32:00+00:00"

@@ -51,6 +51,8 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 FIELD_SYNONYMS = {"text": "body", "content": "body", "published": "date", "published_at": "date", "time": "date",
                   "link": "url", "src": "source", "outlet": "source", "cat": "category", "abstract": "lead",
                   "summary": "lead", "headline": "title"}
+# Keys that name a nested object ({"source": {"name": ...}}, {"author": [{"name": ...}]}).
+NESTED_NAME_KEYS = ("name", "title", "value", "text", "id", "url")
 # Record fields worth keeping in Article.extra (ids, wire topics); longer values are article text, not metadata.
 MAX_EXTRA_CHARS = 200
 _KEY_JUNK = re.compile(r"[_\-\s:.]")
@@ -150,8 +152,10 @@ def _plain(text: str) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):  # {"source": {"id": "bbc-news", "name": "BBC News"}} (NewsAPI and friends)
+        return _text(next((value[k] for k in NESTED_NAME_KEYS if value.get(k)), ""))
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value if v not in (None, ""))
+        return ", ".join(_text(v) for v in value if v not in (None, ""))
     return str(value)
 
 
