@@ -178,3 +178,10 @@ def test_hard_wrapped_wire_copy_is_unwrapped() -> None:
         wrapped = "\n\n".join(textwrap.fill(paragraph, width=70, break_on_hyphens=False) for paragraph in body.split("\n\n"))
         article = article_from_text(f"{title}\n{date}\n\n{wrapped}\n", name="wire.txt")
         assert (article.title, article.body) == (title, body)
+
+
+def test_wire_table_under_a_date_line_is_an_article() -> None:
+    body = "Shr 17 cts vs 18 cts\n\nNet 1,232,000 vs 834,000\n\nSales 24.1 mln vs 20.9 mln"
+    article = article_from_text(_render("ACME CORP <ACM> 4TH QTR NET", "2-MAR-1987 03:58:32.30", body), name="t.txt")
+    assert (article.title, article.body) == ("ACME CORP <ACM> 4TH QTR NET", body)
+    assert article.published_at == datetime(1987, 3, 2, 3, 58, 32, tzinfo=UTC)

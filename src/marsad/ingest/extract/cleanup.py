@@ -14,6 +14,9 @@ WRAP_WIDTH = 80
 MIN_WRAPPED_MEDIAN = 45
 # A line of a wrapped paragraph (all but its last) nearly fills the width; a headline above its date is shorter.
 MIN_WRAPPED_LINE = 55
+# In a three-line text the wrapped lines must be at least this long (a short wire item: "Magma Copper Co, a
+# subsidiary of Newmont / Mining Corp, said it is cutting … / 0.75 cent to 66 cents a lb, effective immediately.").
+MIN_SHORT_WRAP_LINE = 30
 # Share of hard-wrap-length lines above which a text is treated as hard-wrapped.
 WRAPPED_SHARE = 0.8
 # Wire-service signatures closing a story ("Reuter", "REUTER"): not part of the text.
@@ -113,11 +116,13 @@ def _join_block(block: list[str]) -> str:
 def _hard_wrapped(lines: list[str]) -> bool:
     """Wire-style text: most lines fit the wrap width and most end mid-sentence (one-line paragraphs end with
     a full stop); blank lines, if any, come with indented paragraph starts."""
-    if len(lines) < 4:
+    if len(lines) < 3:
         return False
     content = [line for line in lines[:-1] if line.strip()]
-    if len(content) < 3 or sum(1 for line in content if len(line) <= WRAP_WIDTH) < WRAPPED_SHARE * len(content):
+    if len(content) < 2 or sum(1 for line in content if len(line) <= WRAP_WIDTH) < WRAPPED_SHARE * len(content):
         return False
+    if len(content) == 2 and min(len(line) for line in content) < MIN_SHORT_WRAP_LINE:
+        return False  # two short lines are a list, not a wrapped paragraph
     short = sum(1 for line in content if len(line) <= WRAP_WIDTH)
     ended = sum(1 for line in content if _SENTENCE_END.search(line))
     marked = any(_PARA_START.match(line) for line in content)

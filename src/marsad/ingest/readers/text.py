@@ -40,6 +40,10 @@ MAX_TITLE_CHARS = 250
 # A date line is short: the date, a time, a weekday, a separator; a longer line is prose that mentions a date.
 MAX_DATE_LINE_CHARS = 60
 MAX_DATE_LINE_WORDS = 7
+# Without prose, the lines under a date line are the article when there are at least this many (a table).
+MIN_TABLE_LINES = 2
+# Lines at the top of a page searched for the date line of a page without prose.
+MAX_HEAD_LINES = 12
 # Lines between a headline and the date line under it (a repeated title, a byline).
 MAX_LINES_TITLE_TO_DATE = 3
 # A dateline ("بغداد – ناس") is a place and an outlet, a handful of words.
@@ -70,7 +74,12 @@ def article_from_text(text: str, *, name: str, source: str | None = None, url: s
     lines = [line for line in lines if line and not _NAV.match(line)]
     first, last = _body_span(lines)
     if first is None:
-        raise RejectedInput(f"{name}: no article text found (no paragraph of {MIN_SENTENCE_WORDS}+ words)")
+        # No prose paragraph: a short table or list item ("Shr 17 cts vs 18 cts / Net 1.2 mln …"). Under a
+        # date line it is still an article; without one it is a menu or a stub.
+        dated = [i for i, line in enumerate(lines[:MAX_HEAD_LINES]) if _is_date_line(line)]
+        if not dated or len(lines) - dated[0] - 1 < MIN_TABLE_LINES:
+            raise RejectedInput(f"{name}: no article text found (no paragraph of {MIN_SENTENCE_WORDS}+ words)")
+        first, last = dated[0] + 1, len(lines) - 1
     head, body_lines = lines[:first], lines[first : last + 1]
     date_index, date_text = _date_line(head)
     title = _title(head, body_lines, date_text=date_text)
