@@ -269,8 +269,9 @@ def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str
             "not fitted to it, every 7th record of each corpus (up to 300) is rendered as a scraper saves a page — "
             "menu lines, title, the record's own date string, paragraphs separated by blank lines, app-store and "
             "copyright lines — and read back. Exact = identical to the record's cleaned title/body/parsed date. "
-            "Misses are mostly Reuters one-line tables (\"Shr 17 cts vs 18 cts\"), which have no prose paragraph, and "
-            "two-word ANT titles beside short first paragraphs.",
+            "Body misses are by design or layout: short lines after the last paragraph are dropped as footer (ANT's "
+            "\"**حقوق النشر محفوظة…\" credit lines, closing lists), and Reuters items that open with table lines "
+            "(\"Oper shr 21 cts vs 18 cts\") before their prose lose those lines to the page head.",
             "",
             "| corpus | pages | exact titles | exact bodies | exact dates |",
             "|---|---|---|---|---|",
