@@ -45,7 +45,7 @@ _CLITIC_SET = frozenset(("", *CLITIC_PREFIXES))
 # Longest proclitic chain in front of a name ("وبال"); a longer word prefix means the hit is inside another word.
 # Generic head nouns before a place name ("محافظة نينوى", "قطاع غزة", "دولة الإمارات"): the name alone is the
 # mention (ANERcorp tags "غزة", not "قطاع غزة"), and the name alone is in the gazetteer too.
-_LOC_HEADS = frozenset(normalize(w) for w in ("محافظة", "مدينة", "قطاع", "منطقة", "قضاء", "ولاية", "بلدة", "دولة", "جمهورية"))
+_LOC_HEADS = frozenset(normalize(w) for w in ("محافظة", "مدينة", "قطاع", "منطقة", "قضاء", "ولاية", "بلدة", "دولة", "جمهورية", "إقليم"))
 _MAX_PREFIX = max(len(p) for p in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES))
 
 
