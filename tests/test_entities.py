@@ -146,3 +146,23 @@ def test_unknown_entity_gets_clean_display_name():
     text = "وأكد والمرصد العراقي ذلك"
     mention, entity = link(text, [Span(5, 20, "ORG")], EntityIndex({}))[0]
     assert (mention.text, mention.canonical_id, mention.canonical_name_ar) == ("والمرصد العراقي", "org:المرصد_العراقي", "المرصد العراقي")
+
+
+def test_link_only_aliases_need_the_models_type():
+    index = entity_index()
+    assert index.lookup("الأسد", "PER").key == "per:bashar_al_assad"
+    assert index.lookup("الأسد", "ORG") is None and index.lookup("الأسد") is None
+    assert index.lookup("Bush", "PER").key == "per:george_w_bush"
+
+
+def test_link_only_aliases_are_not_matched_in_free_text():
+    from marsad.nlp.ner.gazetteer import apply
+
+    text = "زأر الأسد في حديقة الحيوان ودفع ريال واحد"
+    assert [s.key for s in apply(text)] == []
+
+
+@pytest.mark.parametrize(("surface", "key"), [("#دونالد_ترمب", "per:donald_trump"), ("عاصي_الحلاني", None)])
+def test_hashtags_read_as_names(surface, key):
+    entity = entity_index().lookup(surface)
+    assert (entity.key if entity else None) == key

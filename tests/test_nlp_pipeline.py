@@ -119,3 +119,9 @@ def test_conversion_markup_is_blanked_for_the_model():
     assert len(without_markup(body)) == len(body) and "&" not in without_markup(body)
     article = enrich_article(Article(body=body, language="en"))
     assert [m.text for m in article.entities] == []
+
+
+def test_hashtag_names_are_found():
+    article = enrich_article(Article(body="وقال #دونالد_ترمب إن #الحوثيين يهددون الملاحة", language="ar"))
+    assert [m.canonical_id for m in article.entities] == ["per:donald_trump", "org:houthis"]
+    assert article.entities[0].text == "دونالد_ترمب"

@@ -112,7 +112,7 @@ def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichRepo
                 continue
             existing[key] = next_id
             new_entities.append((next_id, key, entity.type, entity.name_ar or None, entity.name_en or None, entity.curated))
-            alias_rows += _alias_rows(next_id, entity.names)
+            alias_rows += _alias_rows(next_id, (*entity.names, *entity.link_only))
             next_id += 1
         mention_rows, keyword_rows = [], []
         for article_id, article in enriched:

@@ -52,6 +52,9 @@ class CanonicalEntity:
     # Names the gazetteer may match in free text when not all names are safe to (a place whose display name is
     # also a common word); None means every name.
     match: tuple[str, ...] | None = None
+    # Aliases too ambiguous for free text ("الأسد" is also "the lion", "ريال" a currency) that still link a span the
+    # statistical model tagged with this entity's type. Written "~alias" in the alias file.
+    link_only: tuple[str, ...] = ()
 
     @property
     def match_names(self) -> tuple[str, ...]:
@@ -88,7 +91,10 @@ def read_entities(path: Path = ALIASES_FILE) -> list[CanonicalEntity]:
                 detail=line,
             )
         aliases = _split_aliases(cols[4]) if len(cols) > 4 else ()
-        entities.append(CanonicalEntity(cols[0], cols[1], cols[2].strip(), cols[3].strip(), aliases, curated=True))  # type: ignore[arg-type]
+        free = tuple(a for a in aliases if not a.startswith("~"))
+        link_only = tuple(a[1:].strip() for a in aliases if a.startswith("~") and a[1:].strip())
+        entities.append(CanonicalEntity(cols[0], cols[1], cols[2].strip(), cols[3].strip(), free,  # type: ignore[arg-type]
+                                        curated=True, link_only=link_only))
     return entities
 
 
@@ -109,8 +115,14 @@ def merge_entities(*sources: Iterable[CanonicalEntity]) -> dict[str, CanonicalEn
                 entity.name_en or old.name_en,
                 tuple(a for a in aliases if a),
                 old.curated or entity.curated,
+                link_only=tuple(dict.fromkeys((*old.link_only, *entity.link_only))),
             )
     return merged
+
+
+def name_norm(text: str) -> str:
+    """Normalised form of a name for look-ups: ``normalize`` with hashtag underscores read as spaces."""
+    return normalize(text.replace("_", " ").lstrip("#"))
 
 
 def peel(norm: str) -> list[str]:
@@ -153,7 +165,7 @@ def display_name(surface: str) -> str:
 
 def unknown_key(surface: str, type_: str) -> str:
     """Key of an entity not in any gazetteer: type plus the normalised form ("per:تحسين_الخفاجي")."""
-    norm = normalize(surface)
+    norm = name_norm(surface)
     if is_arabic(norm[:1]):
         for prefix in ARTICLE_PREFIXES[:-1]:  # و/ب/ف/ك/ل before the article; keep the article itself
             if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM_CHARS:
@@ -170,6 +182,7 @@ class EntityIndex:
 
     entities: dict[str, CanonicalEntity]
     by_alias: dict[str, str] = field(default_factory=dict)
+    by_link_alias: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.by_alias:
@@ -177,14 +190,25 @@ class EntityIndex:
             ordered = sorted(self.entities.values(), key=lambda e: not e.curated)
             for entity in ordered:
                 for name in entity.names:
-                    self.by_alias.setdefault(normalize(name), entity.key)
+                    self.by_alias.setdefault(name_norm(name), entity.key)
+                for name in entity.link_only:
+                    self.by_link_alias.setdefault(name_norm(name), entity.key)
 
-    def lookup(self, surface: str) -> CanonicalEntity | None:
-        """The known entity a surface form names, after normalisation and clitic/article peeling."""
-        for form in peel(normalize(surface)):
+    def lookup(self, surface: str, type_: str = "") -> CanonicalEntity | None:
+        """The known entity a surface form names, after normalisation and clitic/article peeling.
+
+        With ``type_`` (the model's type for the span), link-only aliases of entities of that type count too.
+        """
+        forms = peel(name_norm(surface))
+        for form in forms:
             key = self.by_alias.get(form)
             if key is not None:
                 return self.entities[key]
+        if type_:
+            for form in forms:
+                key = self.by_link_alias.get(form)
+                if key is not None and self.entities[key].type == type_:
+                    return self.entities[key]
         return None
 
     def get(self, key: str) -> CanonicalEntity | None:
@@ -215,7 +239,7 @@ def link(text: str, spans: Sequence[Span], index: EntityIndex) -> list[tuple[Men
     full_names: dict[str, CanonicalEntity] = {}  # normalised last word → entity of a multi-word PER mention
     for span in spans:
         surface = text[span.start : span.end]
-        entity = index.get(span.key) if span.key else index.lookup(surface)
+        entity = index.get(span.key) if span.key else index.lookup(surface, span.type)
         if entity is None:
             key = unknown_key(surface, span.type)
             name = display_name(surface)

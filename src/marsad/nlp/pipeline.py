@@ -36,6 +36,7 @@ LOGGER = logging.getLogger(__name__)
 PIPELINE_VERSION = 1
 # Markup left in some corpora's text by their conversion (blanked out before the statistical model reads it).
 _MARKUP = re.compile(r"&\\t|&#\d+;")
+_HASHTAG = re.compile(r"#[^\W\d_][\w]*")
 ENTITY_TYPES = frozenset({"PER", "ORG", "LOC", "MISC"})
 MENTION_TYPES = frozenset({"PER", "ORG", "LOC"})
 # When an article carries no language code, this share of Arabic letters among its letters makes it Arabic.
@@ -81,8 +82,10 @@ def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[
 
 def without_markup(text: str) -> str:
     """``text`` with conversion debris blanked out, same length so offsets still hold (Reuters-21578's "&\\t"
-    paragraph marks and "&#3;" end marks, which the models read as parts of names: "&\\tIt" → ORG "tIt")."""
-    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
+    paragraph marks and "&#3;" end marks, which the models read as parts of names: "&\\tIt" → ORG "tIt"), and
+    hashtags read as words ("#عاصي_الحلاني" → " عاصي الحلاني")."""
+    text = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+    return _HASHTAG.sub(lambda m: " " + m.group()[1:].replace("_", " "), text)
 
 
 def _trimmed(text: str, start: int, end: int, type_: str) -> Span | None:
@@ -135,7 +138,7 @@ def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Art
         predicted = model_spans([articles[i].body for i in indices], lang, n_process=n_process)
         for i, spans in zip(indices, predicted, strict=True):
             article = articles[i]
-            _finish(article, gaz.apply(article.body, spans), lang)
+            _finish(article, gaz.apply(without_markup(article.body), spans), lang)
     return list(articles)
 
 
