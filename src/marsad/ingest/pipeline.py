@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -160,6 +161,8 @@ def _send(proc: subprocess.Popen, chunk: list[Article | Reject]) -> None:
 
 def worker_main() -> None:
     """A worker process: read pickled chunks on stdin, write ``[prepare(item) ...]`` on stdout, until EOF."""
+    # Ctrl-C in a terminal reaches the whole process group: the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
