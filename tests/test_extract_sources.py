@@ -16,6 +16,7 @@ from marsad.ingest.extract import (
     source_from_url,
     source_key,
     split_byline,
+    without_boilerplate,
     zone_for_place,
 )
 
@@ -155,3 +156,19 @@ def test_one_line_paragraphs_are_kept() -> None:
 def test_latin_bylines(text: str, place: str, author: str) -> None:
     byline = split_byline(text)
     assert (byline.place, byline.author) == (place, author)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Read more: Iraq closes border crossings", "Lea también: Impiden ingreso a Nicaragua a reportero",
+     "اقرأ أيضاً: الكاظمي يزور واشنطن", "Subscribe now to our eNATION edition for the full story.",
+     "جميع الحقوق محفوظة © 2020", "Never miss the latest news by signing up to our newsletter"],
+)
+def test_boilerplate_paragraphs_are_dropped(paragraph: str) -> None:
+    assert without_boilerplate(["نص المقال الأول.", paragraph]) == ["نص المقال الأول."]
+
+
+def test_long_paragraph_about_subscriptions_is_kept() -> None:
+    paragraph = ("The company said the number of people who subscribe to its streaming service rose by a third in "
+                 "the quarter, helped by new markets in the Middle East and cheaper plans for students and families.")
+    assert without_boilerplate([paragraph]) == [paragraph]

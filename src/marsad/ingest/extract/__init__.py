@@ -8,6 +8,7 @@ from marsad.ingest.extract.cleanup import (
     looks_like_html,
     paragraphs,
     unwrap_blocks,
+    without_boilerplate,
 )
 from marsad.ingest.extract.dateline import (
     Dateline,
@@ -54,5 +55,6 @@ __all__ = [
     "source_key",
     "split_byline",
     "unwrap_blocks",
+    "without_boilerplate",
     "zone_for_place",
 ]

@@ -32,6 +32,19 @@ _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/div|/li|/h[1-6]|/blockquote|/tr)\s*
 _HTML_TAG = re.compile(r"<(?:p|br|div|span|a|strong|em|b|i|h[1-6]|ul|li|img|figure|blockquote)[\s>/]", re.IGNORECASE)
 # How far into a text to look for tags when deciding whether it is HTML.
 HTML_SNIFF_CHARS = 2000
+# Calls to action and notices in many languages; matched in paragraphs of at most MAX_BOILERPLATE_WORDS words.
+MAX_BOILERPLATE_WORDS = 30
+_BOILERPLATE = re.compile(
+    r"^\W*(?:read (?:more|also)|also read|related(?: articles| stories)?|see also|lea (?:también|más)|lea:|"
+    r"à lire aussi|lire aussi|lesen sie auch|mehr zum thema|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|"
+    r"شاهد أيضا|شاهد أيضاً|طالع أيضا|طالع أيضاً|للمزيد)"
+    r"|\b(?:subscribe (?:now|today|to (?:our|the))|please subscribe|already a subscriber|"
+    r"subscribers? (?:also )?(?:receive|get)|sign(?:ing)? up (?:for|to) (?:our|the)|our newsletter|"
+    r"download (?:the|our) .{0,40}apps?\b|copyrighted (?:property|material)|all rights reserved|"
+    r"written permission|abonnez-vous|jetzt abonnieren|"
+    r"جميع الحقوق محفوظة|حقوق النشر محفوظة|اشترك الآن|اشترك في نشرتنا|حمّل تطبيق|حمل تطبيق|تابعونا على)",
+    re.IGNORECASE,
+)
 _PARA_START = re.compile(r"^(?:\t|\s{3,}|&\\t|&\t)")
 
 
@@ -80,6 +93,13 @@ def html_to_text(fragment: str) -> str:
 def looks_like_html(text: str) -> bool:
     """Exports sometimes store the article's HTML in the text column."""
     return "<" in text and bool(_HTML_TAG.search(text[:HTML_SNIFF_CHARS]))
+
+
+def without_boilerplate(paragraphs_: list[str]) -> list[str]:
+    """Drop short paragraphs that are calls to action, not article text: "Read more: …", "Lea también: …",
+    "اقرأ أيضاً", subscription/app/newsletter prompts, copyright notices. Long paragraphs are kept whatever
+    they say (an article may well discuss subscriptions)."""
+    return [p for p in paragraphs_ if len(p.split()) > MAX_BOILERPLATE_WORDS or not _BOILERPLATE.search(p)]
 
 
 def clean_body(text: object) -> str:

@@ -27,6 +27,7 @@ from marsad.ingest.extract import (
     source_from_url,
     source_key,
     split_byline,
+    without_boilerplate,
     zone_for_place,
 )
 from marsad.models import Article
@@ -103,7 +104,7 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
         raise RejectedInput(f"{name}: no article text found in the HTML page")
     found_title = doc.title if doc is not None and doc.title else ""
     title = choose_title(meta, found_title)
-    body = _without_title(body, title)
+    body = "\n\n".join(without_boilerplate(_without_title(body, title).split("\n\n")))
     page_url = url or meta.canonical or (doc.url if doc is not None and doc.url else "")
     article = Article(body=body, title=title, url=page_url, origin=name)
     article.canonical_url = canonical_url(meta.canonical or page_url)

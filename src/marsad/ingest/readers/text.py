@@ -24,6 +24,7 @@ from marsad.ingest.extract import (
     source_key,
     split_byline,
     unwrap_blocks,
+    without_boilerplate,
     zone_for_place,
 )
 from marsad.models import Article
@@ -84,7 +85,7 @@ def article_from_text(text: str, *, name: str, source: str | None = None, url: s
     date_index, date_text = _date_line(head)
     title = _title(head, body_lines, date_text=date_text)
     place, outlet = _dateline(head, title=title, date_index=date_index)
-    body = [line for line in body_lines if line != title and not _NAV.match(line)]
+    body = without_boilerplate([line for line in body_lines if line != title and not _NAV.match(line)])
     if not place:  # "BAGHDAD (Reuters) - ..." / "بغداد (رويترز) - ..." opening the first paragraph
         opening = lead_dateline(body[0])
         place, outlet = opening.place, outlet or opening.outlet
