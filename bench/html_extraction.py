@@ -240,7 +240,11 @@ def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str
         "metadata pass skipped when the page declares a title (it costs ~30% of the time); title = the visible "
         "`<h1>`/`<h2>` that agrees with the declared titles (JSON-LD `headline`, `og:title`, `<title>`), else the "
         "declared title without a site-name suffix; date = `article:published_time` / JSON-LD `datePublished` / "
-        "other date meta tags, else htmldate (no extensive search); canonical URL from `<link rel=canonical>`.",
+        "other date meta tags, else htmldate (no extensive search), else a visible date line (Arabic month "
+        "names); canonical URL from `<link rel=canonical>`; short call-to-action paragraphs (\"Read more:\", "
+        "\"Lea también:\", \"اقرأ أيضاً\", \"Subscribe now to …\", copyright notices: "
+        "`extract.cleanup.without_boilerplate`) dropped. That filter alone moved \"without\" dropped from 91.3% "
+        "to 94.3% and lost no \"with\" snippet; both marsad rows include it.",
         "",
         "Where we lose: one page (pagesix) declares `2020-02-25T02:25:54Z`, the evening of the 24th in New York: "
         "with no zone on the page the UTC day is what we store. Dropping trafilatura's fallbacks loses about one "
