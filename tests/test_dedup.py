@@ -111,3 +111,24 @@ def test_band_keys_fit_signed_64_bit():
 @pytest.mark.parametrize(("a", "b", "expected"), [([1, 2, 3], [2, 3, 4], 0.5), ([1], [1], 1.0), ([], [1], 0.0)])
 def test_jaccard(a, b, expected):
     assert jaccard(np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)) == expected
+
+
+def test_token_hashes_follow_the_shared_tokeniser(ant):
+    from marsad.ingest.dedup import token_hashes
+    from marsad.text.normalize import tokens
+
+    for rec in ant[:30]:
+        text = normalized_text(rec["title"], rec["text"])
+        words = tokens(text)
+        hashes = token_hashes(text).tolist()
+        assert len(hashes) == min(len(words), 2000)
+        by_word = dict(zip(words, hashes, strict=False))
+        assert all(by_word[w] == h for w, h in zip(words, hashes, strict=False))  # same word, same hash
+        assert len(set(by_word.values())) == len(by_word)  # different words, different hashes
+
+
+@pytest.mark.parametrize("text", ["", "  ... - ! ?", "😀 🙂"])
+def test_token_hashes_of_text_without_words(text):
+    from marsad.ingest.dedup import token_hashes
+
+    assert len(token_hashes(text)) == 0

@@ -14,9 +14,7 @@ from functools import cache
 
 import numpy as np
 
-# _TOKEN is the tokeniser behind normalize.tokens(); used directly on text that is already normalised
-# (normalising twice is the costliest step of ingest).
-from marsad.text.normalize import _TOKEN, normalize, tokens
+from marsad.text.normalize import normalize
 
 # 3-word shingles: long enough that two unrelated articles share few, short enough that one edited word
 # only changes three of them.
@@ -37,8 +35,10 @@ MIN_SHINGLES = 8
 # Only the start of a long article is shingled: copies agree there, and it bounds the cost.
 MAX_TOKENS = 2000
 
-# Distinct tokens whose hashes are cached (~100 bytes each); the cache restarts when full.
-MAX_CACHED_TOKENS = 2_000_000
+# Characters of the text looked at: ~2,000 Arabic or English words, more than MAX_TOKENS needs.
+MAX_CHARS = 16_000
+# Characters of one token with their own power in the token hash (longer "words" are URLs or garbage).
+MAX_TOKEN_CHARS = 64
 
 
 @cache
@@ -63,20 +63,54 @@ def content_hash(title: str, body: str, *, normalized: str | None = None) -> str
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 
-class _TokenHasher:
-    """Stable 64-bit token hashes, cached per run (news vocabulary repeats heavily)."""
+@cache
+def _word_chars() -> np.ndarray:
+    """Which BMP code points are word characters: the same set as normalize.tokens() (``\\w`` plus the
+    Arabic block), as a lookup table so that tokenising and hashing run in numpy, not per word in Python."""
+    table = np.fromiter(((chr(cp).isalnum() or cp == 0x5F) for cp in range(0x10000)), dtype=bool, count=0x10000)
+    table[0x0600:0x0700] = True
+    return table
 
-    def __init__(self) -> None:
-        self._cache: dict[str, int] = {}
 
-    def __call__(self, words: list[str]) -> np.ndarray:
-        cache_ = self._cache
-        missing = [w for w in set(words) if w not in cache_]
-        if len(cache_) + len(missing) > MAX_CACHED_TOKENS:  # bound memory on huge multilingual runs
-            cache_.clear()
-        for w in missing:
-            cache_[w] = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-        return np.fromiter(map(cache_.__getitem__, words), dtype=np.uint64, count=len(words))
+@cache
+def _char_powers() -> np.ndarray:
+    """P**k mod 2**64 for the polynomial hash of a token's characters (P odd, k < MAX_TOKEN_CHARS)."""
+    p, mask, out = 0x100000001B3, (1 << 64) - 1, []
+    value = 1
+    for _ in range(MAX_TOKEN_CHARS):
+        out.append(value)
+        value = (value * p) & mask
+    return np.array(out, dtype=np.uint64)
+
+
+def token_hashes(text: str) -> np.ndarray:
+    """A stable 64-bit hash per word token of (normalised) ``text``, in order, all in numpy.
+
+    Each token's hash is a polynomial over its code points (mod 2**64) followed by a bit mixer; the same
+    in every process and run. Characters beyond MAX_TOKEN_CHARS of one token share the last power (such
+    "words" are URLs or garbage; they still hash deterministically).
+    """
+    cps = np.frombuffer(text[:MAX_CHARS].encode("utf-32-le"), dtype=np.uint32)
+    if len(cps) == 0:
+        return np.empty(0, dtype=np.uint64)
+    inword = np.zeros(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    inword[bmp] = _word_chars()[cps[bmp]]
+    pos = np.flatnonzero(inword)
+    if len(pos) == 0:
+        return np.empty(0, dtype=np.uint64)
+    is_start = np.ones(len(pos), dtype=bool)
+    is_start[1:] = pos[1:] != pos[:-1] + 1  # a word character not right after another one starts a token
+    seg = np.flatnonzero(is_start)
+    token_of = np.cumsum(is_start) - 1
+    offset = np.minimum(pos - pos[seg][token_of], MAX_TOKEN_CHARS - 1)
+    with np.errstate(over="ignore"):
+        values = (cps[pos].astype(np.uint64) + np.uint64(1)) * _char_powers()[offset]
+        h = np.add.reduceat(values, seg)
+        h ^= h >> np.uint64(31)  # splitmix64-style finaliser: spreads the polynomial's low-entropy bits
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(29)
+    return h[:MAX_TOKENS]
 
 
 @dataclass
@@ -88,15 +122,11 @@ class Fingerprint:
 class MinHasher:
     """Computes shingle sets, MinHash signatures and LSH band keys."""
 
-    def __init__(self) -> None:
-        self._hash_tokens = _TokenHasher()
-
     def shingles(self, text: str, *, normalized: bool = False) -> np.ndarray:
         """Shingle hashes of ``text``; pass ``normalized=True`` when it is already ``normalize()``d."""
-        words = (_TOKEN.findall(text) if normalized else tokens(text))[:MAX_TOKENS]
-        if len(words) < SHINGLE_WORDS:
+        h = token_hashes(text if normalized else normalize(text))
+        if len(h) < SHINGLE_WORDS:
             return np.empty(0, dtype=np.uint64)
-        h = self._hash_tokens(words)
         # Order-dependent combination of consecutive token hashes (uint64 arithmetic wraps, as intended).
         with np.errstate(over="ignore"):
             sh = h[: len(h) - SHINGLE_WORDS + 1].copy()
