@@ -225,3 +225,17 @@ def test_newsapi_shaped_record() -> None:
     assert (item.source, item.source_name, item.author) == ("aljazeera.com", "Al Jazeera English", "Jane Doe")
     assert item.lead == record["description"] and item.canonical_url == "https://www.aljazeera.com/news/2020/9/25/iraq"
     assert item.published_at.isoformat() == "2020-09-25T18:32:00+00:00"
+
+
+def test_json_feed_document() -> None:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1", "title": "Example", "home_page_url": "https://example.org/",
+        "items": [
+            {"id": "1", "url": "https://example.org/a", "title": "A", "content_html": "<p>First story.</p>",
+             "date_published": "2020-09-25T21:32:00+03:00", "authors": [{"name": "Jane Doe"}]},
+            {"id": "2", "url": "https://example.org/b", "title": "B", "content_text": "Second story."},
+        ],
+    }
+    items = list(read_bytes(json.dumps(feed, indent=2).encode(), name="feed.json", settings=SETTINGS))
+    assert [(i.title, i.body, i.author) for i in items] == [("A", "First story.", "Jane Doe"), ("B", "Second story.", "")]
+    assert items[0].published_tz == "+03:00" and items[0].origin == "feed.json#1"

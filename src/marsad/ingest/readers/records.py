@@ -37,7 +37,8 @@ LOGGER = logging.getLogger(__name__)
 # "_", "-", " " or ":"), most specific first.
 FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading", "subject", "articletitle"),
-    "body": ("text", "body", "content", "article", "articletext", "articlebody", "maintext", "fulltext", "story"),
+    "body": ("text", "body", "content", "article", "articletext", "articlebody", "maintext", "fulltext", "story",
+             "contenttext", "contenthtml"),
     "date": ("date", "time", "published", "pubdate", "publishedat", "publishdate", "datepublished", "publicationdate",
              "datetime", "dateextracted", "timestamp", "createdat", "updated", "dcdate", "issued"),
     "url": ("url", "link", "href", "uri", "sourceurl", "articleurl", "permalink"),

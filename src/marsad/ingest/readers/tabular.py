@@ -75,9 +75,15 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
 
 
 def _nested_records(record: object) -> list | None:
-    if not isinstance(record, dict) or len(record) > 3:
+    """The records of a wrapper object ({"status": "ok", "articles": [...]}, a JSON Feed's "items"): a list of
+    objects under a known key, in an object that has no article text of its own."""
+    if not isinstance(record, dict) or "body" in resolve_mapping(tuple(record), None):
         return None
-    return next((record[k] for k in JSON_LIST_KEYS if isinstance(record.get(k), list)), None)
+    for key in JSON_LIST_KEYS:
+        value = record.get(key)
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            return value
+    return None
 
 
 def _is_document(start: str) -> bool:
