@@ -7,7 +7,6 @@ the search engine (marsad.store.search), which returns matching ids that come ba
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,48 +58,81 @@ class Session:
     store: Store
     con: duckdb.DuckDBPyConnection
     _registered: list[str] = field(default_factory=list)
+    _param_tables: dict[Query, ir.Table] = field(default_factory=dict)
+    _text_tables: dict[Query, ir.Table] = field(default_factory=dict)
 
     def table(self, name: str) -> ir.Table:
         return _tables(str(self.store.path), self.con)[name]
 
     def articles(self, query: Query, *, content: bool = True) -> ir.Table:
-        """``articles`` filtered by ``query``; ``content=False`` drops the text/entity/topic part (the base)."""
+        """``articles`` filtered by ``query``; ``content=False`` drops the text/entity/topic part (the base).
+
+        Filter values come in as small registered tables, not literals, so the expression (and its compiled
+        SQL, which is cached) is the same for every date window, language or entity list of the same shape.
+        """
         a = self.table("articles")
+        p = self._params(query)
         preds: list[ir.BooleanValue] = []
         if not query.include_duplicates:
             preds.append(a.duplicate_of.isnull() | (a.duplicate_of == a.id))
         if query.start:
-            preds.append(a.published_at >= datetime.combine(query.start, time()))
+            preds.append(a.published_at >= p.start_ts.as_scalar())
         if query.end:
-            preds.append(a.published_at < datetime.combine(query.end + timedelta(days=1), time()))
+            preds.append(a.published_at < p.end_ts.as_scalar())
         if query.languages:
-            preds.append(a.language.isin(list(query.languages)))
+            preds.append(p.langs.as_scalar().contains(a.language))
         if query.sources:
             s = self.table("sources")
-            preds.append(a.source_id.isin(s.filter(s.key.isin(list(query.sources))).id))
+            preds.append(a.source_id.isin(s.filter(p.srcs.as_scalar().contains(s.key)).id))
         if content:
             if query.text:
                 preds.append(a.id.isin(self.text_ids(query).id))
             if query.entities:
                 e = self.table("entities")
                 m = self.table("mentions")
-                for key in query.entities:  # each entity narrows: articles mentioning all of them
-                    preds.append(a.id.isin(m.filter(m.entity_id.isin(e.filter(e.key == key).id)).article_id))
+                for pos in range(len(query.entities)):  # each entity narrows: articles mentioning all of them
+                    ids = e.filter(e.key == p.ents.as_scalar()[pos]).id
+                    preds.append(a.id.isin(m.filter(m.entity_id.isin(ids)).article_id))
             if query.topics:
                 t = self.table("article_topics")
-                preds.append(a.id.isin(t.filter(t.topic_id.isin(list(query.topics))).article_id))
+                preds.append(a.id.isin(t.filter(p.topics.as_scalar().contains(t.topic_id)).article_id))
         return a.filter(*preds) if preds else a
+
+    def _params(self, query: Query) -> ir.Table:
+        """The query's filter values as a one-row registered table, once per distinct query in this session."""
+        key = query.replace(text="")  # the text has its own table of matching ids
+        if key not in self._param_tables:
+            start = datetime.combine(query.start, time()) if query.start else None
+            end = datetime.combine(query.end + timedelta(days=1), time()) if query.end else None
+            row = pa.table(
+                {
+                    "start_ts": pa.array([start], pa.timestamp("us")),
+                    "end_ts": pa.array([end], pa.timestamp("us")),
+                    "langs": pa.array([list(query.languages)], pa.list_(pa.string())),
+                    "srcs": pa.array([list(query.sources)], pa.list_(pa.string())),
+                    "ents": pa.array([list(query.entities)], pa.list_(pa.string())),
+                    "topics": pa.array([list(query.topics)], pa.list_(pa.int32())),
+                }
+            )
+            self._param_tables[key] = self.register(row, name=f"_marsad_q{len(self._param_tables)}")
+        return self._param_tables[key]
 
     def text_ids(self, query: Query) -> ir.Table:
         """Ids of articles matching the text part (within the query's base filters) as a one-column table."""
+        if query in self._text_tables:
+            return self._text_tables[query]
         catch_up(self.store, self.con)
         ids = SqliteSearchIndex(search_path(self.store)).match_ids(query.text, filters=search_filters(query))
-        return self.register(pa.table({"id": pa.array(ids, pa.int64())}), name="_marsad_text_ids")
+        table = self.register(
+            pa.table({"id": pa.array(ids, pa.int64())}), name=f"_marsad_text_ids{len(self._text_tables)}"
+        )
+        self._text_tables[query] = table
+        return table
 
-    def register(self, data: pa.Table, *, name: str | None = None) -> ir.Table:
-        """An Arrow table visible to this session's queries (dropped when the session ends). A fixed ``name``
-        keeps the compiled SQL identical from call to call (so it is cached); use each name once per session."""
-        name = name or f"_marsad_tmp_{next(_names)}"
+    def register(self, data: pa.Table, *, name: str) -> ir.Table:
+        """An Arrow table visible to this session's queries (dropped when the session ends). The ``name`` is
+        fixed by the caller so the compiled SQL is identical from call to call (and cached): use each name once
+        per session."""
         self.con.register(name, data)
         self._registered.append(name)
         return ibis.table(ibis.Schema.from_pyarrow(data.schema), name=name)
@@ -114,7 +146,6 @@ class Session:
         return self.con.execute(_compiled(expr)).fetchall()[0][0]
 
 
-_names = itertools.count()
 # Compiled SQL per expression (Ibis expressions compare structurally): the dashboard re-runs the same views.
 _COMPILE_CACHE = 512
 

@@ -176,7 +176,7 @@ def overview_figures(store: Store, query: Query) -> Overview:
         languages=int(figs["languages"]),
         first_date=None if pd.isna(figs["first_date"]) else figs["first_date"].to_pydatetime(),
         last_date=None if pd.isna(figs["last_date"]) else figs["last_date"].to_pydatetime(),
-        undated=int(figs["undated"] or 0),
+        undated=0 if pd.isna(figs["undated"]) else int(figs["undated"]),
         entities=int(ment["entities"]),
         mentions=int(ment["mentions"]),
     )

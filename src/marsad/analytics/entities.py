@@ -7,6 +7,7 @@ from typing import TypedDict
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from marsad.analytics._ibis import Session, session
 from marsad.analytics.query import Query
@@ -95,13 +96,14 @@ def cooccurrence_pairs(
     store: Store, query: Query, *, n_entities: int = 20, type: EntityType | None = None
 ) -> pd.DataFrame:
     """Edges for a network graph among the top ``n_entities``: source, target (keys), articles naming both."""
-    top = top_entities(store, query, type=type, n=n_entities)
-    if top.empty:
-        return pd.DataFrame({"source": pd.Series(dtype=str), "target": pd.Series(dtype=str), "articles": []})
     with session(store) as s:
+        top = _counted(s, _mentions_in(s, query, type=type), n_entities)
+        if top.empty:
+            return pd.DataFrame({"source": pd.Series(dtype=str), "target": pd.Series(dtype=str), "articles": []})
         e = s.table("entities")
         m = _mentions_in(s, query).select("article_id", "entity_id")
-        keys = e.filter(e.key.isin(top["key"].tolist())).select(eid="id", key="key")
+        wanted = s.register(pa.table({"k": pa.array(top["key"].tolist(), pa.string())}), name="_marsad_pair_keys")
+        keys = e.filter(e.key.isin(wanted.k)).select(eid="id", key="key")
         m = m.join(keys, m.entity_id == keys.eid)
         m = m.select("article_id", "key").distinct()
         right = m.select(article_id2="article_id", key2="key")

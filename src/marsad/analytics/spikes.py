@@ -13,7 +13,7 @@ Method: a robust z-score per item and day, ``z = (x − median) / scale`` over t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal, TypedDict
 
 import ibis
@@ -59,18 +59,18 @@ def _items(s: Session, kind: SpikeKind):
     if kind == "entity":
         m = s.table("mentions")
         e = s.table("entities")
-        pairs = m.select("article_id", item=m.entity_id.cast("string")).distinct()
-        labels = e.select(item=e.id.cast("string"), key=e.key, label=ibis.coalesce(e.name_ar, e.name_en, e.key))
+        pairs = m.select("article_id", item=m.entity_id.cast("int64"))
+        labels = e.select(item=e.id.cast("int64"), key=e.key, label=ibis.coalesce(e.name_ar, e.name_en, e.key))
         return pairs, labels
     if kind == "topic":
         t = s.table("article_topics")
         tp = s.table("topics")
-        pairs = t.select("article_id", item=t.topic_id.cast("string"))
-        labels = tp.select(item=tp.id.cast("string"), key=tp.id.cast("string"), label=tp.label)
+        pairs = t.select("article_id", item=t.topic_id.cast("int64"))
+        labels = tp.select(item=tp.id.cast("int64"), key=tp.id.cast("string"), label=tp.label)
         return pairs, labels
     if kind == "keyword":
         k = s.table("keywords")
-        pairs = k.select("article_id", item=k.keyword).distinct()
+        pairs = k.select("article_id", item=k.keyword)
         return pairs, None
     raise InvalidQuery(f"spike kind “{kind}” is not one of entity, topic, keyword")
 
@@ -91,15 +91,16 @@ def spikes(
         if since > last:
             raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
         first = since - timedelta(days=BASELINE_DAYS)
-        a = a.filter(
-            (a.published_at >= datetime.combine(first, datetime.min.time()))
-            & (a.published_at < datetime.combine(last + timedelta(days=1), datetime.min.time()))
-        ).select("id", day=a.published_at.date())
+        # The baseline needs the days before ``since`` even when the query starts later.
+        window = s.articles(query.replace(start=first, end=last))
+        a = window.select("id", day=window.published_at.date())
         j = pairs.join(a, pairs.article_id == a.id)
-        daily = j.group_by("item", "day").agg(n=j.count())
+        # Articles (not mentions) per item and day: one long article naming an entity ten times is one article.
+        series = s.execute(j.group_by("item", "day").agg(n=j.article_id.nunique()))
         # Only items that reach MIN_ARTICLES on some day of the recent window can spike.
-        hot = daily.filter((daily.day >= since) & (daily.n >= MIN_ARTICLES)).select("item").distinct()
-        series = s.execute(daily.filter(daily.item.isin(hot.item)))
+        recent = pd.to_datetime(series["day"]) >= pd.Timestamp(since)
+        hot = series.loc[recent & (series["n"] >= MIN_ARTICLES), "item"].unique()
+        series = series[series["item"].isin(hot)]
         found = _score(series, first=first, since=since, last=last)
         found = found.sort_values(["z", "count"], ascending=False).head(n)
         if found.empty:
@@ -147,20 +148,24 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.
     return df.sort_values(["z", "count"], ascending=False).drop_duplicates("item")
 
 
-def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[str, date], list[int]]:
+def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[object, date], list[int]]:
+    items = found["item"].tolist()
     want = s.register(
-        pa.table(
+        name="_marsad_spike_want",
+        data=pa.table(
             {
-                "w_item": pa.array(found["item"].astype(str).tolist()),
+                "w_item": pa.array(items, pa.string() if isinstance(items[0], str) else pa.int64()),
                 "w_day": pa.array(found["day"].tolist(), pa.date32()),
             }
-        )
+        ),
     )
-    j = pairs.join(a, pairs.article_id == a.id)
+    # Narrow both sides to the spikes' items and days before joining: a few hundred rows, not the window.
+    p = pairs.filter(pairs.item.isin(want.w_item))
+    d = a.filter(a.day.isin(want.w_day))
+    j = p.join(d, p.article_id == d.id)
     j = j.join(want, (j.item == want.w_item) & (j.day == want.w_day))
-    j = j.mutate(rn=ibis.row_number().over(group_by=[j.item, j.day], order_by=j.article_id))
-    rows = s.execute(j.filter(j.rn < ARTICLES_PER_SPIKE).select("item", "day", "article_id"))
-    out: dict[tuple[str, date], list[int]] = {}
-    for item, day, aid in zip(rows["item"], rows["day"], rows["article_id"], strict=True):
-        out.setdefault((item, pd.Timestamp(day).date()), []).append(int(aid))
-    return {k: sorted(v) for k, v in out.items()}
+    rows = s.execute(j.group_by("item", "day").agg(ids=j.article_id.collect()))
+    out: dict[tuple[object, date], list[int]] = {}
+    for item, day, ids in zip(rows["item"], rows["day"], rows["ids"], strict=True):
+        out[(item, pd.Timestamp(day).date())] = sorted({int(i) for i in ids})[:ARTICLES_PER_SPIKE]
+    return out

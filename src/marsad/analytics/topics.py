@@ -11,7 +11,7 @@ from typing import TypedDict
 import ibis
 import pandas as pd
 
-from marsad.analytics._ibis import Interval, bin_range, binned, check_interval, session
+from marsad.analytics._ibis import Interval, Session, bin_range, binned, check_interval, session
 from marsad.analytics.query import Query
 from marsad.store import Store
 
@@ -61,14 +61,19 @@ def list_topics(store: Store, *, active_only: bool = True) -> pd.DataFrame:
 def top_topics(store: Store, query: Query, *, n: int = 20) -> pd.DataFrame:
     """Topics carried by the most matching articles: :class:`TopicCount` rows."""
     with session(store) as s:
-        a = s.articles(query).select("id")
-        total = int(s.scalar(a.count()))
-        at = s.table("article_topics")
-        at = at.filter(at.article_id.isin(a.id))
-        per = at.group_by("topic_id").agg(articles=at.count())
-        t = s.table("topics").filter(ibis._.active)
-        j = per.join(t, per.topic_id == t.id).select("topic_id", "label", "terms", "language", "articles")
-        df = s.execute(j.order_by([ibis.desc("articles"), "topic_id"]).limit(n))
+        return _top_topics(s, query, n)
+
+
+def _top_topics(s: Session, query: Query, n: int) -> pd.DataFrame:
+    a = s.articles(query).select("id")
+    at = s.table("article_topics")
+    at = at.filter(at.article_id.isin(a.id))
+    per = at.group_by("topic_id").agg(articles=at.article_id.nunique())
+    t = s.table("topics")
+    t = t.filter(t.active)
+    j = per.join(t, per.topic_id == t.id).select("topic_id", "label", "terms", "language", "articles")
+    df = s.execute(j.order_by([ibis.desc("articles"), "topic_id"]).limit(n))
+    total = int(s.scalar(a.count())) if len(df) else 0
     df["share"] = df["articles"] / total if total else 0.0
     return df
 
@@ -76,8 +81,8 @@ def top_topics(store: Store, query: Query, *, n: int = 20) -> pd.DataFrame:
 def topics_over_time(store: Store, query: Query, *, interval: Interval = "week", n: int = 10) -> pd.DataFrame:
     """Articles per bin for the ``n`` top topics of the query: :class:`TopicPoint` rows, empty bins as zero."""
     interval = check_interval(interval)
-    top = top_topics(store, query, n=n)
     with session(store) as s:
+        top = _top_topics(s, query, n)
         a = binned(s.articles(query).select("id", "published_at"), interval)
         totals = s.execute(a.group_by("bin").agg(total=a.count()))
         at = s.table("article_topics")
@@ -98,8 +103,8 @@ def topics_over_time(store: Store, query: Query, *, interval: Interval = "week",
 
 def topic_by_source(store: Store, query: Query, *, n: int = 10) -> pd.DataFrame:
     """Articles per (top topic, outlet): :class:`TopicSource` rows."""
-    top = top_topics(store, query, n=n)
     with session(store) as s:
+        top = _top_topics(s, query, n)
         a = s.articles(query).select("id", "source_id")
         at = s.table("article_topics")
         at = at.filter(at.topic_id.isin(top["topic_id"].tolist()))
