@@ -168,6 +168,7 @@ def test_failing_batch_rolls_back_entirely_and_the_run_goes_on(tmp_path, monkeyp
         origins = {o for (o,) in con.execute("SELECT origin FROM articles").fetchall()}
         orphans = con.execute("SELECT count(*) FROM article_bands WHERE article_id NOT IN (SELECT id FROM articles)").fetchall()
     assert not origins & second and len(origins) == report.stored == 40
+    assert report.stored + report.exact_duplicates + report.rejected == 60  # nothing counted twice
     assert orphans == [(0,)]
     monkeypatch.setattr(store_articles, "insert_bands", real_insert_bands)
     retry = _ingest_articles(store, settings, articles).report  # nothing lost: the rest goes in on a re-run

@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -181,6 +181,17 @@ _WORKER_CODE = "from marsad.ingest.pipeline import worker_main; worker_main()"
 
 
 @dataclass
+class _BatchResult:
+    """What one batch transaction did; applied to the report only after it commits."""
+
+    ids: list[int] = field(default_factory=list)
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    undated: int = 0
+    originals: dict[int, np.ndarray] = field(default_factory=dict)  # id -> shingles, for later verification
+
+
+@dataclass
 class _Pending:
     row: ArticleRow
     fingerprint: Fingerprint
@@ -273,33 +284,41 @@ class Ingestor:
         batch, self._pending = self._pending, []
         try:
             with self.store.write() as con:
-                written, ids, near = self._write(con, batch)
+                result = self._write(con, batch)
         except duckdb.Error as exc:
             LOGGER.error("batch of %d articles rolled back: %s", len(batch), exc)
             reason = f"not stored (batch rolled back): {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
             self.report.rejects.extend(Reject(p.row.origin or "?", None, reason) for p in batch)
             return
-        self.report.stored += len(written)
-        self.report.near_duplicates += near
-        self.report.undated += sum(p.undated for p in written)
+        # Only now, with the batch committed, does anything it computed count.
+        ids = result.ids
+        self.report.stored += len(ids)
+        self.report.exact_duplicates += result.exact_duplicates
+        self.report.near_duplicates += result.near_duplicates
+        self.report.undated += result.undated
+        for article_id, shingles in result.originals.items():
+            self._remember(article_id, shingles)
         self.new_ids.extend(ids)
-        LOGGER.info("stored %d articles (%d near-duplicates)", len(written), near)
+        LOGGER.info("stored %d articles (%d near-duplicates)", len(ids), result.near_duplicates)
+        if not ids:
+            return
         for hook in self.after_batch:
             try:
                 hook(self.store, ids)
             except Exception:  # the batch is committed; a hook can be re-run later (marsad enrich / reindex)
                 LOGGER.exception("after-batch step %s failed for %d articles", getattr(hook, "__name__", hook), len(ids))
 
-    def _write(self, con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> tuple[list[_Pending], list[int], int]:
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> _BatchResult:
         known_hashes = store_articles.existing_hashes(con, [p.row.content_hash for p in batch])
         known_urls = store_articles.existing_urls(con, [p.row.canonical_url for p in batch])
         fresh = [p for p in batch if p.row.content_hash not in known_hashes and p.row.canonical_url not in known_urls]
-        self.report.exact_duplicates += len(batch) - len(fresh)
+        result = _BatchResult(exact_duplicates=len(batch) - len(fresh), undated=sum(p.undated for p in fresh))
         if not fresh:
-            return [], [], 0
+            return result
         first_id = store_articles.next_article_id(con)
-        ids = list(range(first_id, first_id + len(fresh)))
-        near = self._mark_near_duplicates(con, fresh, ids)
+        result.ids = list(range(first_id, first_id + len(fresh)))
+        ids = result.ids
+        result.near_duplicates = self._mark_near_duplicates(con, fresh, ids, result.originals)
         sources = {}
         for p in fresh:
             if p.row.source_key:
@@ -310,10 +329,12 @@ class Ingestor:
         originals = [(i, p.fingerprint.bands) for i, p in zip(ids, fresh, strict=True)
                      if p.row.duplicate_of is None and p.fingerprint.bands is not None]
         store_articles.insert_bands(con, [i for i, _ in originals], [b for _, b in originals])
-        return fresh, ids, near
+        return result
 
-    def _mark_near_duplicates(self, con: duckdb.DuckDBPyConnection, fresh: list[_Pending], ids: list[int]) -> int:
-        """Set ``duplicate_of`` for articles whose shingles match an earlier original's (stored or in this batch)."""
+    def _mark_near_duplicates(self, con: duckdb.DuckDBPyConnection, fresh: list[_Pending], ids: list[int],
+                              originals: dict[int, np.ndarray]) -> int:
+        """Set ``duplicate_of`` for articles whose shingles match an earlier original's (stored or in this
+        batch); collects this batch's originals' shingles in ``originals`` (remembered once committed)."""
         keyed = [(i, p) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
         if not keyed:
             return 0
@@ -330,7 +351,9 @@ class Ingestor:
             keys = list(enumerate(band_lists[article_id]))
             candidates = sorted({c for k in keys for c in stored.get(k, ())} | {in_batch[k] for k in keys if k in in_batch})
             for cand in candidates:
-                shingles = self._shingle_cache.get(cand)
+                shingles = originals.get(cand)
+                if shingles is None:
+                    shingles = self._shingle_cache.get(cand)
                 if shingles is not None and jaccard(p.fingerprint.shingles, shingles) >= NEAR_DUP_JACCARD:
                     p.row.duplicate_of = cand
                     near += 1
@@ -338,7 +361,7 @@ class Ingestor:
             else:  # an original: later articles in this batch compare against it
                 for k in keys:
                     in_batch.setdefault(k, article_id)
-                self._remember(article_id, p.fingerprint.shingles)
+                originals[article_id] = p.fingerprint.shingles
         return near
 
     def _remember(self, article_id: int, shingles: np.ndarray) -> None:
