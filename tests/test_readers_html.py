@@ -24,6 +24,11 @@ PAGES = SHARED / "html" / "pages"
 GOLD = json.loads((SHARED / "html" / "gold.json").read_text(encoding="utf-8"))
 SETTINGS = Settings()
 # Pages of different kinds (news with JSON-LD, a BBC page, a blog whose site name is the <h1>, a hash-named page).
+SEED_TITLE = "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"
+SEED_TEXT = "\n\n".join(
+    line.strip() for line in (SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt").read_text(encoding="utf-8")
+    .split("\n")[13:] if line.strip()
+)
 GOLD_PAGES = ["nytimes.com.blackouts.html", "bbc.com.52241221.html", "fouryears.eu.interning.html",
               "0a3108e507c54157a95fe7a1338f5e9c.html", "latimes.com.bloomberg.html"]
 
@@ -222,3 +227,15 @@ def test_warc_page_over_the_record_limit() -> None:
     settings = dataclasses.replace(SETTINGS, max_record_bytes=len(page) - 1)
     items = list(read_bytes(_warc([("https://example.org/big", page)]), name="c.warc.gz", settings=settings))
     assert len(items) == 1 and isinstance(items[0], Reject) and "over the limit" in items[0].reason
+
+
+def test_dateline_paragraph_in_an_arabic_page() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in SEED_TEXT.split("\n\n")[:6])
+    page = f"""<html><head><meta charset="utf-8"><title>{SEED_TITLE}</title></head><body>
+<nav><a href="/">الرئيسية</a> <a href="/iraq">العراق</a></nav><article><h1>{SEED_TITLE}</h1>
+<p>2020.09.25 - 21:32</p><p>بغداد – ناس</p>{paragraphs}</article><footer>جميع الحقوق محفوظة لموقع ناس</footer>
+</body></html>"""
+    (article,) = list(read_bytes(page.encode(), name="nas.html", settings=SETTINGS))
+    assert (article.title, article.dateline, article.source) == (SEED_TITLE, "بغداد", "ناس")
+    assert article.published_at == datetime(2020, 9, 25, 18, 32, tzinfo=UTC) and article.published_tz == "+03:00"
+    assert article.body.startswith("وجّه رئيس الحكومة")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from marsad.errors import RejectedInput
 from marsad.ingest.extract import (
+    Dateline,
     canonical_url,
     clean_line,
     clean_title,
@@ -57,6 +58,8 @@ MAX_DATE_LINE_CHARS = 60
 MAX_DATE_SCAN_LINES = 400
 # Leading paragraphs of the extracted text checked for a repeated title or a date line.
 MAX_HEAD_PARAGRAPHS = 3
+# A dateline paragraph ("بغداد – ناس") is a place and an outlet: a handful of words.
+MAX_DATELINE_WORDS = 6
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
@@ -104,7 +107,8 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
         raise RejectedInput(f"{name}: no article text found in the HTML page")
     found_title = doc.title if doc is not None and doc.title else ""
     title = choose_title(meta, found_title)
-    body = "\n\n".join(without_boilerplate(_without_title(body, title).split("\n\n")))
+    body, head_dateline = _split_head(body, title)
+    body = "\n\n".join(without_boilerplate(body.split("\n\n")))
     page_url = url or meta.canonical or (doc.url if doc is not None and doc.url else "")
     article = Article(body=body, title=title, url=page_url, origin=name)
     article.canonical_url = canonical_url(meta.canonical or page_url)
@@ -115,8 +119,8 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     # "X - Y" in a page's author tag is usually two names; only a place we know makes it a dateline.
     known_place = bool(byline.place and zone_for_place(byline.place))
     article.author = (byline.author or byline.outlet) if known_place else author
-    article.dateline = byline.place if known_place else lead_dateline(body).place
-    found = source or meta.site_name or (doc.sitename if doc is not None and doc.sitename else "")
+    article.dateline = byline.place if known_place else (head_dateline.place or lead_dateline(body).place)
+    found = source or meta.site_name or (doc.sitename if doc is not None and doc.sitename else "") or head_dateline.outlet
     key = source_key(source) if source else (source_from_url(article.canonical_url or page_url) or source_key(found))
     article.source, article.source_name = key, display_name(key, found) if key else ""
     date_value = meta.date or (doc.date if doc is not None and doc.date else "") or _htmldate(html, url)
@@ -131,19 +135,22 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     return article
 
 
-def _without_title(body: str, title: str) -> str:
-    """The article's <h1> and its date line often sit inside the extracted block: they are metadata, not the
-    first paragraphs."""
+def _split_head(body: str, title: str) -> tuple[str, Dateline]:
+    """The article's <h1>, its date line and a "بغداد – ناس" dateline often sit inside the extracted block:
+    they are metadata, not the first paragraphs. Returns the body without them and the dateline found."""
     paragraphs_ = body.split("\n\n")
-    head = 0
+    head, dateline = 0, Dateline()
     while head < min(MAX_HEAD_PARAGRAPHS, len(paragraphs_) - 1):
         paragraph = paragraphs_[head]
         is_title = bool(title) and _words(paragraph) == _words(title)
         is_date = len(paragraph) <= MAX_DATE_LINE_CHARS and parse_date(paragraph, fallback=False) is not None
-        if not (is_title or is_date):
+        byline = split_byline(paragraph, bare_outlet=True) if len(paragraph.split()) <= MAX_DATELINE_WORDS else None
+        is_dateline = bool(byline and byline.place and zone_for_place(byline.place))
+        if not (is_title or is_date or is_dateline):
             break
+        dateline = byline if is_dateline and byline else dateline
         head += 1
-    return "\n\n".join(paragraphs_[head:])
+    return "\n\n".join(paragraphs_[head:]), dateline
 
 
 def _same_day(a: str, b: str) -> bool:
