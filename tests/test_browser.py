@@ -221,3 +221,25 @@ def test_shared_url_restores_the_view(server, browser, page):
     assert any("%" in t for t in ticks)
     _shot(other, "trends-restored")
     other.context.close()
+
+
+def test_clicking_a_trend_point_lists_that_bins_articles(server, page):
+    _open(page, f"{server}/trends?sq=%D8%AA%D8%B1%D8%A7%D9%85%D8%A8&int=month", 1)
+    page.locator("[data-testid='stPlotlyChart'] .scatterlayer .point").last.click(force=True)
+    page.get_by_text("Articles for ترامب in the period starting", exact=False).wait_for(timeout=CHART_WAIT_MS)
+    _settled(page)
+    _shot(page, "trends-clicked")
+
+
+def test_picking_a_place_filters_every_page(server, page):
+    _open(page, f"{server}/map", 1)
+    page.get_by_label("Filter every page by a place").click()
+    page.get_by_role("option", name="Syria").click()
+    page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
+    page.get_by_text("Filtered by place", exact=False).wait_for(timeout=CHART_WAIT_MS)
+    _settled(page)
+    _shot(page, "map-clicked")
+    page.locator("[data-testid='stPageLink'] a").filter(has_text="Overview").first.click()
+    page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
+    _settled(page)
+    assert "✕" in page.locator("[data-testid='stSidebar']").inner_text()

@@ -225,6 +225,14 @@ def test_map_bubbles_and_place_filter_from_url(app):
     assert int(app("overview", ent="loc:سوريا").metric[0].value.replace(",", "")) < int(app("overview").metric[0].value.replace(",", ""))
 
 
+def test_picking_a_place_filters_by_it(app):
+    at = app("map")
+    at.selectbox(key="_p_map_place").set_value("loc:سوريا").run()
+    _ok(at)
+    assert at.query_params.get("ent") == "loc:سوريا"
+    assert any("Syria" in i.value for i in at.info)
+
+
 def test_sources_share_of_voice_sums_to_one(app):
     share = figures(app("sources"))[1]["data"][0]
     assert sum(values(share["x"])) == pytest.approx(1.0)

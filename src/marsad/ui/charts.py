@@ -252,6 +252,8 @@ def bubble_map(
         fitbounds="locations" if len(data) else False,
         resolution=110,
     )
+    # A click selects the bubble (reaching st.plotly_chart's on_select where the frontend reports geo selections).
+    fig.update_layout(clickmode="event+select")
     return _finish(fig, title, lang, height=520, legend=False)
 
 

@@ -150,7 +150,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     # map
     "places_map": {"en": "Places mentioned", "ar": "الأماكن المذكورة"},
     "time_window": {"en": "Time window", "ar": "النافذة الزمنية"},
-    "click_place": {"en": "Click a place to filter by it.", "ar": "انقر على مكان لتصفية المقالات به."},
+    "click_place": {"en": "Filter every page by a place", "ar": "صفِّ كل الصفحات حسب مكان"},
     "place_filter": {"en": "Filtered by place: {name}", "ar": "مصفّاة حسب المكان: {name}"},
     "clear_place": {"en": "Clear the place filter", "ar": "إزالة تصفية المكان"},
     "no_places": {"en": "No places with coordinates in these filters.", "ar": "لا توجد أماكن ذات إحداثيات ضمن هذه التصفية."},

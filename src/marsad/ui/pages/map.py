@@ -28,9 +28,13 @@ if first and last and first.date() < last.date():
     hi = date.fromisoformat(wanted[1]) if len(wanted) == 2 else steps[-1]
     lo = min(steps, key=lambda d: abs((d - lo).days))
     hi = min(steps, key=lambda d: abs((d - hi).days))
-    state.seed(state.widget_key("win"), (lo, hi))
+    # The slider's options depend on the filters; a new set of options is a new widget (seeded from the URL)
+    # rather than one whose stored position no longer exists.
+    key = state.widget_key(f"win-{steps[0]}-{steps[-1]}-{len(steps)}")
     if len(steps) > 1:
-        lo, hi = st.select_slider(t("time_window", lang), options=steps, key=state.widget_key("win"), format_func=lambda d: d.isoformat())
+        picked = st.select_slider(t("time_window", lang), options=steps, value=(lo, hi), key=key,
+                                  format_func=lambda d: d.isoformat())
+        lo, hi = picked if isinstance(picked, tuple | list) else (picked, picked)
     full = (lo, hi) == (steps[0], steps[-1])
     state.set_params({"win": None if full else [lo.isoformat(), hi.isoformat()]})
     if not full:
@@ -43,12 +47,18 @@ if places.empty:
 places = places.assign(label=[display_name(a, e, n, lang) for a, e, n in zip(places["name_ar"], places["name_en"], places["name"], strict=True)])
 event = components.chart(
     charts.bubble_map(places, name="label", size="mentions", key="key", title=t("places_map", lang), lang=lang),
-    key="map-chart", on_select=True,
+    key="map-chart", on_select=True, selection_mode=("points", "box", "lasso"),
 )
-st.caption(t("click_place", lang))
+# Streamlit does not report clicks on geo traces (checked in Chromium), so a place is picked from the list
+# of bubbles; a selection event, where the browser sends one, does the same.
+names = dict(zip(places["key"].astype(str), places["label"].astype(str), strict=True))
+picked = st.selectbox(t("click_place", lang), [""] + [k for k in names if k not in q.entities],
+                      format_func=lambda k: names.get(k, "—") if k else "—", key=state.widget_key("place"))
 clicked = components.selected_custom(event)
-if clicked and str(clicked[0]) not in q.entities:
-    state.set_params({"ent": [*q.entities, str(clicked[0])]})
+chosen = str(clicked[0]) if clicked else picked
+if chosen and chosen not in q.entities:
+    state.set_params({"ent": [*q.entities, chosen]})
+    st.session_state.pop(state.widget_key("place"), None)
     st.rerun()
 
 for key in q.entities:

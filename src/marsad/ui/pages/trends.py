@@ -67,7 +67,10 @@ fig = charts.time_series(
 )
 event = components.chart(fig, key="trends-chart", on_select=True)
 st.caption(t("click_point", lang))
-components.table(data[["bin", "series", "count", "total", "ratio"]], name="trends", lang=lang)
+wide = data.pivot_table(index="bin", columns="series", values=measure, aggfunc="sum", sort=False)
+wide = wide[(wide != 0).any(axis=1)].reset_index()  # bins with something in them; the chart shows the gaps
+wide.insert(0, t("date", lang), wide.pop("bin").dt.strftime("%Y-%m-%d"))
+components.table(wide, name="trends", lang=lang)
 
 points = event.selection.points if event is not None else []
 if points:
