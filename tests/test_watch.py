@@ -239,3 +239,12 @@ def test_ingest_accepts_page_and_feed_urls(site, settings):
         assert con.execute("SELECT title FROM articles").fetchall() == [(_gold(PAGE_FILES["/pages/myers"])["title"],)]
     feed = ingest([site.base + "/feed.xml"], settings=settings, workers=0)
     assert feed.read == 2 and feed.rejected == 0
+
+
+def test_inspect_a_page_url(site, settings):
+    from marsad.ingest.pipeline import inspect_path
+
+    article = inspect_path(site.base + "/pages/brookhaven", settings=settings, enrich=False)
+    assert article.title == _gold(PAGE_FILES["/pages/brookhaven"])["title"] and article.language == "en"
+    with pytest.raises(RejectedInput, match="HTTP 404"):
+        inspect_path(site.base + "/nothing", settings=settings, enrich=False)

@@ -31,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("inspect", help="parse one document (or a file's first record) and print it; stores nothing",
+    p = sub.add_parser("inspect", help="parse one document (or a file's first record, or a URL) and print it; stores nothing",
                        description=cmd_inspect.__doc__)
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a file, or the http(s) URL of a page or feed")
     _add_read_options(p)
     p.add_argument("--no-enrich", action="store_true", help="skip entities, places and keywords")
     p.add_argument("--json", action="store_true", help="print the full record as JSON")

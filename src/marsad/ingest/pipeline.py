@@ -527,12 +527,11 @@ def inspect_path(
     source: str | None = None,
     enrich: bool = True,
 ) -> Article:
-    """The first article of ``path``, with language (and entities/places/keywords when the NLP pipeline
-    is installed), without storing anything."""
-    from marsad.ingest.readers import read_path
-
+    """The first article of ``path`` (a file, folder, archive or http(s) URL), with language (and
+    entities/places/keywords when the NLP pipeline is installed), without storing anything."""
+    target = path if _is_url(path) else Path(path)
     rejects: list[Reject] = []
-    for item in read_path(Path(path), fmt=fmt, mapping=mapping, settings=settings, source=source):
+    for item in _read_all([target], settings=settings, fmt=fmt, mapping=mapping, source=source):
         if isinstance(item, Reject):
             rejects.append(item)
             continue
@@ -544,7 +543,8 @@ def inspect_path(
                 item = enrich_article(item)
         return item
     reason = str(rejects[0]) if rejects else "no article found"
-    raise RejectedInput(f"{Path(path).name}: nothing to inspect ({reason})", detail="; ".join(map(str, rejects)))
+    name = str(path) if _is_url(path) else Path(path).name
+    raise RejectedInput(f"{name}: nothing to inspect ({reason})", detail="; ".join(map(str, rejects)))
 
 
 def article_record(article: Article) -> dict[str, object]:
