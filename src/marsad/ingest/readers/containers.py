@@ -41,7 +41,7 @@ def unsafe_member_name(member: str) -> bool:
 def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: ReadBytes, **options) -> Iterator[Article | Reject]:
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # ValueError: a cut central directory
         yield Reject(name, None, f"not a readable zip archive ({exc})")
         return
     with archive:
@@ -58,7 +58,7 @@ def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: Rea
                 continue
             try:
                 data = archive.read(member)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
                 yield Reject(where, None, f"broken archive member ({exc})")
                 continue
             yield from read_bytes(data, name=where, settings=settings, **options)
