@@ -305,4 +305,5 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
     assert int(at.metric[0].value.replace(",", "")) >= 10
     with Store(tmp_path / "empty.duckdb").read() as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 10
+        assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 10  # topics fitted too
     _clear_caches()

@@ -158,17 +158,13 @@ def spikes_table(query: Query, lang: str) -> None:
     if not frames:
         st.caption(t("no_spikes", lang))
         return
-    spikes = pd.concat(frames, ignore_index=True)
-    order = "score" if "score" in spikes.columns else spikes.columns[-1]
-    spikes = spikes.sort_values(order, ascending=False).head(15)
-    table(spikes, name="spikes", lang=lang, columns=_spike_columns(spikes, lang))
-
-
-def _spike_columns(df: pd.DataFrame, lang: str) -> dict[str, str]:
-    wanted = {"kind": t("spike_kind", lang), "label": t("spike_what", lang), "what": t("spike_what", lang),
-              "bin": t("spike_when", lang), "when": t("spike_when", lang), "score": t("spike_size", lang),
-              "count": t("articles", lang)}
-    return {k: v for k, v in wanted.items() if k in df.columns}
+    spikes = pd.concat(frames, ignore_index=True).sort_values("z", ascending=False).head(15)
+    spikes = spikes.assign(kind=[t(f"spike_{k}", lang) for k in spikes["kind"]], z=spikes["z"].round(1),
+                           baseline=spikes["baseline"].round(1))
+    table(spikes, name="spikes", lang=lang, columns={
+        "kind": t("spike_kind", lang), "label": t("spike_what", lang), "day": t("spike_when", lang),
+        "count": t("articles", lang), "baseline": t("spike_baseline", lang), "z": t("spike_size", lang),
+    })
 
 
 def download(df: pd.DataFrame, *, name: str, lang: str) -> None:

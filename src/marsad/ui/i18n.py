@@ -103,6 +103,10 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "spike_what": {"en": "What", "ar": "ماذا"},
     "spike_when": {"en": "When", "ar": "متى"},
     "spike_size": {"en": "Size (robust z)", "ar": "الحجم (z المتين)"},
+    "spike_baseline": {"en": "Usual per day", "ar": "المعتاد يوميًا"},
+    "spike_entity": {"en": "Entity", "ar": "كيان"},
+    "spike_topic": {"en": "Topic", "ar": "موضوع"},
+    "spike_keyword": {"en": "Keyword", "ar": "كلمة مفتاحية"},
     # trends
     "series": {"en": "Series (up to five)", "ar": "السلاسل (حتى خمس)"},
     "series_help": {

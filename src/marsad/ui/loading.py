@@ -18,6 +18,7 @@ from typing import Protocol
 from marsad.config import Settings
 from marsad.errors import RejectedInput
 from marsad.models import IngestReport, Reject
+from marsad.store import Store
 
 LOGGER = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
@@ -81,10 +82,18 @@ def _renamed(reject: Reject, names: dict[str, str]) -> Reject:
 
 
 def load_demo(settings: Settings, *, progress: Progress | None = None) -> IngestReport:
-    """Load the bundled demo corpus the way ``marsad demo`` does (search index and enrichment included).
-    A store that already has articles is left alone: the report then says nothing was read."""
+    """Load the bundled demo corpus the way ``marsad demo`` does (search index and enrichment included), then fit
+    the topic model on it so the Topics page has something to show. A store that already has articles is left
+    alone: the report then says nothing was read."""
     from marsad.ingest.demo import load_demo as load
     from marsad.ingest.pipeline import standard_hooks
 
     report = load(settings=settings, progress=progress, after_batch=standard_hooks())
-    return report if report is not None else IngestReport()
+    if report is None:
+        return IngestReport()
+    if report.stored:
+        from marsad.nlp import topics  # scikit-learn: load on use
+
+        fitted = topics.fit(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds))
+        LOGGER.info("demo corpus: topic model fitted (%s)", fitted)
+    return report
