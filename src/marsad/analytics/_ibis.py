@@ -60,6 +60,7 @@ class Session:
     _registered: list[str] = field(default_factory=list)
     _param_tables: dict[Query, ir.Table] = field(default_factory=dict)
     _text_tables: dict[Query, ir.Table] = field(default_factory=dict)
+    _tables_by_name: dict[str, ir.Table] = field(default_factory=dict)
 
     def table(self, name: str) -> ir.Table:
         return _tables(str(self.store.path), self.con)[name]
@@ -71,7 +72,7 @@ class Session:
         SQL, which is cached) is the same for every date window, language or entity list of the same shape.
         """
         a = self.table("articles")
-        p = self._params(query)
+        p = self.params(query)
         preds: list[ir.BooleanValue] = []
         if not query.include_duplicates:
             preds.append(a.duplicate_of.isnull() | (a.duplicate_of == a.id))
@@ -98,7 +99,7 @@ class Session:
                 preds.append(a.id.isin(t.filter(p.topics.as_scalar().contains(t.topic_id)).article_id))
         return a.filter(*preds) if preds else a
 
-    def _params(self, query: Query) -> ir.Table:
+    def params(self, query: Query) -> ir.Table:
         """The query's filter values as a one-row registered table, once per distinct query in this session."""
         key = query.replace(text="")  # the text has its own table of matching ids
         if key not in self._param_tables:
@@ -129,13 +130,19 @@ class Session:
         self._text_tables[query] = table
         return table
 
+    def table_registered(self, name: str) -> ir.Table:
+        """A table this session registered earlier (by name)."""
+        return self._tables_by_name[name]
+
     def register(self, data: pa.Table, *, name: str) -> ir.Table:
         """An Arrow table visible to this session's queries (dropped when the session ends). The ``name`` is
         fixed by the caller so the compiled SQL is identical from call to call (and cached): use each name once
         per session."""
         self.con.register(name, data)
         self._registered.append(name)
-        return ibis.table(ibis.Schema.from_pyarrow(data.schema), name=name)
+        table = ibis.table(ibis.Schema.from_pyarrow(data.schema), name=name)
+        self._tables_by_name[name] = table
+        return table
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         """Run ``expr``: compiled by Ibis (cached per expression), executed and converted by DuckDB directly,

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from marsad.analytics._ibis import session
 from marsad.analytics.query import Query
@@ -93,7 +94,8 @@ def articles_by_id(store: Store, ids: list[int]) -> pd.DataFrame:
         return _empty_listing()
     with session(store) as s:
         a = s.table("articles")
-        df = s.execute(_listing(s, a.filter(a.id.isin([int(i) for i in ids]))))
+        want = s.register(pa.table({"wid": pa.array([int(i) for i in ids], pa.int64())}), name="_marsad_by_id")
+        df = s.execute(_listing(s, a.filter(a.id.isin(want.wid))))
     order = {int(i): k for k, i in enumerate(ids)}
     return df.sort_values("id", key=lambda c: c.map(order)).reset_index(drop=True)
 
@@ -105,16 +107,19 @@ def _empty_listing() -> pd.DataFrame:
 def get_article(store: Store, article_id: int) -> ArticleDetail | None:
     """One article with its mentions (entity key, type, offsets), topics and keywords; None if no such id."""
     with session(store) as s:
+        # The id comes in as a registered one-row table so the five compiled queries are cached across articles.
+        aid = s.register(pa.table({"aid": pa.array([int(article_id)], pa.int64())}), name="_marsad_article").aid
+        aid = aid.as_scalar()
         a = s.table("articles")
         src = s.table("sources").select(sid="id", source="key", source_name="name")
-        j = a.filter(a.id == int(article_id)).left_join(src, a.source_id == src.sid)
+        j = a.filter(a.id == aid).left_join(src, a.source_id == src.sid)
         rows = s.execute(j)
         if rows.empty:
             return None
         r = rows.iloc[0]
         m = s.table("mentions")
         e = s.table("entities")
-        mm = m.filter(m.article_id == int(article_id))
+        mm = m.filter(m.article_id == aid)
         mentions = s.execute(
             mm.join(e, mm.entity_id == e.id)
             .select("key", "type", "name_ar", "name_en", "start", "end", "surface")
@@ -122,12 +127,12 @@ def get_article(store: Store, article_id: int) -> ArticleDetail | None:
         )
         at = s.table("article_topics")
         t = s.table("topics")
-        at = at.filter(at.article_id == int(article_id))
+        at = at.filter(at.article_id == aid)
         topics = s.execute(
             at.join(t, at.topic_id == t.id).select("topic_id", "label", "weight").order_by(ibis.desc("weight"))
         )
         k = s.table("keywords")
-        kws = s.execute(k.filter(k.article_id == int(article_id)).order_by(["score", "keyword"]).select("keyword"))
+        kws = s.execute(k.filter(k.article_id == aid).order_by(["score", "keyword"]).select("keyword"))
     return ArticleDetail(
         id=int(r["id"]),
         title=r["title"] or "",

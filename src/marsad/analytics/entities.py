@@ -84,9 +84,11 @@ def cooccurring_entities(
     """Entities named in the same matching articles as ``entity_key``: :class:`CoMention` rows, most shared first."""
     _check_type(type)
     with session(store) as s:
-        m = _mentions_in(s, query.replace(entities=(*query.entities, entity_key)), type=type)
+        q = query.replace(entities=(*query.entities, entity_key))
+        m = _mentions_in(s, q, type=type)
         e = s.table("entities")
-        m = m.filter(~m.entity_id.isin(e.filter(e.key == entity_key).id))
+        # the entity asked about is the last of the query's entities (a parameter, so the SQL is cached)
+        m = m.filter(~m.entity_id.isin(e.filter(e.key == s.params(q).ents.as_scalar()[len(q.entities) - 1]).id))
         df = _counted(s, m, n)
     df.insert(0, "entity", entity_key)
     return df.drop(columns=["mentions"])

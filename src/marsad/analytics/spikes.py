@@ -109,7 +109,7 @@ def spikes(
         ids = _spike_articles(s, pairs, a, found)
         found["articles"] = [ids.get((i, d), []) for i, d in zip(found["item"], found["day"], strict=True)]
         if labels is not None:
-            lab = s.execute(labels.filter(labels.item.isin(found["item"].tolist())))
+            lab = s.execute(labels.filter(labels.item.isin(_want_items(s, found).w_item)))
             found = found.merge(lab, on="item", how="left")
         else:
             found["key"] = found["item"]
@@ -148,9 +148,12 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.
     return df.sort_values(["z", "count"], ascending=False).drop_duplicates("item")
 
 
-def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[object, date], list[int]]:
+def _want_items(s: Session, found: pd.DataFrame):
+    """The spikes' (item, day) pairs as a registered table (one per session)."""
+    if "_marsad_spike_want" in s._registered:
+        return s.table_registered("_marsad_spike_want")
     items = found["item"].tolist()
-    want = s.register(
+    return s.register(
         name="_marsad_spike_want",
         data=pa.table(
             {
@@ -159,6 +162,10 @@ def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[obj
             }
         ),
     )
+
+
+def _spike_articles(s: Session, pairs, a, found: pd.DataFrame) -> dict[tuple[object, date], list[int]]:
+    want = _want_items(s, found)
     # Narrow both sides to the spikes' items and days before joining: a few hundred rows, not the window.
     p = pairs.filter(pairs.item.isin(want.w_item))
     d = a.filter(a.day.isin(want.w_day))

@@ -10,6 +10,7 @@ from typing import TypedDict
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from marsad.analytics._ibis import Interval, Session, bin_range, binned, check_interval, session
 from marsad.analytics.query import Query
@@ -78,6 +79,10 @@ def _top_topics(s: Session, query: Query, n: int) -> pd.DataFrame:
     return df
 
 
+def _top_ids(s: Session, top: pd.DataFrame):
+    return s.register(pa.table({"v": pa.array(top["topic_id"].tolist(), pa.int32())}), name="_marsad_top_topics")
+
+
 def topics_over_time(store: Store, query: Query, *, interval: Interval = "week", n: int = 10) -> pd.DataFrame:
     """Articles per bin for the ``n`` top topics of the query: :class:`TopicPoint` rows, empty bins as zero."""
     interval = check_interval(interval)
@@ -86,7 +91,7 @@ def topics_over_time(store: Store, query: Query, *, interval: Interval = "week",
         a = binned(s.articles(query).select("id", "published_at"), interval)
         totals = s.execute(a.group_by("bin").agg(total=a.count()))
         at = s.table("article_topics")
-        at = at.filter(at.topic_id.isin(top["topic_id"].tolist()))
+        at = at.filter(at.topic_id.isin(_top_ids(s, top).v))
         j = a.join(at, a.id == at.article_id)
         counts = s.execute(j.group_by("bin", "topic_id").agg(articles=j.count()))
     index = bin_range(
@@ -107,7 +112,7 @@ def topic_by_source(store: Store, query: Query, *, n: int = 10) -> pd.DataFrame:
         top = _top_topics(s, query, n)
         a = s.articles(query).select("id", "source_id")
         at = s.table("article_topics")
-        at = at.filter(at.topic_id.isin(top["topic_id"].tolist()))
+        at = at.filter(at.topic_id.isin(_top_ids(s, top).v))
         j = a.join(at, a.id == at.article_id)
         per = j.group_by("topic_id", "source_id").agg(articles=j.count())
         src = s.table("sources").select(sid="id", source="key", name="name")
