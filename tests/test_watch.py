@@ -156,6 +156,7 @@ def test_failing_feed_backs_off_and_recovers(site, settings):
     report = watcher.run_cycle()
     state = watcher.states[url]
     assert report.feed_errors == 1 and state.failures == 1 and "HTTP 500" in state.last_error
+    assert "1 failed" in report.line() and "HTTP 500" in report.line() and "retry in 1200 s" in report.line()
     assert state.next_due == clock.now + 2 * INTERVAL
 
     clock.now += INTERVAL  # a normal interval later: still backing off, not polled

@@ -180,13 +180,15 @@ class CycleReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # "message (retry in N s)" per failed feed
 
     def line(self) -> str:
-        return (
+        text = (
             f"watch cycle: {self.feeds_polled} feeds polled, {self.not_modified} unchanged, {self.feed_errors} failed, "
             f"{self.backing_off} backing off; {self.new_items} new items, {self.stored} stored, "
             f"{self.exact_duplicates} duplicates, {len(self.rejects)} rejected"
         )
+        return text + ("; failed: " + "; ".join(self.failures) if self.failures else "")
 
 
 class Watcher:
@@ -234,8 +236,9 @@ class Watcher:
                     state.last_error = exc.message
                     state.next_due = now + self.backoff_s(state.failures)
                     report.feed_errors += 1
-                    LOGGER.warning("%s (failure %d; next try in %.0f s)", exc.message, state.failures,
-                                   state.next_due - now)
+                    report.failures.append(f"{exc.message} (failure {state.failures}, retry in "
+                                           f"{state.next_due - now:.0f} s)")
+                    LOGGER.debug("feed %s failed: %s", state.url, exc.detail)
                     continue
                 state.failures, state.last_error = 0, ""
                 state.next_due = now + self.interval_s
@@ -258,7 +261,8 @@ class Watcher:
         report.near_duplicates = totals.near_duplicates
         report.rejects.extend(totals.rejects)
         save_state(self.state_path, self.states)
-        LOGGER.info("%s", report.line())
+        # One line per cycle; a warning when a feed failed.
+        LOGGER.log(logging.WARNING if report.failures else logging.INFO, "%s", report.line())
         return report
 
     def _store_item(self, item, ingestor: Ingestor, report: CycleReport) -> bool:  # noqa: ANN001 (readers.FeedItem)
