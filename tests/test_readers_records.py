@@ -55,7 +55,7 @@ def test_ant_sample(tmp_path: Path, corpus: str) -> None:
         assert item.extra["docno"] == record["docno"]
         author = record["author"] or ""
         if " - " in author and not author.startswith("العربية"):
-            city = re.sub(r"\(.*?\)", "", author.split(" - ")[0])
+            city = re.split(r"[،,]", re.sub(r"\(.*?\)", "", author.split(" - ")[0]))[0]
             assert item.dateline == " ".join(city.split()), author
 
 

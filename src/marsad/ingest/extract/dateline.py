@@ -98,7 +98,8 @@ def split_byline(text: str, *, bare_outlet: bool = False) -> Dateline:
     parts = _SEPARATOR.split(text, maxsplit=1)
     if len(parts) == 2:
         # "سانتا مونيكا (الولايات المتحدة)": the city, without the country in brackets.
-        left, right = clean_name(_BRACKETS.sub(" ", parts[0])), clean_name(parts[1])
+        # "دبي، الإمارات العربية" / "سيؤول، كوريا الجنوبية": the city, without the country after the comma.
+        left, right = clean_name(re.split(r"\s*[،,]\s*", _BRACKETS.sub(" ", parts[0]))[0]), clean_name(parts[1])
         if _is_place(left) and 0 < len(right.split()) <= MAX_BYLINE_WORDS:
             outlet, author = _outlet_or_author(right, bare_outlet=bare_outlet)
             return Dateline(place=left, outlet=outlet, author=author)
