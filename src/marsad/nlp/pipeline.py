@@ -23,7 +23,7 @@ from typing import Literal
 
 from marsad.errors import MarsadError
 from marsad.models import Article, Mention
-from marsad.nlp.entities import CanonicalEntity, EntityIndex, Span, curated_entities, merge_entities
+from marsad.nlp.entities import CanonicalEntity, EntityIndex, Span, curated_entities, link, merge_entities
 from marsad.nlp.keywords import extract_keywords
 from marsad.nlp.ner import gazetteer as gaz
 from marsad.nlp.places import PlaceRecord
@@ -115,18 +115,12 @@ def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[lis
 
 def _finish(article: Article, spans: list[Span], lang: str) -> Article:
     # MISC spans (nationalities, events) only guarded the gazetteer layer; Marsad's mentions are PER/ORG/LOC.
-    linked = gaz_link(article.body, [s for s in spans if s.type in MENTION_TYPES])
+    linked = link(article.body, [s for s in spans if s.type in MENTION_TYPES], entity_index())
     mentions, records = _place_records(linked)
     article.entities = mentions
     article.extra["places"] = records
     article.keywords = extract_keywords(without_markup(article.body), lang)
     return article
-
-
-def gaz_link(text: str, spans: list[Span]) -> list[tuple[Mention, CanonicalEntity]]:
-    from marsad.nlp.entities import link
-
-    return link(text, spans, entity_index())
 
 
 def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Article]:
