@@ -269,6 +269,7 @@ def build_index(path: Path, n: int, base: list[dict]) -> None:
                     [c, STRIDE, c, SHIFT_DAYS, c, nb, n],
                 )
         con.execute("INSERT INTO docs(docs) VALUES ('optimize')")  # merge segments: the state after a quiet night
+    index.recount()
 
 
 # -- 3. timing ------------------------------------------------------------------------------------------------
