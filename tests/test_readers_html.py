@@ -239,3 +239,10 @@ def test_dateline_paragraph_in_an_arabic_page() -> None:
     assert (article.title, article.dateline, article.source) == (SEED_TITLE, "بغداد", "ناس")
     assert article.published_at == datetime(2020, 9, 25, 18, 32, tzinfo=UTC) and article.published_tz == "+03:00"
     assert article.body.startswith("وجّه رئيس الحكومة")
+
+
+@pytest.mark.parametrize(("declared", "author"), [("By Aaron Humes", "Aaron Humes"), ("بقلم: أحمد الريدي", "أحمد الريدي")])
+def test_byline_prefix_is_not_part_of_the_author(declared: str, author: str) -> None:
+    page = _arabic_page(_ant(1)[0]).replace("<title>", f'<meta name="author" content="{declared}"><title>', 1)
+    (article,) = list(read_bytes(page.encode(), name="p.html", settings=SETTINGS))
+    assert article.author == author

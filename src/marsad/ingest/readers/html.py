@@ -60,6 +60,8 @@ MAX_DATE_SCAN_LINES = 400
 MAX_HEAD_PARAGRAPHS = 3
 # A dateline paragraph ("بغداد – ناس") is a place and an outlet: a handful of words.
 MAX_DATELINE_WORDS = 6
+# "By Jane Doe", "بقلم: …", "كتب …": the prefix is not part of the name.
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|بقلم|كتب|كتبت)\s*:?\s+", re.IGNORECASE)
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
@@ -114,7 +116,7 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     article.canonical_url = canonical_url(meta.canonical or page_url)
     article.lead = clean_line(meta.description)
     article.category = clean_line(meta.section or (", ".join(doc.categories) if doc is not None and doc.categories else ""))
-    author = clean_line(meta.author or (doc.author if doc is not None and doc.author else ""))
+    author = _BYLINE_PREFIX.sub("", clean_line(meta.author or (doc.author if doc is not None and doc.author else "")))
     byline = split_byline(author)
     # "X - Y" in a page's author tag is usually two names; only a place we know makes it a dateline.
     known_place = bool(byline.place and zone_for_place(byline.place))
