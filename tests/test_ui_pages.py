@@ -293,7 +293,8 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
     demo = tmp_path / "data" / "demo"
     demo.mkdir(parents=True)
     with gzip.open(demo / "ant.jsonl.gz", "wt", encoding="utf-8") as fh:
-        fh.write(_ant_jsonl(tmp_path / "a.jsonl", 12).read_text(encoding="utf-8"))
+        # More than marsad.nlp.topics.MIN_DOCS, so the topic model is fitted as well.
+        fh.write(_ant_jsonl(tmp_path / "a.jsonl", 80).read_text(encoding="utf-8"))
     monkeypatch.setenv("MARSAD_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))
     _clear_caches()
@@ -302,8 +303,8 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
     assert at.header[0].value == "The store is empty"
     at.button[-1].click().run()
     _ok(at)
-    assert int(at.metric[0].value.replace(",", "")) >= 10
+    assert int(at.metric[0].value.replace(",", "")) >= 60
     with Store(tmp_path / "empty.duckdb").read() as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 10
-        assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 10  # topics fitted too
+        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 60
+        assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 60  # topics fitted too
     _clear_caches()
