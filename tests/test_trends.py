@@ -70,3 +70,15 @@ def test_empty_result_is_an_empty_frame(seeded_store):
 def test_bad_interval(seeded_store):
     with pytest.raises(InvalidQuery, match="interval"):
         count_over_time(seeded_store, Query(), interval="year")
+
+
+def test_pinned_store_gives_the_same_answers(seeded_store):
+    from marsad.analytics import pinned, top_entities
+
+    with pinned(seeded_store) as s:
+        a = count_over_time(s, SPRING_2018, interval="week")
+        b = top_entities(s, Query(), n=3)
+        with pytest.raises(TypeError):
+            s.write()
+    pd.testing.assert_frame_equal(a, count_over_time(seeded_store, SPRING_2018, interval="week"))
+    pd.testing.assert_frame_equal(b, top_entities(seeded_store, Query(), n=3))

@@ -31,8 +31,11 @@ Articles and search (articles.py, search.py)
     overview_figures(store, q) -> Overview (articles, sources, languages, first/last date, undated, entities, mentions)
     search(store, q, *, page=1, per_page=20) -> SearchResult (… score, snippet, hits, title_hits); df.attrs: total
     highlight_segments(text, hits) -> [(piece, is_hit)] for the UI to escape and mark
+Several calls on one connection (a page render; saves opening the store per call)
+    with pinned(store) as s: top_entities(s, q); count_over_time(s, q)
 """
 
+from marsad.analytics._ibis import pinned
 from marsad.analytics.articles import articles_by_id, get_article, overview_figures, sample_articles
 from marsad.analytics.entities import (
     cooccurrence_pairs,
@@ -66,6 +69,7 @@ __all__ = [
     "list_sources",
     "list_topics",
     "overview_figures",
+    "pinned",
     "sample_articles",
     "search",
     "spikes",

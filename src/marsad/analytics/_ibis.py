@@ -215,3 +215,32 @@ def bin_range(query: Query, found: pd.Series, interval: Interval) -> pd.Datetime
     elif interval == "month":
         first = first.replace(day=1)
     return pd.date_range(first.normalize(), last, freq=_FREQ[interval], name="bin")
+
+
+class _PinnedStore:
+    """A Store stand-in whose ``read()`` hands out one already-open read-only connection (see :func:`pinned`)."""
+
+    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
+        self._store = store
+        self._con = con
+        self.path = store.path
+        self.exists = True
+
+    def __repr__(self) -> str:
+        return f"pinned({self._store!r})"
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con
+
+    def write(self):
+        raise TypeError("a pinned store is read-only; use the Store itself to write")
+
+
+@contextmanager
+def pinned(store: Store) -> Iterator[Store]:
+    """Run several analytics calls on ONE read-only connection (a dashboard page: figures, chart, lists):
+    ``with analytics.pinned(store) as s: top_entities(s, q); count_over_time(s, q)``. Opening the store costs
+    10–50 ms per call; keep the block short, since an open reader keeps ingest from writing."""
+    with store.read() as con:
+        yield _PinnedStore(store, con)  # type: ignore[misc]
