@@ -236,3 +236,16 @@ def test_damaged_real_files_never_raise() -> None:
         items = list(read_bytes(bytes(damaged), name=name, settings=SETTINGS))
         assert all(isinstance(i, Article | Reject) for i in items)
         assert not [i for i in items if isinstance(i, Reject) and "unexpected error" in i.reason], name
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "fmt"),
+    [("a.txt", b"<!DOCTYPE html><html><body>x</body></html>", "html"), ("a.txt", "نص عادي".encode(), "text"),
+     ("feed.xml", b'<?xml version="1.0"?><rss version="2.0">', "rss"), ("page.xml", b"<html><body>", "html"),
+     ("noext", b'{"title": "x"}', "jsonl"), ("noext", b"WARC/1.0\r\n", "warc"), ("noext", b"PK\x03\x04rest", "zip"),
+     ("noext", b"title,text,date\nA,B,C\n", "csv"), ("x.jsonl.gz", b'{"a": 1}', "jsonl")],
+)
+def test_sniff(name: str, head: bytes, fmt: str) -> None:
+    from marsad.ingest.readers.sniff import sniff
+
+    assert sniff(name, head) == fmt

@@ -60,11 +60,13 @@ def binary_kind(head: bytes) -> str:
 
 
 def _refine(fmt: Format, head: bytes) -> Format:
-    """.xml may be a feed or an XHTML page; .json/.html may hold something else entirely."""
+    """.xml may be a feed or an XHTML page, .html a feed, .txt a page with its markup."""
     if fmt == "rss" and not _FEED_ROOT.search(head[:4096]) and _HTML_START.search(head[:4096]):
         return "html"
     if fmt == "html" and _FEED_ROOT.search(head[:1024]) and not _HTML_START.search(head[:1024]):
         return "rss"
+    if fmt == "text" and _text_start(head)[:1] == b"<" and _HTML_START.search(head[:2048]):
+        return "html"  # a page saved as .txt with its markup
     return fmt
 
 
