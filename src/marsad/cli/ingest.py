@@ -177,13 +177,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Load the demo corpus from data/demo into the store when it is empty (a second run adds nothing)."""
+    """Load the demo corpus from data/demo into the store when it is empty (a second run adds nothing).
+
+    With enrichment (the default) the topic model is fitted on it too, so the dashboard has topics at once.
+    """
     from marsad.ingest.demo import load_demo
 
     settings = settings_from(args)
     update, close = _progress_bar("demo corpus")
     try:
-        report = load_demo(settings=settings, progress=update, after_batch=_hooks(args))
+        report = load_demo(settings=settings, progress=update, after_batch=_hooks(args), fit_topics=not args.no_enrich)
     finally:
         close()
     if report is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
-from marsad.ingest.pipeline import AfterBatch, Progress, ingest
+from marsad.ingest.pipeline import AfterBatch, Progress, ingest, optional_function
 from marsad.models import IngestReport
 from marsad.store import Store
 from marsad.store.articles import is_empty
@@ -33,8 +33,13 @@ def load_demo(
     progress: Progress | None = None,
     after_batch: Sequence[AfterBatch] = (),
     store: Store | None = None,
+    fit_topics: bool = False,
 ) -> IngestReport | None:
-    """Load the demo corpus when the store is empty; ``None`` (nothing done) when it already has articles."""
+    """Load the demo corpus when the store is empty; ``None`` (nothing done) when it already has articles.
+
+    ``fit_topics``: then fit the topic model (``marsad.nlp.topics.fit``, when in this build), so that a
+    fresh dashboard has topics to show; new articles are assigned to them by the after-batch hook.
+    """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     if not is_empty(store):
         LOGGER.info("%s already has articles; demo corpus not loaded", store.path)
@@ -43,4 +48,8 @@ def load_demo(
     if not files:
         raise RejectedInput(f"{settings.data_dir / DEMO_SUBDIR}: no demo corpus files found (see data/README.md)")
     # The seed page (plain text) has no outlet field: its dateline names it (ناس), which the text reader finds.
-    return ingest(files, settings=settings, progress=progress, after_batch=after_batch, store=store)
+    report = ingest(files, settings=settings, progress=progress, after_batch=after_batch, store=store)
+    fit = optional_function("marsad.nlp.topics", "fit") if fit_topics and report.stored else None
+    if fit is not None:
+        LOGGER.info("demo corpus: topic model fitted (%s)", fit(store))
+    return report

@@ -502,7 +502,7 @@ def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
         wanted += [("marsad.nlp.enrich", "enrich_stored"), ("marsad.nlp.topics", "assign_new")]
     hooks: list[AfterBatch] = []
     for module_name, func_name in wanted:
-        func = _optional(module_name, func_name)
+        func = optional_function(module_name, func_name)
         if func is None:
             LOGGER.info("after-batch step %s.%s not available; skipped", module_name, func_name)
         else:
@@ -510,7 +510,7 @@ def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
     return hooks
 
 
-def _optional(module_name: str, attr: str) -> Callable | None:
+def optional_function(module_name: str, attr: str) -> Callable | None:
     """``module.attr`` when that module exists and defines it; import errors INSIDE it still raise."""
     if importlib.util.find_spec(module_name) is None:
         return None
@@ -538,7 +538,7 @@ def inspect_path(
         lang = identify_article(item.title, item.lead, item.body)
         item.language, item.language_confidence = lang.code, lang.confidence
         if enrich:
-            enrich_article = _optional("marsad.nlp.pipeline", "enrich_article")
+            enrich_article = optional_function("marsad.nlp.pipeline", "enrich_article")
             if enrich_article is not None:
                 item = enrich_article(item)
         return item
