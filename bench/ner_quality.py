@@ -97,11 +97,11 @@ def arabic_training_figures(retrain: bool, cv: int) -> dict:
     from marsad.nlp.ner.arabic_crf import Resources
 
     resources = Resources.load(statistical.AR_MODEL_DIR)
-    params = meta["config"]["crf"]
+    config = meta["config"]
     anercorp = read_conll(SHARED / "ner" / "anercorp_train80.txt.gz")
     cut = round(len(anercorp) * 0.8)
-    meta["eval_tail"] = evaluate(anercorp[:cut], anercorp[cut:], resources, params)
-    folds = [evaluate(anercorp[:a] + anercorp[b:], anercorp[a:b], resources, params)
+    meta["eval_tail"] = evaluate(anercorp[:cut], anercorp[cut:], resources, config)
+    folds = [evaluate(anercorp[:a] + anercorp[b:], anercorp[a:b], resources, config)
              for a, b in contiguous_folds(len(anercorp), cv)]
     meta["eval_cv"] = {"k": cv, "micro_f1_mean": sum(f["micro_f1"] for f in folds) / cv,
                        "folds": [f["micro_f1"] for f in folds]}

@@ -4,7 +4,9 @@
   (cities with an Arabic alternate name) and babel (Arabic country and region names).
 - clusters.tsv: word → cluster ids at two granularities, learnt from unlabeled Arabic news (the ANT corpus in
   ../shared): PPMI of left/right context words → truncated SVD → k-means. Clusters let the CRF generalise from
-  names seen in training to names that only share their contexts (unseen persons after "اللواء", …).
+  names seen in training to names that only share their contexts (unseen persons after "اللواء", …). Two more
+  columns: the word's definite-article rate and log frequency, bucketed.
+- vectors.npy: the leading SVD dimensions of the same words as dense features.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.nlp.ner.arabic_crf import CLUSTERS_FILE, LEXICON_DIR, strip_clitics, tokenize
+from marsad.nlp.ner.arabic_crf import CLUSTERS_FILE, LEXICON_DIR, VECTORS_FILE, strip_clitics, tokenize
+from marsad.text.normalize import normalize_arabic
 
 LOGGER = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -31,6 +34,9 @@ CONTEXT_VOCAB = 3_000  # context words whose co-occurrence counts describe a wor
 SVD_DIMS = 100
 CLUSTER_SIZES = (200, 1000)  # coarse and fine clusters, each a feature
 MIN_COUNT = 3
+# Buckets of the share of a word's occurrences with the definite article: names sit near 0, nouns high.
+ARTICLE_RATE_EDGES = (0.02, 0.1, 0.3, 0.6, 0.9)
+LOG_FREQ_EDGES = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)  # log10 of corpus frequency: rare words are often names
 
 
 def build_lexicons(out: Path) -> dict[str, int]:
@@ -64,11 +70,16 @@ def build_lexicons(out: Path) -> dict[str, int]:
     return counts
 
 
-def _corpus_ids(path: Path, limit: int | None) -> tuple[list[str], np.ndarray]:
-    """Clitic-free word forms of an unlabeled JSONL.gz corpus: (vocabulary by frequency, token ids with -1 gaps)."""
-    forms: dict[str, str] = {}  # memo: raw token → clitic-free form (the corpus repeats words a lot)
+def _corpus_ids(path: Path, limit: int | None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Clitic-free word forms of an unlabeled JSONL.gz corpus.
+
+    Returns the forms, the token stream as form ids (two -1 gaps between texts) and, per token, whether it carried
+    the definite article (ال, وال, بال, لل …) — proper names rarely do, so the rate is a strong name signal.
+    """
+    forms: dict[str, tuple[int, bool]] = {}  # memo: raw token → (form id, had article); news repeats its words
     ids: dict[str, int] = {}
     stream: list[int] = []
+    article: list[bool] = []
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for n, line in enumerate(handle):
             if limit is not None and n >= limit:
@@ -78,24 +89,35 @@ def _corpus_ids(path: Path, limit: int | None) -> tuple[list[str], np.ndarray]:
                 text = record.get(field) or ""
                 for s, e in tokenize(text):
                     raw = text[s:e]
-                    form = forms.get(raw)
-                    if form is None:
-                        form = forms[raw] = strip_clitics(raw)
-                    stream.append(ids.setdefault(form, len(ids)))
+                    known = forms.get(raw)
+                    if known is None:
+                        form = strip_clitics(raw)
+                        norm = normalize_arabic(raw)
+                        prefix = norm[: norm.find(form)] if form and form in norm else ""
+                        known = forms[raw] = (ids.setdefault(form, len(ids)), "ال" in prefix or prefix.endswith("لل"))
+                    stream.append(known[0])
+                    article.append(known[1])
                 # Two gaps so that windows of +-2 never cross from one text into the next.
                 stream.extend((-1, -1))
-    words = list(ids)
-    return words, np.asarray(stream, dtype=np.int64)
+                article.extend((False, False))
+    return list(ids), np.asarray(stream, dtype=np.int64), np.asarray(article, dtype=bool)
 
 
-def build_clusters(corpus: Path, out: Path, *, limit: int | None = None, seed: int = 0) -> int:
-    """Learn word clusters from an unlabeled JSONL.gz corpus; write ``out/clusters.tsv``; return the vocabulary size."""
+def _bucket(values: np.ndarray, edges: tuple[float, ...]) -> np.ndarray:
+    return np.searchsorted(np.asarray(edges), values, side="right")
+
+
+def word_vectors(corpus: Path, *, limit: int | None = None, seed: int = 0):
+    """PPMI-SVD word vectors (unit length) for the frequent clitic-free forms of an unlabeled corpus.
+
+    Returns (vocabulary by frequency, vectors, frequency, uses with the article), rows aligned.
+    """
     from scipy import sparse
-    from sklearn.cluster import MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
 
-    words, stream = _corpus_ids(corpus, limit)
+    words, stream, article = _corpus_ids(corpus, limit)
     freq = np.bincount(stream[stream >= 0], minlength=len(words))
+    with_article = np.bincount(stream[(stream >= 0) & article], minlength=len(words))
     order = np.argsort(-freq, kind="stable")
     order = order[freq[order] >= MIN_COUNT][:CLUSTER_VOCAB]
     vocab = [words[i] for i in order]
@@ -130,11 +152,30 @@ def build_clusters(corpus: Path, out: Path, *, limit: int | None = None, seed: i
     ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=counts.shape)
     vectors = TruncatedSVD(n_components=SVD_DIMS, random_state=seed).fit_transform(ppmi)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    return vocab, vectors, freq[order], with_article[order]
+
+
+def build_clusters(corpus: Path, out: Path, *, limit: int | None = None, seed: int = 0, vector_dims: int = 0) -> int:
+    """Learn word clusters (and optionally dense vectors) from an unlabeled JSONL.gz corpus.
+
+    Writes ``out/clusters.tsv`` (and ``out/vectors.npy`` with ``vector_dims`` > 0); returns the vocabulary size.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    vocab, vectors, freq, with_article = word_vectors(corpus, limit=limit, seed=seed)
     labels = [
-        MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096).fit_predict(vectors)
+        MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096).fit_predict(vectors)
         for k in CLUSTER_SIZES
     ]
+    # Two more columns per word: how often it carries the article, and how frequent it is (log scale).
+    labels.append(_bucket(with_article / freq, ARTICLE_RATE_EDGES))
+    labels.append(_bucket(np.log10(freq), LOG_FREQ_EDGES))
     with (out / CLUSTERS_FILE).open("w", encoding="utf-8") as handle:
         for i, word in enumerate(vocab):
             handle.write(word + "\t" + "\t".join(str(lab[i]) for lab in labels) + "\n")
+    if vector_dims:
+        # The leading SVD dimensions carry most of the variance; float16 keeps the file a few MB.
+        np.save(out / VECTORS_FILE, vectors[:, :vector_dims].astype(np.float16))
+    else:
+        (out / VECTORS_FILE).unlink(missing_ok=True)  # a stale file would silently add features
     return len(vocab)

@@ -1,10 +1,15 @@
-"""Arabic NER as a linear-chain CRF (python-crfsuite) over clitic-aware, lexicon and word-cluster features.
+"""Arabic NER as a linear-chain CRF (python-crfsuite) over clitic-aware, lexicon and distributional features.
 
 Why a CRF: on ~120k tokens of ANERcorp a feature-rich CRF beats a small spaCy CNN trained from scratch, trains in
-minutes on two cores and tags tens of thousands of tokens per second (figures in docs/ner-models.md).
+minutes on two cores and tags thousands of tokens per second (figures in docs/ner-models.md).
+
+Features per token: normalised and clitic-free forms, Snowball stem, affixes, shape; membership in lexicons
+(places, first names, person/place context words, organisation head words) and multi-word place names; word
+clusters, article rate, frequency and dense PPMI-SVD vectors learnt from unlabeled news; the same for ±2
+neighbours; and a document memory (cues seen before the same word elsewhere in the document).
 
 The model directory (data/models/ar_ner, built by training/train_ar_ner.py) holds ``model.crfsuite``,
-``meta.json``, the feature lexicons ``lexicons/*.txt`` and the word clusters ``clusters.tsv``. Training and
+``meta.json``, the feature lexicons ``lexicons/*.txt``, ``clusters.tsv`` and ``vectors.npy``. Training and
 prediction both build features here, so they cannot drift apart.
 """
 
@@ -15,6 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from marsad.errors import MarsadError
@@ -25,6 +31,7 @@ LOGGER = logging.getLogger(__name__)
 MODEL_FILE = "model.crfsuite"
 META_FILE = "meta.json"
 CLUSTERS_FILE = "clusters.tsv"
+VECTORS_FILE = "vectors.npy"  # optional: dense word vectors, rows in clusters.tsv order
 LEXICON_DIR = "lexicons"
 LEXICON_NAMES = ("loc", "per_first", "per_context", "org_trigger", "loc_context")
 
@@ -44,6 +51,14 @@ SENTENCE_END = {".", "!", "?", "؟", "…"}
 MAX_SEQUENCE_TOKENS = 120
 # Memoised per-word features: ~50k distinct words cover most news text; cleared when full to bound memory.
 FEATURE_CACHE_SIZE = 200_000
+# Dense vector components are unit-vector coordinates (~0.1); scaled so their weights are not crushed by the
+# L1/L2 penalties relative to binary features.
+VECTOR_SCALE = 2.0
+# Lexicon cues whose presence before a word anywhere in the document becomes a feature of every occurrence.
+MEMORY_CUES = ("per_first", "per_context", "loc_context", "org_trigger")
+# CoNLL-style corpora have no document marks: consecutive sentences are grouped into pseudo-documents this long
+# (ANERcorp stories run 10–30 sentences).
+DOC_WINDOW = 20
 
 
 class ModelMissing(MarsadError):
@@ -106,6 +121,7 @@ class Resources:
     # Multi-word place names, first token → token tuples, longest first.
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vectors: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
     cache: dict[str, dict[str, str | float]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -130,6 +146,12 @@ class Resources:
                 for line in handle:
                     word, *ids = line.rstrip("\n").split("\t")
                     res.clusters[word] = tuple(ids)
+        vector_path = directory / VECTORS_FILE
+        if vector_path.exists():
+            import numpy as np  # lazy: only models with dense vectors need it
+
+            matrix = np.load(vector_path).astype(float) * VECTOR_SCALE
+            res.vectors = {word: tuple(row) for word, row in zip(res.clusters, matrix.tolist(), strict=True)}
         return res
 
 
@@ -188,15 +210,55 @@ def _token_features(tok: str, res: Resources) -> dict[str, str | float]:
     if ids:
         for k, cid in enumerate(ids):
             f[f"c{k}"] = cid
+    vector = res.vectors.get(strip) or res.vectors.get(norm)
+    if vector:
+        for k, value in enumerate(vector):
+            f[f"e{k}"] = value
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
     res.cache[tok] = f
     return f
 
 
-def sentence_features(tokens: list[str], res: Resources) -> list[dict[str, str | float]]:
-    """CRF features for each token of one sequence."""
+def document_memory(sequences: list[list[str]], res: Resources) -> dict[str, frozenset[str]]:
+    """Cues seen right before each word anywhere in a document (non-local evidence).
+
+    A name is often introduced once with a cue ("اللواء تحسين الخفاجي", "قال ميلر") and then repeated bare; the
+    memory lets every occurrence of "الخفاجي"/"ميلر" see the cue.
+    """
+    memory: dict[str, set[str]] = {}
+    for tokens in sequences:
+        base = [_token_features(t, res) for t in tokens]
+        for prev, cur in pairwise(base):
+            cues = [name for name in MEMORY_CUES if name in prev]
+            if cues and cur["sh"] == "arabic":
+                memory.setdefault(str(cur["s"]), set()).update(cues)
+    return {form: frozenset(cues) for form, cues in memory.items()}
+
+
+def corpus_features(sentences: list[list[str]], res: Resources) -> list[list[dict[str, str | float]]]:
+    """Features of consecutive sentences, with document memory over windows of DOC_WINDOW sentences.
+
+    Used for CoNLL-style input (training data, eval files), which has no document boundaries.
+    """
+    out = []
+    for start in range(0, len(sentences), DOC_WINDOW):
+        window = sentences[start : start + DOC_WINDOW]
+        memory = document_memory(window, res)
+        out.extend(sentence_features(tokens, res, memory) for tokens in window)
+    return out
+
+
+def sentence_features(
+    tokens: list[str], res: Resources, memory: dict[str, frozenset[str]] | None = None
+) -> list[dict[str, str | float]]:
+    """CRF features for each token of one sequence (``memory``: see document_memory)."""
     base = [_token_features(t, res) for t in tokens]
+    if memory:
+        for i, b in enumerate(base):
+            cues = memory.get(str(b["s"]))
+            if cues:
+                base[i] = {**b, **{f"m_{cue}": 1.0 for cue in cues}}
     norms = [str(b["w"]) for b in base]
     if res.phrases:
         stripped = [b["s"] for b in base]
@@ -204,7 +266,8 @@ def sentence_features(tokens: list[str], res: Resources) -> list[dict[str, str |
             if mark:
                 base[i] = {**base[i], "gz": mark}
 
-    context_keys = ("w", "s", "c0", "c1", "gz", *LEXICON_NAMES)
+    # Context features: neighbours' word, clitic-free form, clusters, article rate, place-phrase mark, lexicons.
+    context_keys = ("w", "s", "c0", "c1", "c2", "gz", *LEXICON_NAMES)
     n = len(tokens)
     out: list[dict[str, str | float]] = []
     for i in range(n):
@@ -236,12 +299,26 @@ class ArabicTagger:
     resources: Resources
     meta: dict
 
-    def tag(self, tokens: list[str]) -> list[str]:
+    def tag(self, tokens: list[str], memory: dict[str, frozenset[str]] | None = None) -> list[str]:
         """BIO tags for one token sequence (any length; long inputs are tagged sentence by sentence)."""
         tags: list[str] = []
-        for start, end in split_sequences(tokens):
-            tags.extend(self.tagger.tag(sentence_features(tokens[start:end], self.resources)))
+        parts = [tokens[start:end] for start, end in split_sequences(tokens)]
+        if memory is None and self.meta.get("config", {}).get("doc_memory"):
+            memory = document_memory(parts, self.resources)
+        for part in parts:
+            tags.extend(self.tagger.tag(sentence_features(part, self.resources, memory)))
         return tags
+
+    def tag_document(self, lines: list[list[str]]) -> list[list[str]]:
+        """BIO tags for the token lines of one document, sharing one document memory."""
+        memory = document_memory(lines, self.resources) if self.meta.get("config", {}).get("doc_memory") else None
+        return [self.tag(tokens, memory or {}) if tokens else [] for tokens in lines]
+
+    def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for consecutive sentences without document boundaries (CoNLL-style input)."""
+        if not self.meta.get("config", {}).get("doc_memory"):
+            return [self.tag(tokens, {}) if tokens else [] for tokens in sentences]
+        return [list(self.tagger.tag(f)) if f else [] for f in corpus_features(sentences, self.resources)]
 
 
 @cache

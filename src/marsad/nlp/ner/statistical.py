@@ -92,12 +92,14 @@ def _predict_arabic(text: str) -> list[Span]:
     from marsad.nlp.ner.arabic_crf import tokenize
 
     tagger = _arabic()
-    found: list[Span] = []
+    lines = []
     for line in _LINE.finditer(text):
         offsets = [(line.start() + s, line.start() + e) for s, e in tokenize(line.group())]
-        if not offsets:
-            continue
-        tags = tagger.tag([text[s:e] for s, e in offsets])
+        if offsets:
+            lines.append(offsets)
+    found: list[Span] = []
+    all_tags = tagger.tag_document([[text[s:e] for s, e in offsets] for offsets in lines])
+    for offsets, tags in zip(lines, all_tags, strict=True):
         for first, end, label in bio_spans(tags):
             found.append((offsets[first][0], offsets[end - 1][1], label))
     return found
@@ -132,8 +134,7 @@ def predict_tokens(sentences: list[list[str]], lang: str) -> list[list[str]]:
     """BIO tags (PER/ORG/LOC/MISC) for each GIVEN token: no re-tokenising, one tag per input token."""
     _check(lang)
     if lang == "ar":
-        tagger = _arabic()
-        return [tagger.tag(list(tokens)) if tokens else [] for tokens in sentences]
+        return _arabic().tag_sentences([list(tokens) for tokens in sentences])
     from spacy.tokens import Doc
 
     nlp = _spacy_pipeline(lang)
