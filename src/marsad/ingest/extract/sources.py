@@ -27,6 +27,22 @@ OUTLETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "jawharafm.net": ("Jawhara FM", ("jawhara fm", "jawharafm", "جوهرة أف أم", "جوهرة اف ام")),
     "reuters.com": ("Reuters", ("reuters", "reuter", "رويترز")),
     "aljazeera.net": ("الجزيرة", ("aljazeera", "al jazeera", "الجزيرة", "الجزيرة نت", "الجزيرة.نت")),
+    "aawsat.com": ("الشرق الأوسط", ("asharq al-awsat", "asharq alawsat", "الشرق الأوسط")),
+    "alhurra.com": ("الحرة", ("alhurra", "al hurra", "الحرة", "قناة الحرة")),
+    "rt.com": ("RT Arabic", ("rt", "rt arabic", "روسيا اليوم", "آر تي")),
+    "independentarabia.com": ("اندبندنت عربية", ("independent arabia", "اندبندنت عربية", "إندبندنت عربية")),
+    "shafaq.com": ("شفق نيوز", ("shafaq news", "shafaq", "شفق نيوز")),
+    "rudaw.net": ("روداو", ("rudaw", "روداو")),
+    "alsumaria.tv": ("السومرية", ("alsumaria", "السومرية", "السومرية نيوز")),
+    "ina.iq": ("واع", ("ina", "iraqi news agency", "وكالة الأنباء العراقية", "واع")),
+    "sana.sy": ("سانا", ("sana", "syrian arab news agency", "سانا", "وكالة سانا")),
+    # Wire agencies: named in bylines ("لندن - رويترز"), where they become the author, not the outlet.
+    "afp.com": ("AFP", ("afp", "agence france-presse", "فرانس برس", "أ ف ب", "ا ف ب")),
+    "apnews.com": ("AP", ("ap", "associated press", "أسوشيتد برس", "اسوشيتد برس")),
+    "dpa.com": ("dpa", ("dpa", "د ب أ", "د.ب.أ")),
+    "aa.com.tr": ("الأناضول", ("anadolu", "anadolu agency", "الأناضول", "وكالة الأناضول")),
+    "spa.gov.sa": ("واس", ("spa", "saudi press agency", "واس")),
+    "wam.ae": ("وام", ("wam", "emirates news agency", "وام")),
 }
 _ALIASES: dict[str, str] = {normalize(alias): key for key, (_, aliases) in OUTLETS.items() for alias in (key, *aliases)}
 DISPLAY_NAMES = {key: name for key, (name, _) in OUTLETS.items()}
