@@ -57,6 +57,7 @@ def _utc(*args: int) -> datetime:
         ("31-MAR-1987 605:12:19.12", "", _utc(1987, 3, 31), "", "day"),
         ("Feb 26, 1987", "", _utc(1987, 2, 26), "", "day"),
         ("26 February 2021 10:00 +02:00", "", _utc(2021, 2, 26, 8, 0), "+02:00", "minute"),
+        ("1442/02/08 هـ - 2020/09/25", "", _utc(2020, 9, 25), "", "day"),
         ("مارس/آذار 2017", "", _utc(2017, 3, 1), "", "month"),
         ("February 2021", "", _utc(2021, 2, 1), "", "month"),
     ],
@@ -67,7 +68,9 @@ def test_formats(text: str, zone: str, when: datetime, tz: str, precision: str) 
     assert (parsed.when, parsed.tz, parsed.precision) == (when, tz, precision)
 
 
-@pytest.mark.parametrize("text", ["", "yesterday", "منذ 3 ساعات", "لا يوجد تاريخ", "1000 قتيل", "31/02/2020"])
+@pytest.mark.parametrize(
+    "text", ["", "yesterday", "منذ 3 ساعات", "لا يوجد تاريخ", "1000 قتيل", "31/02/2020", "1442/02/08 هـ"]
+)
 def test_no_date(text: str) -> None:
     fields = date_fields(text, now=NOW)
     assert fields["published_at"] is None

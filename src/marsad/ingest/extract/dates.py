@@ -27,6 +27,8 @@ LOGGER = logging.getLogger(__name__)
 FUTURE_TOLERANCE = timedelta(days=1)
 # Nothing Marsad monitors predates this; earlier years are misparsed numbers (e.g. "1000 قتيل").
 MIN_YEAR = 1900
+# Years of the Hijri calendar in use on today's pages (1300 AH = 1882 CE, 1500 AH = 2077 CE).
+HIJRI_YEARS = range(1300, 1500)
 # dateparser is slow (ms per call) but one export repeats the same few date strings: cache them.
 FALLBACK_CACHE_SIZE = 65536
 # Longer strings are prose, not a date field; the fallback parser would find spurious dates in them.
@@ -231,6 +233,10 @@ def _parse_numeric(raw: str, zone: str) -> ParsedDate | None:
         year, first, second = int(match["y2"]), int(match["d2"]), int(match["m2"])
         # Arab and European exports write day first; only an impossible month says it is US order.
         day, month = (second, first) if second > 12 >= first else (first, second)
+    if year in HIJRI_YEARS:
+        # "1442/02/08 هـ": a Hijri date, not a Gregorian one from the 15th century. Pages print the Gregorian
+        # date beside it; a Hijri date alone is left unparsed rather than misread.
+        return _parse_numeric(raw[match.end() :], zone) if match.end() < len(raw) else None
     return _with_time(datetime(year, month, day), raw, match.span(), zone)
 
 
