@@ -39,6 +39,9 @@ MIN_SHARED = 0.6
 _EDGE_PUNCT = " .,;:!?\"'()[]-–—…"
 YAKE_LANGS = {"ar": "ar", "en": "en", "fr": "fr"}
 _ARABIC_PUNCT = str.maketrans({"،": " , ", "؛": " ; ", "؟": " ? ", "«": ' " ', "»": ' " ', "“": ' " ', "”": ' " '})
+# و/ف/ب/ك/ل glued to the article at the start of a word (وال، بال، فال، كال، لل).
+_CLITIC_ARTICLE = ("وال", "فال", "بال", "كال", "لل")
+_QUOTES = ('"', "“", "”", "«", "»")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
@@ -92,10 +95,14 @@ def prepare(body: str) -> str:
 def acceptable(phrase: str, lang: str) -> bool:
     """Whether a candidate phrase may be shown as a keyword of a ``lang`` article."""
     words = _WORD.findall(normalize(phrase))
-    if not words or not _HAS_LETTER.search(phrase):
-        return False
+    if not words or not _HAS_LETTER.search(phrase) or any(q in phrase for q in _QUOTES):
+        return False  # a quote inside means the phrase straddles a quotation's edge
     stops = stopwords(lang)
     if words[0] in stops or words[-1] in stops or all(w in stops for w in words):
+        return False
+    if lang == "ar" and (any(w in stops for w in words) or any(w.startswith(_CLITIC_ARTICLE) for w in (words[0], words[-1]))):
+        # Arabic key phrases are noun groups: a function word inside ("مشار إلى جنوب") or a conjunction/preposition
+        # glued to the article at an edge ("لكرة القدم للمرة", "والحكومة") marks a fragment cut out of a sentence.
         return False
     if any(len(w) < 2 for w in (words[0], words[-1])):
         return False
