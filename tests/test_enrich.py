@@ -114,3 +114,14 @@ def test_ingest_hook_enriches_given_ids(store):
     assert enriched == [(1,), (3,)]
     assert {r[0] for r in mentioned} <= {1, 3}
     assert pending_ids(store) == [2, 4, 5, 6, 7, 8, 9, 10]
+
+
+def test_stored_curated_entity_is_refreshed_from_the_alias_file(store):
+    enrich_store(store)
+    with store.write() as con:
+        con.execute("UPDATE entities SET name_en = 'old name', type = 'LOC', curated = FALSE WHERE key = 'org:isis'")
+    enrich_store(store, all=True)
+    with store.read() as con:
+        assert con.execute("SELECT type, name_en, curated FROM entities WHERE key = 'org:isis'").fetchall() == [
+            ("ORG", "Islamic State (ISIS)", True)
+        ]

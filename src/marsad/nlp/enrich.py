@@ -106,9 +106,11 @@ def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichRepo
             con.execute("SELECT key, id FROM entities WHERE key IN (SELECT unnest(?::VARCHAR[]))", [keys]).fetchall()
         )
         next_id = (con.execute("SELECT coalesce(max(id), 0) FROM entities").fetchall()[0][0] or 0) + 1
-        new_entities, alias_rows = [], []
+        new_entities, alias_rows, refreshed = [], [], []
         for key, entity in wanted.items():
             if key in existing:
+                if entity.curated:  # the alias file may have renamed or retyped it since it was stored
+                    refreshed.append((key, entity.type, entity.name_ar or None, entity.name_en or None))
                 continue
             existing[key] = next_id
             new_entities.append((next_id, key, entity.type, entity.name_ar or None, entity.name_en or None, entity.curated))
@@ -123,6 +125,7 @@ def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichRepo
             keyword_rows += [(article_id, k, s) for k, s in article.keywords]
         place_rows = _place_rows(con, enriched, existing)
         _insert(con, "entities", new_entities, ["id", "key", "type", "name_ar", "name_en", "curated"])
+        _refresh_curated(con, refreshed)
         _insert_new_aliases(con, alias_rows)
         _insert(con, "places", place_rows, ["entity_id", "name", "country", "lat", "lon", "geonameid", "kind"])
         _insert(con, "mentions", mention_rows, ["article_id", "entity_id", "start", "end", "surface"])
@@ -169,6 +172,18 @@ def _insert(con, table: str, rows: list[tuple], columns: list[str]) -> None:
     frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 - DuckDB reads the local DataFrame by name
     quoted = ", ".join(f'"{c}"' for c in columns)
     con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM frame")
+
+
+def _refresh_curated(con, rows: list[tuple]) -> None:
+    """Bring stored curated entities' type and names in line with the alias file (only rows that differ)."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=["key", "type", "name_ar", "name_en"])  # noqa: F841
+    con.execute(
+        "UPDATE entities SET type = f.type, name_ar = f.name_ar, name_en = f.name_en, curated = TRUE FROM frame f "
+        "WHERE entities.key = f.key AND (entities.type IS DISTINCT FROM f.type OR entities.name_ar IS DISTINCT FROM "
+        "f.name_ar OR entities.name_en IS DISTINCT FROM f.name_en OR NOT entities.curated)"
+    )
 
 
 def _insert_new_aliases(con, rows: list[tuple[int, str, str, str]]) -> None:
