@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -55,12 +56,15 @@ DONE_JS = """t0 => {
   if (new Set(titles).size !== titles.length) return false;
   if (![...document.querySelectorAll('[data-testid="stDataFrame"]')].every(d => d.querySelector('canvas'))) return false;
   window.__marsadDone = performance.now();
+  const start = runs.find(([t, s]) => t >= t0 && s === 'running');
+  const end = runs.find(([t, s]) => t >= t0 && s === 'notRunning');
+  window.__marsadScript = start && end ? end[0] - start[0] : NaN;
   return true;
 }"""
 LOADED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && document.querySelector('[data-testid="stMainBlockContainer"] h1')
+    && document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"]')
     && !document.querySelector('[data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
 }"""
@@ -72,10 +76,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> tuple[subprocess.Popen, float]:
+def start_server(db: Path, port: int, launcher: str = "run") -> tuple[subprocess.Popen, float]:
     env = {**os.environ, "MARSAD_DB": str(db)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
-           str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if launcher == "serve":  # marsad.ui.serve: imports and store warmed before the server accepts connections
+        cmd = [sys.executable, "-m", "marsad.ui.serve", str(port)]
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+               str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while True:
@@ -89,12 +96,17 @@ def start_server(db: Path, port: int) -> tuple[subprocess.Popen, float]:
             time.sleep(0.05)
 
 
-def timed(page, action) -> float:
-    """Seconds from ``action()`` to the end of the rerun it causes with everything drawn."""
+SCRIPT_TIMES: dict[str, list[float]] = {}
+
+
+def timed(page, action, name: str = "") -> float:
+    """Seconds from ``action()`` to the end of the rerun it causes with everything drawn (the script's own run,
+    as the browser saw it start and end, is kept in SCRIPT_TIMES)."""
     page.evaluate(WATCH_JS)
     t0 = page.evaluate("performance.now()")
     action()
     page.wait_for_function(DONE_JS, arg=t0, timeout=TIMEOUT_MS)
+    SCRIPT_TIMES.setdefault(name, []).append(page.evaluate("window.__marsadScript") / 1000)
     return (page.evaluate("window.__marsadDone") - t0) / 1000
 
 
@@ -146,6 +158,33 @@ def interactions(page, base: str) -> list[tuple[str, callable]]:
     ]
 
 
+def top_entity(db: Path) -> str:
+    """The most-mentioned place of the store (its page is the one opened from a shared link)."""
+    from marsad import analytics
+    from marsad.store import Store
+
+    top = analytics.top_entities(Store(db), analytics.Query(), type="LOC", n=1)
+    return str(top["key"].iloc[0]) if len(top) else "loc:none"
+
+
+def first_page(db: Path, launcher: str, browser) -> dict[str, float]:
+    """Seconds from launching the server to its health check, and to the first page fully drawn."""
+    port = free_port()
+    proc, started = start_server(db, port, launcher)
+    healthy = time.perf_counter() - started
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}")
+        page.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS)
+        drawn = time.perf_counter() - started
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return {"healthy_s": round(healthy, 2), "first_page_s": round(drawn, 2)}
+
+
 def run_store(label: str, db: Path, repeats: int, browser) -> dict:
     port = free_port()
     proc, started = start_server(db, port)
@@ -161,8 +200,13 @@ def run_store(label: str, db: Path, repeats: int, browser) -> dict:
             if round_no:
                 goto(page, base)  # same session state is gone; caches stay: later rounds are warm
             for name, action in interactions(page, base):
-                results.setdefault(name, []).append(timed(page, action))
-        entity_url = f"{base}/entities?entity=" + "loc:%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82"
+                try:
+                    results.setdefault(name, []).append(timed(page, action, f"{label}:{name}"))
+                except Exception as exc:  # one broken step (a label missing in this store) must not lose the rest
+                    print(f"{label}: {name} failed: {exc}".splitlines()[0], file=sys.stderr)
+                    results.setdefault(name, []).append(float("nan"))
+                    goto(page, base)
+        entity_url = f"{base}/entities?" + urllib.parse.urlencode({"entity": top_entity(db)})
         results["open URL: entity page"] = [goto(page, entity_url) for _ in range(repeats)]
         context.close()
     finally:
@@ -172,8 +216,11 @@ def run_store(label: str, db: Path, repeats: int, browser) -> dict:
         "label": label,
         "db": str(db),
         "first_page_s": round(first_page, 2),
+        "load_average": os.getloadavg(),
+        "launchers": {name: first_page(db, name, browser) for name in ("run", "serve")},
         "interactions": {
-            name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3)}
+            name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3),
+                   "script_s": round(statistics.median(SCRIPT_TIMES.get(f"{label}:{name}", [float("nan")])), 3)}
             for name, v in results.items()
         },
     }
@@ -194,10 +241,16 @@ def markdown(runs: list[dict]) -> str:
     ]
     for run in runs:
         lines += [f"## {run['label']} (`{Path(run['db']).name}`)", "",
-                  f"First page after server start: **{run['first_page_s']:.2f} s**", "",
-                  "| interaction | cold (s) | warm (s) |", "|---|---:|---:|"]
+                  "Machine load average (1/5/15 min) when measured: " + " / ".join(f"{x:.1f}" for x in run["load_average"])
+                  + " on 2 cores.", "",
+                  f"First page after server start: **{run['first_page_s']:.2f} s** (`streamlit run`, in the run below)", "",
+                  "| launcher | server healthy (s) | first page drawn (s) |", "|---|---:|---:|",
+                  *[f"| `{'streamlit run app.py' if n == 'run' else 'python -m marsad.ui.serve'}` | {v['healthy_s']:.2f} | "
+                    f"{v['first_page_s']:.2f} |" for n, v in run["launchers"].items()],
+                  "",
+                  "| interaction | cold (s) | warm (s) | of which script run, median (s) |", "|---|---:|---:|---:|"]
         for name, v in run["interactions"].items():
-            lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} |")
+            lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} | {v['script_s']:.2f} |".replace("nan", "—"))
         lines.append("")
     return "\n".join(lines)
 
