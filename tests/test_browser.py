@@ -245,4 +245,4 @@ def test_picking_a_place_filters_every_page(server, page):
     page.locator("[data-testid='stPageLink'] a").filter(has_text="Overview").first.click()
     page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
     _settled(page)
-    assert "✕" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert "✕ Syria" in page.locator("[data-testid='stSidebar']").inner_text()

@@ -16,7 +16,7 @@ import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.ui import charts, export, render, state
-from marsad.ui.i18n import language_name, t
+from marsad.ui.i18n import display_name, language_name, t
 
 LOGGER = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w-]+")
@@ -97,8 +97,12 @@ def _day(value: object) -> str:
 
 def active_filter_chips(query: Query, lang: str) -> None:
     """Entity/topic filters set from other pages (a map click, a link), each removable."""
+    from marsad import analytics
+
     for key in query.entities:
-        if st.button(f"✕ {key}", key=f"chip-ent-{key}", help=t("clear_place", lang)):
+        info = state.call(analytics.entity_info, key)
+        name = display_name(info["name_ar"], info["name_en"], key, lang) if info else key
+        if st.button(f"✕ {name}", key=f"chip-ent-{key}", help=t("clear_place", lang)):
             state.set_params({"ent": [e for e in query.entities if e != key]})
             st.rerun()
     for topic in query.topics:

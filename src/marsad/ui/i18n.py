@@ -156,7 +156,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "time_window": {"en": "Time window", "ar": "النافذة الزمنية"},
     "click_place": {"en": "Filter every page by a place", "ar": "صفِّ كل الصفحات حسب مكان"},
     "place_filter": {"en": "Filtered by place: {name}", "ar": "مصفّاة حسب المكان: {name}"},
-    "clear_place": {"en": "Clear the place filter", "ar": "إزالة تصفية المكان"},
+    "clear_place": {"en": "Remove this filter", "ar": "إزالة هذه التصفية"},
     "no_places": {"en": "No places with coordinates in these filters.", "ar": "لا توجد أماكن ذات إحداثيات ضمن هذه التصفية."},
     # search
     "search_box": {"en": "Boolean search", "ar": "بحث منطقي"},
