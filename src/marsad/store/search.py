@@ -231,7 +231,16 @@ class SqliteSearchIndex:
                 raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
 
     def count(self, text: str, *, filters: SearchFilters) -> int:
-        return len(self.match_ids(text, filters=filters))
+        expr = compile_query(text)
+        if expr is None:
+            return 0
+        where, args = self._where(filters)
+        sql = f"SELECT count(*) FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}"
+        with self.connect() as con:
+            try:
+                return con.execute(sql, [expr, *args]).fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
 
 
 def _present(con: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
