@@ -98,19 +98,19 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
         raise RejectedInput(f"{name}: not parseable as HTML")
     meta = page_meta(tree)
     # trafilatura's own metadata pass costs ~30% of its time and mostly re-reads what page_meta already has;
-    # it runs only when the page declares neither title nor author (see docs/html-extraction.md).
+    # it runs only when the page declares no title at all (see docs/html-extraction.md).
     with_metadata = TRAFILATURA_METADATA or not (meta.og_title or meta.headline or meta.title)
     doc = trafilatura.bare_extraction(
         tree, url=url or None, fast=FAST_EXTRACTION, include_comments=INCLUDE_COMMENTS, with_metadata=with_metadata,
         date_extraction_params=_HTMLDATE_OPTIONS,
     )
     body = "\n\n".join(paragraphs(doc.text if doc is not None else ""))
-    if len(body) < MIN_BODY_CHARS:
-        raise RejectedInput(f"{name}: no article text found in the HTML page")
     found_title = doc.title if doc is not None and doc.title else ""
     title = choose_title(meta, found_title)
     body, head_dateline = _split_head(body, title)
     body = "\n\n".join(without_boilerplate(body.split("\n\n")))
+    if len(body) < MIN_BODY_CHARS:
+        raise RejectedInput(f"{name}: no article text found in the HTML page")
     page_url = url or meta.canonical or (doc.url if doc is not None and doc.url else "")
     article = Article(body=body, title=title, url=page_url, origin=name)
     article.canonical_url = canonical_url(meta.canonical or page_url)
