@@ -167,7 +167,7 @@ def top_entity(db: Path) -> str:
     return str(top["key"].iloc[0]) if len(top) else "loc:none"
 
 
-def first_page(db: Path, launcher: str, browser) -> dict[str, float]:
+def measure_first_page(db: Path, launcher: str, browser) -> dict[str, float]:
     """Seconds from launching the server to its health check, and to the first page fully drawn."""
     port = free_port()
     proc, started = start_server(db, port, launcher)
@@ -217,7 +217,7 @@ def run_store(label: str, db: Path, repeats: int, browser) -> dict:
         "db": str(db),
         "first_page_s": round(first_page, 2),
         "load_average": os.getloadavg(),
-        "launchers": {name: first_page(db, name, browser) for name in ("run", "serve")},
+        "launchers": {name: measure_first_page(db, name, browser) for name in ("run", "serve")},
         "interactions": {
             name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3),
                    "script_s": round(statistics.median(SCRIPT_TIMES.get(f"{label}:{name}", [float("nan")])), 3)}
