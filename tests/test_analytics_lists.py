@@ -50,8 +50,8 @@ def test_top_keywords_and_sampling(seeded_store):
     }
     assert list(df["articles"]) == sorted(df["articles"], reverse=True)
     small = top_keywords(seeded_store, Query(), n=3, sample=50)
-    assert small.attrs["sampled"] and small.attrs["sample_size"] == 50
-    assert small["articles"].sum() <= 50
+    assert small.attrs["sampled"] and 30 <= small.attrs["sample_size"] <= 75  # ≈ 50, counted exactly
+    assert small["articles"].max() <= small.attrs["sample_size"]
     assert small["share"].max() <= 1.0
 
 

@@ -61,6 +61,7 @@ class Session:
     _param_tables: dict[Query, ir.Table] = field(default_factory=dict)
     _text_tables: dict[Query, ir.Table] = field(default_factory=dict)
     _tables_by_name: dict[str, ir.Table] = field(default_factory=dict)
+    _int_params: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def table(self, name: str) -> ir.Table:
         return _tables(str(self.store.path), self.con)[name]
@@ -144,15 +145,36 @@ class Session:
         self._tables_by_name[name] = table
         return table
 
+    def int_param(self, name: str, value: int) -> ir.IntegerScalar:
+        """An integer placeholder bound to ``value`` at execution: the compiled SQL (cached) holds a unique
+        sentinel number that is swapped for a DuckDB ``$name`` parameter, so the engine still sees a constant
+        (index lookups, zone-map pruning) while the SQL text stays the same for every value."""
+        sentinel = _SENTINEL_BASE - len(self._int_params)
+        self._int_params[name] = (sentinel, int(value))
+        return ibis.literal(sentinel, type="int64")
+
+    def _sql(self, expr: ir.Expr) -> tuple[str, dict[str, int]]:
+        sql = _compiled(expr)
+        values = {}
+        for name, (sentinel, value) in self._int_params.items():
+            if str(sentinel) in sql:
+                sql = sql.replace(str(sentinel), f"${name}")
+                values[name] = value
+        return sql, values
+
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         """Run ``expr``: compiled by Ibis (cached per expression), executed and converted by DuckDB directly,
         which is several times faster than Ibis's own Arrow→pandas path for small results."""
-        return self.con.execute(_compiled(expr)).df()
+        sql, values = self._sql(expr)
+        return self.con.execute(sql, values).df() if values else self.con.execute(sql).df()
 
     def scalar(self, expr: ir.Expr) -> object:
-        return self.con.execute(_compiled(expr)).fetchall()[0][0]
+        sql, values = self._sql(expr)
+        return (self.con.execute(sql, values) if values else self.con.execute(sql)).fetchall()[0][0]
 
 
+# Placeholder numbers for Session.int_param: far outside any id, count or offset the store holds.
+_SENTINEL_BASE = -7_340_991_003_100_000_001
 # Compiled SQL per expression (Ibis expressions compare structurally): the dashboard re-runs the same views.
 _COMPILE_CACHE = 512
 

@@ -107,9 +107,9 @@ def _empty_listing() -> pd.DataFrame:
 def get_article(store: Store, article_id: int) -> ArticleDetail | None:
     """One article with its mentions (entity key, type, offsets), topics and keywords; None if no such id."""
     with session(store) as s:
-        # The id comes in as a registered one-row table so the five compiled queries are cached across articles.
-        aid = s.register(pa.table({"aid": pa.array([int(article_id)], pa.int64())}), name="_marsad_article").aid
-        aid = aid.as_scalar()
+        # A bound parameter: the five compiled queries are cached across articles, and DuckDB still uses the
+        # primary key and zone maps for the id.
+        aid = s.int_param("aid", article_id)
         a = s.table("articles")
         src = s.table("sources").select(sid="id", source="key", source_name="name")
         j = a.filter(a.id == aid).left_join(src, a.source_id == src.sid)

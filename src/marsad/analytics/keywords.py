@@ -17,6 +17,10 @@ from marsad.store import Store
 KEYWORD_SAMPLE = 20_000
 
 
+# Resolution of the hash sample (buckets of the id hash).
+_HASH_BUCKETS = 1_000_000
+
+
 class KeywordCount(TypedDict):
     keyword: str
     articles: int  # sampled articles carrying the keyword
@@ -31,13 +35,17 @@ def top_keywords(store: Store, query: Query, *, n: int = 30, sample: int = KEYWO
     with session(store) as s:
         a = s.articles(query).select("id")
         matched = int(s.scalar(a.count()))
+        size = matched
         if matched > sample:
-            a = a.order_by(a.id.hash()).limit(sample)
+            # A deterministic sample by hashed id (no sort of the whole match set); its size is close to
+            # ``sample`` and counted exactly.
+            threshold = s.int_param("kw_threshold", _HASH_BUCKETS * sample // matched)
+            a = a.filter((a.id.hash() % _HASH_BUCKETS).abs() < threshold)  # Ibis hashes are signed
+            size = int(s.scalar(a.count()))
         k = s.table("keywords")
         k = k.filter(k.article_id.isin(a.id))
         per = k.group_by("keyword").agg(articles=k.article_id.nunique())
         df = s.execute(per.order_by([ibis.desc("articles"), "keyword"]).limit(n))
-    size = min(matched, sample)
     df["share"] = df["articles"] / size if size else 0.0
-    df.attrs.update(matched=matched, sample_size=size, sampled=matched > sample)
+    df.attrs.update(matched=matched, sample_size=size, sampled=size < matched)
     return df
