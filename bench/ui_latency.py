@@ -158,6 +158,35 @@ def interactions(page, base: str) -> list[tuple[str, callable]]:
     ]
 
 
+SERVER_PAGES = ("overview", "trends", "entities", "topics", "map", "search", "sources")
+
+
+def server_side(db: Path) -> dict[str, dict[str, float]]:
+    """The script run alone (no browser, no network): Streamlit's AppTest in a child process, each page cold
+    (analytics computed) and warm (cached). Shows how much of an interaction is the server's work."""
+    code = (
+        "import json, os, sys, time\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=300)\n"
+        "out = {}\n"
+        "t = time.perf_counter(); at.run(); out['overview (first run, imports included)'] = time.perf_counter() - t\n"
+        f"for slug in {SERVER_PAGES!r}:\n"
+        "    at.switch_page(f'src/marsad/ui/pages/{slug}.py')\n"
+        "    t = time.perf_counter(); at.run(); cold = time.perf_counter() - t\n"
+        "    t = time.perf_counter(); at.run(); warm = time.perf_counter() - t\n"
+        "    out[slug] = (cold, warm)\n"
+        "print(json.dumps(out))\n"
+    )
+    env = {**os.environ, "MARSAD_DB": str(db)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    raw = json.loads(done.stdout.strip().splitlines()[-1])
+    first = raw.pop("overview (first run, imports included)")
+    result = {"overview (first run, imports included)": {"cold_s": round(first, 3), "warm_s": float("nan")}}
+    # the overview was already computed by the first run: its "cold" is a cache hit
+    result |= {slug: {"cold_s": round(c, 3), "warm_s": round(w, 3)} for slug, (c, w) in raw.items()}
+    return result
+
+
 def top_entity(db: Path) -> str:
     """The most-mentioned place of the store (its page is the one opened from a shared link)."""
     from marsad import analytics
@@ -218,6 +247,7 @@ def run_store(label: str, db: Path, repeats: int, browser) -> dict:
         "first_page_s": round(first_page, 2),
         "load_average": os.getloadavg(),
         "launchers": {name: measure_first_page(db, name, browser) for name in ("run", "serve")},
+        "server_side": server_side(db),
         "interactions": {
             name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3),
                    "script_s": round(statistics.median(SCRIPT_TIMES.get(f"{label}:{name}", [float("nan")])), 3)}
@@ -251,6 +281,10 @@ def markdown(runs: list[dict]) -> str:
                   "| interaction | cold (s) | warm (s) | of which script run, median (s) |", "|---|---:|---:|---:|"]
         for name, v in run["interactions"].items():
             lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} | {v['script_s']:.2f} |".replace("nan", "—"))
+        lines += ["", "Server side only (AppTest, no browser): one page script run, cold then warm.", "",
+                  "| page | cold (s) | warm (s) |", "|---|---:|---:|"]
+        for name, v in run["server_side"].items():
+            lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} |".replace("nan", "—"))
         lines.append("")
     return "\n".join(lines)
 
