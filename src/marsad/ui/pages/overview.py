@@ -24,21 +24,30 @@ first, last = figs["first_date"], figs["last_date"]
 # Both dates in one wide metric: two narrow ones truncate "2018-10-19" to "2018-…".
 cols[4].metric(t("date_range", lang), f"{first:%Y-%m-%d} – {last:%Y-%m-%d}" if first and last else "—")
 
-left, right = st.columns([3, 1])
-with right:
-    by = state.choice("by", ["language", "source"], default="language", label=t("split_by", lang),
-                      format_func=lambda v: t(f"by_{v}", lang))
-    auto = combined.auto_interval(first and first.date(), last and last.date())
-    interval = state.choice("int", ["day", "week", "month"], default=auto, label=t("interval", lang),
-                            format_func=lambda v: t(f"interval_{v}", lang))
-with left:
-    volume = state.call(combined.volume_by, q, by=by, interval=interval)
-    if by == "language":
-        volume = volume.assign(series=[language_name(x, lang) for x in volume["key"]])
-    components.chart(
-        charts.time_series(volume, series="series", title=t("volume_over_time", lang), y_title=t("articles", lang), lang=lang),
-        key="overview-volume",
-    )
+
+
+@st.fragment
+def volume_section() -> None:
+    """Split and interval only change this chart: as a fragment, toggling them reruns this part alone."""
+    left, right = st.columns([3, 1])
+    with right:
+        by = state.choice("by", ["language", "source"], default="language", label=t("split_by", lang),
+                          format_func=lambda v: t(f"by_{v}", lang))
+        auto = combined.auto_interval(first and first.date(), last and last.date())
+        interval = state.choice("int", ["day", "week", "month"], default=auto, label=t("interval", lang),
+                                format_func=lambda v: t(f"interval_{v}", lang))
+    with left:
+        volume = state.call(combined.volume_by, q, by=by, interval=interval)
+        if by == "language":
+            volume = volume.assign(series=[language_name(x, lang) for x in volume["key"]])
+        components.chart(
+            charts.time_series(volume, series="series", title=t("volume_over_time", lang), y_title=t("articles", lang),
+                               lang=lang),
+            key="overview-volume",
+        )
+
+
+volume_section()
 
 columns = st.columns(3)
 for col, (etype, title_key) in zip(columns, [("PER", "top_people"), ("ORG", "top_orgs"), ("LOC", "top_places")], strict=True):

@@ -21,7 +21,11 @@ left, right = st.columns([2, 3])
 with left:
     components.chart(charts.ranked_bars(top.head(N_TOPICS), label="label", value="share", title=t("top_topics", lang),
                                         lang=lang, percent=True, height=420), key="topics-bars")
-with right:
+
+
+@st.fragment
+def topic_detail() -> None:
+    """Choosing a topic only changes this column: as a fragment, the charts around it are not redrawn."""
     labels = {str(i): str(lbl) for i, lbl in zip(top["topic_id"], top["label"], strict=True)}
     chosen = state.choice("t", list(labels), default=next(iter(labels)), label=t("topic", lang), widget="select",
                           format_func=lambda k: labels.get(k, k))
@@ -32,6 +36,10 @@ with right:
     st.markdown(f"**{t('representative_articles', lang)}**")
     reps = state.call(analytics.topic_articles, int(chosen), q, n=8)
     components.article_list(reps, lang, name=f"topic-{chosen}")
+
+
+with right:
+    topic_detail()
 
 figs = state.call(combined.key_figures, q)
 first, last = figs["first_date"], figs["last_date"]
