@@ -72,10 +72,14 @@ with left:
         st.subheader(t("top_topics", lang))
         st.caption(t("no_topics", lang))
     else:
-        components.chart(
-            charts.ranked_bars(topics, label="label", value="share", title=t("top_topics", lang), lang=lang, percent=True),
-            key="overview-topics",
+        event = components.chart(
+            charts.ranked_bars(topics, label="label", value="share", title=t("top_topics", lang), lang=lang, percent=True,
+                               keys="topic_id"),
+            key="overview-topics", on_select=True,
         )
+        clicked = components.selected_custom(event)
+        if clicked:  # a click on a topic bar opens it on the Topics page
+            state.switch_to("topics", t=str(clicked[0]))
 with right:
     st.subheader(t("spiking_now", lang))
     spikes = components.spikes_table(q, lang)
