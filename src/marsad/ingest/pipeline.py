@@ -109,7 +109,9 @@ def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Itera
         for _ in range(workers)
     ]
     feed_error: list[BaseException] = []
-    sent: queue.Queue[int | None] = queue.Queue()  # worker index per chunk sent, None at the end
+    # (worker index, chunk) per chunk sent, None at the end: the articles stay here, workers send back
+    # only what they computed (less to pickle both ways).
+    sent: queue.Queue[tuple[int, list[Article | Reject]] | None] = queue.Queue()
 
     def feed() -> None:
         try:
@@ -119,11 +121,11 @@ def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Itera
                 chunk.append(item)
                 if len(chunk) >= WORKER_CHUNK:
                     _send(procs[n % workers], chunk)
-                    sent.put(n % workers)
+                    sent.put((n % workers, chunk))
                     chunk, n = [], n + 1
             if chunk:
                 _send(procs[n % workers], chunk)
-                sent.put(n % workers)
+                sent.put((n % workers, chunk))
         except BaseException as exc:  # re-raised in the consuming thread below
             feed_error.append(exc)
         finally:
@@ -135,14 +137,20 @@ def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Itera
     feeder = threading.Thread(target=feed, name="marsad-ingest-feeder", daemon=True)
     feeder.start()
     try:
-        while (index := sent.get()) is not None:
+        while (entry := sent.get()) is not None:
+            index, chunk = entry
             try:
                 results = pickle.load(procs[index].stdout)
             except EOFError as exc:
                 raise RuntimeError(f"ingest worker {index} died (exit status {procs[index].wait()})") from exc
             if isinstance(results, BaseException):
                 raise results
-            yield from results
+            for item, result in zip(chunk, results, strict=True):
+                if isinstance(result, Reject):
+                    yield result
+                else:
+                    item.language, item.language_confidence, digest, fingerprint = result
+                    yield Prepared(item, digest, fingerprint)
         feeder.join()
         if feed_error:
             raise feed_error[0]
@@ -170,11 +178,18 @@ def worker_main() -> None:
         except EOFError:
             return
         try:
-            results: object = [prepare(item) for item in chunk]
+            results: object = [_computed(prepare(item)) for item in chunk]
         except Exception as exc:  # sent back to be raised in the parent, with its message
             results = exc
         pickle.dump(results, stdout, protocol=pickle.HIGHEST_PROTOCOL)
         stdout.flush()
+
+
+def _computed(prepared: Prepared | Reject) -> Reject | tuple[str, float, str, Fingerprint]:
+    """What a worker sends back for one item (the parent still holds the article)."""
+    if isinstance(prepared, Reject):
+        return prepared
+    return prepared.article.language, prepared.article.language_confidence, prepared.digest, prepared.fingerprint
 
 
 _WORKER_CODE = "from marsad.ingest.pipeline import worker_main; worker_main()"
