@@ -33,7 +33,8 @@ from marsad.text.normalize import is_arabic
 LOGGER = logging.getLogger(__name__)
 
 # Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
-PIPELINE_VERSION = 1
+# 2: the shipped Arabic CRF joined the gazetteer layer (version 1 stores were enriched by the gazetteer alone).
+PIPELINE_VERSION = 2
 # Markup left in some corpora's text by their conversion (blanked out before the statistical model reads it).
 _MARKUP = re.compile(r"&\\t|&#\d+;")
 _HASHTAG = re.compile(r"#[^\W\d_][\w]*")
