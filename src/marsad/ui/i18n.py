@@ -36,6 +36,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "sources": {"en": "Sources", "ar": "المصادر"},
     "include_duplicates": {"en": "Include near-duplicates", "ar": "تضمين المقالات شبه المكررة"},
     "all": {"en": "All", "ar": "الكل"},
+    "choose": {"en": "Choose…", "ar": "اختر…"},
     "reset_filters": {"en": "Reset filters", "ar": "إعادة ضبط التصفية"},
     "share_hint": {
         "en": "The address bar holds this whole view: copy it to share or bookmark.",

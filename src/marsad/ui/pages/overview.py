@@ -21,8 +21,8 @@ cols[1].metric(t("sources_count", lang), f"{figs['sources']:,}")
 cols[2].metric(t("languages_count", lang), f"{figs['languages']:,}")
 cols[3].metric(t("entities", lang), f"{figs['entities']:,}")
 first, last = figs["first_date"], figs["last_date"]
-# Both dates in one wide metric: two narrow ones truncate "2018-10-19" to "2018-…".
-cols[4].metric(t("date_range", lang), f"{first:%Y-%m-%d} – {last:%Y-%m-%d}" if first and last else "—")
+# Plain text rather than a metric: at metric size "1987-02-26 – 2018-10-19" does not fit its column.
+cols[4].markdown(f"{t('date_range', lang)}  \n**{first:%Y-%m-%d} – {last:%Y-%m-%d}**" if first and last else "—")
 
 
 

@@ -31,12 +31,14 @@ with c2:
             info = state.call(analytics.entity_info, key)
             names[key] = display_name(info["name_ar"], info["name_en"], key, lang) if info else key
     state.seed(state.widget_key("se"), chosen)
-    entities = st.multiselect(t("series_entities", lang), list(names), key=state.widget_key("se"), format_func=lambda k: names.get(k, k))
+    entities = st.multiselect(t("series_entities", lang), list(names), key=state.widget_key("se"), format_func=lambda k: names.get(k, k),
+                              placeholder=t("choose", lang))
 with c3:
     topic_list = state.call(analytics.list_topics)
     labels = {str(i): str(lbl) for i, lbl in zip(topic_list["topic_id"], topic_list["label"], strict=True)}
     state.seed(state.widget_key("st"), [x for x in state.param_list("st") if x in labels])
-    topics = st.multiselect(t("series_topics", lang), list(labels), key=state.widget_key("st"), format_func=lambda k: labels.get(k, k))
+    topics = st.multiselect(t("series_topics", lang), list(labels), key=state.widget_key("st"), format_func=lambda k: labels.get(k, k),
+                            placeholder=t("choose", lang))
 state.set_params({"sq": queries, "se": entities, "st": topics})
 
 o1, o2 = st.columns(2)
