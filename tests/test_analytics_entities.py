@@ -88,3 +88,34 @@ def test_entity_info_and_find(seeded_store):
     assert find_entities(seeded_store, "عراق")["key"].tolist() == ["loc:العراق"]
     assert find_entities(seeded_store, "opec")["key"].tolist() == ["org:opec"]
     assert set(find_entities(seeded_store, "", type="PER")["type"]) == {"PER"}
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+def test_candidate_ranking_is_exact_when_it_has_to_expand(seeded_store, monkeypatch, n):
+    from marsad.analytics import entities
+
+    monkeypatch.setattr(entities, "CANDIDATE_FACTOR", 1)  # forces the expand-and-recheck path
+    got = top_entities(seeded_store, Query(languages=["ar"]), n=n)
+    with seeded_store.read() as con:
+        brute = con.execute(
+            "SELECT e.key, count(DISTINCT m.article_id) AS articles, count(*) AS mentions FROM mentions m "
+            "JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id "
+            "WHERE a.language = 'ar' AND a.duplicate_of IS NULL GROUP BY e.key "
+            "ORDER BY articles DESC, mentions DESC, e.key LIMIT ?",
+            [n],
+        ).fetchall()
+    assert list(zip(got["key"], got["articles"], got["mentions"], strict=True)) == brute
+
+
+def test_large_selections_use_stated_estimates(seeded_store, monkeypatch):
+    from marsad.analytics import entities
+
+    exact = top_entities(seeded_store, Query(), n=5)
+    assert exact.attrs["approximate"] is False
+    monkeypatch.setattr(entities, "EXACT_MENTIONS", 0)
+    approx = top_entities(seeded_store, Query(), n=5)
+    assert approx.attrs["approximate"] is True
+    assert approx.attrs["mentions_total"] == exact.attrs["mentions_total"]
+    assert list(approx["mentions"]) == list(exact.set_index("key").loc[approx["key"], "mentions"])
+    for key, n in zip(approx["key"], approx["articles"], strict=True):  # HyperLogLog: within a few percent
+        assert abs(n - len(_articles_mentioning(seeded_store, key))) <= max(2, 0.05 * n)

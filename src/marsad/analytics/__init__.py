@@ -8,7 +8,8 @@ Volume and share of coverage (trends.py)
     count_over_time(store, q, *, interval="day"|"week"|"month")   -> TrendPoint: bin, count, total, ratio
     entity_timeline(store, entity_key, q, *, interval)            -> TrendPoint
 Entities and places (entities.py)
-    top_entities(store, q, *, type=None|"PER"|"ORG"|"LOC"|"MISC", n=20) -> EntityCount
+    top_entities(store, q, *, type=None|"PER"|"ORG"|"LOC"|"MISC", n=20) -> EntityCount; df.attrs: approximate
+        (article counts estimated with HyperLogLog above 2M mentions), mentions_total
     cooccurring_entities(store, entity_key, q, *, n=20, type=None)       -> CoMention
     cooccurrence_pairs(store, q, *, n_entities=20, type=None)            -> source, target, articles
     top_places(store, q, *, n=200)                                       -> PlaceCount (lat/lon for the map)

@@ -100,6 +100,18 @@ class Session:
                 preds.append(a.id.isin(t.filter(p.topics.as_scalar().contains(t.topic_id)).article_id))
         return a.filter(*preds) if preds else a
 
+    def in_articles(self, column: ir.IntegerColumn, query: Query) -> ir.BooleanValue:
+        """``column`` (an article id) belongs to an article matching ``query``. For the unfiltered query this is
+        "not a near-duplicate": an anti-join against the few duplicates instead of a semi-join against every
+        article, which makes all-time rankings over millions of mentions several times cheaper."""
+        if query.replace(include_duplicates=False) == Query():
+            if query.include_duplicates:
+                return ibis.literal(True)
+            a = self.table("articles")
+            dups = a.filter(a.duplicate_of.notnull() & (a.duplicate_of != a.id)).id
+            return ~column.isin(dups)
+        return column.isin(self.articles(query).id)
+
     def params(self, query: Query) -> ir.Table:
         """The query's filter values as a one-row registered table, once per distinct query in this session."""
         key = query.replace(text="")  # the text has its own table of matching ids

@@ -173,7 +173,7 @@ def overview_figures(store: Store, query: Query) -> Overview:
             )
         ).iloc[0]
         m = s.table("mentions")
-        m = m.filter(m.article_id.isin(a.id))
+        m = m.filter(s.in_articles(m.article_id, query))
         ment = s.execute(m.aggregate(entities=m.entity_id.nunique(), mentions=m.count())).iloc[0]
     return Overview(
         articles=int(figs["articles"]),

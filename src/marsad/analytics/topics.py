@@ -68,7 +68,7 @@ def top_topics(store: Store, query: Query, *, n: int = 20) -> pd.DataFrame:
 def _top_topics(s: Session, query: Query, n: int) -> pd.DataFrame:
     a = s.articles(query).select("id")
     at = s.table("article_topics")
-    at = at.filter(at.article_id.isin(a.id))
+    at = at.filter(s.in_articles(at.article_id, query))
     per = at.group_by("topic_id").agg(articles=at.article_id.nunique())
     t = s.table("topics")
     t = t.filter(t.active)
