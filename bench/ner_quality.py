@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         "fr": speed([FRENCH_SAMPLE] * SPEED_TEXTS, "fr"),
     }
     tail, cv = meta["eval_tail"], meta.get("eval_cv", {})
+    spacy_path = REPO / "training" / "ar_spacy_baseline.json"
+    spacy_tail = json.loads(spacy_path.read_text(encoding="utf-8")) if spacy_path.exists() else None
     header = "| model / test set | PER | LOC | ORG | precision | recall | micro-F1 |\n|---|---|---|---|---|---|---|"
     lines = [
         "# Statistical NER models: quality and speed",
@@ -146,14 +148,16 @@ def main(argv: list[str] | None = None) -> int:
         "",
         header,
         row("CRF, ANERcorp contiguous tail 20%", tail),
+        *([row(f"spaCy `ner` CNN from scratch ({spacy_tail['steps']} steps), same tail", spacy_tail)] if spacy_tail else []),
         row("CRF (shipped), AQMAR", aqmar),
         "",
         f"Contiguous {cv.get('k', '?')}-fold cross-validation over ANERcorp (document order, no shuffling): "
         f"mean micro-F1 **{cv.get('micro_f1_mean', float('nan')):.3f}** "
         f"(folds: {', '.join(f'{f:.3f}' for f in cv.get('folds', []))}).",
         "",
-        "Baseline for comparison (../shared/notes/stack-facts.md): stock spaCy `ner` CNN trained from scratch on the "
-        "same data ≈ 0.60 micro-F1 on unseen ANERcorp text (PER recall 0.38).",
+        "The spaCy row is the alternative that was measured and not chosen: `spacy init config --lang ar --pipeline "
+        "ner --optimize efficiency` trained on the same head (`training/compare_ar_spacy.py`, figures read from "
+        "`training/ar_spacy_baseline.json`); ../shared/notes/stack-facts.md reports the same ≈0.60 (PER recall 0.38).",
         "",
         "## English — en_core_web_sm NER fine-tuned on CoNLL-2003 train (`data/models/en_ner`)",
         "",
