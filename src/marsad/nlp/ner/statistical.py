@@ -16,7 +16,6 @@ import logging
 import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
-from pathlib import Path
 
 from marsad.config import DATA_DIR
 from marsad.errors import MarsadError
@@ -157,13 +156,3 @@ def predict_tokens(sentences: list[list[str]], lang: str) -> list[list[str]]:
         out.append(tags)
     return out
 
-
-def model_info(lang: str) -> dict[str, str]:
-    """Which model serves ``lang`` (for reports and the benchmark)."""
-    _check(lang)
-    if lang == "ar":
-        return {"lang": lang, "model": str(AR_MODEL_DIR), "kind": "crfsuite"}
-    nlp = _spacy_pipeline(lang)
-    meta = nlp.meta
-    return {"lang": lang, "model": f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}", "kind": "spacy",
-            "path": str(Path(nlp.path)) if nlp.path else ""}
