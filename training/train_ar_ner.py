@@ -1,11 +1,12 @@
 """Train Marsad's Arabic NER model (a CRF) and write it to data/models/ar_ner.
 
-    .venv/bin/python training/train_ar_ner.py --out data/models/ar_ner
+    .venv/bin/python training/train_ar_ner.py --out data/models/ar_ner --cv 5     (what `make ner-model` runs)
 
-Steps: build lexicons and word clusters (training/ar_resources.py), then — unless ``--skip-eval`` — train on the
-first part of ANERcorp and score the contiguous tail (by document order: random sentence splits overestimate),
-then train the shipped model on all training data. Settings are in training/ar_ner.json; the figures of the
-evaluation run are written to ``meta.json`` next to the model.
+Steps: build lexicons, word clusters and vectors (training/ar_resources.py); then — unless ``--skip-eval`` —
+train on the first 80% of ANERcorp and score the contiguous tail (by document order: random sentence splits
+overestimate) and, with ``--cv K``, K contiguous folds; then train the shipped model on all of ANERcorp and score
+it on AQMAR (never trained on). Settings are in training/ar_ner.json; all figures go to ``meta.json`` next to the
+model.
 """
 
 from __future__ import annotations
