@@ -248,6 +248,9 @@ def layout_css(lang: str) -> str:
             # Streamlit pins markdown and headings to the left; in an Arabic interface they start on the right.
             "[data-testid='stMarkdownContainer'], [data-testid='stHeading'], [data-testid='stCaptionContainer'],"
             " [data-testid='stMetric'] { text-align: right; }",
+            # Segmented controls are styled for left-to-right (joined borders, rounded outer corners): mirrored they
+            # are clipped, so the buttons stay in their own order while the group sits on the right.
+            "[data-testid='stButtonGroup'] [role='radiogroup'] { direction: ltr; margin-inline-start: auto; }",
             # Dates keep their natural order (start – end) rather than being mirrored.
             "[data-testid='stDateInput'] input { direction: ltr; text-align: right; }",
             "[data-testid='stPlotlyChart'], .js-plotly-plot { direction: ltr; }",
