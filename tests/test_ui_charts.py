@@ -85,3 +85,29 @@ def test_heat_table_pivots_and_orders_rows():
 def test_empty_figure_shows_message():
     fig = charts.empty_figure("لا بيانات", "ar")
     assert fig.layout.annotations[0].text == "لا بيانات"
+
+
+MARKUP = '<a href="https://evil.example">x</a><br><b>y</b>'
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda df: charts.ranked_bars(df, label="name", value="n", title="t", lang="en"),
+        lambda df: charts.time_series(df.assign(bin=1), y="n", series="name", title="t", lang="en"),
+        lambda df: charts.co_mention_network(MARKUP, df, label="name", weight="n", title="t", lang="en"),
+        lambda df: charts.bubble_map(df.assign(lat=1.0, lon=2.0, key="k"), name="name", size="n", key="key", title="t", lang="en"),
+        lambda df: charts.heat_table(df.assign(col=MARKUP), row="name", col="col", value="n", title="t", lang="en"),
+        lambda df: charts.stacked_shares(df.assign(part=MARKUP), row="name", part="part", value="n", title="t", lang="en"),
+    ],
+)
+def test_labels_from_data_reach_plotly_as_plain_text(build):
+    """Plotly draws <a>, <b>, <br> found in any text: names taken from articles must arrive escaped."""
+    fig = build(pd.DataFrame({"name": [MARKUP], "n": [3]}))
+    text = fig.to_json()
+    assert "&lt;a href=" in text
+    for tr in fig.data:
+        for attr in ("x", "y", "text", "name"):
+            values = getattr(tr, attr, None)
+            values = [values] if isinstance(values, str) else list(values if values is not None else [])
+            assert not any(isinstance(v, str) and "<a " in v for v in values)

@@ -6,6 +6,7 @@ itself. Every chart carries its data in its traces so tests can check what is dr
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -22,6 +23,16 @@ CHART_HEIGHT = 360
 TOPOJSON_URL = "app/static/topojson/"
 # Bubble area grows with mentions; the largest bubble is this many pixels across so small places stay visible.
 MAX_BUBBLE_PX = 48
+
+
+def plain(value: object) -> str:
+    """A label from the data (entity, outlet, topic, query) as plain text for Plotly, which reads <b>, <br>,
+    <a href=…> in any text it draws: escaped, such markup shows as typed (Plotly decodes the entities)."""
+    return html.escape(str(value), quote=False)
+
+
+def _plain_all(values) -> list[str]:
+    return [plain(v) for v in values]
 
 
 def plotly_config(**extra: object) -> dict[str, object]:
@@ -73,7 +84,7 @@ def time_series(
             go.Scatter(
                 x=part[x],
                 y=part[y],
-                name="" if name is None else str(name),
+                name="" if name is None else plain(name),
                 mode="lines+markers",
                 marker={"size": 5},
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
@@ -105,7 +116,7 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=data[value],
-            y=data[label].astype(str),
+            y=_plain_all(data[label]),
             orientation="h",
             marker={"color": colours},
             text=[f"{v:.1%}" if percent else f"{v:,}" for v in data[value]],
@@ -122,18 +133,18 @@ def stacked_shares(df: pd.DataFrame, *, row: str, part: str, value: str, title: 
     """One horizontal 100% bar per ``row`` split by ``part`` (e.g. languages per outlet, topics per source)."""
     totals = df.groupby(row)[value].transform("sum")
     data = df.assign(_share=df[value] / totals.where(totals > 0, 1))
-    order = df.groupby(row)[value].sum().sort_values().index.astype(str).tolist()
+    order = _plain_all(df.groupby(row)[value].sum().sort_values().index)
     fig = go.Figure()
     for i, (name, grp) in enumerate(data.groupby(part, sort=False)):
         fig.add_trace(
             go.Bar(
                 x=grp["_share"],
-                y=grp[row].astype(str),
-                name=str(name),
+                y=_plain_all(grp[row]),
+                name=plain(name),
                 orientation="h",
                 marker={"color": PALETTE[i % len(PALETTE)]},
                 customdata=grp[[value]].to_numpy(),
-                hovertemplate="%{y} · " + str(name) + ": %{x:.1%} (%{customdata[0]:,})<extra></extra>",
+                hovertemplate="%{y} · " + plain(name) + ": %{x:.1%} (%{customdata[0]:,})<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
@@ -178,7 +189,7 @@ def co_mention_network(
             x=xs,
             y=ys,
             mode="markers+text",
-            text=data[label].astype(str),
+            text=_plain_all(data[label]),
             textposition="top center",
             marker={"size": [12 + 26 * float(w) / top for w in data[weight]], "color": colours, "line": {"width": 1}},
             customdata=data[[weight]].to_numpy(),
@@ -192,7 +203,7 @@ def co_mention_network(
             x=[0],
             y=[0],
             mode="markers+text",
-            text=[centre],
+            text=[plain(centre)],
             textposition="bottom center",
             marker={"size": 40, "color": "#D55E00", "line": {"width": 1}},
             hoverinfo="text",
@@ -226,7 +237,7 @@ def bubble_map(
         go.Scattergeo(
             lat=data[lat],
             lon=data[lon],
-            text=data[name].astype(str),
+            text=_plain_all(data[name]),
             customdata=data[[key, size]].to_numpy(),
             mode="markers",
             marker={
@@ -265,8 +276,8 @@ def heat_table(df: pd.DataFrame, *, row: str, col: str, value: str, title: str, 
     fig = go.Figure(
         go.Heatmap(
             z=pivot.to_numpy(),
-            x=[str(c) for c in pivot.columns],
-            y=[str(r) for r in pivot.index],
+            x=_plain_all(pivot.columns),
+            y=_plain_all(pivot.index),
             colorscale="Blues",
             hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
         )
