@@ -49,6 +49,12 @@ def table(df: pd.DataFrame, *, name: str, lang: str, columns: dict[str, str] | N
     )
 
 
+def meta_line(text: str) -> None:
+    """A small grey line of untrusted text (outlet, author, URL, key): escaped HTML, so neither markup nor
+    markdown link syntax in it does anything."""
+    st.markdown(f'<div class="marsad-meta">{render.esc(text)}</div>', unsafe_allow_html=True)
+
+
 def rtl_text(text: str, *, tag: str = "div", cls: str = "") -> None:
     """Untrusted text shown escaped, in a container whose direction follows its script (Arabic: rtl, right-aligned)."""
     st.markdown(render.text_block(text, tag=tag, cls=cls), unsafe_allow_html=True)

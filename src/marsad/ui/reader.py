@@ -43,9 +43,9 @@ def show(detail: Mapping[str, object], lang: str) -> None:
     meta = [str(detail.get("source_name") or detail.get("source") or ""),
             when.strftime("%Y-%m-%d %H:%M UTC") if hasattr(when, "strftime") else "",
             language_name(detail.get("language"), lang), str(detail.get("author") or "")]
-    st.caption(" · ".join(render.esc(x) for x in meta if x))
+    components.meta_line(" · ".join(x for x in meta if x))
     if detail.get("url"):
-        st.caption(str(detail["url"]))
+        components.meta_line(str(detail["url"]))
     legend = " ".join(
         f'<span class="marsad-ent marsad-ent-{kind}">{render.esc(type_label(kind, lang))}</span>' for kind in ENTITY_TYPES
     )

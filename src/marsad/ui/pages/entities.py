@@ -63,7 +63,7 @@ def entity_page(key: str) -> None:
         state.set_params({"entity": None})
         st.rerun()
     components.rtl_text(name, tag="h1")
-    st.caption(f"{type_label(info['type'], lang)} · {key}")
+    components.meta_line(f"{type_label(info['type'], lang)} · {key}")
     n1, n2 = st.columns(2)
     with n1:
         st.markdown(f"**{t('name_ar', lang)}**")
