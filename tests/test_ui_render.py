@@ -85,3 +85,16 @@ def test_article_html_marks_entities_in_title_and_body_with_links():
 def test_page_href_encodes_params():
     assert render.page_href("entities", {"entity": "per:x y", "lang": ["ar", "en"]}) == "entities?entity=per%3Ax+y&lang=ar&lang=en"
     assert render.page_href("search", {}) == "search"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x](javascript:alert(1))", r"\[x\]\(javascript:alert\(1\)\)"),
+        ("<b>y</b>", r"\<b\>y\</b\>"),
+        ("سوريا", "سوريا"),
+        (None, ""),
+    ],
+)
+def test_md_escape(text, expected):
+    assert render.md_escape(text) == expected

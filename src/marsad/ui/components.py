@@ -108,7 +108,7 @@ def active_filter_chips(query: Query, lang: str) -> None:
     for key in query.entities:
         info = state.call(analytics.entity_info, key)
         name = display_name(info["name_ar"], info["name_en"], key, lang) if info else key
-        if st.button(f"✕ {name}", key=f"chip-ent-{key}", help=t("clear_place", lang)):
+        if st.button(f"✕ {render.md_escape(name)}", key=f"chip-ent-{key}", help=t("clear_place", lang)):
             state.set_params({"ent": [e for e in query.entities if e != key]})
             st.rerun()
     for topic in query.topics:

@@ -24,6 +24,14 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: object) -> str:
+    """Untrusted text for a Streamlit markdown string (st.info, button labels): markdown and HTML syntax escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
 def text_direction(text: str) -> str:
     """"rtl" when Arabic-script letters outnumber Latin ones, else "ltr" (digits and punctuation are neutral)."""
     arabic = len(_ARABIC_LETTER.findall(text or ""))

@@ -4,7 +4,7 @@ over time, co-mentioned entities (network and ranked bar), the sources that ment
 import streamlit as st
 
 from marsad import analytics
-from marsad.ui import charts, combined, components, state
+from marsad.ui import charts, combined, components, render, state
 from marsad.ui.i18n import display_name, t, type_label
 
 TYPES = ["ALL", "PER", "ORG", "LOC", "MISC"]
@@ -53,7 +53,7 @@ def entity_list() -> None:
 def entity_page(key: str) -> None:
     info = state.call(analytics.entity_info, key)
     if info is None:
-        st.warning(t("unknown_entity", lang, key=key))
+        st.warning(t("unknown_entity", lang, key=render.md_escape(key)))
         if st.button(t("back_to_list", lang)):
             state.set_params({"entity": None})
             st.rerun()

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from marsad import analytics
-from marsad.ui import charts, combined, components, state
+from marsad.ui import charts, combined, components, render, state
 from marsad.ui.i18n import display_name, t
 
 MAX_PLACES = 300  # bubbles drawn; beyond this the map is a carpet
@@ -63,7 +63,7 @@ if chosen and chosen not in q.entities:
 
 for key in q.entities:
     name = places.loc[places["key"] == key, "label"]
-    st.info(t("place_filter", lang, name=name.iloc[0] if len(name) else key))
+    st.info(t("place_filter", lang, name=render.md_escape(name.iloc[0] if len(name) else key)))
 left, right = st.columns(2)
 with left:
     components.table(places[["label", "country", "mentions", "articles", "lat", "lon", "key"]], name="places", lang=lang,
