@@ -107,9 +107,8 @@ def main() -> None:
     from marsad.nlp.ner import statistical
 
     try:
-        model = statistical.model_info("ar")["model"]
         statistical.predict(["اختبار"], "ar")
-        model = Path(model).name + " (CRF)"
+        model = f"{statistical.AR_MODEL_DIR.relative_to(ROOT)} (CRF)"
     except Exception as exc:  # noqa: BLE001 - the bench reports what ran
         model = f"none ({type(exc).__name__}: gazetteer layer only)"
     rows = [run(bodies, p) for p in args.processes]
