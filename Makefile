@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup run test demo browser-deps lint bench ner-model clean-store
+.PHONY: setup run test demo browser-deps lint ner-model ner-model-en clean-store
 
 $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -37,6 +37,13 @@ test: setup browser-deps
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench app.py
+
+# Reproduce the shipped NER models (need ../shared: ANERcorp, AQMAR, ANT, CoNLL-2003). ~16 min / ~10 min on 2 cores.
+ner-model: setup
+	$(PY) training/train_ar_ner.py --out data/models/ar_ner --cv 5
+
+ner-model-en: setup
+	$(PY) training/train_en_ner.py --out data/models/en_ner
 
 clean-store:
 	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.search.sqlite*
