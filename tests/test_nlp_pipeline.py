@@ -125,3 +125,12 @@ def test_hashtag_names_are_found():
     article = enrich_article(Article(body="وقال #دونالد_ترمب إن #الحوثيين يهددون الملاحة", language="ar"))
     assert [m.canonical_id for m in article.entities] == ["per:donald_trump", "org:houthis"]
     assert article.entities[0].text == "دونالد_ترمب"
+
+
+def test_dotted_acronyms_and_arabic_datelines():
+    body = "أتلانتا، الولايات المتحدة (CNN) -- ونقلت هيئة الإذاعة البريطانية (بي.بي.سي) عن مصادر أن شركة تي.بي.جي تفاوض."
+    article = enrich_article(Article(body=body, language="ar"))
+    by_text = {m.text: m for m in article.entities}
+    assert by_text["أتلانتا"].type == "LOC" and by_text["أتلانتا"].canonical_id.startswith("loc:")
+    assert by_text["بي.بي.سي"].canonical_id == "org:bbc"
+    assert not any(m.text in ("بي", "سي", "جي") for m in article.entities)
