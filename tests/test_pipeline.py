@@ -328,13 +328,14 @@ def test_timezone_aware_dates_from_other_offsets_become_utc(tmp_path):
         assert con.execute("SELECT published_at FROM articles").fetchall() == [(datetime(2018, 2, 18, 17, 35),)]
 
 
-def test_optional_function_and_standard_hooks():
-    from marsad.ingest import dedup
-    from marsad.ingest.pipeline import optional_function, standard_hooks
+def test_standard_hooks():
+    from marsad.ingest.pipeline import standard_hooks
 
-    assert optional_function("marsad.ingest.dedup", "content_hash") is dedup.content_hash
-    assert optional_function("marsad.ingest.dedup", "no_such_function") is None
-    assert optional_function("marsad.no_such_module", "f") is None
     names = [f"{h.__module__}.{h.__name__}" for h in standard_hooks(enrich=False)]
     assert all(not n.startswith("marsad.nlp.") for n in names)  # --no-enrich: search indexing at most
-    assert set(names) <= {f"{h.__module__}.{h.__name__}" for h in standard_hooks(enrich=True)}
+    assert names == ["marsad.store.search.index_stored"]
+    assert [f"{h.__module__}.{h.__name__}" for h in standard_hooks(enrich=True)] == [
+        "marsad.store.search.index_stored",
+        "marsad.nlp.enrich.enrich_stored",
+        "marsad.nlp.topics.assign_new",
+    ]

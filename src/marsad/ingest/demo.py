@@ -9,7 +9,7 @@ from pathlib import Path
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
-from marsad.ingest.pipeline import AfterBatch, Progress, ingest, optional_function
+from marsad.ingest.pipeline import AfterBatch, Progress, ingest
 from marsad.models import IngestReport
 from marsad.store import Store
 from marsad.store.articles import is_empty
@@ -37,7 +37,7 @@ def load_demo(
 ) -> IngestReport | None:
     """Load the demo corpus when the store is empty; ``None`` (nothing done) when it already has articles.
 
-    ``fit_topics``: then fit the topic model (``marsad.nlp.topics.fit``, when in this build), so that a
+    ``fit_topics``: then fit the topic model (``marsad.nlp.topics.fit``), so that a
     fresh dashboard has topics to show; new articles are assigned to them by the after-batch hook.
     """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
@@ -49,7 +49,8 @@ def load_demo(
         raise RejectedInput(f"{settings.data_dir / DEMO_SUBDIR}: no demo corpus files found (see data/README.md)")
     # The seed page (plain text) has no outlet field: its dateline names it (ناس), which the text reader finds.
     report = ingest(files, settings=settings, progress=progress, after_batch=after_batch, store=store)
-    fit = optional_function("marsad.nlp.topics", "fit") if fit_topics and report.stored else None
-    if fit is not None:
+    if fit_topics and report.stored:
+        from marsad.nlp.topics import fit
+
         LOGGER.info("demo corpus: topic model fitted (%s)", fit(store))
     return report

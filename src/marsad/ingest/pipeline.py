@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import importlib
-import importlib.util
 import logging
 import os
 import pickle
@@ -506,30 +504,19 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
 
 
 def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
-    """The after-batch steps a normal ingest runs: search indexing, and NLP enrichment unless ``enrich=False``.
-
-    Each comes from its own module (``marsad.store.search.index_stored``, ``marsad.nlp.enrich.enrich_stored``,
-    ``marsad.nlp.topics.assign_new``, all ``(store, article_ids)``) and is skipped, with a log line, when
-    that module or function is not in this build.
+    """The after-batch steps a normal ingest runs, each ``(store, article_ids)``: search indexing, then (unless
+    ``enrich=False``) entities/places/keywords and topic assignment — in that order, since topic assignment
+    reads the enriched articles. Imported here, not at module level, so plain reading stays light.
     """
-    wanted = [("marsad.store.search", "index_stored")]
-    if enrich:  # entities/places/keywords first: topic assignment reads the enriched articles
-        wanted += [("marsad.nlp.enrich", "enrich_stored"), ("marsad.nlp.topics", "assign_new")]
-    hooks: list[AfterBatch] = []
-    for module_name, func_name in wanted:
-        func = optional_function(module_name, func_name)
-        if func is None:
-            LOGGER.info("after-batch step %s.%s not available; skipped", module_name, func_name)
-        else:
-            hooks.append(func)
+    from marsad.store.search import index_stored
+
+    hooks: list[AfterBatch] = [index_stored]
+    if enrich:
+        from marsad.nlp.enrich import enrich_stored
+        from marsad.nlp.topics import assign_new
+
+        hooks += [enrich_stored, assign_new]
     return hooks
-
-
-def optional_function(module_name: str, attr: str) -> Callable | None:
-    """``module.attr`` when that module exists and defines it; import errors INSIDE it still raise."""
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return getattr(importlib.import_module(module_name), attr, None)
 
 
 # -- inspect ----------------------------------------------------------------------------------------
@@ -553,9 +540,9 @@ def inspect_path(
         lang = identify_article(item.title, item.lead, item.body)
         item.language, item.language_confidence = lang.code, lang.confidence
         if enrich:
-            enrich_article = optional_function("marsad.nlp.pipeline", "enrich_article")
-            if enrich_article is not None:
-                item = enrich_article(item)
+            from marsad.nlp.pipeline import enrich_article  # loads NER models: only when asked
+
+            item = enrich_article(item)
         return item
     reason = str(rejects[0]) if rejects else "no article found"
     name = str(path) if _is_url(path) else Path(path).name
