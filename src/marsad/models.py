@@ -43,7 +43,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity mention: character offsets into ``title + "\\n\\n" + body`` (see nlp.entities)."""
+    """An entity mention: ``start``/``end`` are character offsets into the article BODY (see nlp.pipeline)."""
 
     text: str
     type: EntityType
