@@ -17,8 +17,6 @@ import argparse
 import gzip
 import json
 import sys
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ sys.path.insert(0, str(REPO / "training"))
 
 from marsad.nlp.ner import statistical  # noqa: E402
 from marsad.nlp.ner.arabic_crf import tokenize  # noqa: E402
-from marsad.nlp.ner.conll import read_conll, score  # noqa: E402
+from marsad.nlp.ner.conll import read_conll, read_conll_archive, score  # noqa: E402
 
 TYPES = ("PER", "LOC", "ORG")
 SPEED_TEXTS = 300  # articles per language for the tokens/s figure: enough for a stable rate, quick to run
@@ -39,16 +37,6 @@ FRENCH_SAMPLE = (
     "islamique dans la province de Ninive. Le porte-parole du commandement des opérations conjointes, le général "
     "Tahsin al-Khafaji, a annoncé l'installation de caméras thermiques."
 )
-
-
-def read_aqmar(path: Path):
-    sentences = []
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(path) as tar:
-        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
-        tar.extractall(tmp, members=members, filter="data")
-        for member in members:
-            sentences.extend(read_conll(Path(tmp) / member.name))
-    return sentences
 
 
 def scored(sentences, lang: str) -> dict:
@@ -121,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     meta = arabic_training_figures(args.retrain, args.cv)
-    aqmar = scored(read_aqmar(SHARED / "ner" / "aqmar_articles.tar.gz"), "ar")
+    aqmar = scored(read_conll_archive(SHARED / "ner" / "aqmar_articles.tar.gz"), "ar")
     valid = read_conll(SHARED / "ner" / "conll2003_valid.txt.gz")
     en_stock = stock_english(valid)
     en_shipped = scored(valid, "en")

@@ -15,7 +15,6 @@ import argparse
 import json
 import logging
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -27,21 +26,10 @@ sys.path.insert(0, str(REPO / "training"))
 from ar_resources import build_clusters, build_lexicons  # noqa: E402
 
 from marsad.nlp.ner.arabic_crf import META_FILE, MODEL_FILE, Resources, corpus_features, sentence_features  # noqa: E402
-from marsad.nlp.ner.conll import read_conll, score  # noqa: E402
+from marsad.nlp.ner.conll import read_conll, read_conll_archive, score  # noqa: E402
 
 LOGGER = logging.getLogger("train_ar_ner")
 CONFIG = REPO / "training" / "ar_ner.json"
-
-
-def read_aqmar(path: Path) -> list[tuple[list[str], list[str]]]:
-    """All AQMAR articles (a tar.gz of CoNLL files) as one list of sentences, in file-name order."""
-    sentences = []
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(path) as tar:
-        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
-        tar.extractall(tmp, members=members, filter="data")
-        for member in members:
-            sentences.extend(read_conll(Path(tmp) / member.name))
-    return sentences
 
 
 def train(sentences, resources: Resources, model_path: Path, config: dict) -> None:
@@ -115,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     resources = Resources.load(out)
 
     anercorp = read_conll(args.train)
-    aqmar = read_aqmar(args.aqmar) if config.get("aqmar_in_training") or not args.skip_eval else []
+    aqmar = read_conll_archive(args.aqmar) if config.get("aqmar_in_training") or not args.skip_eval else []
     extra = aqmar if config.get("aqmar_in_training") else []
     if not args.skip_eval:
         cut = round(len(anercorp) * (1 - args.tail))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gzip
 import logging
 import re
+import tarfile
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -131,6 +133,17 @@ def read_conll(path: str | Path) -> list[Sentence]:
         LOGGER.debug("%s: skipped %d lines without a token", path.name, skipped)
     if not sentences:
         raise RejectedInput(f"{path.name}: no tagged tokens found (expected 'token ... TAG' lines)", detail=str(path))
+    return sentences
+
+
+def read_conll_archive(path: str | Path) -> list[Sentence]:
+    """Every ``*.txt`` CoNLL file in a tar(.gz) archive (AQMAR ships one per article), in file-name order."""
+    sentences: list[Sentence] = []
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(path) as tar:
+        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
+        tar.extractall(tmp, members=members, filter="data")  # "data" filter: no absolute paths, links or devices
+        for member in members:
+            sentences.extend(read_conll(Path(tmp) / member.name))
     return sentences
 
 
