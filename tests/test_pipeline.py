@@ -11,14 +11,11 @@ import pytest
 
 from marsad.config import Settings
 from marsad.ingest import pipeline
+from marsad.ingest.inspect import article_record, inspect_path, iso_in_original_offset, parse_zone
 from marsad.ingest.pipeline import (
     Ingestor,
-    article_record,
     estimate_records,
     ingest,
-    inspect_path,
-    iso_in_original_offset,
-    parse_zone,
     prepare_in_workers,
     source_domain,
 )

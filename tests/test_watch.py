@@ -243,7 +243,7 @@ def test_ingest_accepts_page_and_feed_urls(site, settings):
 
 
 def test_inspect_a_page_url(site, settings):
-    from marsad.ingest.pipeline import inspect_path
+    from marsad.ingest.inspect import inspect_path
 
     article = inspect_path(site.base + "/pages/brookhaven", settings=settings, enrich=False)
     assert article.title == _gold(PAGE_FILES["/pages/brookhaven"])["title"] and article.language == "en"

@@ -140,7 +140,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Parse FILE (one document, or the first record of an export) and print the article; nothing is stored."""
-    from marsad.ingest.pipeline import article_record, inspect_path
+    from marsad.ingest.inspect import article_record, inspect_path
 
     settings = settings_from(args)
     article = inspect_path(Path(args.file), settings=settings, fmt=args.format, mapping=parse_mapping(args.map),

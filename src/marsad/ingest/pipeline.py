@@ -28,17 +28,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
 
 from marsad.config import Settings
-from marsad.errors import MarsadError, RejectedInput
+from marsad.errors import MarsadError
 from marsad.ingest.dedup import NEAR_DUP_JACCARD, Fingerprint, MinHasher, content_hash, jaccard, normalized_text
 from marsad.models import Article, IngestReport, Reject
 from marsad.nlp.langid import identify_article
@@ -439,25 +438,25 @@ def ingest(
     """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     # http(s) URLs (feeds, pages) stay strings: Path() would fold their "//".
-    paths = [p if _is_url(p) else Path(p) for p in paths]
+    paths = [p if is_url(p) else Path(p) for p in paths]
     total = estimate_records(paths)
     if workers is None:
         big = total is None or total >= PARALLEL_MIN_RECORDS
         workers = (os.cpu_count() or 1) if big and (os.cpu_count() or 1) > 1 else 0
     started = time.perf_counter()
     with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress, total=total) as ingestor:
-        ingestor.add_all(_read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source), workers=workers)
+        ingestor.add_all(read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source), workers=workers)
     report = ingestor.report
     LOGGER.info("ingest of %d path(s) with %d worker(s): %s in %.1f s", len(paths), workers,
                 report.as_dict() | {"rejects": report.rejected}, time.perf_counter() - started)
     return report
 
 
-def _is_url(path: Path | str) -> bool:
+def is_url(path: Path | str) -> bool:
     return isinstance(path, str) and path.lower().startswith(("http://", "https://"))
 
 
-def _read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
+def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
               source: str | None) -> Iterator[Article | Reject]:
     """Every path's items in order; a path that cannot be read at all becomes one reject line.
 
@@ -468,7 +467,7 @@ def _read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapp
 
     for path in paths:
         try:
-            if _is_url(path):
+            if is_url(path):
                 from marsad.ingest.watch import fetch  # watch imports this module
 
                 page = fetch(str(path), settings=settings)
@@ -485,7 +484,7 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
     """How many records the paths hold, when that is cheap to know (line files, single pages); else None."""
     total = 0
     for path in paths:
-        if _is_url(path) or not Path(path).is_file():
+        if is_url(path) or not Path(path).is_file():
             return None
         path = Path(path)
         name = path.name.lower()
@@ -517,111 +516,3 @@ def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
 
         hooks += [enrich_stored, assign_new]
     return hooks
-
-
-# -- inspect ----------------------------------------------------------------------------------------
-def inspect_path(
-    path: Path | str,
-    *,
-    settings: Settings,
-    fmt: str = "auto",
-    mapping: dict[str, str] | None = None,
-    source: str | None = None,
-    enrich: bool = True,
-) -> Article:
-    """The first article of ``path`` (a file, folder, archive or http(s) URL), with language (and
-    entities/places/keywords when the NLP pipeline is installed), without storing anything."""
-    target = path if _is_url(path) else Path(path)
-    rejects: list[Reject] = []
-    for item in _read_all([target], settings=settings, fmt=fmt, mapping=mapping, source=source):
-        if isinstance(item, Reject):
-            rejects.append(item)
-            continue
-        lang = identify_article(item.title, item.lead, item.body)
-        item.language, item.language_confidence = lang.code, lang.confidence
-        if enrich:
-            from marsad.nlp.pipeline import enrich_article  # loads NER models: only when asked
-
-            item = enrich_article(item)
-        return item
-    reason = str(rejects[0]) if rejects else "no article found"
-    name = str(path) if _is_url(path) else Path(path).name
-    raise RejectedInput(f"{name}: nothing to inspect ({reason})", detail="; ".join(map(str, rejects)))
-
-
-def article_record(article: Article) -> dict[str, object]:
-    """The full JSON-ready record of an article (what ``marsad inspect --json`` prints).
-
-    ``published_at`` is ISO 8601 in the article's original offset. NLP results appear under
-    ``entities``, ``keywords`` and ``places`` (from ``extra["places"]``); other ``extra`` keys under ``extra``.
-    """
-    extra = dict(article.extra)
-    places = extra.pop("places", [])
-    return {
-        "title": article.title,
-        "published_at": iso_in_original_offset(article.published_at, article.published_tz),
-        "published_tz": article.published_tz,
-        "published_precision": article.published_precision,
-        "date_note": article.date_note,
-        "source": article.source,
-        "source_name": article.source_name,
-        "dateline": article.dateline,
-        "language": article.language,
-        "language_confidence": article.language_confidence,
-        "author": article.author,
-        "category": article.category,
-        "url": article.url,
-        "canonical_url": article.canonical_url,
-        "origin": article.origin,
-        "lead": article.lead,
-        "body": article.body,
-        "entities": [
-            {
-                "text": m.text,
-                "type": m.type,
-                "start": m.start,
-                "end": m.end,
-                "canonical_id": m.canonical_id,
-                "canonical_name_ar": m.canonical_name_ar,
-                "canonical_name_en": m.canonical_name_en,
-            }
-            for m in article.entities
-        ],
-        "places": places,
-        "keywords": [{"keyword": k, "score": s} for k, s in article.keywords],
-        "extra": {k: v for k, v in extra.items() if _is_jsonable(v)},
-    }
-
-
-def _is_jsonable(value: object) -> bool:
-    return isinstance(value, str | int | float | bool | list | dict | type(None))
-
-
-def iso_in_original_offset(value: datetime | None, tz: str) -> str | None:
-    """ISO 8601 of ``value`` shown in its original zone/offset ("+03:00", "Asia/Baghdad"); UTC otherwise."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    zone = parse_zone(tz)
-    return value.astimezone(zone).isoformat() if zone is not None else value.isoformat()
-
-
-def parse_zone(tz: str) -> timezone | ZoneInfo | None:
-    """A tzinfo from "+03:00" / "-0500" / "UTC" / an IANA name; None when it is none of these."""
-    tz = (tz or "").strip()
-    if not tz:
-        return None
-    if tz.upper() in {"UTC", "GMT", "Z"}:
-        return UTC
-    if tz[0] in "+-":
-        digits = tz[1:].replace(":", "")
-        if digits.isdigit() and len(digits) in (2, 4):
-            hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-            sign = -1 if tz[0] == "-" else 1
-            return timezone(sign * timedelta(hours=hours, minutes=minutes))
-        return None
-    try:
-        return ZoneInfo(tz)
-    except (KeyError, ValueError):
-        return None
