@@ -169,8 +169,36 @@ def test_every_page_renders(server, page, slug, ui):
 
 def test_map_draws_the_offline_base_map(server, page):
     _open(page, f"{server}/map", 1)
-    page.wait_for_selector(".geo .countries path, .geo .land path", timeout=CHART_WAIT_MS, state="attached")
-    assert page.locator(".scattergeo .point").count() >= 3
+    # land, country outlines (lines from the vendored TopoJSON, no request out: see test_every_page_renders), bubbles
+    page.wait_for_selector(".scatterlayer .trace .js-fill", timeout=CHART_WAIT_MS, state="attached")
+    assert page.locator(".scatterlayer .trace").count() == 3
+    assert page.locator(".scatterlayer .trace .js-line").count() >= 1
+    assert page.locator(".scatterlayer .trace:last-child .point").count() >= 3
+
+
+def test_clicking_a_bubble_filters_every_page(server, page):
+    _open(page, f"{server}/map", 1)
+    bubbles = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .trace:last-child .point")
+    assert bubbles.count() >= 3
+    # The largest bubble (most mentions: the seeded store's Syria), clicked where a user would click.
+    sizes = bubbles.evaluate_all("ps => ps.map(p => p.getBBox().width)")
+    biggest = bubbles.nth(sizes.index(max(sizes)))
+    box = biggest.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=CHART_WAIT_MS)
+    hover = page.locator(".hoverlayer .hovertext").text_content()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
+    page.get_by_text("Filtered by place", exact=False).wait_for(timeout=CHART_WAIT_MS)
+    _settled(page)
+    place = hover.split(":")[0].strip()
+    assert place in page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+    assert "ent=loc" in page.url
+    _shot(page, "map-bubble-clicked")
+    page.locator("[data-testid='stPageLink'] a").filter(has_text="Overview").first.click()
+    page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
+    _settled(page)
+    assert f"✕ {place}" in page.locator("[data-testid='stSidebar']").inner_text()
 
 
 def test_reader_is_rtl_and_xss_inert(server, page):

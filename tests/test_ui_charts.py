@@ -1,9 +1,12 @@
 """DataFrame → Figure: data carried in traces, Arabic titles on the right, RTL axes."""
 
+import itertools
+
 import pandas as pd
 import pytest
 
-from marsad.ui import charts
+from marsad.errors import MarsadError
+from marsad.ui import basemap, charts
 
 
 @pytest.fixture
@@ -70,9 +73,44 @@ def test_bubble_map_skips_places_without_coordinates_and_carries_keys():
         {"name": ["بغداد", "?"], "lat": [33.3, None], "lon": [44.4, None], "mentions": [7, 3], "key": ["loc:b", "loc:q"]}
     )
     fig = charts.bubble_map(df, name="name", size="mentions", key="key", title="t", lang="en")
-    geo = fig.data[0]
-    assert list(geo.lat) == [33.3] and geo.customdata[0][0] == "loc:b"
-    assert charts.plotly_config()["topojsonURL"] == charts.TOPOJSON_URL
+    bubbles = next(tr for tr in fig.data if tr.name == "places")
+    assert bubbles.type == "scatter"  # cartesian: Streamlit reports clicks on it (geo traces send none)
+    assert list(bubbles.y) == [33.3] and list(bubbles.x) == [44.4] and bubbles.customdata[0][0] == "loc:b"
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+    lo, hi = fig.layout.xaxis.range
+    assert lo < 44.4 < hi
+    # the outlines take no clicks and carry no place key
+    for outline in (tr for tr in fig.data if tr.name != "places"):
+        assert outline.hoverinfo == "skip" and outline.customdata is None
+
+
+def test_base_map_outlines_are_lon_lat_polylines():
+    borders, land = basemap.borders(), basemap.land()
+    assert len(borders.lon) == len(borders.lat) > 5000
+    xs = [x for x in borders.lon if x is not None]
+    ys = [y for y in borders.lat if y is not None]
+    assert -180 <= min(xs) < -170 and 170 < max(xs) <= 180 and -90 <= min(ys) and max(ys) <= 90
+    # the land coast passes by Basra (47.8E, 30.5N) at the head of the Gulf; shapes are separated by None
+    assert None in land.lon and any(abs(x - 47.8) < 1 and abs(y - 30.5) < 1 for x, y in zip(land.lon, land.lat, strict=True) if x is not None)
+    assert basemap.borders() is borders  # decoded once
+    # nothing is drawn across the whole map where Russia, Fiji or Antarctica cross ±180°
+    for outlines in (borders, land):
+        steps = itertools.pairwise(outlines.lon)
+        assert max(abs(b - a) for a, b in steps if a is not None and b is not None) < 180
+
+
+def test_base_map_decodes_delta_arcs_and_reversed_indices():
+    topo = {"transform": {"scale": [0.5, 0.5], "translate": [-10, -10]}, "arcs": [[[0, 0], [2, 0], [0, 2]]]}
+    arcs = basemap._decode_arcs(topo)
+    assert arcs == [[(-10.0, -10.0), (-9.0, -10.0), (-9.0, -9.0)]]
+    assert basemap._arc(arcs, ~0) == arcs[0][::-1]
+    assert basemap._split_at_antimeridian([(179.0, 1.0), (-179.0, 2.0), (-178.0, 3.0)]) == [[(179.0, 1.0)], [(-179.0, 2.0), (-178.0, 3.0)]]
+    assert basemap._unwrap([(179.0, 1.0), (-179.0, 2.0), (179.0, 1.0)]) == [(179.0, 1.0), (181.0, 2.0), (179.0, 1.0)]
+
+
+def test_unreadable_base_map_is_a_marsad_error(tmp_path):
+    with pytest.raises(MarsadError, match="base map"):
+        basemap.land(tmp_path / "missing.json")
 
 
 def test_heat_table_pivots_and_orders_rows():

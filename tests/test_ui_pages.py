@@ -7,6 +7,7 @@ import base64
 import gzip
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -217,12 +218,40 @@ def test_topic_choice_changes_terms_and_articles(app):
 
 def test_map_bubbles_and_place_filter_from_url(app):
     at = app("map")
-    geo = figures(at)[0]["data"][0]
-    assert geo["type"] == "scattergeo" and len(values(geo["lat"])) == 5
+    traces = figures(at)[0]["data"]
+    bubbles = next(tr for tr in traces if tr.get("name") == "places")
+    # cartesian (Streamlit reports clicks on it), over the offline outlines, one bubble per place
+    assert {tr["type"] for tr in traces} == {"scatter"} and len(traces) == 3
+    assert len(values(bubbles["y"])) == 5 and "loc:سوريا" in [c[0] for c in bubbles["customdata"]]
     filtered = app("map", ent="loc:سوريا")
     _ok(filtered)
     assert any("Syria" in i.value for i in filtered.info)
     assert int(app("overview", ent="loc:سوريا").metric[0].value.replace(",", "")) < int(app("overview").metric[0].value.replace(",", ""))
+
+
+def test_clicking_a_bubble_filters_by_that_place(app, monkeypatch):
+    """The selection event Streamlit sends for a click on a bubble (its customdata) filters every page; the
+    chart then starts afresh, so removing the chip later does not bring the filter back."""
+    from marsad.ui import components
+
+    real, seen = components.chart, []
+
+    def clicked_once(fig, *, key, **kwargs):
+        event = real(fig, key=key, **kwargs)
+        if key.startswith("_p_map_map-"):
+            seen.append(key)
+            if len(seen) == 1:
+                bubbles = next(tr for tr in fig.data if tr.name == "places")
+                syria = [list(c) for c in bubbles.customdata if c[0] == "loc:سوريا"]
+                return SimpleNamespace(selection=SimpleNamespace(points=[{"customdata": syria[0]}], point_indices=[0]))
+        return event
+
+    monkeypatch.setattr(components, "chart", clicked_once)
+    at = app("map")
+    _ok(at)
+    assert at.query_params.get("ent") == "loc:سوريا"
+    assert any("Syria" in i.value for i in at.info)
+    assert len(set(seen)) == 2  # a new chart key once the place filter is set
 
 
 def test_picking_a_place_filters_by_it(app):

@@ -227,45 +227,68 @@ def bubble_map(
     lat: str = "lat",
     lon: str = "lon",
 ) -> go.Figure:
-    """Places as bubbles (area ∝ mentions) on an offline Natural Earth base map; ``key`` rides in customdata
-    so a click can filter by the place."""
+    """Places as bubbles (area ∝ mentions) over Natural Earth outlines on a cartesian chart (x = longitude,
+    y = latitude, equal scale): Streamlit reports clicks on cartesian traces only, so a click on a bubble can
+    filter by the place (``key`` rides in customdata). The outlines carry no customdata and take no hover."""
+    from marsad.ui import basemap
+
     data = df.dropna(subset=[lat, lon])
     top = float(data[size].max()) if len(data) else 1.0
     # Plotly sizes markers by diameter when sizemode="area" is given sizeref: area ∝ value.
     sizeref = 2.0 * top / (MAX_BUBBLE_PX**2) if top > 0 else 1.0
-    fig = go.Figure(
-        go.Scattergeo(
-            lat=data[lat],
-            lon=data[lon],
+    land, borders = basemap.land(), basemap.borders()
+    outline = {"mode": "lines", "hoverinfo": "skip", "showlegend": False}
+    fig = go.Figure([
+        go.Scatter(x=land.lon, y=land.lat, fill="toself", fillcolor="#f2efe9", line={"width": 0}, name="land",
+                   hoveron="points", **outline),
+        go.Scatter(x=borders.lon, y=borders.lat, line={"width": 0.6, "color": "#b0b0b0"}, name="borders", **outline),
+        go.Scatter(
+            x=data[lon],
+            y=data[lat],
             text=_plain_all(data[name]),
             customdata=data[[key, size]].to_numpy(),
             mode="markers",
+            name="places",
             marker={
                 "size": data[size],
                 "sizemode": "area",
                 "sizeref": sizeref,
-                "sizemin": 4,
+                "sizemin": 6,  # small places stay big enough to click
                 "color": "#D55E00",
-                "opacity": 0.7,
+                "opacity": 0.75,
                 "line": {"width": 0.5, "color": "#ffffff"},
             },
             hovertemplate="%{text}: %{customdata[1]:,}<extra></extra>",
-        )
-    )
-    fig.update_geos(
-        projection_type="natural earth",
-        showcountries=True,
-        showland=True,
-        landcolor="#f2efe9",
-        countrycolor="#b0b0b0",
-        showocean=True,
-        oceancolor="#e8f1f8",
-        fitbounds="locations" if len(data) else False,
-        resolution=110,
-    )
-    # A click selects the bubble (reaching st.plotly_chart's on_select where the frontend reports geo selections).
-    fig.update_layout(clickmode="event+select")
+            # A selected bubble keeps its look; Plotly would otherwise fade every other bubble.
+            selected={"marker": {"opacity": 0.95}},
+            unselected={"marker": {"opacity": 0.75}},
+        ),
+    ])
+    lon_range, lat_range = _map_window(data[lon], data[lat])
+    fig.update_xaxes(range=lon_range, visible=False, fixedrange=False)
+    # Equal degrees on both axes (an equirectangular map); Plotly widens one range so the map fills the chart.
+    fig.update_yaxes(range=lat_range, visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(plot_bgcolor="#e8f1f8", clickmode="event+select", dragmode="pan")
     return _finish(fig, title, lang, height=520, legend=False)
+
+
+# Degrees of margin around the bubbles, and the smallest window shown (one place alone is not a zoom to a dot).
+MAP_PAD_DEG = 8.0
+MAP_MIN_SPAN_DEG = 40.0
+
+
+def _map_window(lons: pd.Series, lats: pd.Series) -> tuple[list[float], list[float]]:
+    """The lon/lat window that holds every bubble with a margin (the whole world with none)."""
+    if not len(lons):
+        return [-180.0, 180.0], [-60.0, 85.0]
+    spans = []
+    for values, lo_cap, hi_cap in ((lons, -180.0, 180.0), (lats, -90.0, 90.0)):
+        lo, hi = float(values.min()) - MAP_PAD_DEG, float(values.max()) + MAP_PAD_DEG
+        if hi - lo < MAP_MIN_SPAN_DEG:
+            mid = (lo + hi) / 2
+            lo, hi = mid - MAP_MIN_SPAN_DEG / 2, mid + MAP_MIN_SPAN_DEG / 2
+        spans.append([max(lo, lo_cap), min(hi, hi_cap)])
+    return spans[0], spans[1]
 
 
 def heat_table(df: pd.DataFrame, *, row: str, col: str, value: str, title: str, lang: str, rows: Sequence[str] | None = None) -> go.Figure:

@@ -155,6 +155,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     # map
     "places_map": {"en": "Places mentioned", "ar": "الأماكن المذكورة"},
     "time_window": {"en": "Time window", "ar": "النافذة الزمنية"},
+    "map_hint": {"en": "Click a bubble to filter every page by that place.",
+                 "ar": "انقر على فقاعة لتصفية كل الصفحات حسب ذلك المكان."},
     "click_place": {"en": "Filter every page by a place", "ar": "صفِّ كل الصفحات حسب مكان"},
     "place_filter": {"en": "Filtered by place: {name}", "ar": "مصفّاة حسب المكان: {name}"},
     "clear_place": {"en": "Remove this filter", "ar": "إزالة هذه التصفية"},

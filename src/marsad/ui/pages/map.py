@@ -1,6 +1,7 @@
 """Map: places mentioned in the current filters as bubbles (size = mentions) on an offline base map, a time slider,
-and a click on a place filters every page by it."""
+and a click on a bubble (or the picker under the map) filters every page by that place."""
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -45,12 +46,15 @@ if places.empty:
     st.info(t("no_places", lang))
     st.stop()
 places = places.assign(label=[display_name(a, e, n, lang) for a, e, n in zip(places["name_ar"], places["name_en"], places["name"], strict=True)])
+# A click on a bubble filters every page by that place. The chart's key follows the place filters: once a click
+# has been applied (or a chip removed) the chart starts afresh, so a stale selection cannot put a filter back.
 event = components.chart(
     charts.bubble_map(places, name="label", size="mentions", key="key", title=t("places_map", lang), lang=lang),
-    key="map-chart", on_select=True, selection_mode=("points", "box", "lasso"),
+    key=state.widget_key("map-" + hashlib.sha1("|".join(q.entities).encode()).hexdigest()[:10]),
+    on_select=True, selection_mode="points",
 )
-# Streamlit does not report clicks on geo traces (checked in Chromium), so a place is picked from the list
-# of bubbles; a selection event, where the browser sends one, does the same.
+st.caption(t("map_hint", lang))
+# The picker does the same from the keyboard (and for screen readers, which cannot aim at a bubble).
 names = dict(zip(places["key"].astype(str), places["label"].astype(str), strict=True))
 picked = st.selectbox(t("click_place", lang), [""] + [k for k in names if k not in q.entities],
                       format_func=lambda k: names.get(k, "—") if k else "—", key=state.widget_key("place"))
