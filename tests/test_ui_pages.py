@@ -337,3 +337,28 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
         assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 60
         assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 60  # topics fitted too
     _clear_caches()
+
+
+def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
+    """Every analytics call of a page run shares one read-only connection (state.shared_reader): the sidebar's
+    block and the page's block open the store at most once each, however many calls miss the cache — the
+    Overview's (about ten, several computed side by side by state.prefetch) included."""
+    from marsad.store import db
+
+    opened: list[bool] = []
+    real = db.Store._open
+
+    def counting(self, read_only):
+        opened.append(read_only)
+        return real(self, read_only)
+
+    monkeypatch.setattr(db.Store, "_open", counting)
+    st.cache_data.clear()
+    at = app("overview")
+    _ok(at)
+    assert len(at.get("plotly_chart")) == EXPECTED_CHARTS["overview"]
+    assert 1 <= len(opened) <= 2 and all(opened)
+    opened.clear()
+    at.switch_page("src/marsad/ui/pages/sources.py").run()
+    _ok(at)
+    assert len(opened) == 1

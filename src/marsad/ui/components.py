@@ -156,12 +156,16 @@ def follow_entity_click(event) -> None:
         state.switch_to("entities", entity=str(custom[0]))
 
 
+# What "spiking now" looks at (the Overview prefetches the same calls).
+SPIKE_KINDS = ("entity", "topic", "keyword")
+
+
 def spikes_table(query: Query, lang: str) -> None:
     """What is bursting against its own baseline, for entities, topics and keywords together."""
     from marsad import analytics
 
     frames = []
-    for kind in ("entity", "topic", "keyword"):
+    for kind in SPIKE_KINDS:
         df = state.call(analytics.spikes, query, kind=kind)
         if len(df):
             frames.append(df.assign(kind=kind))

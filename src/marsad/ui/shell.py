@@ -16,6 +16,9 @@ from marsad.ui import combined, components, state
 from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
+# Pages that write to the store: an open reader in this process would keep their writes out.
+WRITING_PAGES = frozenset({"ingest"})
+
 LOGGER = logging.getLogger(__name__)
 _LANG_LABELS = {"en": "English", "ar": "العربية"}
 
@@ -120,14 +123,19 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         _nav(pages, lang)
         st.divider()
     try:
-        empty = _store_is_empty()
-        if not empty:
-            with st.sidebar:
-                state.set_query(_filters(lang))
+        with state.shared_reader():
+            empty = _store_is_empty()
+            if not empty:
+                with st.sidebar:
+                    state.set_query(_filters(lang))
         if empty and slug not in WORKS_WITHOUT_DATA:
-            components.empty_store_panel(lang)
+            components.empty_store_panel(lang)  # its demo button writes: no reader may be open
             return
-        current.run()
+        if slug in WRITING_PAGES:
+            current.run()
+        else:
+            with state.shared_reader():
+                current.run()
     except MarsadError as exc:
         LOGGER.warning("page %s: %s (%s)", slug, exc.message, exc.detail)
         st.error(exc.message)

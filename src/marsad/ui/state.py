@@ -9,9 +9,13 @@ Widgets are seeded from the URL on a session's first run and write their values 
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -58,6 +62,90 @@ def data_version() -> tuple[float, ...]:
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
 
+# -- one connection per page run ------------------------------------------------------------------------------
+# Independent analytics calls of one page run computed side by side: DuckDB and the SQLite search index release
+# the GIL while they work, so a cold page waits for its slowest call rather than the sum (2 cores here).
+PREFETCH_WORKERS = 4
+
+
+class _RunReader:
+    """A Store stand-in for one page run. The first analytics call that misses the cache opens the store once
+    (``analytics.pinned``: opening the DuckDB file costs 10–50 ms, about ten times per cold page); each call
+    then gets its own cursor on that connection, so calls from prefetch threads never share one."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._stack = ExitStack()
+        self._pinned: Store | None = None
+        self._lock = threading.Lock()
+        self.path = store.path
+        self.exists = True
+
+    def __repr__(self) -> str:
+        return f"run-reader({self._store!r})"
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        from marsad import analytics
+
+        with self._lock:
+            if self._pinned is None:
+                self._pinned = self._stack.enter_context(analytics.pinned(self._store))
+        with self._pinned.read() as con:
+            cursor = con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def write(self):
+        raise TypeError("a page run reads the store; use the Store itself to write")
+
+    def close(self) -> None:
+        with self._lock:
+            self._stack.close()
+            self._pinned = None
+
+
+_RUN_READER: contextvars.ContextVar[_RunReader | None] = contextvars.ContextVar("marsad_run_reader", default=None)
+
+
+@contextmanager
+def shared_reader() -> Iterator[None]:
+    """Analytics calls inside the block share one read-only connection, opened only if a call misses the cache
+    and closed at the end (an open reader keeps writers out, so the block is one page run, never a write)."""
+    reader = _RunReader(store())
+    token = _RUN_READER.set(reader)
+    try:
+        yield
+    finally:
+        _RUN_READER.reset(token)
+        reader.close()
+
+
+def _reader() -> Store:
+    reader = _RUN_READER.get()
+    return reader if reader is not None else store()  # type: ignore[return-value]
+
+
+def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) -> None:
+    """Compute ``call(fn, *args, **kwargs)`` for each (fn, args, kwargs) side by side, so the page's own calls that
+    follow (in order, drawing as they go) hit the cache. Errors are left for the page's own call to raise."""
+    if len(calls) < 2:
+        return
+    context = contextvars.copy_context()
+
+    def one(item: tuple[Callable[..., Any], tuple, dict[str, Any]]) -> None:
+        fn, args, kwargs = item
+        try:
+            context.copy().run(call, fn, *args, **kwargs)
+        except Exception:  # the page's own call repeats it and shows the error where it belongs
+            LOGGER.debug("prefetch of %s failed", fn.__name__, exc_info=True)
+
+    with ThreadPoolExecutor(max_workers=min(PREFETCH_WORKERS, len(calls)), thread_name_prefix="marsad-prefetch") as pool:
+        list(pool.map(one, calls))
+
+
 # -- cached analytics calls --------------------------------------------------------------------------------
 def _freeze(value: Any) -> Any:
     if isinstance(value, Query):
@@ -78,7 +166,7 @@ def _thaw(value: Any) -> Any:
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _cached_call(module: str, name: str, args: tuple, kwargs: tuple, db: str, version: tuple) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(store(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
+    return fn(_reader(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
 
 
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
