@@ -26,7 +26,7 @@ run: setup
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
-# Chromium and Arabic fonts for the real-browser tests come from Debian (never `playwright install`).
+# Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic' || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -1,5 +1,5 @@
 """Real-browser test: `streamlit run app.py` on 127.0.0.1 against a seeded temp store, headless Chromium (Debian's
-/usr/bin/chromium through Playwright — never `playwright install`). Visits every page, waits for the charts,
+/usr/bin/chromium through Playwright — never Playwright's own browser download). Visits every page, waits for the charts,
 checks Arabic article text is laid out right to left, that an article carrying <script>/<img onerror> runs
 nothing, that a copied URL restores the same view, and saves a screenshot per page under tests/artifacts/."""
 
