@@ -23,8 +23,7 @@ demo: setup
 
 run: setup
 	$(VENV)/bin/marsad demo
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false
+	$(PY) -m marsad.ui.serve $(PORT)
 
 # Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download).
 browser-deps:

@@ -5,9 +5,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from marsad.ui import shell
+from marsad.ui import preload
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon=str(Path(__file__).parent / "static" / "marsad-icon.png"), layout="wide")
-pages = shell.build_pages()
-current = st.navigation(list(pages.values()), position="hidden")
-shell.run(current, pages)
+with preload.plotly_bundle():
+    st.set_page_config(page_title="Marsad · مرصد", page_icon=str(Path(__file__).parent / "static" / "marsad-icon.png"), layout="wide")
+    from marsad.ui import shell  # the heavy imports (pandas, Ibis, DuckDB) come after the preload has been sent
+
+    pages = shell.build_pages()
+    current = st.navigation(list(pages.values()), position="hidden")
+    shell.run(current, pages)

@@ -31,6 +31,17 @@ def test_time_series_one_trace_per_series_with_its_data(series):
     assert fig.data[1].customdata[0][0] == "border"
 
 
+def test_long_lines_drop_their_markers(series):
+    short = charts.time_series(series, series="series", title="t", lang="en")
+    assert {tr.mode for tr in short.data} == {"lines+markers"}
+    bins = pd.date_range("1987-01-01", periods=charts.MARKERS_UP_TO + 1, freq="MS")
+    long = charts.time_series(pd.DataFrame({"bin": bins, "count": range(len(bins))}), title="t", lang="en")
+    assert long.data[0].mode == "lines" and len(long.data[0].x) == len(bins)
+    clickable = charts.time_series(pd.DataFrame({"bin": bins, "count": range(len(bins))}), title="t", lang="en",
+                                   markers=True)
+    assert clickable.data[0].mode == "lines+markers"
+
+
 def test_time_series_percent_axis(series):
     fig = charts.time_series(series.assign(ratio=series["count"] / 10), y="ratio", title="t", lang="en", percent=True)
     assert fig.layout.yaxis.tickformat == ".1%"

@@ -19,6 +19,9 @@ from marsad.ui.i18n import ARABIC_FONT_STACK, is_rtl
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 ENTITY_COLOURS = {"PER": "#E69F00", "ORG": "#009E73", "LOC": "#0072B2", "MISC": "#CC79A7"}
 CHART_HEIGHT = 360
+# Above this many points a line carries no markers: hundreds of dots are clutter rather than information, and
+# drawing them is most of a long time chart's cost in the browser. Hover and clicks still find each point.
+MARKERS_UP_TO = 60
 # Plotly's default loads the base map from a CDN; the app serves it itself (static/topojson, see .streamlit/config.toml).
 TOPOJSON_URL = "app/static/topojson/"
 # Bubble area grows with mentions; the largest bubble is this many pixels across so small places stay visible.
@@ -73,9 +76,11 @@ def time_series(
     lang: str,
     percent: bool = False,
     keys: str | None = None,
+    markers: bool | None = None,
 ) -> go.Figure:
     """Lines over time, one per value of ``series`` (or a single line). ``keys`` puts a column in customdata
-    so a click can say which series a point belongs to."""
+    so a click can say which series a point belongs to. ``markers``: dots on the points (None: only on lines of
+    up to MARKERS_UP_TO points; True where the points are what a user clicks)."""
     fig = go.Figure()
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
     for i, (name, part) in enumerate(groups):
@@ -85,7 +90,7 @@ def time_series(
                 x=part[x],
                 y=part[y],
                 name="" if name is None else plain(name),
-                mode="lines+markers",
+                mode="lines+markers" if (len(part) <= MARKERS_UP_TO if markers is None else markers) else "lines",
                 marker={"size": 5},
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                 customdata=None if keys is None else part[[keys]].to_numpy(),

@@ -5,7 +5,9 @@ Each takes the store first like an analytics function so marsad.ui.state.call ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -18,6 +20,12 @@ MAX_SPLIT_SERIES = 6
 # Span thresholds (days) for the automatic interval: keep a chart between roughly 20 and 150 points.
 DAY_MAX_SPAN = 120
 WEEK_MAX_SPAN = 3 * 365
+# The kinds of "spiking now" rows the Overview lists.
+SPIKE_KINDS = ("entity", "topic", "keyword")
+# Top people / organisations / places on the Overview.
+OVERVIEW_TOP_N = 10
+
+Call = tuple[Callable[..., Any], tuple, dict[str, Any]]
 
 
 def auto_interval(first: date | None, last: date | None) -> str:
@@ -70,3 +78,15 @@ def within_bin(query: Query, start: date, interval: str) -> Query:
 def key_figures(store: Store, query: Query) -> dict[str, object]:
     """overview_figures as a plain dict (zeros and no dates when nothing matches)."""
     return dict(analytics.overview_figures(store, query))
+
+
+def overview_calls(query: Query, *, by: str, interval: str) -> list[Call]:
+    """The analytics calls behind the Overview's charts for ``query``, as (function, args, kwargs) for
+    marsad.ui.state.prefetch: the page computes them side by side, and the server launcher computes them for the
+    default view before the first visitor arrives."""
+    return [
+        (volume_by, (query,), {"by": by, "interval": interval}),
+        *[(analytics.top_entities, (query,), {"type": etype, "n": OVERVIEW_TOP_N}) for etype in ("PER", "ORG", "LOC")],
+        (analytics.top_topics, (query,), {"n": OVERVIEW_TOP_N}),
+        *[(analytics.spikes, (query,), {"kind": kind}) for kind in SPIKE_KINDS],
+    ]

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from marsad.analytics.query import Query
-from marsad.ui import charts, export, render, state
+from marsad.ui import charts, combined, export, render, state
 from marsad.ui.i18n import display_name, language_name, t
 
 LOGGER = logging.getLogger(__name__)
@@ -156,16 +156,12 @@ def follow_entity_click(event) -> None:
         state.switch_to("entities", entity=str(custom[0]))
 
 
-# What "spiking now" looks at (the Overview prefetches the same calls).
-SPIKE_KINDS = ("entity", "topic", "keyword")
-
-
 def spikes_table(query: Query, lang: str) -> None:
     """What is bursting against its own baseline, for entities, topics and keywords together."""
     from marsad import analytics
 
     frames = []
-    for kind in SPIKE_KINDS:
+    for kind in combined.SPIKE_KINDS:
         df = state.call(analytics.spikes, query, kind=kind)
         if len(df):
             frames.append(df.assign(kind=kind))

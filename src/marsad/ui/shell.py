@@ -51,10 +51,20 @@ def _nav(pages: dict[str, StreamlitPage], lang: str) -> None:
         st.page_link(pages[spec.slug], label=t(spec.title_key, lang), icon=spec.icon, query_params=carry)
 
 
+# Every article, duplicates included: the store's date bounds and whether it is empty.
+ALL_ARTICLES = Query(include_duplicates=True)
+
+
+def frame_calls() -> list[combined.Call]:
+    """The analytics calls the frame makes on every page run (the store's bounds, the sidebar's choices)."""
+    return [(combined.key_figures, (ALL_ARTICLES,), {}), (analytics.list_languages, (), {}),
+            (analytics.list_sources, (), {})]
+
+
 def _filters(lang: str) -> Query:
     """The sidebar filter set → Query (without the text part, which belongs to the Search and Trends pages)."""
     url_q = state.url_query()
-    bounds = state.call(combined.key_figures, Query(include_duplicates=True))
+    bounds = state.call(combined.key_figures, ALL_ARTICLES)
     first, last = _as_day(bounds.get("first_date")), _as_day(bounds.get("last_date"))
     st.subheader(t("filters", lang))
     start, end = url_q.start or first, url_q.end or last
@@ -106,7 +116,7 @@ def _as_day(value: object) -> date | None:
 
 
 def _store_is_empty() -> bool:
-    return int(state.call(combined.key_figures, Query(include_duplicates=True)).get("articles", 0)) == 0
+    return int(state.call(combined.key_figures, ALL_ARTICLES).get("articles", 0)) == 0
 
 
 def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
@@ -124,6 +134,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         st.divider()
     try:
         with state.shared_reader():
+            state.prefetch(frame_calls())
             empty = _store_is_empty()
             if not empty:
                 with st.sidebar:

@@ -14,7 +14,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
@@ -77,6 +77,7 @@ class _RunReader:
         self._store = store
         self._stack = ExitStack()
         self._pinned: Store | None = None
+        self._pending: list[Future] = []
         self._lock = threading.Lock()
         self.path = store.path
         self.exists = True
@@ -101,10 +102,17 @@ class _RunReader:
     def write(self):
         raise TypeError("a page run reads the store; use the Store itself to write")
 
+    def track(self, futures: Sequence[Future]) -> None:
+        """Calls started for this run (see :func:`prefetch`): the connection stays open until they are done."""
+        with self._lock:
+            self._pending.extend(futures)
+
     def close(self) -> None:
+        wait(self._pending)  # a page that stopped early may not have waited for everything it prefetched
         with self._lock:
             self._stack.close()
             self._pinned = None
+            self._pending.clear()
 
 
 _RUN_READER: contextvars.ContextVar[_RunReader | None] = contextvars.ContextVar("marsad_run_reader", default=None)
@@ -129,8 +137,13 @@ def _reader() -> Store:
 
 
 def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) -> None:
-    """Compute ``call(fn, *args, **kwargs)`` for each (fn, args, kwargs) side by side, so the page's own calls that
-    follow (in order, drawing as they go) hit the cache. Errors are left for the page's own call to raise."""
+    """Start computing ``call(fn, *args, **kwargs)`` for each (fn, args, kwargs) side by side, and return at once.
+
+    The page then makes the same calls in order, drawing as it goes: st.cache_data computes a key only once and
+    a second caller waits for that result, so each section waits for its own data only and is on screen while
+    the rest is still computing. Inside a page run (:func:`shared_reader`) the run's connection stays open until
+    every started call is done; outside one (the server's warm-up) this waits for them. Errors are left for the
+    page's own call to raise."""
     if len(calls) < 2:
         return
     context = contextvars.copy_context()
@@ -142,8 +155,14 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
         except Exception:  # the page's own call repeats it and shows the error where it belongs
             LOGGER.debug("prefetch of %s failed", fn.__name__, exc_info=True)
 
-    with ThreadPoolExecutor(max_workers=min(PREFETCH_WORKERS, len(calls)), thread_name_prefix="marsad-prefetch") as pool:
-        list(pool.map(one, calls))
+    pool = ThreadPoolExecutor(max_workers=min(PREFETCH_WORKERS, len(calls)), thread_name_prefix="marsad-prefetch")
+    futures = [pool.submit(one, item) for item in calls]
+    pool.shutdown(wait=False)
+    reader = _RUN_READER.get()
+    if reader is not None:
+        reader.track(futures)
+    else:
+        wait(futures)
 
 
 # -- cached analytics calls --------------------------------------------------------------------------------

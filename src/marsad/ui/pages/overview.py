@@ -24,12 +24,7 @@ first, last = figs["first_date"], figs["last_date"]
 auto_int = combined.auto_interval(first and first.date(), last and last.date())
 # Everything below is independent of everything else: computed side by side, it costs the slowest call rather
 # than the sum of about ten (a new filter at 100k+ articles); the sections below then draw from the cache.
-state.prefetch([
-    (combined.volume_by, (q,), {"by": state.param("by", "language"), "interval": state.param("int", auto_int)}),
-    *[(analytics.top_entities, (q,), {"type": etype, "n": 10}) for etype in ("PER", "ORG", "LOC")],
-    (analytics.top_topics, (q,), {"n": 10}),
-    *[(analytics.spikes, (q,), {"kind": kind}) for kind in components.SPIKE_KINDS],
-])
+state.prefetch(combined.overview_calls(q, by=state.param("by", "language"), interval=state.param("int", auto_int)))
 # Plain text rather than a metric: at metric size "1987-02-26 – 2018-10-19" does not fit its column.
 cols[4].markdown(f"{t('date_range', lang)}  \n**{first:%Y-%m-%d} – {last:%Y-%m-%d}**" if first and last else "—")
 
@@ -60,7 +55,7 @@ volume_section()
 columns = st.columns(3)
 for col, (etype, title_key) in zip(columns, [("PER", "top_people"), ("ORG", "top_orgs"), ("LOC", "top_places")], strict=True):
     with col:
-        top = state.call(analytics.top_entities, q, type=etype, n=10)
+        top = state.call(analytics.top_entities, q, type=etype, n=combined.OVERVIEW_TOP_N)
         if top.empty:
             st.subheader(t(title_key, lang))
             st.caption("—")
@@ -75,7 +70,7 @@ for col, (etype, title_key) in zip(columns, [("PER", "top_people"), ("ORG", "top
 
 left, right = st.columns(2)
 with left:
-    topics = state.call(analytics.top_topics, q, n=10)
+    topics = state.call(analytics.top_topics, q, n=combined.OVERVIEW_TOP_N)
     if topics.empty:
         st.subheader(t("top_topics", lang))
         st.caption(t("no_topics", lang))

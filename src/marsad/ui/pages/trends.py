@@ -65,7 +65,7 @@ frames = [state.call(analytics.count_over_time, sq, interval=interval).assign(se
 data = pd.concat(frames, ignore_index=True)
 fig = charts.time_series(
     data, y=measure, series="series", keys="skey", title=t("page_trends", lang), lang=lang, percent=measure == "ratio",
-    y_title=t("articles" if measure == "count" else "share", lang),
+    y_title=t("articles" if measure == "count" else "share", lang), markers=True,  # a click on a point lists its articles
 )
 event = components.chart(fig, key="trends-chart", on_select=True)
 st.caption(t("click_point", lang))
