@@ -246,7 +246,8 @@ def run_store(label: str, db: Path, repeats: int, browser, first_page_repeats: i
                     results.setdefault(name, []).append(float("nan"))
                     goto(page, base)
         entity_url = f"{base}/entities?" + urllib.parse.urlencode({"entity": top_entity(db)})
-        results["open URL: entity page"] = [goto(page, entity_url) for _ in range(repeats)]
+        # Not an interaction within the app but a page load: a new tab, where Streamlit's frontend starts again.
+        loads = {"shared link to an entity page, new tab": [goto(page, entity_url) for _ in range(repeats)]}
         context.close()
     finally:
         proc.terminate()
@@ -259,6 +260,8 @@ def run_store(label: str, db: Path, repeats: int, browser, first_page_repeats: i
         "load_average": os.getloadavg(),
         "launchers": {name: measure_first_page(db, name, browser, first_page_repeats) for name in ("serve", "run")},
         "server_side": server_side(db),
+        "page_loads": {name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3)}
+                       for name, v in loads.items()},
         "interactions": {
             name: {"cold_s": round(v[0], 3), "warm_s": round(statistics.median(v[1:]) if len(v) > 1 else v[0], 3),
                    "script_s": round(statistics.median(SCRIPT_TIMES.get(f"{label}:{name}", [float("nan")])), 3)}
@@ -303,6 +306,9 @@ def markdown(runs: list[dict]) -> str:
                   "| interaction | cold (s) | warm (s) | of which script run, median (s) |", "|---|---:|---:|---:|"]
         for name, v in run["interactions"].items():
             lines.append(f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} | {v['script_s']:.2f} |".replace("nan", "—"))
+        lines += ["", "Page loads in a running server (a new tab: the frontend starts again; cold = server cache empty):", "",
+                  "| page load | cold (s) | warm (s) |", "|---|---:|---:|",
+                  *[f"| {name} | {v['cold_s']:.2f} | {v['warm_s']:.2f} |" for name, v in run["page_loads"].items()]]
         lines += ["", "Server side only (AppTest, no browser): one page script run, cold then warm.", "",
                   "| page | cold (s) | warm (s) |", "|---|---:|---:|"]
         for name, v in run["server_side"].items():

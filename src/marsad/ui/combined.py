@@ -90,3 +90,21 @@ def overview_calls(query: Query, *, by: str, interval: str) -> list[Call]:
         (analytics.top_topics, (query,), {"n": OVERVIEW_TOP_N}),
         *[(analytics.spikes, (query,), {"kind": kind}) for kind in SPIKE_KINDS],
     ]
+
+
+# The entity page: co-mentioned entities in its network and ranking, its top sources and its newest articles.
+ENTITY_CO_MENTIONS = 15
+ENTITY_TOP_SOURCES = 10
+ENTITY_ARTICLES = 20
+
+
+def entity_calls(key: str, query: Query) -> list[Call]:
+    """The entity page's analytics that do not depend on one another (see :func:`overview_calls`); its timeline
+    waits for the chosen interval, itself defaulting from the date span in ``key_figures``."""
+    scoped = query.replace(entities=(*query.entities, key))
+    return [
+        (key_figures, (query,), {}),
+        (analytics.cooccurring_entities, (key, query), {"n": ENTITY_CO_MENTIONS}),
+        (analytics.top_sources, (scoped,), {"n": ENTITY_TOP_SOURCES}),
+        (analytics.sample_articles, (scoped,), {"n": ENTITY_ARTICLES, "newest": True}),
+    ]

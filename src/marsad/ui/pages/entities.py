@@ -9,7 +9,6 @@ from marsad.ui.i18n import display_name, t, type_label
 
 TYPES = ["ALL", "PER", "ORG", "LOC", "MISC"]
 LIST_SIZE = 100  # rows in the entity list; the search box finds the rest
-CO_MENTIONS = 15  # neighbours in the network: more turns the circle into a blur
 
 lang, q = state.lang(), state.query()
 selected = state.param("entity")
@@ -51,6 +50,8 @@ def entity_list() -> None:
 
 
 def entity_page(key: str) -> None:
+    # Side by side while the names are drawn; each section below then waits for its own result only.
+    state.prefetch(combined.entity_calls(key, q))
     info = state.call(analytics.entity_info, key)
     if info is None:
         st.warning(t("unknown_entity", lang, key=render.md_escape(key)))
@@ -84,7 +85,7 @@ def entity_page(key: str) -> None:
     components.chart(charts.time_series(timeline, title=t("mentions_over_time", lang), y_title=t("articles", lang), lang=lang),
                      key="entity-timeline")
 
-    co = state.call(analytics.cooccurring_entities, key, q, n=CO_MENTIONS)
+    co = state.call(analytics.cooccurring_entities, key, q, n=combined.ENTITY_CO_MENTIONS)
     left, right = st.columns(2)
     if co.empty:
         left.caption(t("co_mentioned", lang) + ": —")
@@ -102,14 +103,15 @@ def entity_page(key: str) -> None:
     scoped = q.replace(entities=(*q.entities, key))
     left, right = st.columns([1, 2])
     with left:
-        sources = state.call(analytics.top_sources, scoped, n=10)
+        sources = state.call(analytics.top_sources, scoped, n=combined.ENTITY_TOP_SOURCES)
         if not sources.empty:
             components.chart(charts.ranked_bars(sources.assign(name=sources["name"].where(sources["name"] != "", sources["source"])),
                                                 label="name", value="articles", title=t("top_sources_for", lang), lang=lang),
                              key="entity-sources")
     with right:
         st.subheader(t("its_articles", lang))
-        components.article_list(state.call(analytics.sample_articles, scoped, n=20, newest=True), lang, name=f"articles-{key}")
+        articles = state.call(analytics.sample_articles, scoped, n=combined.ENTITY_ARTICLES, newest=True)
+        components.article_list(articles, lang, name=f"articles-{key}")
 
 
 if selected:
