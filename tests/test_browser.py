@@ -70,8 +70,7 @@ def server(tmp_path_factory):
     _add_xss_article(store)
     port = _free_port()
     env = {**os.environ, "MARSAD_DB": str(store.path)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
-           str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, "-m", "marsad.ui.serve", str(port)]  # the launcher `make run` uses
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_S
@@ -146,6 +145,15 @@ def _shot(page, name: str) -> None:
 
 # Every page in the Arabic interface (the harder layout), and the English one for a few: the suite stays short.
 VISITS = [(slug, "ar") for slug in CHARTS] + [(slug, "en") for slug in ("overview", "entities", "map", "topics")]
+
+
+def test_pages_carry_the_plotly_preload_hint(server):
+    with urllib.request.urlopen(f"{server}/entities?ui=ar", timeout=10) as r:
+        link = r.headers.get("Link", "")
+    assert "rel=modulepreload" in link and "/static/js/PlotlyChart." in link
+    path = link.split(">")[0].lstrip("<")
+    with urllib.request.urlopen(f"{server}{path}", timeout=10) as r:  # the hinted file is really served
+        assert r.status == 200
 
 
 @pytest.mark.parametrize(("slug", "ui"), VISITS)
