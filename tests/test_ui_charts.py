@@ -160,3 +160,52 @@ def test_labels_from_data_reach_plotly_as_plain_text(build):
             values = getattr(tr, attr, None)
             values = [values] if isinstance(values, str) else list(values if values is not None else [])
             assert not any(isinstance(v, str) and "<a " in v for v in values)
+
+
+def test_long_empty_stretch_between_two_periods_is_cut_out_of_the_axis():
+    bins = pd.date_range("1987-01-01", "2018-12-01", freq="MS")
+    counts = [5 if b.year in (1987, 2018) else 0 for b in bins]
+    df = pd.DataFrame({"bin": bins, "count": counts})
+    [cut] = charts.empty_stretches(df)
+    assert pd.Timestamp("1988-01-01") < cut.lo < pd.Timestamp("1988-03-01")  # a zero stays on each side
+    assert pd.Timestamp("2017-11-01") < cut.hi < pd.Timestamp("2017-12-01")
+    fig = charts.time_series(df, title="t", lang="ar")
+    assert [tuple(pd.Timestamp(b) for b in rb.bounds) for rb in fig.layout.xaxis.rangebreaks] == [(cut.lo, cut.hi)]
+    shown = pd.to_datetime(pd.Series(fig.data[0].x))
+    assert not shown.between(cut.lo, cut.hi).any() and len(shown) == 24 + 2
+    assert shown.isin([pd.Timestamp("1988-01-01"), pd.Timestamp("2017-12-01")]).sum() == 2
+    label = fig.layout.shapes[0].label.text
+    assert label.startswith("\u2067") and "\u20661988-01\u2069" in label and "\u20662017-12\u2069" in label
+
+
+@pytest.mark.parametrize("counts", [
+    [5] * 10 + [0] * 20 + [5] * 10,  # shorter than GAP_MIN_BINS
+    [0] * 100 + [5] * 10,  # empty before the data starts: the range the user chose, kept
+    [5] * 10 + [0] * 100,  # empty after the data ends: kept
+])
+def test_short_or_leading_or_trailing_empty_runs_stay(counts):
+    bins = pd.date_range("2000-01-01", periods=len(counts), freq="W-MON")
+    df = pd.DataFrame({"bin": bins, "count": counts})
+    assert charts.empty_stretches(df) == []
+    assert not charts.time_series(df, title="t", lang="en").layout.xaxis.rangebreaks
+
+
+def test_gap_between_series_that_each_span_only_their_own_dates_is_cut():
+    """The demo's volume by language: English rows only in 1987, Arabic only in 2018, no rows in between."""
+    en = pd.DataFrame({"bin": pd.date_range("1987-01-01", periods=4, freq="MS"), "count": [60, 2, 0, 1], "series": "English"})
+    ar = pd.DataFrame({"bin": pd.date_range("2018-01-01", periods=10, freq="MS"), "count": range(10), "series": "Arabic"})
+    df = pd.concat([en, ar], ignore_index=True)
+    [cut] = charts.empty_stretches(df)
+    assert pd.Timestamp("1987-04-01") < cut.lo < cut.hi < pd.Timestamp("2018-01-01")  # 2018-01 (a zero) stays
+    fig = charts.time_series(df, series="series", title="t", lang="en")
+    assert sum(len(tr.x) for tr in fig.data) == len(df)  # no rows fell inside the cut
+
+
+def test_several_stretches_are_cut_each_judged_against_what_remains():
+    """The demo corpus: Reuters in 1987, a few ANT articles 2012–2014, the bulk in 2018, the seed in 2020."""
+    months = pd.date_range("1987-01-01", "2020-12-01", freq="MS")
+    busy = {1987: 30, 2012: 2, 2013: 2, 2014: 2, 2018: 300, 2020: 1}
+    df = pd.DataFrame({"bin": months, "count": [busy.get(m.year, 0) if m.month <= 10 else 0 for m in months]})
+    cuts = charts.empty_stretches(df)
+    # 2018-11 – 2019-12 (14 months) is shorter than GAP_MIN_BINS: it stays
+    assert [(c.empty_from.year, c.empty_to.year) for c in cuts] == [(1987, 2011), (2014, 2017)]

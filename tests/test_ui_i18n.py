@@ -38,3 +38,10 @@ def test_every_page_has_a_title_and_a_script():
     for page in PAGES:
         assert page.title_key in i18n.STRINGS
         assert page.path.endswith(".py")
+
+
+def test_labels_keep_their_direction_in_plotly():
+    """Plotly's SVG lays labels out left to right: an Arabic label is wrapped in RLI…PDI, its dates in LRI…PDI."""
+    assert i18n.in_direction("abc", "en") == "abc"
+    assert i18n.in_direction("لا مقالات", "ar") == "\u2067لا مقالات\u2069"
+    assert i18n.ltr_isolate("1987-11") == "\u20661987-11\u2069"

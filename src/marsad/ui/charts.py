@@ -9,11 +9,12 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from marsad.ui.i18n import ARABIC_FONT_STACK, is_rtl
+from marsad.ui.i18n import ARABIC_FONT_STACK, in_direction, is_rtl, ltr_isolate, t
 
 # Colour-blind-safe qualitative palette (Okabe–Ito): series stay distinguishable for every reader.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -22,6 +23,11 @@ CHART_HEIGHT = 360
 # Above this many points a line carries no markers: hundreds of dots are clutter rather than information, and
 # drawing them is most of a long time chart's cost in the browser. Hover and clicks still find each point.
 MARKERS_UP_TO = 60
+# A run of empty bins longer than this (in bins, and as a share of what the axis still shows) between two stretches
+# of coverage is cut out of the time axis: two periods years apart (the demo's 1987 Reuters wire and its 2018 Arabic news)
+# would otherwise shrink to slivers at either end of a chart that is mostly a flat zero.
+GAP_MIN_BINS = 24
+GAP_MIN_SHARE = 0.3
 # Plotly's default loads the base map from a CDN; the app serves it itself (static/topojson, see .streamlit/config.toml).
 TOPOJSON_URL = "app/static/topojson/"
 # Bubble area grows with mentions; the largest bubble is this many pixels across so small places stay visible.
@@ -80,8 +86,12 @@ def time_series(
 ) -> go.Figure:
     """Lines over time, one per value of ``series`` (or a single line). ``keys`` puts a column in customdata
     so a click can say which series a point belongs to. ``markers``: dots on the points (None: only on lines of
-    up to MARKERS_UP_TO points; True where the points are what a user clicks)."""
+    up to MARKERS_UP_TO points; True where the points are what a user clicks). Long empty stretches between
+    periods of coverage are left out of the axis (see :func:`empty_stretches`), marked where they were."""
     fig = go.Figure()
+    gaps = empty_stretches(df, x=x, y=y)
+    for cut in gaps:  # the points inside a cut are never drawn: leave them out
+        df = df[~df[x].between(cut.lo, cut.hi, inclusive="left")]
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
     for i, (name, part) in enumerate(groups):
         part = part.sort_values(x)
@@ -97,9 +107,50 @@ def time_series(
             )
         )
     fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=".1%" if percent else None)
-    fig.update_xaxes(title="")
+    fig.update_xaxes(title="", rangebreaks=[{"bounds": [c.lo, c.hi]} for c in gaps] or None)
+    for c in gaps:  # a dotted line where the axis jumps, labelled along it with what was left out
+        fig.add_vline(x=c.hi, line={"dash": "dot", "color": "#888", "width": 1},
+                      label={"text": in_direction(t("axis_gap", lang, start=ltr_isolate(f"{c.empty_from:%Y-%m}"),
+                                                            end=ltr_isolate(f"{c.empty_to:%Y-%m}")), lang),
+                             "textangle": -90, "textposition": "middle", "font": {"size": 10, "color": "#666"}})
     fig.update_layout(hovermode="closest")
     return _finish(fig, title, lang, legend=series is not None)
+
+
+@dataclass(frozen=True)
+class AxisCut:
+    """A stretch left out of a time axis: ``lo``–``hi`` (rangebreak bounds, half a bin inside the empty bins at
+    each end, so a zero still shows on either side), and the first and last bin with nothing (for the label)."""
+
+    lo: pd.Timestamp
+    hi: pd.Timestamp
+    empty_from: pd.Timestamp
+    empty_to: pd.Timestamp
+
+
+def empty_stretches(df: pd.DataFrame, *, x: str = "bin", y: str = "count") -> list[AxisCut]:
+    """Where to cut a time axis: each stretch with nothing in any series between two bins with coverage, longer
+    than GAP_MIN_BINS bins and than GAP_MIN_SHARE of what the axis would still show without it (the stretch can
+    be implicit, with no rows at all, as when each series only spans its own dates). Oldest first; none for a
+    chart without dates."""
+    if df.empty or not pd.api.types.is_datetime64_any_dtype(df[x]):
+        return []
+    totals = df.groupby(x)[y].sum().sort_index()
+    bins = totals.index
+    if len(bins) < 3:
+        return []
+    step = pd.Series(bins).diff().median()  # the bin width (day, week or month)
+    covered = bins[totals.to_numpy() > 0]
+    candidates = sorted(zip(covered[:-1], covered[1:], strict=True), key=lambda p: p[1] - p[0], reverse=True)
+    shown = bins[-1] - bins[0]  # what the axis spans, less the stretches already cut
+    cuts = []
+    for before, after in candidates:  # longest first: each is judged against what would remain on the axis
+        gap = after - before
+        if gap <= GAP_MIN_BINS * step or gap <= GAP_MIN_SHARE * (shown - gap):
+            break
+        cuts.append(AxisCut(before + 1.5 * step, after - 1.5 * step, before + step, after - step))
+        shown -= gap
+    return sorted(cuts, key=lambda c: c.lo)
 
 
 def ranked_bars(

@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "languages_count": {"en": "Languages", "ar": "اللغات"},
     "sources_count": {"en": "Sources", "ar": "المصادر"},
     "volume_over_time": {"en": "Volume over time", "ar": "حجم التغطية عبر الزمن"},
+    "axis_gap": {"en": "no articles {start} – {end}", "ar": "لا مقالات {start} – {end}"},
     "split_by": {"en": "Split by", "ar": "التقسيم حسب"},
     "by_language": {"en": "Language", "ar": "اللغة"},
     "by_source": {"en": "Source", "ar": "المصدر"},
@@ -209,6 +210,19 @@ def t(key: str, lang: str, /, **fmt: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang, entry["en"])  # type: ignore[call-overload]
     return text.format(**fmt) if fmt else text
+
+
+def ltr_isolate(text: str) -> str:
+    """``text`` kept left to right inside any surrounding text (Unicode LRI … PDI). For dates and numbers in
+    Arabic labels drawn where no CSS applies (Plotly's SVG): after Arabic letters a date's digits count as
+    Arabic numbers, and 1987-11 would show as 11-1987."""
+    return f"\u2066{text}\u2069"
+
+
+def in_direction(text: str, lang: str) -> str:
+    """``text`` laid out in ``lang``'s direction (Unicode RLI … PDI for Arabic) where no CSS applies: Plotly's
+    SVG lays every label out left to right, so an Arabic label with dates would otherwise read backwards."""
+    return f"\u2067{text}\u2069" if is_rtl(lang) else text
 
 
 def as_ui_lang(value: object) -> UiLang:
