@@ -209,3 +209,15 @@ def test_several_stretches_are_cut_each_judged_against_what_remains():
     cuts = charts.empty_stretches(df)
     # 2018-11 – 2019-12 (14 months) is shorter than GAP_MIN_BINS: it stays
     assert [(c.empty_from.year, c.empty_to.year) for c in cuts] == [(1987, 2011), (2014, 2017)]
+
+
+def test_cuts_follow_coverage_not_the_series_own_zeros():
+    """Trends frames carry the coverage per bin ("total"): zero hits in a covered year stay on the axis."""
+    months = pd.date_range("1987-01-01", "2018-12-01", freq="MS")
+    total = [50 if m.year in (1987, 2018) else 0 for m in months]
+    hits = [3 if m.year == 2018 else 0 for m in months]
+    df = pd.DataFrame({"bin": months, "count": hits, "total": total})
+    [cut] = charts.empty_stretches(df, y="total")
+    assert cut.empty_from == pd.Timestamp("1988-01-01") and cut.empty_to == pd.Timestamp("2017-12-01")
+    fig = charts.time_series(df, title="t", lang="en", markers=True)
+    assert len(fig.layout.xaxis.rangebreaks) == 1 and pd.Timestamp(fig.data[0].x[0]).year == 1987

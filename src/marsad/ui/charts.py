@@ -89,7 +89,9 @@ def time_series(
     up to MARKERS_UP_TO points; True where the points are what a user clicks). Long empty stretches between
     periods of coverage are left out of the axis (see :func:`empty_stretches`), marked where they were."""
     fig = go.Figure()
-    gaps = empty_stretches(df, x=x, y=y)
+    # Cut where the store had no coverage at all (a "total" column, when the frame has one), not merely where
+    # this series is zero: a query with no hits in a covered period is a finding, not a gap.
+    gaps = empty_stretches(df, x=x, y="total" if "total" in df.columns else y)
     for cut in gaps:  # the points inside a cut are never drawn: leave them out
         df = df[~df[x].between(cut.lo, cut.hi, inclusive="left")]
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
