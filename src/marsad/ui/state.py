@@ -89,11 +89,11 @@ class _RunReader:
     def read(self) -> Iterator[Any]:
         from marsad import analytics
 
-        with self._lock:
+        with self._lock:  # also around cursor(): a DuckDB connection is not to be used from two threads at once
             if self._pinned is None:
                 self._pinned = self._stack.enter_context(analytics.pinned(self._store))
-        with self._pinned.read() as con:
-            cursor = con.cursor()
+            with self._pinned.read() as con:
+                cursor = con.cursor()
         try:
             yield cursor
         finally:
