@@ -71,6 +71,26 @@ LOADED_JS = """() => {
 }"""
 
 
+STATE_JS = """() => ({
+  script: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+  skeleton: !!document.querySelector('[data-testid="stSkeleton"]'),
+  charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => !!c.querySelector('.main-svg')),
+  text: document.querySelector('[data-testid="stMainBlockContainer"]')?.innerText.slice(0, 200),
+})"""
+ARTIFACTS = ROOT / "bench" / "artifacts"
+
+
+def explain_timeout(page, what: str) -> None:
+    """On a step that never finished: what the page showed (printed, and a screenshot under bench/artifacts/)."""
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() else "-" for c in what)[:60]
+        page.screenshot(path=str(ARTIFACTS / f"timeout-{name}.png"))
+        print(f"{what}: timed out; page state {page.evaluate(STATE_JS)}", file=sys.stderr)
+    except Exception as exc:  # the page itself may be gone
+        print(f"{what}: timed out; page state unavailable ({exc})", file=sys.stderr)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,6 +107,9 @@ def start_server(db: Path, port: int, launcher: str = "run") -> tuple[subprocess
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while True:
+        if time.perf_counter() - started > TIMEOUT_MS / 1000:
+            proc.kill()
+            raise SystemExit(f"the dashboard did not answer on port {port}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
                 if r.status == 200:
@@ -215,13 +238,20 @@ def measure_first_page(db: Path, launcher: str, browser, repeats: int) -> dict[s
                 page.goto(f"http://127.0.0.1:{port}")
                 page.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS)
                 out[key].append(time.perf_counter() - started)
+            except Exception:
+                explain_timeout(page, f"first page {launcher} {key}")
+                out[key].append(float("nan"))
             finally:
                 page.close()
                 proc.terminate()
                 proc.wait(timeout=20)
         context.close()
-    return {k: {"median": round(statistics.median(v), 2), "min": round(min(v), 2), "max": round(max(v), 2)}
-            for k, v in out.items()}
+    def spread(v: list[float]) -> dict[str, float]:
+        done = [x for x in v if x == x] or [float("nan")]  # a start that timed out is reported, not averaged in
+        return {"median": round(statistics.median(done), 2), "min": round(min(done), 2), "max": round(max(done), 2),
+                "timed_out": len(v) - len([x for x in v if x == x])}
+
+    return {k: spread(v) for k, v in out.items()}
 
 
 def run_store(label: str, db: Path, repeats: int, browser, first_page_repeats: int) -> dict:
@@ -243,6 +273,7 @@ def run_store(label: str, db: Path, repeats: int, browser, first_page_repeats: i
                     results.setdefault(name, []).append(timed(page, action, f"{label}:{name}"))
                 except Exception as exc:  # one broken step (a label missing in this store) must not lose the rest
                     print(f"{label}: {name} failed: {exc}".splitlines()[0], file=sys.stderr)
+                    explain_timeout(page, f"{label} {name}")
                     results.setdefault(name, []).append(float("nan"))
                     goto(page, base)
         entity_url = f"{base}/entities?" + urllib.parse.urlencode({"entity": top_entity(db)})
