@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import streamlit as st
 
 from marsad.analytics.query import Query
@@ -81,12 +82,17 @@ def gated_double(store, x):  # module level: state.call finds analytics function
     return 2 * x
 
 
-def test_prefetch_returns_before_its_calls_finish_and_the_run_waits_for_them(seeded_store, monkeypatch):
+@pytest.fixture
+def empty_caches(seeded_store, monkeypatch):
+    """Settings on the seeded store, nothing cached, no call recorded."""
     monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
     st.cache_resource.clear()
     state.clear_caches()
-    GATE.clear()
     CALLS.clear()
+
+
+def test_prefetch_returns_before_its_calls_finish_and_the_run_waits_for_them(empty_caches):
+    GATE.clear()
     with state.shared_reader():
         state.prefetch([(gated_double, (1,), {}), (gated_double, (2,), {}), (gated_double, (3,), {})])
         assert CALLS == []  # prefetch did not wait: every call is still held at the gate
@@ -97,26 +103,19 @@ def test_prefetch_returns_before_its_calls_finish_and_the_run_waits_for_them(see
     assert [state.call(gated_double, x) for x in (1, 2, 3)] == [2, 4, 6] and sorted(CALLS) == [1, 2, 3]
 
 
-def test_prefetch_outside_a_page_run_waits_for_its_calls(seeded_store, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
-    st.cache_resource.clear()
-    state.clear_caches()
+def test_prefetch_outside_a_page_run_waits_for_its_calls(empty_caches):
     GATE.set()
-    CALLS.clear()
     state.prefetch([(gated_double, (5,), {}), (gated_double, (6,), {})])
     assert sorted(CALLS) == [5, 6]
 
 
-def test_the_launchers_warm_up_computes_the_default_overview(seeded_store, monkeypatch):
+def test_the_launchers_warm_up_computes_the_default_overview(empty_caches, monkeypatch):
     """After warm_default_view the frame's and the Overview's calls for the default view are cache hits: with
     the analytics functions broken, the same calls still answer."""
     from streamlit import runtime
 
     from marsad.ui import shell
 
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
-    st.cache_resource.clear()
-    state.clear_caches()
     monkeypatch.setattr(runtime, "exists", lambda: True)
     serve.warm_default_view()
     figs = state.call(combined.key_figures, Query())
