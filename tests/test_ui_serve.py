@@ -129,3 +129,21 @@ def test_the_launchers_warm_up_computes_the_default_overview(empty_caches, monke
         monkeypatch.setattr(sys.modules[fn.__module__], fn.__name__, broken)
     for fn, args, kwargs in calls:
         state.call(fn, *args, **kwargs)
+
+
+def test_page_runs_wait_for_the_launchers_imports():
+    """A run under the launcher waits until the warm-up's imports are done (racing them once gave a
+    half-imported pandas); with no warm-up running it does not wait at all."""
+    from marsad.ui import startup
+
+    startup.wait_for_imports()  # nothing warming: returns at once
+    startup.imports_starting()
+    waited = threading.Event()
+    waiter = threading.Thread(target=lambda: (startup.wait_for_imports(), waited.set()))
+    waiter.start()
+    try:
+        assert not waited.wait(timeout=0.2)  # still held: the imports are not done
+    finally:
+        startup.imports_done()
+    waiter.join(timeout=10)
+    assert waited.is_set()
