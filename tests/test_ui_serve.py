@@ -23,8 +23,10 @@ def _manifest(tmp_path: Path, entries: dict) -> Path:
 
 def test_element_scripts_follow_each_elements_imports(tmp_path):
     static = _manifest(tmp_path, {
+        "index.html": {"file": "static/js/index.main.js", "isEntry": True, "imports": ["_core.js"]},
+        "_core.js": {"file": "static/js/core.0.js"},
         "src/Plotly.tsx": {"file": "static/js/PlotlyChart.abc.js", "name": "PlotlyChart", "isDynamicEntry": True,
-                           "imports": ["_shared.js", "_deep.js"]},
+                           "imports": ["_shared.js", "_deep.js", "index.html", "_core.js"]},
         "_shared.js": {"file": "static/js/shared.1.js", "imports": ["_deep.js"]},
         "_deep.js": {"file": "static/js/deep.2.js"},
         "src/Other.tsx": {"file": "static/js/Other.x.js", "name": "Other", "isDynamicEntry": True},

@@ -30,25 +30,32 @@ _DONE_KEY = "_marsad_plotly_preloaded"
 
 
 def element_scripts(names: tuple[str, ...] = FIRST_PAGE_ELEMENTS, static_dir: Path | None = None) -> list[str]:
-    """URL paths of the JavaScript files those elements need (each one's file and everything it imports), read
-    from the manifest of the installed Streamlit's frontend build. Empty if the manifest is missing or
-    unreadable: the hints are an optimisation only."""
+    """URL paths of the JavaScript files those elements need (each one's file and everything it imports, less
+    what the page's own entry already preloads), read from the manifest of the installed Streamlit's frontend
+    build. Empty if the manifest is missing or unreadable: the hints are an optimisation only."""
     static_dir = static_dir or Path(st.__file__).parent / "static"
     try:
         manifest = json.loads((static_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     by_name = {v.get("name"): k for k, v in manifest.items() if v.get("isDynamicEntry")}
-    seen: dict[str, None] = {}
-    todo = [by_name[n] for n in names if n in by_name]
-    while todo:
-        key = todo.pop()
-        entry = manifest.get(key)
-        if key in seen or not entry or not str(entry.get("file", "")).endswith(".js"):
-            continue
-        seen[key] = None
-        todo.extend(entry.get("imports", []))
-    return [f"/{manifest[k]['file']}" for k in seen]
+
+    def closure(keys: list[str]) -> dict[str, None]:
+        seen: dict[str, None] = {}
+        todo = list(keys)
+        while todo:
+            key = todo.pop()
+            entry = manifest.get(key)
+            if key in seen or not entry or not str(entry.get("file", "")).endswith(".js"):
+                continue
+            seen[key] = None
+            todo.extend(entry.get("imports", []))
+        return seen
+
+    # What the page itself already preloads (its entry, index.html, and everything that imports) is left out.
+    already = closure([k for k, v in manifest.items() if v.get("isEntry")])
+    wanted = closure([by_name[n] for n in names if n in by_name])
+    return [f"/{manifest[k]['file']}" for k in wanted if k not in already]
 
 
 class PreloadHints:
