@@ -22,8 +22,9 @@ cols[2].metric(t("languages_count", lang), f"{figs['languages']:,}")
 cols[3].metric(t("entities", lang), f"{figs['entities']:,}")
 first, last = figs["first_date"], figs["last_date"]
 auto_int = combined.auto_interval(first and first.date(), last and last.date())
-# Everything below is independent of everything else: computed side by side, it costs the slowest call rather
-# than the sum of about ten (a new filter at 100k+ articles); the sections below then draw from the cache.
+# Everything below is independent of everything else: started side by side, it costs the slowest call rather
+# than the sum of about ten (a new filter at 100k+ articles), and each section below draws as soon as its own
+# result is in.
 state.prefetch(combined.overview_calls(q, by=state.param("by", "language"), interval=state.param("int", auto_int)))
 # Plain text rather than a metric: at metric size "1987-02-26 – 2018-10-19" does not fit its column.
 cols[4].markdown(f"{t('date_range', lang)}  \n**{first:%Y-%m-%d} – {last:%Y-%m-%d}**" if first and last else "—")
