@@ -13,7 +13,8 @@ import pytest
 from marsad.cli import main
 from marsad.config import Settings
 from marsad.errors import FetchError, RejectedInput
-from marsad.ingest.watch import MAX_BACKOFF_S, Watcher, fetch, load_feeds, load_state, parse_interval
+from marsad.ingest.fetch import fetch
+from marsad.ingest.watch import MAX_BACKOFF_S, Watcher, load_feeds, load_state, parse_interval
 from marsad.store import Store
 from marsad.store.articles import count_articles
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
-from marsad.ingest.pipeline import is_url, read_all
+from marsad.ingest.fetch import is_http_url
+from marsad.ingest.pipeline import read_all
 from marsad.models import Article, Reject
 from marsad.nlp.langid import identify_article
 
@@ -24,7 +25,7 @@ def inspect_path(
 ) -> Article:
     """The first article of ``path`` (a file, folder, archive or http(s) URL), with language (and
     entities/places/keywords when the NLP pipeline is installed), without storing anything."""
-    target = path if is_url(path) else Path(path)
+    target = path if is_http_url(path) else Path(path)
     rejects: list[Reject] = []
     for item in read_all([target], settings=settings, fmt=fmt, mapping=mapping, source=source):
         if isinstance(item, Reject):
@@ -38,7 +39,7 @@ def inspect_path(
             item = enrich_article(item)
         return item
     reason = str(rejects[0]) if rejects else "no article found"
-    name = str(path) if is_url(path) else Path(path).name
+    name = str(path) if is_http_url(path) else Path(path).name
     raise RejectedInput(f"{name}: nothing to inspect ({reason})", detail="; ".join(map(str, rejects)))
 
 

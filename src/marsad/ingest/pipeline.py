@@ -15,16 +15,9 @@ Guarantees:
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import logging
 import os
-import pickle
-import queue
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +32,8 @@ import numpy as np
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.ingest.dedup import NEAR_DUP_JACCARD, Fingerprint, MinHasher, content_hash, jaccard, normalized_text
+from marsad.ingest.fetch import fetch, is_http_url
+from marsad.ingest.workers import WorkerPool, chunked
 from marsad.models import Article, IngestReport, Reject
 from marsad.nlp.langid import identify_article
 from marsad.store import Store
@@ -94,102 +89,30 @@ def prepare(item: Article | Reject) -> Prepared | Reject:
     return Prepared(item, digest, _minhasher().fingerprint(normalized, normalized=True))
 
 
+def prepare_chunk(chunk: list[Article | Reject]) -> list[Reject | tuple[str, float, str, Fingerprint]]:
+    """What a worker process sends back for a chunk: per item, a reject or what :func:`prepare` computed
+    (the parent still holds the articles, so less is pickled both ways)."""
+    out: list[Reject | tuple[str, float, str, Fingerprint]] = []
+    for item in chunk:
+        prepared = prepare(item)
+        if isinstance(prepared, Reject):
+            out.append(prepared)
+        else:
+            article = prepared.article
+            out.append((article.language, article.language_confidence, prepared.digest, prepared.fingerprint))
+    return out
+
+
 def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Iterator[Prepared | Reject]:
-    """``map(prepare, items)`` computed by ``workers`` child processes, in order.
-
-    The children are plain ``python -c`` processes fed pickled chunks over pipes (not multiprocessing:
-    its spawn mode re-imports the caller's main module, and fork would copy DuckDB's and the dashboard's
-    threads). A thread here reads the input and feeds them; full pipes hold it back (back-pressure).
-    """
-    procs = [
-        subprocess.Popen([sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in range(workers)
-    ]
-    feed_error: list[BaseException] = []
-    # (worker index, chunk) per chunk sent, None at the end: the articles stay here, workers send back
-    # only what they computed (less to pickle both ways).
-    sent: queue.Queue[tuple[int, list[Article | Reject]] | None] = queue.Queue()
-
-    def feed() -> None:
-        try:
-            chunk: list[Article | Reject] = []
-            n = 0
-            for item in items:
-                chunk.append(item)
-                if len(chunk) >= WORKER_CHUNK:
-                    _send(procs[n % workers], chunk)
-                    sent.put((n % workers, chunk))
-                    chunk, n = [], n + 1
-            if chunk:
-                _send(procs[n % workers], chunk)
-                sent.put((n % workers, chunk))
-        except BaseException as exc:  # re-raised in the consuming thread below
-            feed_error.append(exc)
-        finally:
-            sent.put(None)
-            for proc in procs:
-                with contextlib.suppress(OSError):
-                    proc.stdin.close()
-
-    feeder = threading.Thread(target=feed, name="marsad-ingest-feeder", daemon=True)
-    feeder.start()
-    try:
-        while (entry := sent.get()) is not None:
-            index, chunk = entry
-            try:
-                results = pickle.load(procs[index].stdout)
-            except EOFError as exc:
-                raise RuntimeError(f"ingest worker {index} died (exit status {procs[index].wait()})") from exc
-            if isinstance(results, BaseException):
-                raise results
+    """``map(prepare, items)`` computed by ``workers`` worker processes (marsad.ingest.workers), in order."""
+    with WorkerPool("marsad.ingest.pipeline:prepare_chunk", workers) as pool:
+        for chunk, results in pool.imap(chunked(items, WORKER_CHUNK)):
             for item, result in zip(chunk, results, strict=True):
                 if isinstance(result, Reject):
                     yield result
                 else:
                     item.language, item.language_confidence, digest, fingerprint = result
                     yield Prepared(item, digest, fingerprint)
-        feeder.join()
-        if feed_error:
-            raise feed_error[0]
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            proc.stdout.close()
-
-
-def _send(proc: subprocess.Popen, chunk: list[Article | Reject]) -> None:
-    pickle.dump(chunk, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    proc.stdin.flush()
-
-
-def worker_main() -> None:
-    """A worker process: read pickled chunks on stdin, write ``[prepare(item) ...]`` on stdout, until EOF."""
-    # Ctrl-C in a terminal reaches the whole process group: the parent stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    while True:
-        try:
-            chunk = pickle.load(stdin)
-        except EOFError:
-            return
-        try:
-            results: object = [_computed(prepare(item)) for item in chunk]
-        except Exception as exc:  # sent back to be raised in the parent, with its message
-            results = exc
-        pickle.dump(results, stdout, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.flush()
-
-
-def _computed(prepared: Prepared | Reject) -> Reject | tuple[str, float, str, Fingerprint]:
-    """What a worker sends back for one item (the parent still holds the article)."""
-    if isinstance(prepared, Reject):
-        return prepared
-    return prepared.article.language, prepared.article.language_confidence, prepared.digest, prepared.fingerprint
-
-
-_WORKER_CODE = "from marsad.ingest.pipeline import worker_main; worker_main()"
 
 
 @dataclass
@@ -438,7 +361,7 @@ def ingest(
     """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     # http(s) URLs (feeds, pages) stay strings: Path() would fold their "//".
-    paths = [p if is_url(p) else Path(p) for p in paths]
+    paths = [p if is_http_url(p) else Path(p) for p in paths]
     total = estimate_records(paths)
     if workers is None:
         big = total is None or total >= PARALLEL_MIN_RECORDS
@@ -452,10 +375,6 @@ def ingest(
     return report
 
 
-def is_url(path: Path | str) -> bool:
-    return isinstance(path, str) and path.lower().startswith(("http://", "https://"))
-
-
 def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
               source: str | None) -> Iterator[Article | Reject]:
     """Every path's items in order; a path that cannot be read at all becomes one reject line.
@@ -467,9 +386,7 @@ def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mappi
 
     for path in paths:
         try:
-            if is_url(path):
-                from marsad.ingest.watch import fetch  # watch imports this module
-
+            if is_http_url(path):
                 page = fetch(str(path), settings=settings)
                 yield from read_bytes(page.data, name=str(path), fmt=fmt, url=page.url or str(path),
                                       settings=settings, mapping=mapping, source=source)
@@ -484,7 +401,7 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
     """How many records the paths hold, when that is cheap to know (line files, single pages); else None."""
     total = 0
     for path in paths:
-        if is_url(path) or not Path(path).is_file():
+        if is_http_url(path) or not Path(path).is_file():
             return None
         path = Path(path)
         name = path.name.lower()

@@ -4,8 +4,7 @@
   so an unchanged feed costs one 304 and nothing else.
 - Per-feed error backoff: a feed that fails waits ``interval * 2**failures`` (capped) before its next try;
   the other feeds go on.
-- Every fetch is http(s) only (redirects too), bounded in time (``settings.fetch_timeout_s`` for the whole
-  download, not just per socket read) and size (``settings.fetch_max_bytes``).
+- Every fetch goes through marsad.ingest.fetch (http(s) only, bounded in time and size).
 - State (validators, backoff, items already seen) lives in a JSON file beside the store, so
   ``marsad watch --once`` from cron behaves like a long-running watcher.
 """
@@ -16,28 +15,24 @@ import json
 import logging
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from marsad.config import Settings
 from marsad.errors import FetchError, MarsadError, RejectedInput
+from marsad.ingest.fetch import fetch, is_http_url
 from marsad.ingest.pipeline import AfterBatch, Ingestor
 from marsad.models import Article, Reject
 from marsad.store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-ALLOWED_SCHEMES = ("http", "https")
 # A failing feed waits interval * 2**failures, but never longer than this: a feed that comes back
 # is picked up within a few hours.
 MAX_BACKOFF_S = 6 * 3600
 # Item keys (guid or URL) remembered per feed: well above any feed's length, so a page is fetched once.
 SEEN_PER_FEED = 2000
-READ_CHUNK = 64 * 1024
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -48,11 +43,6 @@ def parse_interval(text: str) -> float:
     if not match or float(match.group(1)) <= 0:
         raise RejectedInput(f"{text!r}: not an interval (use e.g. 30s, 10m, 1h)")
     return float(match.group(1)) * _UNIT_S[match.group(2).lower()]
-
-
-def is_http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.hostname)
 
 
 def load_feeds(path: Path) -> list[str]:
@@ -75,63 +65,6 @@ def load_feeds(path: Path) -> list[str]:
     if not feeds:
         raise RejectedInput(f"{Path(path).name}: no http(s) feed URLs in the file")
     return feeds
-
-
-# -- fetching ---------------------------------------------------------------------------------------
-@dataclass
-class FetchResult:
-    status: int  # 200 or 304
-    data: bytes = b""
-    etag: str = ""
-    last_modified: str = ""
-    url: str = ""  # final URL after redirects
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to http(s) (urllib would also follow ftp://)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 (urllib's signature)
-        if not is_http_url(newurl):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to a non-http(s) URL refused: {newurl}", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def fetch(url: str, *, settings: Settings, etag: str = "", last_modified: str = "") -> FetchResult:
-    """GET ``url`` with a time limit for the whole download and a size limit; 304 when unchanged."""
-    if not is_http_url(url):
-        raise FetchError(f"{url}: only http(s) URLs are fetched")
-    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "identity"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_HttpOnlyRedirects())
-    deadline = time.monotonic() + settings.fetch_timeout_s
-    limit = settings.fetch_max_bytes
-    try:
-        with opener.open(urllib.request.Request(url, headers=headers), timeout=settings.fetch_timeout_s) as resp:
-            length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > limit:
-                raise FetchError(f"{url}: {int(length)} bytes exceeds the fetch limit of {limit} bytes")
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := resp.read(READ_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(f"{url}: response exceeds the fetch limit of {limit} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"{url}: download took longer than {settings.fetch_timeout_s:g} s")
-                chunks.append(chunk)
-            return FetchResult(
-                200, b"".join(chunks), resp.headers.get("ETag", ""), resp.headers.get("Last-Modified", ""), resp.geturl()
-            )
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return FetchResult(304, etag=etag, last_modified=last_modified, url=url)
-        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}", detail=str(exc)) from exc
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"{url}: fetch failed ({reason})", detail=repr(exc)) from exc
 
 
 # -- state ----------------------------------------------------------------------------------------
