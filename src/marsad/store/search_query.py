@@ -4,14 +4,21 @@ Syntax (case-sensitive operators, as in most news archives):
     word            stemmed/normalised match (الحدود finds والحدود, بالحدود, الحُدود; "migrants" finds "migrant")
     word*           prefix match
     "two words"     exact phrase (of stems, in order)
-    a b, a AND b    both;   a OR b  either;   NOT a, -a  exclude;   ( … )  grouping
+    a b, a AND b    both;   a OR b  either;   ( … )  grouping
+    NOT a, -a, -"a phrase", -( … )        exclude (the minus written right before what it excludes)
     title:word  title:"a phrase"  source:bbc  lang:ar    field filters
 Exclusions need something positive beside them (``NOT a`` alone would mean "the whole archive but a").
+A dash standing alone ("ترامب - كوريا") is punctuation, as in pasted headlines, not an operator.
+
+The query text never reaches SQL: it becomes a tree, and the tree an FTS5 expression whose only input-derived
+parts are quoted index keys, passed to SQLite as a bound parameter.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from marsad.errors import InvalidQuery
@@ -19,10 +26,16 @@ from marsad.text.terms import prefix_key, term_keys
 
 # Fields a user may name; "title" searches the title column, "source"/"lang" the metadata columns.
 FIELDS = ("title", "source", "lang")
-_LEXER = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<open>")|(?P<word>[^\s()"]+))')
+# "neg" is a minus glued to a phrase or a group (-"a b", -( … )); a minus glued to a word stays in the word.
+_LEXER = re.compile(
+    r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<open>")|(?P<neg>-(?=["(]))|(?P<word>[^\s()"]+))'
+)
 _FIELD_WORD = re.compile(r"^(title|source|lang):(.*)$", re.IGNORECASE)
 # Queries are typed by people: anything longer is a paste accident and would build a huge MATCH.
 MAX_QUERY_CHARS = 1000
+# Brackets and negations nested deeper than this are no query a person writes; the bound keeps the recursive
+# parser and compiler far from Python's recursion limit whatever the input.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class _Parser:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
 
     def error(self, why: str) -> InvalidQuery:
         return InvalidQuery(f"search “{self.text}”: {why}", detail=f"token {self.i} of {self.toks}")
@@ -114,23 +128,38 @@ class _Parser:
 
     def parse_unary(self) -> Node | None:
         tok = self.peek()
-        if tok == ("word", "NOT"):
+        if tok == ("word", "NOT") or (tok and tok[0] == "neg"):
             self.i += 1
-            if self.peek() is None or self.peek()[0] == "rp":
-                raise self.error("NOT needs a term after it")
-            child = self.parse_unary()
-            return Not(child) if child is not None else None
+            nxt = self.peek()
+            if nxt is None or nxt[0] == "rp" or nxt in (("word", "OR"), ("word", "AND")):
+                raise self.error(f"{tok[1]} needs a term after it")
+            return self._negated()
         if tok and tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
             self.toks[self.i] = ("word", tok[1][1:])
-            child = self.parse_unary()
-            return Not(child) if child is not None else None
+            return self._negated()
         return self.parse_atom()
+
+    def _negated(self) -> Node | None:
+        with self._nested():
+            child = self.parse_unary()
+        return Not(child) if child is not None else None
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"brackets or negations are nested more than {MAX_DEPTH} deep")
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def parse_atom(self) -> Node | None:
         kind, value = self.toks[self.i]
         self.i += 1
         if kind == "lp":
-            node = self.parse_or()
+            with self._nested():
+                node = self.parse_or()
             if self.peek() != ("rp", ")"):
                 raise self.error("a parenthesis is not closed")
             self.i += 1
