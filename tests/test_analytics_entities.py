@@ -10,6 +10,7 @@ from marsad.analytics import (
     top_places,
 )
 from marsad.errors import InvalidQuery
+from marsad.store import Store
 
 
 def _articles_mentioning(store, key):
@@ -119,3 +120,56 @@ def test_large_selections_use_stated_estimates(seeded_store, monkeypatch):
     assert list(approx["mentions"]) == list(exact.set_index("key").loc[approx["key"], "mentions"])
     for key, n in zip(approx["key"], approx["articles"], strict=True):  # HyperLogLog: within a few percent
         assert abs(n - len(_articles_mentioning(seeded_store, key))) <= max(2, 0.05 * n)
+
+
+# -- a tiny hand-built store: exact expectations ------------------------------------------------------------------
+# article id -> (duplicate_of, [(entity id, surface), …]); article 4 is a near-duplicate of article 1.
+_TINY_ARTICLES = {
+    1: (None, [(1, "الولايات المتحدة"), (2, "ترامب")]),
+    2: (None, [(1, "أمريكا"), (2, "ترامب"), (3, "الأمم المتحدة")]),
+    3: (None, [(1, "الولايات المتحدة"), (3, "الأمم المتحدة")]),
+    4: (1, [(1, "U.S."), (2, "Trump"), (2, "Trump")]),
+}
+_TINY_ENTITIES = [(1, "loc:us", "LOC"), (2, "per:donald_trump", "PER"), (3, "org:un", "ORG")]
+
+
+@pytest.fixture
+def tiny_store(tmp_path):
+    store = Store(tmp_path / "tiny.duckdb")
+    store.ensure_schema()
+    with store.write() as con:
+        for eid, key, type_ in _TINY_ENTITIES:
+            con.execute("INSERT INTO entities (id, key, type, name_en) VALUES (?, ?, ?, ?)", [eid, key, type_, key])
+        for aid, (dup, mentions) in _TINY_ARTICLES.items():
+            con.execute(
+                "INSERT INTO articles (id, body, published_at, ingested_at, content_hash, duplicate_of) "
+                "VALUES (?, 'text', TIMESTAMP '2020-09-27', now(), ?, ?)",
+                [aid, str(aid), dup],
+            )
+            for eid, surface in mentions:
+                con.execute("INSERT INTO mentions VALUES (?, ?, 0, ?, ?)", [aid, eid, len(surface), surface])
+    return store
+
+
+@pytest.mark.parametrize(
+    "entity, query_entities, expected",
+    [
+        ("loc:us", ["loc:us", "per:donald_trump"], {"per:donald_trump": 2, "org:un": 1}),
+        ("loc:us", ["per:donald_trump", "loc:us"], {"per:donald_trump": 2, "org:un": 1}),
+        ("loc:us", ["per:donald_trump"], {"per:donald_trump": 2, "org:un": 1}),
+        ("per:donald_trump", ["loc:us"], {"loc:us": 2, "org:un": 1}),
+        ("org:un", [], {"loc:us": 2, "per:donald_trump": 1}),
+    ],
+)
+def test_cooccurring_leaves_out_the_entity_asked_about(tiny_store, entity, query_entities, expected):
+    df = cooccurring_entities(tiny_store, entity, Query(entities=query_entities))
+    assert dict(zip(df["key"], df["articles"], strict=True)) == expected
+    assert set(df["entity"]) == {entity}
+
+
+def test_entity_page_counts_leave_out_near_duplicates(tiny_store):
+    info = entity_info(tiny_store, "per:donald_trump")
+    assert info["surfaces"] == [("ترامب", 2)]  # not the duplicate's two "Trump"
+    found = find_entities(tiny_store, "donald")
+    assert found[["key", "mentions"]].values.tolist() == [["per:donald_trump", 2]]
+    assert top_entities(tiny_store, Query(), n=1)[["key", "mentions"]].values.tolist() == [["loc:us", 3]]

@@ -135,8 +135,10 @@ def cooccurring_entities(
         q = query.replace(entities=(*query.entities, entity_key))
         m = _mentions_in(s, q, type=type)
         e = s.table("entities")
-        # the entity asked about is the last of the query's entities (a parameter, so the SQL is cached)
-        m = m.filter(~m.entity_id.isin(e.filter(e.key == s.params(q).ents.as_scalar()[len(q.entities) - 1]).id))
+        # Query keeps each entity once, in first-seen order, so the one asked about is not necessarily the last:
+        # take it by its own position (a parameter, so the SQL is cached per position, not per key).
+        asked = s.params(q).ents.as_scalar()[q.entities.index(entity_key)]
+        m = m.filter(~m.entity_id.isin(e.filter(e.key == asked).id))
         df = _counted(s, m, n)
     df.insert(0, "entity", entity_key)
     return df.drop(columns=["mentions"])
@@ -182,7 +184,7 @@ class EntityInfo(TypedDict):
     name_ar: str | None
     name_en: str | None
     aliases: list[str]  # curated/linked aliases
-    surfaces: list[tuple[str, int]]  # forms actually found in text, most frequent first
+    surfaces: list[tuple[str, int]]  # forms found in text (near-duplicates left out), most frequent first
     place: dict[str, object] | None  # country/lat/lon when it is a place
 
 
@@ -201,7 +203,7 @@ def entity_info(store: Store, entity_key: str) -> EntityInfo | None:
         al = s.table("entity_aliases")
         aliases = s.execute(al.filter(al.entity_id == eid).select("alias").distinct())["alias"].tolist()
         m = s.table("mentions")
-        mm = m.filter(m.entity_id == eid)
+        mm = m.filter((m.entity_id == eid) & s.in_articles(m.article_id, Query()))  # near-duplicates left out
         surf = s.execute(
             mm.group_by("surface").agg(n=mm.count()).order_by([ibis.desc("n"), "surface"]).limit(_MAX_SURFACES)
         )
@@ -220,7 +222,7 @@ def entity_info(store: Store, entity_key: str) -> EntityInfo | None:
 
 def find_entities(store: Store, text: str = "", *, type: EntityType | None = None, n: int = 50) -> pd.DataFrame:
     """Entities whose key, names or aliases contain ``text`` (normalised), most-mentioned first:
-    key, name_ar, name_en, type, mentions. For the entity list's search box."""
+    key, name_ar, name_en, type, mentions (outside near-duplicates). For the entity list's search box."""
     from marsad.text.normalize import normalize
 
     _check_type(type)
@@ -238,7 +240,7 @@ def find_entities(store: Store, text: str = "", *, type: EntityType | None = Non
                 | e.name_ar.contains(text.strip())
                 | e.name_en.lower().contains(needle)
             )
-        m = s.table("mentions")
+        m = _mentions_in(s, Query())  # near-duplicates left out, as in every other count
         m = m.filter(m.entity_id.isin(e.id))
         counts = m.group_by("entity_id").agg(mentions=m.count())
         out = e.left_join(counts, e.id == counts.entity_id).select(
