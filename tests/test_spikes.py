@@ -104,3 +104,41 @@ def test_empty_store_and_bad_arguments(tmp_path, bursty):
         spikes(bursty, Query(), kind="person")
     with pytest.raises(InvalidQuery, match="after"):
         spikes(bursty, Query(end=DAY0 + timedelta(days=5)), since=DAY0 + timedelta(days=10))
+
+
+@pytest.mark.parametrize(
+    "series, spike_day",
+    [
+        ([1, 0, 1, 0, 6], None),  # four days into the archive: no baseline yet
+        ([1, 0, 1, 0, 1, 0, 6], None),  # six days of history, one short
+        ([1, 0, 1, 0, 1, 0, 1, 6], 7),  # a week of history: a burst
+    ],
+)
+def test_no_spike_without_a_week_of_archive(tmp_path, series, spike_day):
+    df = spikes(_store(tmp_path, {"new": series}), Query())
+    assert df["day"].tolist() == ([] if spike_day is None else [DAY0 + timedelta(days=spike_day)])
+
+
+def test_history_counts_from_the_selected_sources_first_day(tmp_path):
+    # An outlet added to the archive late has no history before its first article, whatever the others have.
+    store = _store(tmp_path, {"old": [1] * 30, "late": [0] * 26 + [1, 0, 6, 0]})
+    with store.write() as con:
+        con.execute("INSERT INTO sources (id, key, name) VALUES (1, 'late-outlet', 'Late')")
+        con.execute("UPDATE articles SET source_id = 1 WHERE body = 'late news'")
+    assert spikes(store, Query(), kind="keyword")["key"].tolist() == ["late"]
+    assert spikes(store, Query(sources=["late-outlet"]), kind="keyword").empty
+
+
+@pytest.mark.parametrize("kind", ["entity", "topic", "keyword"])
+def test_ties_are_broken_by_key(tmp_path, kind):
+    burst = [0, 1] * 10 + [9]
+    store = _store(tmp_path, {"alpha": burst, "beta": burst})  # alpha has the lower id
+    with store.write() as con:  # …but the later key
+        con.execute("UPDATE entities SET key = 'org:zeta' WHERE id = 1")
+        con.execute("UPDATE keywords SET keyword = 'zeta' WHERE keyword = 'alpha'")
+        con.execute("UPDATE article_topics SET topic_id = 10 WHERE topic_id = 1")
+        con.execute("UPDATE topics SET id = 10 WHERE id = 1")
+    both = spikes(store, Query(), kind=kind)
+    assert both["z"].nunique() == 1 and len(both) == 2
+    assert both["key"].tolist() == sorted(both["key"])
+    assert spikes(store, Query(), kind=kind, n=1)["key"].tolist() == both["key"].tolist()[:1]

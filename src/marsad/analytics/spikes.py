@@ -29,7 +29,8 @@ from marsad.store import Store
 SpikeKind = Literal["entity", "topic", "keyword"]
 # A month of preceding days: long enough for a stable median, short enough to follow a story's drift.
 BASELINE_DAYS = 28
-# Without a week of history there is no baseline to burst against (the start of the archive).
+# Without a week of history there is no baseline to burst against: a day is scored only when the selection's
+# archive (its first dated article, whatever the date filter) began at least this many days earlier.
 MIN_HISTORY_DAYS = 7
 # Fewer articles than this in a day is not a spike, whatever the z-score (noise on sparse items).
 MIN_ARTICLES = 3
@@ -79,7 +80,8 @@ def spikes(
     store: Store, query: Query, *, kind: SpikeKind = "entity", since: date | None = None, n: int = 20
 ) -> pd.DataFrame:
     """Items of ``kind`` bursting on some day from ``since`` (default: the last week of matching coverage) to
-    the end of the query: :class:`Spike` rows, one per item (its strongest day), biggest z first."""
+    the end of the query: :class:`Spike` rows, one per item (its strongest day, the latest of equal ones),
+    biggest z first, then most articles, then by key."""
     columns = list(Spike.__annotations__)
     with session(store) as s:
         pairs, labels = _items(s, kind)
@@ -91,6 +93,10 @@ def spikes(
         if since > last:
             raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
         first = since - timedelta(days=BASELINE_DAYS)
+        # Days before the archive began are no observations: the baseline and the history start there.
+        archive = _first_day(s, s.articles(query.replace(start=None, end=None), content=False))
+        if archive is None:
+            return pd.DataFrame({c: [] for c in columns})
         # The baseline needs the days before ``since`` even when the query starts later.
         window = s.articles(query.replace(start=first, end=last))
         a = window.select("id", day=window.published_at.date())
@@ -101,20 +107,24 @@ def spikes(
         recent = pd.to_datetime(series["day"]) >= pd.Timestamp(since)
         hot = series.loc[recent & (series["n"] >= MIN_ARTICLES), "item"].unique()
         series = series[series["item"].isin(hot)]
-        found = _score(series, first=first, since=since, last=last)
-        found = found.sort_values(["z", "count"], ascending=False).head(n)
+        found = _score(series, first=first, since=since, last=last, archive=archive)
         if found.empty:
             return pd.DataFrame({c: [] for c in columns})
+        found = _labelled(s, labels, found)
+        found = found.sort_values(["z", "count", "key"], ascending=[False, False, True], kind="stable").head(n)
         found["kind"] = kind
         ids = _spike_articles(s, pairs, a, found)
         found["articles"] = [ids.get((i, d), []) for i, d in zip(found["item"], found["day"], strict=True)]
-        if labels is not None:
-            lab = s.execute(labels.filter(labels.item.isin(_want_items(s, found).w_item)))
-            found = found.merge(lab, on="item", how="left")
-        else:
-            found["key"] = found["item"]
-            found["label"] = found["item"]
     return found[columns].reset_index(drop=True)
+
+
+def _labelled(s: Session, labels, found: pd.DataFrame) -> pd.DataFrame:
+    """``found`` with each item's key and label (a keyword is its own key and label)."""
+    if labels is None:
+        return found.assign(key=found["item"], label=found["item"])
+    items = s.register(pa.table({"l_item": pa.array(found["item"].tolist(), pa.int64())}), name="_marsad_spike_items")
+    lab = s.execute(labels.filter(labels.item.isin(items.l_item)))
+    return found.merge(lab, on="item", how="left")
 
 
 def _last_day(s: Session, a) -> date | None:
@@ -122,8 +132,14 @@ def _last_day(s: Session, a) -> date | None:
     return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
 
 
-def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.DataFrame:
-    """Per item, its strongest day in [since, last] with z ≥ Z_THRESHOLD and at least MIN_ARTICLES."""
+def _first_day(s: Session, a) -> date | None:
+    first = s.scalar(a.published_at.min())
+    return None if first is None or pd.isna(first) else pd.Timestamp(first).date()
+
+
+def _score(series: pd.DataFrame, *, first: date, since: date, last: date, archive: date) -> pd.DataFrame:
+    """Per item, its strongest day in [since, last] with z ≥ Z_THRESHOLD and at least MIN_ARTICLES, scored
+    against the days from ``archive`` (the selection's first day) on only."""
     empty = pd.DataFrame({"item": [], "day": [], "count": [], "baseline": [], "z": []})
     if series.empty:
         return empty
@@ -132,9 +148,11 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.
     grid = series.pivot_table(index="item", columns="day", values="n", aggfunc="sum").reindex(columns=days).fillna(0)
     x = grid.to_numpy(dtype=float)  # items × days
     start = (pd.Timestamp(since) - days[0]).days
+    # The grid starts BASELINE_DAYS before ``since``; before the archive's first day its zeros are padding.
+    opened = max(0, (pd.Timestamp(archive) - days[0]).days)
     rows = []
-    for d in range(max(start, MIN_HISTORY_DAYS), x.shape[1]):
-        window = x[:, max(0, d - BASELINE_DAYS) : d]
+    for d in range(max(start, opened + MIN_HISTORY_DAYS), x.shape[1]):
+        window = x[:, max(opened, d - BASELINE_DAYS) : d]
         med = np.median(window, axis=1)
         mad = np.median(np.abs(window - med[:, None]), axis=1)
         scale = np.maximum(_MAD_SCALE * mad, np.sqrt(np.maximum(med, 1.0)))
@@ -145,7 +163,7 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date) -> pd.
     if not rows:
         return empty
     df = pd.DataFrame(rows, columns=["item", "day", "count", "baseline", "z"])
-    return df.sort_values(["z", "count"], ascending=False).drop_duplicates("item")
+    return df.sort_values(["z", "count", "day"], ascending=False, kind="stable").drop_duplicates("item")
 
 
 def _want_items(s: Session, found: pd.DataFrame):
