@@ -3,7 +3,7 @@
     .venv/bin/python bench/enrich.py [--articles N] [--processes 1 2]
 
 Builds a fresh DuckDB store with N ANT v2.1 articles (every k-th record, so all outlets and categories appear),
-then times ``marsad.nlp.enrich.enrich_store`` — read from the store, statistical NER (the shipped Arabic CRF when
+then times ``marsad.ingest.enrich.enrich_store`` — read from the store, statistical NER (the shipped Arabic CRF when
 present), gazetteer layer, canonical linking, places, keywords, and the write transactions — once per process
 count. Gazetteers and models are loaded before the clock starts (a long-running ingest pays that once).
 The machine has 2 cores shared with other work: figures are indicative; CPU time is printed beside wall time.
@@ -29,8 +29,8 @@ DOC = ROOT / "docs" / "quality.md"
 START, END = "<!-- bench/enrich.py:start -->", "<!-- bench/enrich.py:end -->"
 sys.path.insert(0, str(ROOT / "src"))
 
+from marsad.ingest.enrich import enrich_store  # noqa: E402
 from marsad.nlp import pipeline  # noqa: E402
-from marsad.nlp.enrich import enrich_store  # noqa: E402
 from marsad.store.db import Store  # noqa: E402
 
 

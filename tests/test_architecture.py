@@ -1,4 +1,5 @@
-"""Import directions: ui → analytics → store; cli → everything; nothing imports ui or cli; only ui imports streamlit."""
+"""Import directions: ui → analytics → store; cli → everything; nothing imports ui or cli; only ui imports streamlit;
+nlp annotates in memory and imports nothing from store (ingest orchestrates nlp and store)."""
 
 import ast
 from pathlib import Path
@@ -17,6 +18,8 @@ def _imports(path: Path) -> set[str]:
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            if node.module == "marsad":  # from marsad import store
+                names.update(f"marsad.{a.name}" for a in node.names)
     return names
 
 
@@ -44,3 +47,5 @@ def test_import_directions(path: Path) -> None:
             assert target in LEAVES | {"store", "text"}, f"{path.name}: store imports {name}"
         if layer == "analytics":
             assert target not in {"ingest", "nlp"}, f"{path.name}: analytics imports {name}"
+        if layer == "nlp":
+            assert target not in {"store", "ingest", "analytics"}, f"{path.name}: nlp imports {name}"

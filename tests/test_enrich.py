@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from marsad.nlp.enrich import enrich_store, enrich_stored, pending_ids
+from marsad.ingest.enrich import enrich_ids, enrich_store, enrich_stored
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.store.db import Store
+from marsad.store.enrichment import pending_ids
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
@@ -87,11 +88,11 @@ def test_enrich_writes_all_tables_and_versions(store):
 def test_rerun_touches_only_missing_or_stale(store):
     enrich_store(store)
     before = counts(store)
-    assert pending_ids(store) == []
+    assert pending_ids(store, below_version=PIPELINE_VERSION) == []
     assert enrich_store(store).articles == 0
     with store.write() as con:
         con.execute("UPDATE articles SET pipeline_version = 0 WHERE id = 2")
-    assert pending_ids(store) == [2]
+    assert pending_ids(store, below_version=PIPELINE_VERSION) == [2]
     assert enrich_store(store).articles == 1
     assert counts(store) == before
 
@@ -113,7 +114,7 @@ def test_ingest_hook_enriches_given_ids(store):
         mentioned = con.execute("SELECT DISTINCT article_id FROM mentions ORDER BY 1").fetchall()
     assert enriched == [(1,), (3,)]
     assert {r[0] for r in mentioned} <= {1, 3}
-    assert pending_ids(store) == [2, 4, 5, 6, 7, 8, 9, 10]
+    assert pending_ids(store, below_version=PIPELINE_VERSION) == [2, 4, 5, 6, 7, 8, 9, 10]
 
 
 def test_stored_curated_entity_is_refreshed_from_the_alias_file(store):
@@ -125,3 +126,22 @@ def test_stored_curated_entity_is_refreshed_from_the_alias_file(store):
         assert con.execute("SELECT type, name_en, curated FROM entities WHERE key = 'org:isis'").fetchall() == [
             ("ORG", "Islamic State (ISIS)", True)
         ]
+
+
+def _results(store: Store) -> dict[str, list[tuple]]:
+    with store.read() as con:
+        return {
+            "mentions": con.execute('SELECT m.article_id, e.key, m.start, m."end", m.surface FROM mentions m '
+                                    "JOIN entities e ON e.id = m.entity_id ORDER BY ALL").fetchall(),
+            "keywords": con.execute("SELECT * FROM keywords ORDER BY ALL").fetchall(),
+            "places": con.execute("SELECT e.key, p.name, p.country, p.kind FROM places p "
+                                  "JOIN entities e ON e.id = p.entity_id ORDER BY ALL").fetchall(),
+        }
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path):
+    one, two = make_store(tmp_path / "one.duckdb"), make_store(tmp_path / "two.duckdb")
+    ids = list(range(1, 1 + 1 + N_ANT + N_REUTERS))
+    assert enrich_ids(one, ids, batch_size=4, n_process=1).articles == len(ids)
+    assert enrich_ids(two, ids, batch_size=4, n_process=2).articles == len(ids)
+    assert _results(two) == _results(one)

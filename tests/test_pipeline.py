@@ -333,6 +333,6 @@ def test_standard_hooks():
     assert names == ["marsad.store.search.index_stored"]
     assert [f"{h.__module__}.{h.__name__}" for h in standard_hooks(enrich=True)] == [
         "marsad.store.search.index_stored",
-        "marsad.nlp.enrich.enrich_stored",
-        "marsad.nlp.topics.assign_new",
+        "marsad.ingest.enrich.enrich_stored",
+        "marsad.ingest.topics.assign_new",
     ]

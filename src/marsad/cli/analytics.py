@@ -50,7 +50,7 @@ def _query(args: argparse.Namespace, text: str = ""):
 def cmd_topics_fit(args: argparse.Namespace) -> int:
     """Fit (or refit) the topic model per language and assign every article; old topic ids are kept
     for topics that match (so saved views keep working)."""
-    from marsad.nlp.topics import fit
+    from marsad.ingest.topics import fit
 
     report = fit(_store(args), k=args.k)
     if args.json:
@@ -69,7 +69,7 @@ def cmd_topics_fit(args: argparse.Namespace) -> int:
 
 def cmd_topics_assign(args: argparse.Namespace) -> int:
     """Give articles stored since the last fit their topic weights (without refitting)."""
-    from marsad.nlp.topics import assign_new
+    from marsad.ingest.topics import assign_new
 
     n = assign_new(_store(args))
     print(f"{n} articles assigned to topics")

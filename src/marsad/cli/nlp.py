@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_enrich(args: argparse.Namespace) -> int:
     """Enrich stored articles whose pipeline version is missing or stale (all with --all): entities linked to
     canonical ids, places with coordinates, keywords. Writes in short transactions; safe to interrupt and re-run."""
-    from marsad.nlp.enrich import enrich_store
+    from marsad.ingest.enrich import enrich_store
     from marsad.store.db import Store
 
     settings = settings_from(args)

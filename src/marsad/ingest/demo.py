@@ -37,7 +37,7 @@ def load_demo(
 ) -> IngestReport | None:
     """Load the demo corpus when the store is empty; ``None`` (nothing done) when it already has articles.
 
-    ``fit_topics``: then fit the topic model (``marsad.nlp.topics.fit``), so that a
+    ``fit_topics``: then fit the topic model (``marsad.ingest.topics.fit``), so that a
     fresh dashboard has topics to show; new articles are assigned to them by the after-batch hook.
     """
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
@@ -50,7 +50,7 @@ def load_demo(
     # The seed page (plain text) has no outlet field: its dateline names it (ناس), which the text reader finds.
     report = ingest(files, settings=settings, progress=progress, after_batch=after_batch, store=store)
     if fit_topics and report.stored:
-        from marsad.nlp.topics import fit
+        from marsad.ingest.topics import fit
 
         LOGGER.info("demo corpus: topic model fitted (%s)", fit(store))
     return report

@@ -428,8 +428,8 @@ def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
 
     hooks: list[AfterBatch] = [index_stored]
     if enrich:
-        from marsad.nlp.enrich import enrich_stored
-        from marsad.nlp.topics import assign_new
+        from marsad.ingest.enrich import enrich_stored
+        from marsad.ingest.topics import assign_new
 
         hooks += [enrich_stored, assign_new]
     return hooks

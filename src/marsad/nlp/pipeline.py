@@ -17,7 +17,6 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from functools import cache
 from typing import Literal
 
@@ -64,14 +63,14 @@ def language_of(article: Article) -> str:
 _warned: set[str] = set()
 
 
-def model_spans(texts: Sequence[str], lang: str, *, n_process: int = 1) -> list[list[Span]]:
+def model_spans(texts: Sequence[str], lang: str) -> list[list[Span]]:
     """Statistical NER spans per text, or empty lists when ``lang`` has no (installed) model."""
     from marsad.nlp.ner import statistical
 
     if lang not in statistical.available_languages():
         return [[] for _ in texts]
     try:
-        predicted = statistical.predict([without_markup(t) for t in texts], lang, n_process=n_process)
+        predicted = statistical.predict([without_markup(t) for t in texts], lang)
     except (MarsadError, OSError) as exc:
         if lang not in _warned:
             _warned.add(lang)
@@ -159,13 +158,14 @@ def _finish(article: Article, spans: list[Span], lang: str) -> Article:
     return article
 
 
-def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Article]:
-    """Enrich ``articles`` in place (and return them): one statistical-model pass per language."""
+def enrich_batch(articles: Sequence[Article]) -> list[Article]:
+    """Enrich ``articles`` in place (and return them): one statistical-model pass per language. Also the target
+    of enrichment's worker processes (marsad.ingest.enrich)."""
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, article in enumerate(articles):
         by_lang[language_of(article)].append(i)
     for lang, indices in by_lang.items():
-        predicted = model_spans([articles[i].body for i in indices], lang, n_process=n_process)
+        predicted = model_spans([articles[i].body for i in indices], lang)
         for i, spans in zip(indices, predicted, strict=True):
             article = articles[i]
             _finish(article, gaz.apply(without_markup(article.body), spans), lang)
@@ -173,23 +173,12 @@ def enrich_batch(articles: Sequence[Article], *, n_process: int = 1) -> list[Art
 
 
 def warm_up(langs: Sequence[str] = ("ar", "en")) -> None:
-    """Build the gazetteers and load the models now (before forking workers, so they share them)."""
+    """Build the gazetteers and load the models now (so that timing what follows measures the work alone)."""
     entity_index()
     gaz.default_layer()
     for lang in langs:
         model_spans(["warm up"], lang)
         extract_keywords("warm up text for the keyword extractor", lang)
-
-
-def _enrich_chunk(articles: list[Article]) -> list[Article]:
-    return enrich_batch(articles)
-
-
-def enrich_parallel(articles: Sequence[Article], pool: Executor, n_process: int) -> list[Article]:
-    """``enrich_batch`` split over ``n_process`` workers of ``pool`` (results in input order)."""
-    size = -(-len(articles) // n_process)
-    chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
-    return [article for chunk in pool.map(_enrich_chunk, chunks) for article in chunk]
 
 
 def enrich_article(article: Article) -> Article:

@@ -19,8 +19,9 @@
 - Ids are stable: ``fit`` maps each new topic to an old one of the same language by cosine similarity of their
   term vectors (Hungarian assignment); matched topics keep their id, the rest get new ids, unmatched old topics
   become inactive. Saved views that filter by topic id keep working.
-- The fitted model (vocabulary, idf, projection, centres, term vectors, ids) is saved beside the store (``<db>.topics.npz``) so
-  ``assign_new`` works in a new process (the ingest/enrich hook).
+- The fitted model (vocabulary, idf, projection, centres, term vectors, ids) is saved to a file (beside the store:
+  marsad.store.topics.model_file) so new articles get weights in a new process (marsad.ingest.topics, the
+  ingest/enrich hook). Reading articles and writing topics is marsad.ingest.topics' job, with marsad.store.topics.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from typing import TypedDict
 
 import numpy as np
 
-from marsad.store import Store
 from marsad.text.normalize import strip_diacritics
 from marsad.text.terms import term_key
 
@@ -189,6 +189,20 @@ class TopicModel:
             return np.zeros((0, self.k))
         return self.weights_of(self.tfidf(texts))
 
+    def assignments(self, texts: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """Per text, the ``(topic id, weight)`` pairs worth storing: weights of at least ``MIN_WEIGHT``, or the
+        dominant topic alone when none reaches it; nothing for a text with no known term."""
+        out: list[list[tuple[int, float]]] = []
+        for weights in self.transform(texts):
+            if not weights.any():
+                out.append([])
+                continue
+            keep = np.flatnonzero(weights >= MIN_WEIGHT)
+            if keep.size == 0:
+                keep = np.array([int(weights.argmax())])
+            out.append([(int(self.ids[j]), float(round(weights[j], 4))) for j in keep])
+        return out
+
     def top_term_keys(self, n: int = TOP_TERMS) -> list[list[str]]:
         """Each topic's ``n`` strongest terms among those it weighs more than any other topic does: a term
         shared by two topics describes the one it belongs to most, so labels tell topics apart."""
@@ -306,10 +320,6 @@ def label_model(model: TopicModel, texts: Sequence[str], *, weights: np.ndarray)
 
 
 # -- persistence --------------------------------------------------------------------------------------
-def model_path(store: Store) -> Path:
-    return store.path.with_suffix(".topics.npz")
-
-
 def save_models(path: Path, models: dict[str, TopicModel], *, version: int) -> None:
     arrays: dict[str, np.ndarray] = {}
     meta = {"version": version, "languages": {}}
@@ -348,25 +358,6 @@ def load_models(path: Path) -> tuple[dict[str, TopicModel], int]:
     return models, int(meta["version"])
 
 
-# -- the store side -----------------------------------------------------------------------------------
-# Articles transformed and written per transaction (bounded memory, short write locks).
-ASSIGN_BATCH = 2_000
-
-
-class FitReport(TypedDict):
-    version: int
-    languages: dict[str, dict[str, int]]  # language → topics, articles, kept_ids, new_ids, retired
-
-
-def _texts(con, where: str, params: list[object]):
-    sql = (
-        "SELECT a.id, a.language, coalesce(a.title, '') || '\n' || coalesce(a.lead, '') || '\n' || "
-        f"substr(a.body, 1, {MAX_CHARS}) AS text, coalesce(CAST(a.source_id AS VARCHAR), '') AS source "
-        f"FROM articles a {where}"
-    )
-    return con.execute(sql, params).fetchall()
-
-
 def match_topics(old: TopicModel, new: TopicModel) -> dict[int, int]:
     """new topic index → old topic index, by Hungarian assignment on term-vector cosine (≥ MATCH_MIN_SIMILARITY)."""
     from scipy.optimize import linear_sum_assignment
@@ -383,128 +374,3 @@ def match_topics(old: TopicModel, new: TopicModel) -> dict[int, int]:
     sim = dense(new) @ dense(old).T
     rows, cols = linear_sum_assignment(-sim)
     return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= MATCH_MIN_SIMILARITY}
-
-
-def fit(store: Store, *, k: int | None = None) -> FitReport:
-    """(Re)fit one model per language with enough articles, keep ids of matching old topics, assign every
-    article. ``k`` topics per language (default: :func:`default_k` of its size)."""
-    path = model_path(store)
-    old_models, version = load_models(path)
-    version += 1
-    with store.read() as con:
-        langs = con.execute(
-            "SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL AND language IS NOT NULL "
-            "GROUP BY language HAVING count(*) >= ? ORDER BY 2 DESC",
-            [MIN_DOCS],
-        ).fetchall()
-        next_id = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM topics").fetchall()[0][0])
-    models: dict[str, TopicModel] = dict(old_models)
-    report: FitReport = {"version": version, "languages": {}}
-    for lang, n in langs:
-        with store.read() as con:
-            rows = _texts(
-                con,
-                "WHERE a.duplicate_of IS NULL AND a.language = ? ORDER BY hash(a.id) LIMIT ?",
-                [lang, MAX_FIT_DOCS],
-            )
-        LOGGER.info("topics[%s]: fitting on %s of %s articles", lang, len(rows), n)
-        model = fit_texts([r[2] for r in rows], language=lang, k=k, sources=[r[3] for r in rows])
-        old = old_models.get(lang)
-        mapping = match_topics(old, model) if old else {}
-        model.ids = []
-        for t in range(model.k):
-            if t in mapping:
-                model.ids.append(old.ids[mapping[t]])  # type: ignore[union-attr]
-            else:
-                model.ids.append(next_id)
-                next_id += 1
-        retired = [i for i in (old.ids if old else []) if i not in model.ids]
-        models[lang] = model
-        _write_topics(store, model, version=version, retired=retired)
-        report["languages"][lang] = {
-            "topics": model.k,
-            "articles": int(n),
-            "kept_ids": len(mapping),
-            "new_ids": model.k - len(mapping),
-            "retired": len(retired),
-        }
-    save_models(path, models, version=version)
-    for lang in report["languages"]:
-        _assign(store, models[lang], where="WHERE a.language = ?", params=[lang], replace=True)
-    return report
-
-
-def _write_topics(store: Store, model: TopicModel, *, version: int, retired: list[int]) -> None:
-    with store.write() as con:
-        con.execute("UPDATE topics SET active = FALSE WHERE language = ?", [model.language])
-        for tid, label, terms in zip(model.ids, model.labels, model.terms, strict=True):
-            con.execute("DELETE FROM topics WHERE id = ?", [tid])
-            con.execute(
-                "INSERT INTO topics (id, label, terms, language, model_version, active) VALUES (?, ?, ?, ?, ?, TRUE)",
-                [tid, label, terms, model.language, version],
-            )
-        if retired:
-            LOGGER.info("topics[%s]: %s old topics retired (kept inactive)", model.language, len(retired))
-
-
-def _assign(store: Store, model: TopicModel, *, where: str, params: list[object], replace: bool) -> int:
-    """Transform the selected articles and write their article_topics rows (replacing old ones if asked)."""
-    import pyarrow as pa
-
-    with store.read() as con:
-        rows = _texts(con, where, params)
-    written = 0
-    ids_arr = np.array(model.ids)
-    for i in range(0, len(rows), ASSIGN_BATCH):
-        batch = rows[i : i + ASSIGN_BATCH]
-        w = model.transform([r[2] for r in batch])
-        art, top, wt = [], [], []
-        for r, weights in zip(batch, w, strict=True):
-            if not weights.any():
-                continue
-            keep = np.flatnonzero(weights >= MIN_WEIGHT)
-            if keep.size == 0:
-                keep = np.array([int(weights.argmax())])
-            art.extend([r[0]] * keep.size)
-            top.extend(ids_arr[keep].tolist())
-            wt.extend(weights[keep].round(4).tolist())
-        table = pa.table(
-            {
-                "article_id": pa.array(art, pa.int64()),
-                "topic_id": pa.array(top, pa.int32()),
-                "weight": pa.array(wt, pa.float64()),
-            }
-        )
-        batch_ids = pa.table({"id": pa.array([r[0] for r in batch], pa.int64())})
-        with store.write() as con:
-            con.register("_batch_ids", batch_ids)
-            if replace:
-                con.execute("DELETE FROM article_topics WHERE article_id IN (SELECT id FROM _batch_ids)")
-            con.register("_topic_rows", table)
-            con.execute("INSERT INTO article_topics SELECT * FROM _topic_rows")
-            con.unregister("_topic_rows")
-            con.unregister("_batch_ids")
-        written += len(batch)
-    return written
-
-
-def assign_new(store: Store, article_ids: Sequence[int] | None = None) -> int:
-    """Ingest/enrich hook ``(store, article_ids)``: give articles without topic weights their weights under the
-    saved models (ids stay those of the last fit). With ``article_ids=None``, every such article. Returns how
-    many articles were assigned; 0 (and a log line) when no model was fitted yet (``marsad topics fit``)."""
-    models, _ = load_models(model_path(store))
-    if not models:
-        LOGGER.info("topics: no fitted model yet; run `marsad topics fit`")
-        return 0
-    done = 0
-    for lang, model in models.items():
-        where = "WHERE a.language = ? AND a.id NOT IN (SELECT article_id FROM article_topics)"
-        params: list[object] = [lang]
-        if article_ids is not None:
-            ids = [int(i) for i in article_ids]
-            if not ids:
-                return 0
-            where += " AND a.id IN (SELECT unnest(?::BIGINT[]))"
-            params.append(ids)
-        done += _assign(store, model, where=where, params=params, replace=False)
-    return done

@@ -2,13 +2,12 @@
 
 The write helpers take an open connection inside ONE ``Store.write()`` transaction (the ingest
 pipeline calls them once per batch), so a failing batch rolls back entirely. Bulk paths only:
-rows go in as Arrow tables through ``INSERT … SELECT`` (``executemany`` is ~100x slower in DuckDB).
+rows go in through marsad.store.bulk (Arrow tables, ``INSERT … SELECT``).
 Counts exclude near-duplicates (``duplicate_of IS NOT NULL``) unless asked.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,10 @@ from typing import TypedDict
 import duckdb
 import pyarrow as pa
 
+from marsad.store import bulk
 from marsad.store.db import Store
 
 LOGGER = logging.getLogger(__name__)
-
-# Unique names for Arrow tables registered on a connection (several batches may share one connection).
-_view_names = itertools.count()
 
 
 @dataclass
@@ -76,16 +73,6 @@ _ARTICLE_SCHEMA = pa.schema(
         ("duplicate_of", pa.int64()),
     ]
 )
-_ARTICLE_COLUMNS = ", ".join(f'"{name}"' for name in _ARTICLE_SCHEMA.names)
-
-
-def _insert_arrow(con: duckdb.DuckDBPyConnection, table_name: str, columns: str, data: pa.Table) -> None:
-    view = f"_marsad_batch_{next(_view_names)}"
-    con.register(view, data)
-    try:
-        con.execute(f"INSERT INTO {table_name} ({columns}) SELECT {columns} FROM {view}")
-    finally:
-        con.unregister(view)
 
 
 def _existing(con: duckdb.DuckDBPyConnection, column: str, values: Sequence[str]) -> set[str]:
@@ -93,13 +80,9 @@ def _existing(con: duckdb.DuckDBPyConnection, column: str, values: Sequence[str]
     values = list({v for v in values if v})
     if not values:
         return set()
-    view = f"_marsad_keys_{next(_view_names)}"
-    con.register(view, pa.table({"k": pa.array(values, type=pa.string())}))
-    try:
+    with bulk.registered(con, pa.table({"k": pa.array(values, type=pa.string())})) as view:
         sql = f"SELECT DISTINCT a.{column} FROM articles a JOIN {view} ON a.{column} = {view}.k"
         return {row[0] for row in con.execute(sql).fetchall()}
-    finally:
-        con.unregister(view)
 
 
 # -- writing (inside one Store.write() transaction) ------------------------------------------------
@@ -125,12 +108,8 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: dict[str, tuple[str,
     if not sources:
         return {}
     keys = list(sources)
-    view = f"_marsad_keys_{next(_view_names)}"
-    con.register(view, pa.table({"k": pa.array(keys, type=pa.string())}))
-    try:
+    with bulk.registered(con, pa.table({"k": pa.array(keys, type=pa.string())})) as view:
         found = dict(con.execute(f"SELECT s.key, s.id FROM sources s JOIN {view} ON s.key = {view}.k").fetchall())
-    finally:
-        con.unregister(view)
     new = [k for k in keys if k not in found]
     if new:
         first = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchall()[0][0])
@@ -143,7 +122,7 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: dict[str, tuple[str,
                 "domain": pa.array([sources[k][1] or None for k in new], type=pa.string()),
             }
         )
-        _insert_arrow(con, "sources", "id, key, name, domain", table)
+        bulk.insert(con, "sources", table)
         found.update(zip(new, ids, strict=True))
     for key in keys:
         domain = sources[key][1]
@@ -182,7 +161,7 @@ def insert_articles(
         cols["category"].append(r.category or None)
         cols["origin"].append(r.origin or None)
         cols["duplicate_of"].append(r.duplicate_of)
-    _insert_arrow(con, "articles", _ARTICLE_COLUMNS, pa.table(cols, schema=_ARTICLE_SCHEMA))
+    bulk.insert(con, "articles", pa.table(cols, schema=_ARTICLE_SCHEMA))
 
 
 def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], band_keys: Sequence[Sequence[int]]) -> None:
@@ -204,22 +183,19 @@ def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], ban
             "article_id": pa.array(owners, type=pa.int64()),
         }
     )
-    _insert_arrow(con, "article_bands", "band, hash, article_id", table)
+    bulk.insert(con, "article_bands", table)
 
 
 def band_matches(con: duckdb.DuckDBPyConnection, bands: Sequence[int], hashes: Sequence[int]) -> dict[tuple[int, int], list[int]]:
     """Stored articles sharing an LSH band key: ``(band, hash) -> [article ids, oldest first]``."""
     if not bands:
         return {}
-    view = f"_marsad_bands_{next(_view_names)}"
-    con.register(view, pa.table({"band": pa.array(bands, type=pa.int16()), "hash": pa.array(hashes, type=pa.uint64())}))
-    try:
+    keys = pa.table({"band": pa.array(bands, type=pa.int16()), "hash": pa.array(hashes, type=pa.uint64())})
+    with bulk.registered(con, keys) as view:
         rows = con.execute(
             f"SELECT DISTINCT b.band, b.hash, b.article_id FROM article_bands b "
             f"JOIN {view} n ON b.band = n.band AND b.hash = n.hash ORDER BY b.article_id"
         ).fetchall()
-    finally:
-        con.unregister(view)
     out: dict[tuple[int, int], list[int]] = {}
     for band, key, article_id in rows:
         out.setdefault((int(band), int(key)), []).append(int(article_id))
@@ -231,12 +207,8 @@ def article_texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[in
     ids = sorted(set(ids))
     if not ids:
         return {}
-    view = f"_marsad_keys_{next(_view_names)}"
-    con.register(view, pa.table({"k": pa.array(ids, type=pa.int64())}))
-    try:
-        rows = con.execute(f"SELECT a.id, a.title, a.body FROM articles a JOIN {view} ON a.id = {view}.k").fetchall()
-    finally:
-        con.unregister(view)
+    with bulk.registered(con, bulk.id_table(ids)) as view:
+        rows = con.execute(f"SELECT a.id, a.title, a.body FROM articles a JOIN {view} ON a.id = {view}.id").fetchall()
     return {int(i): (t or "", b or "") for i, t, b in rows}
 
 

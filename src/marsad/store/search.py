@@ -320,13 +320,10 @@ def catch_up(store: Store, con=None) -> int:
         return 0
     with index.connect() as scon:
         have = [r[0] for r in scon.execute("SELECT id FROM doc_meta")]
-    import pyarrow as pa  # lazy: only needed when out of sync
+    from marsad.store import bulk  # pyarrow: only needed when out of sync
 
-    have_tbl = pa.table({"id": pa.array(have, pa.int64())})
-    with store.read() as rcon:
-        rcon.register("_indexed", have_tbl)
-        missing = [r[0] for r in rcon.execute("SELECT id FROM articles ANTI JOIN _indexed USING (id)").fetchall()]
-        rcon.unregister("_indexed")
+    with store.read() as rcon, bulk.registered(rcon, bulk.id_table(have)) as indexed:
+        missing = [r[0] for r in rcon.execute(f"SELECT id FROM articles ANTI JOIN {indexed} USING (id)").fetchall()]
     if not missing:  # the counter was off (a bulk load bypassed add()): fix it so the check stays cheap
         index.recount()
         return 0

@@ -92,7 +92,7 @@ def load_demo(settings: Settings, *, progress: Progress | None = None) -> Ingest
     if report is None:
         return IngestReport()
     if report.stored:
-        from marsad.nlp import topics  # scikit-learn: load on use
+        from marsad.ingest import topics  # scikit-learn: load on use
 
         fitted = topics.fit(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds))
         LOGGER.info("demo corpus: topic model fitted (%s)", fitted)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
 from marsad.config import DATA_DIR
@@ -36,8 +35,6 @@ UNUSED_COMPONENTS = ("tok2vec", "tagger", "morphologizer", "parser", "attribute_
 LANGUAGES = frozenset({"ar", "en", "fr"})
 # Paragraphs are tagged separately: an entity never spans a line break, and short sequences tag faster.
 _LINE = re.compile(r"[^\n]+")
-# Below this many texts per worker, starting processes costs more than it saves.
-MIN_TEXTS_PER_PROCESS = 16
 
 
 class UnsupportedLanguage(MarsadError):
@@ -104,25 +101,16 @@ def _predict_arabic(text: str) -> list[Span]:
     return found
 
 
-def _predict_arabic_batch(texts: list[str]) -> list[list[Span]]:
-    return [_predict_arabic(text) for text in texts]
-
-
-def predict(texts: list[str], lang: str, *, batch_size: int = 64, n_process: int = 1) -> list[list[Span]]:
-    """Entity spans (char start, char end, type) for each text, in input order."""
+def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[Span]]:
+    """Entity spans (char start, char end, type) for each text, in input order. One process: enrichment runs
+    several of these in its worker processes (marsad.ingest.workers), one process-start strategy for all."""
     _check(lang)
     texts = list(texts)
     if lang == "ar":
-        if n_process > 1 and len(texts) >= MIN_TEXTS_PER_PROCESS * n_process:
-            chunk = max(1, min(batch_size, -(-len(texts) // n_process)))
-            batches = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
-            with ProcessPoolExecutor(max_workers=n_process) as pool:
-                return [spans for batch in pool.map(_predict_arabic_batch, batches) for spans in batch]
-        return _predict_arabic_batch(texts)
+        return [_predict_arabic(text) for text in texts]
     nlp = _spacy_pipeline(lang)
-    n_process = n_process if len(texts) >= MIN_TEXTS_PER_PROCESS * n_process else 1
     results: list[list[Span]] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+    for doc in nlp.pipe(texts, batch_size=batch_size):
         results.append(
             [(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := _map(ent.label_)) is not None]
         )

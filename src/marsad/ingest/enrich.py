@@ -1,0 +1,156 @@
+"""Enrichment of stored articles: read them from the store, run marsad.nlp on them, write the results back.
+
+- ``enrich_stored(store, article_ids)`` is the after-batch hook ``marsad ingest`` runs on each stored batch.
+- ``enrich_store(store, all=False)`` (``marsad enrich``) re-runs only articles whose ``pipeline_version`` is missing
+  or older than ``nlp.pipeline.PIPELINE_VERSION``, in batches, with an optional progress bar.
+
+This module lives in ingest/ because it is ingest's after-batch step (ingest → nlp, store): nlp/ only annotates
+articles in memory and store/ owns every write (marsad.store.enrichment: one short transaction per batch).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from marsad.ingest.workers import WorkerPool, chunked
+from marsad.models import Article
+from marsad.nlp.entities import CanonicalEntity
+from marsad.nlp.pipeline import PIPELINE_VERSION, enrich_batch, entity_index
+from marsad.nlp.places import gazetteer as places_gazetteer
+from marsad.store.db import Store
+from marsad.store.enrichment import (
+    AnnotatedArticle,
+    EntityRecord,
+    PlaceRow,
+    load_articles,
+    pending_ids,
+    write_enrichment,
+)
+
+LOGGER = logging.getLogger(__name__)
+
+# Articles per enrichment batch: big enough for the statistical model's batching to pay, small enough that one
+# write transaction stays short (a dashboard reader waits at most for one batch).
+BATCH_SIZE = 200
+# Worker processes pay for themselves only on runs this long (starting one and loading its models takes seconds).
+PARALLEL_MIN_ARTICLES = 400
+# Enrichment is CPU-bound: more processes than cores only adds switching.
+MAX_AUTO_PROCESSES = 2
+
+
+@dataclass
+class EnrichReport:
+    articles: int = 0
+    mentions: int = 0
+    new_entities: int = 0
+    places: int = 0
+    keywords: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        out = asdict(self)
+        out["articles_per_second"] = round(self.articles / self.seconds, 1) if self.seconds else 0.0
+        return out
+
+
+def _entity_records(articles: Sequence[Article]) -> list[EntityRecord]:
+    """The entity behind each mentioned key: curated or gazetteer entity when known, else the mention's own names."""
+    index = entity_index()
+    places = places_gazetteer()
+    wanted: dict[str, CanonicalEntity] = {}
+    for article in articles:
+        for m in article.entities:
+            if m.canonical_id not in wanted:
+                known = index.get(m.canonical_id)
+                place = places.for_key(m.canonical_id)
+                wanted[m.canonical_id] = known or (place.entity() if place else None) or CanonicalEntity(
+                    m.canonical_id, m.type, m.canonical_name_ar, m.canonical_name_en
+                )
+    return [EntityRecord(e.key, e.type, e.name_ar, e.name_en, e.curated, (*e.names, *e.link_only))
+            for e in wanted.values()]
+
+
+def _place_rows(articles: Sequence[Article]) -> list[PlaceRow]:
+    places = places_gazetteer()
+    rows = []
+    for article in articles:
+        for record in article.extra.get("places", []):  # type: ignore[union-attr]
+            place = places.for_key(record["entity"])
+            rows.append(PlaceRow(record["entity"], record["name"], record["country"], record["lat"], record["lon"],
+                                 place.geonameid if place else None, record["kind"]))
+    return rows
+
+
+def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichReport) -> None:
+    articles = [a for _, a in enriched]
+    counts = write_enrichment(
+        store,
+        [AnnotatedArticle(i, a.language or "", a.entities, a.keywords) for i, a in enriched],
+        entities=_entity_records(articles),
+        places=_place_rows(articles),
+        pipeline_version=PIPELINE_VERSION,
+    )
+    report.articles += len(enriched)
+    report.mentions += counts.mentions
+    report.new_entities += counts.new_entities
+    report.places += counts.places
+    report.keywords += counts.keywords
+
+
+def _enriched(articles: list[Article], pool: WorkerPool | None, n_process: int) -> list[Article]:
+    """``enrich_batch(articles)``, split over the pool's workers when there is one (results in input order)."""
+    if pool is None:
+        return enrich_batch(articles)
+    size = -(-len(articles) // n_process)
+    return [article for _, chunk in pool.imap(chunked(articles, size)) for article in chunk]
+
+
+def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE, n_process: int | None = 1,
+               progress: bool = False) -> EnrichReport:
+    """Enrich the given stored articles (whatever their version) and write the results.
+
+    ``n_process=None`` picks: several processes (up to ``MAX_AUTO_PROCESSES``) for ``PARALLEL_MIN_ARTICLES`` or more
+    articles, one otherwise (starting workers costs more than it saves on a small batch).
+    """
+    report = EnrichReport()
+    started = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(ids), unit="article", desc="enrich", dynamic_ncols=True)
+    if n_process is None:
+        n_process = min(MAX_AUTO_PROCESSES, os.cpu_count() or 1) if len(ids) >= PARALLEL_MIN_ARTICLES else 1
+    pool = WorkerPool("marsad.nlp.pipeline:enrich_batch", n_process) if n_process > 1 else None
+    try:
+        for chunk in chunked(ids, batch_size):
+            loaded = load_articles(store, chunk)
+            enriched = _enriched([a for _, a in loaded], pool, n_process)
+            _write(store, [(i, a) for (i, _), a in zip(loaded, enriched, strict=True)], report)
+            if bar is not None:
+                bar.update(len(chunk))
+    finally:
+        if pool is not None:
+            pool.close()
+        if bar is not None:
+            bar.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    LOGGER.info("enriched %d articles: %d mentions, %d new entities", report.articles, report.mentions, report.new_entities)
+    return report
+
+
+def enrich_store(store: Store, *, all: bool = False, batch_size: int = BATCH_SIZE, n_process: int | None = None,
+                 progress: bool = False) -> EnrichReport:
+    """``marsad enrich``: (re-)enrich articles with a missing or stale pipeline version, or ``all`` of them."""
+    store.ensure_schema()
+    ids = pending_ids(store, below_version=None if all else PIPELINE_VERSION)
+    return enrich_ids(store, ids, batch_size=batch_size, n_process=n_process, progress=progress)
+
+
+def enrich_stored(store: Store, article_ids: list[int]) -> None:
+    """After-batch hook for ``marsad ingest``: enrich the articles just stored."""
+    enrich_ids(store, article_ids)
