@@ -140,3 +140,65 @@ def test_reuters_dates() -> None:
         parsed = parse_date(record["date"])
         assert parsed is not None and parsed.when.year == 1987
         assert parsed.when.strftime("%d-%b-%Y").upper() == record["date"].split()[0].upper().zfill(11)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "day", "precision"),
+    [
+        ("27 أيلول 2020", "Asia/Baghdad", _utc(2020, 9, 27), "day"),
+        ("2020-09-27", "+03:00", _utc(2020, 9, 27), "day"),
+        ("27/09/2020", "Asia/Tokyo", _utc(2020, 9, 27), "day"),
+        ("Sep 27, 2020", "America/New_York", _utc(2020, 9, 27), "day"),
+        ("February 2021", "Asia/Baghdad", _utc(2021, 2, 1), "month"),
+    ],
+)
+def test_a_date_without_a_time_stays_on_its_calendar_day(text: str, zone: str, day: datetime, precision: str) -> None:
+    # Midnight in Baghdad is 21:00 UTC the day before: converting would count the article on the wrong day.
+    fields = date_fields(text, zone=zone, now=NOW)
+    assert (fields["published_at"], fields["published_tz"], fields["published_precision"]) == (day, "", precision)
+
+
+def test_a_time_still_converts_with_its_zone() -> None:
+    fields = date_fields("27 أيلول 2020 - 01:30", zone="Asia/Baghdad", now=NOW)
+    assert (fields["published_at"], fields["published_tz"]) == (_utc(2020, 9, 26, 22, 30), "+03:00")
+
+
+@pytest.mark.parametrize(
+    "text", ["3 days ago 2018", "yesterday 2019", "2018 منذ 3 أيام", "in 2 days 2020", "il y a 3 jours 2018"]
+)
+def test_relative_dates_are_never_read_against_the_clock(text: str) -> None:
+    fields = date_fields(text, now=datetime.now(UTC))
+    assert fields["published_at"] is None
+    assert "unparsed" in fields["date_note"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-13-45T99:99:99Z",
+        "2020-09-27T25:00:00Z",
+        "2021-02-29",
+        "Mon, 32 Jan 2020 10:00:00 GMT",
+        "Mon, 29 Feb 2021 10:00:00 GMT",
+        "31/02/2020",
+        "30 شباط 2020",
+        "31 April 2020",
+    ],
+)
+def test_impossible_dates_are_undated_with_a_note(text: str) -> None:
+    fields = date_fields(text, now=NOW)
+    assert fields["published_at"] is None and fields["published_precision"] is None
+    assert fields["date_note"].startswith("impossible date")
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("text", ["Mon, 01 Jan 0001 00:00:00 GMT", "Mon, 01 Jan 0001", "Mon, 01 Jan 0099 10:00 +0000"])
+def test_a_four_digit_year_is_read_as_written(text: str) -> None:
+    # email.utils reads years below 100 as 19xx/20xx (RFC 2822 two-digit years), also when written "0001".
+    fields = date_fields(text, now=NOW)
+    assert fields["published_at"] is None
+    assert "before 1900" in fields["date_note"]
+
+
+def test_two_digit_rfc822_years_still_parse() -> None:
+    assert parse_date("Sun, 18 Feb 18 21:35:43 GMT").when == _utc(2018, 2, 18, 21, 35, 43)

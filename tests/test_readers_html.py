@@ -246,3 +246,31 @@ def test_byline_prefix_is_not_part_of_the_author(declared: str, author: str) -> 
     page = _arabic_page(_ant(1)[0]).replace("<title>", f'<meta name="author" content="{declared}"><title>', 1)
     (article,) = list(read_bytes(page.encode(), name="p.html", settings=SETTINGS))
     assert article.author == author
+
+
+def _feed_with_date(date: str) -> bytes:
+    return f"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://example.org/</link>
+<item><title>A story</title><link>https://example.org/a</link><pubDate>{date}</pubDate>
+<description>The summary of the story, long enough to be a body.</description></item></channel></rss>""".encode()
+
+
+@pytest.mark.parametrize(
+    ("date", "note"),
+    [
+        ("2020-13-45T99:99:99Z", "impossible date"),
+        ("Mon, 32 Jan 2020 10:00:00 GMT", "impossible date"),
+        ("Mon, 01 Jan 0001 00:00:00 GMT", "before 1900"),
+        ("3 days ago 2018", "unparsed"),
+    ],
+)
+def test_feed_dates_that_are_no_dates_stay_undated(date: str, note: str) -> None:
+    # feedparser rolls 2020-13-45 over into 2021 and reads year 0001 as 2001: its reading must not stand in.
+    (item,) = parse_feed(_feed_with_date(date))
+    assert item.published_at is None
+    (article,) = list(read_bytes(_feed_with_date(date), name="f.rss", fmt="rss", settings=SETTINGS))
+    assert article.published_at is None and note in article.date_note
+
+
+def test_feed_dates_only_feedparser_reads_are_kept() -> None:
+    (item,) = parse_feed(_feed_with_date("Κυρ, 27 Σεπ 2020 10:00:00 +0300"))  # Greek RFC 822: feedparser knows it
+    assert item.published_at == datetime(2020, 9, 27, 7, 0, tzinfo=UTC)

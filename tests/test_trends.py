@@ -82,3 +82,41 @@ def test_pinned_store_gives_the_same_answers(seeded_store):
             s.write()
     pd.testing.assert_frame_equal(a, count_over_time(seeded_store, SPRING_2018, interval="week"))
     pd.testing.assert_frame_equal(b, top_entities(seeded_store, Query(), n=3))
+
+
+_BAGHDAD_PAGE = """كل الأخبار
+
+الكاظمي يوجه بتأمين الحدود العراقية مع سوريا
+
+{date}
+
+بغداد – ناس
+
+{body}
+"""
+_BODIES = [
+    "وجّه رئيس الحكومة، مصطفى الكاظمي، قيادة العمليات المشتركة، بضرورة إنهاء ملف أمن الحدود، وذلك عقب تحذيرات"
+    " دولية تحدثت عن نشاط ملحوظ لتنظيم داعش على الحدود العراقية السورية خلال الأسابيع الماضية.",
+    "قال المتحدث باسم قيادة العمليات المشتركة إن القيادة بصدد إقامة أسيجة وكاميرات حرارية على طول الحدود مع"
+    " سوريا، في خطوة تتضمن تكتيكات جديدة لإنهاء ملف الحدود المشتركة بالتنسيق مع الجانب السوري.",
+]
+
+
+def test_a_day_without_a_time_is_counted_on_its_day(tmp_path):
+    # A Baghdad page dated "27 أيلول 2020" (no time) beside one timed 01:30 Baghdad time on the 27th, which
+    # is 22:30 UTC on the 26th: the calendar date stays on the 27th, the instant goes to its UTC day.
+    from marsad.config import Settings
+    from marsad.ingest.pipeline import ingest
+    from marsad.store import Store
+
+    for n, date_line in enumerate(["27 أيلول 2020", "2020.09.27 - 01:30"]):
+        (tmp_path / f"page{n}.txt").write_text(_BAGHDAD_PAGE.format(date=date_line, body=_BODIES[n]), encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    report = ingest(sorted(tmp_path.glob("page*.txt")), settings=Settings(), store=store, workers=0)
+    assert report.stored == 2
+    the_27th = date(2020, 9, 27)
+    days = count_over_time(store, Query(), interval="day").set_index("bin")["total"]
+    assert days.to_dict() == {pd.Timestamp("2020-09-26"): 1, pd.Timestamp("2020-09-27"): 1}
+    assert overview_figures(store, Query(start=the_27th, end=the_27th))["articles"] == 1
+    only_27th = Query(text="الحدود", start=the_27th, end=the_27th)  # the search index filters days itself
+    assert count_over_time(store, only_27th)["count"].tolist() == [1]

@@ -1,6 +1,8 @@
 """DDL and forward migrations. ``MIGRATIONS[i]`` takes the schema from version i to i+1.
 
-Timestamps are naive UTC (DuckDB TIMESTAMP); the original offset and precision are kept beside them.
+Timestamps are naive UTC (DuckDB TIMESTAMP); the original offset and precision are kept beside them. A date
+without a clock time (precision day/month/year) is its calendar day at 00:00, never shifted by an offset, so
+that day bins and day filters on ``published_at`` count it on the day it names (marsad.ingest.extract.dates).
 Entity ids are integers (10M-row mention tables stay small and joins fast); ``entities.key`` is the
 stable canonical id shown to users ("org:isis", "per:مصطفى_الكاظمي").
 """
@@ -24,8 +26,8 @@ CREATE TABLE articles (
     body VARCHAR NOT NULL,
     language VARCHAR,
     language_confidence DOUBLE,
-    published_at TIMESTAMP,             -- UTC; NULL when no date was found
-    published_tz VARCHAR,               -- original offset, e.g. "+03:00"
+    published_at TIMESTAMP,             -- UTC; a time-less date is its calendar day at 00:00; NULL when undated
+    published_tz VARCHAR,               -- original offset, e.g. "+03:00"; NULL for a time-less date
     published_precision VARCHAR,        -- second/minute/hour/day/month/year
     date_note VARCHAR,                  -- why a found date was rejected
     ingested_at TIMESTAMP NOT NULL,

@@ -18,7 +18,15 @@ from marsad.ingest.extract.dateline import (
     split_byline,
     zone_for_place,
 )
-from marsad.ingest.extract.dates import DateFields, ParsedDate, date_fields, find_date, implausible, parse_date
+from marsad.ingest.extract.dates import (
+    DateFields,
+    ParsedDate,
+    date_fields,
+    find_date,
+    implausible,
+    is_impossible,
+    parse_date,
+)
 from marsad.ingest.extract.sources import (
     canonical_url,
     clean_name,
@@ -45,6 +53,7 @@ __all__ = [
     "find_date",
     "html_to_text",
     "implausible",
+    "is_impossible",
     "is_known_outlet",
     "lead_dateline",
     "looks_like_html",

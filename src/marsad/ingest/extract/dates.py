@@ -5,6 +5,15 @@ Fast explicit formats first (RFC-822, ISO 8601 incl. the basic ``T185600`` form,
 digits); ``dateparser`` only as a cached fallback, because it costs milliseconds per call and returns None for the
 Levantine/Iraqi month names anyway. A date in the future or before 1900 is not a publication date: it is dropped
 with a note, and a missing date stays missing (never the ingest time).
+
+Never guessed:
+- an impossible date in a format we recognise (2020-13-45T99:99:99Z, 31/02/2020, "Mon, 32 Jan 2020") is undated
+  with the note "impossible date …", and no other parser (nor feedparser's roll-over) gets to reinterpret it;
+- a relative date ("3 days ago", "منذ 3 أيام", "yesterday") is relative to a crawl time we do not know: undated;
+- a four-digit year is read as written ("0001" is year 1, not 2001 as RFC 2822's two-digit rule would make it).
+
+A date without a clock time (precision day/month/year) names a calendar day, not an instant: it is kept as that
+day at 00:00 UTC with no offset (see :func:`_finish`), so every UTC day bin and day filter counts it on its day.
 """
 
 from __future__ import annotations
@@ -94,6 +103,19 @@ _MONTH_YEAR = re.compile(
 _TIME_RE = re.compile(_TIME)
 _EPOCH = re.compile(r"(?P<int>\d{10}|\d{13})(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
+# A whole string in ISO 8601 shape (what feeds, APIs and <time datetime> carry): if it does not make a valid
+# date-time, it is a corrupt timestamp, not some other format to try.
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?\s*(?:z|[+-]\d{2}(?::?\d{2})?)?)?")
+_RFC822_YEAR = re.compile(rf"\d{{1,2}}\s+(?:{_EN_MONTH_ALT})\s+(?P<y>\d{{2,4}})\s")
+# Only absolute readings from dateparser: its "relative-time" parser counts "3 days ago 2018" back from the
+# clock of the machine running the ingest, and "timestamp" readings are handled by _epoch.
+_FALLBACK_PARSERS = ["custom-formats", "absolute-time"]
+# Precisions without a clock time: the value names a calendar day (or month, year), not an instant.
+CALENDAR_PRECISIONS = frozenset({"day", "month", "year"})
+
+
+class ImpossibleDate(ValueError):
+    """A string in a date format we recognise whose fields make no date (month 13, 31 February, hour 99)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +143,10 @@ def date_fields(value: object, *, zone: str = "", now: datetime | None = None) -
     text = "" if value is None else str(value).strip()
     if not text:
         return empty
-    parsed = _epoch(text) or parse_date(text, zone=zone)
+    try:
+        parsed = _epoch(text) or _parse(text, zone=zone)
+    except ImpossibleDate:
+        return {**empty, "date_note": f"impossible date {text[:40]!r}: left undated"}
     if parsed is None:
         return {**empty, "date_note": f"unparsed date {text[:40]!r}"}
     note = implausible(parsed.when, now=now)
@@ -149,13 +174,30 @@ def implausible(when: datetime, *, now: datetime | None = None) -> str:
     return ""
 
 
-@lru_cache(maxsize=FALLBACK_CACHE_SIZE)
 def parse_date(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDate | None:
-    """The date in a short date string (a field value or a date line), or None.
+    """The date in a short date string (a field value or a date line), or None (also for an impossible date).
 
     ``fallback=False`` skips dateparser: for guessing whether a line is a date at all, where its fuzziness
     would take a headline ending in "2017" for a date.
     """
+    try:
+        return _parse(text, zone=zone, fallback=fallback)
+    except ImpossibleDate:
+        return None
+
+
+def is_impossible(text: str) -> bool:
+    """True when ``text`` is in a date format we recognise but names no possible date (see ImpossibleDate)."""
+    try:
+        _parse(str(text or "").strip())
+    except ImpossibleDate:
+        return True
+    return False
+
+
+@lru_cache(maxsize=FALLBACK_CACHE_SIZE)
+def _parse(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDate | None:
+    """:func:`parse_date`, raising ImpossibleDate for an impossible date (not cached: rare)."""
     raw = " ".join(normalize_arabic(text).split()).lower()
     if not raw:
         return None
@@ -170,14 +212,21 @@ def parse_date(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDat
 
 def find_date(text: str, *, zone: str = "") -> ParsedDate | None:
     """The first date in a longer text (a date line with other words around it), or None."""
-    return _first(" ".join(normalize_arabic(text).split()).lower(), zone, (_parse_numeric, _parse_wordy))
+    try:
+        return _first(" ".join(normalize_arabic(text).split()).lower(), zone, (_parse_numeric, _parse_wordy))
+    except ImpossibleDate:
+        return None
 
 
 def _first(raw: str, zone: str, parsers) -> ParsedDate | None:
-    """The first parser's result; an impossible date (31/02, hour 25) from one parser lets the next try."""
+    """The first parser's result. A parser that recognises its format but finds an impossible date ends the
+    search (ImpossibleDate): another parser would only read part of the string and guess; other errors (a
+    format misread) let the next parser try."""
     for parser in parsers:
         try:
             result = parser(raw, zone)
+        except ImpossibleDate:
+            raise
         except (ValueError, OverflowError, TypeError, KeyError):
             continue
         if result is not None:
@@ -189,7 +238,12 @@ def _parse_iso(raw: str, zone: str) -> ParsedDate | None:
     if not (len(raw) >= 8 and raw[:4].isdigit() and raw[4] == "-"):
         return None
     value = raw.upper().replace(" ", "T", 1)
-    when = datetime.fromisoformat(value)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        if _ISO_SHAPE.fullmatch(raw):
+            raise ImpossibleDate(raw) from exc
+        raise
     if "T" not in value:
         precision: DatePrecision = "day"
     else:
@@ -203,7 +257,13 @@ def _parse_rfc822(raw: str, zone: str) -> ParsedDate | None:
     if not _RFC822.match(raw):
         return None
     has_zone = bool(_OFFSET.search(raw))
-    when = email.utils.parsedate_to_datetime(raw)
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+        written = _RFC822_YEAR.search(raw)
+        if written and len(written["y"]) > 2 and int(written["y"]) != when.year:
+            when = when.replace(year=int(written["y"]))  # "0001" is year 1: email.utils made it 2001
+    except ValueError as exc:  # day 32, 29 February 2021, year 0
+        raise ImpossibleDate(raw) from exc
     precision: DatePrecision = "second" if re.search(r"\d:\d{2}:\d{2}", raw) else "minute"
     if when.tzinfo is not None:  # an offset, GMT/UT, or a US zone name email.utils knows (EST, EDT, PST …)
         return ParsedDate(when.astimezone(UTC), _offset_text(when), precision)
@@ -216,7 +276,7 @@ def _parse_reuters(raw: str, zone: str) -> ParsedDate | None:
     match = _REUTERS.match(raw)
     if not match or match["mon"] not in _MONTHS_EN:
         return None
-    day = datetime(int(match["y"]), _MONTHS_EN[match["mon"]], int(match["d"]))
+    day = _day(int(match["y"]), _MONTHS_EN[match["mon"]], int(match["d"]))
     if match["h"] is not None and int(match["h"]) < 24:
         return _finish(day.replace(hour=int(match["h"]), minute=int(match["mi"]), second=int(match["s"])), zone, "second")
     # A garbled clock ("605:12:19.12") still leaves a good day.
@@ -237,20 +297,27 @@ def _parse_numeric(raw: str, zone: str) -> ParsedDate | None:
         # "1442/02/08 هـ": a Hijri date, not a Gregorian one from the 15th century. Pages print the Gregorian
         # date beside it; a Hijri date alone is left unparsed rather than misread.
         return _parse_numeric(raw[match.end() :], zone) if match.end() < len(raw) else None
-    return _with_time(datetime(year, month, day), raw, match.span(), zone)
+    return _with_time(_day(year, month, day), raw, match.span(), zone)
 
 
 def _parse_wordy(raw: str, zone: str) -> ParsedDate | None:
     for pattern, table in ((_WORDY_AR, _MONTHS_AR), (_WORDY_EN_DMY, _MONTHS_EN), (_WORDY_EN_MDY, _MONTHS_EN)):
         match = pattern.search(raw)
         if match:
-            day = datetime(int(match["y"]), table[match["mon"]], int(match["d"]))
+            day = _day(int(match["y"]), table[match["mon"]], int(match["d"]))
             return _with_time(day, raw, match.span(), zone)
     match = _MONTH_YEAR.match(raw)
     if match:
         month = _MONTHS_AR.get(match["mon"]) or _MONTHS_EN[match["mon"]]
         return _finish(datetime(int(match["y"]), month, 1), zone, "month")
     return None
+
+
+def _day(year: int, month: int, day: int) -> datetime:
+    try:
+        return datetime(year, month, day)
+    except ValueError as exc:
+        raise ImpossibleDate(f"{year}-{month}-{day}") from exc
 
 
 def _with_time(day: datetime, raw: str, span: tuple[int, int], zone: str) -> ParsedDate:
@@ -275,9 +342,11 @@ def _parse_fallback(raw: str, zone: str) -> ParsedDate | None:
     import dateparser  # lazy: slow to import, rarely needed
 
     when = dateparser.parse(
-        raw, languages=["ar", "en", "fr"], settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year", "month"]}
+        raw,
+        languages=["ar", "en", "fr"],
+        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year", "month"], "PARSERS": _FALLBACK_PARSERS},
     )
-    if when is None:
+    if when is None or str(when.year) not in raw:  # a year it did not read from the text is a guess
         return None
     LOGGER.debug("dateparser fallback: %r -> %s", raw, when)
     precision: DatePrecision = "minute" if (when.hour, when.minute) != (0, 0) else "day"
@@ -285,6 +354,13 @@ def _parse_fallback(raw: str, zone: str) -> ParsedDate | None:
 
 
 def _finish(when: datetime, zone: str, precision: DatePrecision) -> ParsedDate:
+    if precision in CALENDAR_PRECISIONS:
+        # "27 أيلول 2020" under a Baghdad dateline is the 27th, all day long. Converting its midnight to UTC would
+        # make it 2020-09-26 21:00 and count it on the 26th in every UTC day bin and filter, with no clock time
+        # to justify the shift. So a calendar date is stored as that day at 00:00 UTC with no offset
+        # (published_tz ""): the store's day of every article is then its UTC day when it has a time, its
+        # calendar day when it has none, and analytics can bin and filter on one column.
+        return ParsedDate(when.replace(tzinfo=None).replace(tzinfo=UTC), "", precision)
     if when.tzinfo is None:
         tz = _zone(zone)
         if tz is None:

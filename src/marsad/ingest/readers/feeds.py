@@ -18,6 +18,7 @@ from marsad.ingest.extract import (
     date_fields,
     display_name,
     html_to_text,
+    is_impossible,
     parse_date,
     source_from_url,
     source_key,
@@ -92,8 +93,9 @@ def _item(entry) -> FeedItem:
     raw_date = entry.get("published") or entry.get("updated") or entry.get("created") or ""
     dates = date_fields(raw_date)
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if parsed and raw_date and parse_date(raw_date) is None:
-        # A format only feedparser knows (it normalises to UTC): keep its reading rather than none.
+    if parsed and raw_date and parse_date(raw_date) is None and not is_impossible(raw_date):
+        # A format only feedparser knows (it normalises to UTC): keep its reading rather than none. Not for an
+        # impossible date in a format we know: feedparser rolls 2020-13-45 over into 2021, a guess.
         raw_date = datetime(*parsed[:6], tzinfo=UTC).isoformat()
         dates = date_fields(raw_date)
     tags = entry.get("tags") or []
