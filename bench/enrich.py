@@ -1,6 +1,6 @@
-"""End-to-end enrichment throughput on ANT v2.1 articles; writes its figures into docs/quality.md.
+"""End-to-end enrichment throughput on ANT v2.1 articles; prints its figures and writes docs/benchmarks/enrich.md.
 
-    .venv/bin/python bench/enrich.py [--articles N] [--processes 1 2]
+    .venv/bin/python bench/enrich.py [--articles N] [--processes 1 2] [--no-doc | --out FILE]
 
 Builds a fresh DuckDB store with N ANT v2.1 articles (every k-th record, so all outlets and categories appear),
 then times ``marsad.ingest.enrich.enrich_store`` — read from the store, statistical NER (the shipped Arabic CRF when
@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import re
 import resource
 import sys
 import tempfile
@@ -25,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ANT = ROOT.parent / "shared" / "corpora" / "ant_v2.1_multisource.jsonl.gz"
 ANT_TOTAL = 31_525
-DOC = ROOT / "docs" / "quality.md"
-START, END = "<!-- bench/enrich.py:start -->", "<!-- bench/enrich.py:end -->"
 sys.path.insert(0, str(ROOT / "src"))
+
+from report_page import ReportPage, print_load  # noqa: E402
 
 from marsad.ingest.enrich import enrich_store  # noqa: E402
 from marsad.nlp import pipeline  # noqa: E402
@@ -78,30 +76,25 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def write_doc(rows: list[dict], chars: float, model: str) -> None:
-    lines = [START, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `bench/enrich.py` on "
-             f"{rows[0]['articles']} ANT v2.1 articles (mean body {chars:.0f} characters), Arabic statistical NER: "
-             f"{model}. The 2 cores were shared with other jobs (load average {os.getloadavg()[0]:.1f}): wall-clock "
-             "figures are indicative; CPU seconds (this process and its workers) show what the work itself costs, "
-             "and 2 × articles per CPU-second is what 2 free cores would do at best.", "",
+def markdown(rows: list[dict], chars: float, model: str) -> str:
+    lines = [f"{rows[0]['articles']} ANT v2.1 articles (mean body {chars:.0f} characters), Arabic statistical NER: "
+             f"{model}. CPU seconds (this process and its workers) show what the work itself costs whatever the "
+             "load; 2 × articles per CPU-second is what 2 free cores would do at best.", "",
              "| processes | articles | wall s | articles/s (wall) | CPU s | articles per CPU-s | mentions/article |",
              "|---|---|---|---|---|---|---|"]
     lines += [f"| {r['processes']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['cpu_s']} | "
               f"{r['articles_per_cpu_s']} | {r['mentions_per_article']} |" for r in rows]
-    block = "\n".join([*lines, "", END])
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Quality and speed\n\n" + START + "\n" + END + "\n"
-    if START not in text:
-        text += "\n" + START + "\n" + END + "\n"
-    text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    DOC.write_text(text, encoding="utf-8")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--no-doc", action="store_true", help="print only; do not update docs/quality.md")
+    parser.add_argument("--no-doc", action="store_true", help="print only; do not write docs/benchmarks/enrich.md")
+    parser.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/enrich.md")
     args = parser.parse_args()
+    page = ReportPage("enrich", "Enrichment throughput")
     bodies = sample(args.articles)
     pipeline.warm_up(("ar",))
     from marsad.nlp.ner import statistical
@@ -114,9 +107,10 @@ def main() -> None:
     rows = [run(bodies, p) for p in args.processes]
     for row in rows:
         print(json.dumps(row))
-    if not args.no_doc:
-        write_doc(rows, sum(map(len, bodies)) / len(bodies), model)
-        print(f"wrote {DOC.relative_to(ROOT)}")
+    if args.no_doc:
+        print_load()
+    else:
+        page.write(markdown(rows, sum(map(len, bodies)) / len(bodies), model), out=args.out)
 
 
 if __name__ == "__main__":

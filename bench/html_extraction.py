@@ -1,6 +1,8 @@
-"""HTML extraction quality and speed against ../shared/html/gold.json; writes docs/html-extraction.md.
+"""HTML extraction quality and speed against ../shared/html/gold.json; prints them, writes docs/benchmarks/html_extraction.md.
 
-    .venv/bin/python bench/html_extraction.py [--repeat N]
+    .venv/bin/python bench/html_extraction.py [--repeat N] [--skip-records] [--out FILE]
+
+What the configurations and columns mean, and what the figures say: docs/html-extraction.md.
 
 Measures, per configuration: title match rate (exact, and lenient: one contains the other), date match rate,
 share of "with" snippets kept, share of "without" snippets dropped, pages/s (extraction only, pages already in
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -27,8 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "html"
-DOC = ROOT / "docs" / "html-extraction.md"
 sys.path.insert(0, str(ROOT / "src"))
+
+from report_page import ReportPage, print_load  # noqa: E402
 
 from marsad.errors import MarsadError  # noqa: E402
 from marsad.ingest.encoding import decode_bytes  # noqa: E402
@@ -136,8 +138,11 @@ def load_pages() -> list[tuple[dict, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration (pages/s is averaged)")
-    parser.add_argument("--skip-records", action="store_true", help="HTML figures only, printed, docs/html-extraction.md left alone")
+    parser.add_argument("--skip-records", action="store_true",
+                        help="HTML figures only: printed, and written only where --out says")
+    parser.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/html_extraction.md")
     args = parser.parse_args()
+    page = ReportPage("html_extraction", "HTML extraction: quality and speed")
     pages = load_pages()
     rows = {}
     for name, run in CONFIGS.items():
@@ -146,9 +151,13 @@ def main() -> None:
         r = rows[name]
         print(f"{name:12s} titles {r['titles']:.1%} ({r['lenient']:.1%})  dates {r['dates']:.1%}  kept {r['kept']:.1%}  "
               f"dropped {r['dropped']:.1%}  {r['pages_per_s']:.1f} pages/s ({r['cpu_pages_per_s']:.1f}/CPU-s)")
-    if args.skip_records:
-        return  # a quick HTML-only look: the doc is written by full runs only, so it never loses its sections
-    write_doc(rows, len(pages), measure_records(), measure_text_pages())
+    if args.skip_records:  # a quick HTML-only look: the page is replaced by full runs only, so it keeps its sections
+        if args.out is None:
+            print_load()
+        else:
+            page.write(markdown(rows, len(pages), {}, {}), out=args.out)
+        return
+    page.write(markdown(rows, len(pages), measure_records(), measure_text_pages()), out=args.out)
 
 
 def measure_text_pages(n: int = 300) -> dict[str, tuple[int, float, float, float]]:
@@ -208,23 +217,13 @@ def measure_records() -> dict[str, tuple[int, float, float]]:
     return out
 
 
-def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str, tuple[int, float, float]],
-              text_pages: dict[str, tuple[int, float, float, float]]) -> None:
+def markdown(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str, tuple[int, float, float]],
+             text_pages: dict[str, tuple[int, float, float, float]]) -> str:
     any_row = next(iter(rows.values()))
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        "# HTML extraction: quality and speed",
-        "",
-        f"Measured by `bench/html_extraction.py` on the {n_pages} pages of `../shared/html` with their gold data "
-        f"({any_row['n_titles']} gold titles, {any_row['n_dates']} gold dates, {any_row['n_with']} \"with\" and "
-        f"{any_row['n_without']} \"without\" snippets). Titles and snippets are compared after NFKC, casefolding and "
-        "dropping punctuation; a title matches when equal, a date when the day (in the page's own offset) is the "
-        "gold day; a snippet is kept when it occurs in the extracted body. pages/s is extraction only, one process, "
-        "pages already decoded, on a 2-core machine shared with other jobs (load average during this run: "
-        f"{load}): indicative, not exact. pages/CPU-s divides by the process's CPU time and is steadier under load. "
-        "\"lenient\" counts a title as matching when one contains the other (site names, kickers): the figure "
-        "closest to the ~84% quoted for trafilatura in stack-facts.md, which counts matches more loosely than "
-        "our exact column.",
+        f"The {n_pages} pages of `../shared/html` with their gold data ({any_row['n_titles']} gold titles, "
+        f"{any_row['n_dates']} gold dates, {any_row['n_with']} \"with\" and {any_row['n_without']} \"without\" "
+        "snippets); pages/s is extraction only, one process, pages already decoded.",
         "",
         "| configuration | titles (exact) | titles (lenient) | dates | \"with\" kept | \"without\" dropped | pages/s | pages/CPU-s |",
         "|---|---|---|---|---|---|---|---|",
@@ -232,35 +231,12 @@ def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str
     for name, r in rows.items():
         lines.append(f"| {name} | {r['titles']:.1%} | {r['lenient']:.1%} | {r['dates']:.1%} | {r['kept']:.1%} | "
                      f"{r['dropped']:.1%} | {r['pages_per_s']:.1f} | {r['cpu_pages_per_s']:.1f} |")
-    lines += [
-        "",
-        "- **baseline**: `trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)`, its title and date.",
-        "- **marsad-full**: `marsad.ingest.readers.html` with trafilatura's fallback extractors on (`fast=False`).",
-        "- **marsad**: the reader as shipped: `fast=True` (no justext/readability fallback) and trafilatura's own "
-        "metadata pass skipped when the page declares a title (it costs ~30% of the time); title = the visible "
-        "`<h1>`/`<h2>` that agrees with the declared titles (JSON-LD `headline`, `og:title`, `<title>`), else the "
-        "declared title without a site-name suffix; date = `article:published_time` / JSON-LD `datePublished` / "
-        "other date meta tags, else htmldate (no extensive search), else a visible date line (Arabic month "
-        "names); canonical URL from `<link rel=canonical>`; short call-to-action paragraphs (\"Read more:\", "
-        "\"Lea también:\", \"اقرأ أيضاً\", \"Subscribe now to …\", copyright notices: "
-        "`extract.cleanup.without_boilerplate`) dropped. That filter alone moved \"without\" dropped from 91.3% "
-        "to 94.3% and lost no \"with\" snippet; both marsad rows include it.",
-        "",
-        "Where we lose: one page (pagesix) declares `2020-02-25T02:25:54Z`, the evening of the 24th in New York: "
-        "with no zone on the page the UTC day is what we store. Of the 9 date misses, the first visible date line "
-        "holds the gold day in 7 — but these are mostly \"Updated …\"/\"Last updated\" lines, and preferring "
-        "visible lines over declared dates scored 86.9% (measured once by hand), so declared dates stay first. Dropping trafilatura's fallbacks loses about one "
-        "\"with\" snippet in a hundred for ~1.5× the speed; the pipeline needs the speed (target ≥ 30 pages/s).",
-        "",
-        "Re-run: `.venv/bin/python bench/html_extraction.py` (add `--repeat 3` for steadier pages/s).",
-        "",
-    ]
+    lines.append("")
     if readers:
         lines += [
-            "## Record readers (for reference)",
+            "## Record readers",
             "",
-            "`read_path` over the whole shared corpora (gzip JSONL → Articles with dates, outlets, datelines; no "
-            "language, dedup or store), one process:",
+            "`read_path` over the whole shared corpora (gzip JSONL → Articles; no language, dedup or store), one process:",
             "",
             "| corpus | records | records/s (wall) | records/CPU-s |",
             "|---|---|---|---|",
@@ -269,24 +245,17 @@ def write_doc(rows: dict[str, dict[str, float]], n_pages: int, readers: dict[str
         lines.append("")
     if text_pages:
         lines += [
-            "## Plain-text pages (generality of the scraped-page reader)",
+            "## Plain-text pages",
             "",
-            "The seed page (`../shared/seed`) is read exactly (tests/test_readers_text.py). To show the heuristics are "
-            "not fitted to it, every 7th record of each corpus (up to 300) is rendered as a scraper saves a page — "
-            "menu lines, title, the record's own date string, paragraphs separated by blank lines, app-store and "
-            "copyright lines — and read back. Exact = identical to the record's cleaned title/body/parsed date. "
-            "Body misses are by design or layout: short lines after the last paragraph are dropped as footer (ANT's "
-            "\"**حقوق النشر محفوظة…\" credit lines, closing lists), and Reuters items that open with table lines "
-            "(\"Oper shr 21 cts vs 18 cts\") before their prose lose those lines to the page head.",
+            "Every 7th record of each corpus (up to 300) rendered as a scraper saves a page and read back; exact = "
+            "identical to the record's cleaned title / body / parsed date.",
             "",
             "| corpus | pages | exact titles | exact bodies | exact dates |",
             "|---|---|---|---|---|",
         ]
         lines += [f"| {c} | {n} | {t:.1%} | {b:.1%} | {d:.1%} |" for c, (n, t, b, d) in text_pages.items()]
         lines.append("")
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Ingest throughput: articles/s for the full ANT v2.1 JSONL (parse + language + dedup + store) and pages/s
-for the shared HTML pages through read_path. Prints the figures and writes docs/ingest-benchmark.md.
+for the shared HTML pages through read_path. Prints the figures and writes docs/benchmarks/ingest.md.
 
-    .venv/bin/python bench/ingest.py [--shared ../shared] [--limit N] [--json] [--no-doc]
+    .venv/bin/python bench/ingest.py [--shared ../shared] [--limit N] [--json] [--no-doc | --out FILE]
+
+A quick run (--limit N) writes a page only where --out says, so it never replaces the full run's figures.
 
 Runs into a fresh temporary store with the default settings (batches of settings.write_batch, the file
 released between batches, as in production) and no after-batch hooks (search index, enrichment: those
@@ -15,14 +17,14 @@ import dataclasses
 import gzip
 import json
 import os
-import platform
 import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+
+from report_page import ReportPage, print_load
 
 from marsad.config import PROJECT_ROOT, Settings
 from marsad.ingest.dedup import NEAR_DUP_JACCARD, MinHasher, content_hash, normalized_text
@@ -35,7 +37,6 @@ from marsad.store.articles import stats
 
 ANT = "corpora/ant_v2.1_multisource.jsonl.gz"
 PAGES = "html/pages"
-DOC = PROJECT_ROOT / "docs" / "ingest-benchmark.md"
 # Records for the per-step CPU breakdown: enough for stable per-article figures, quick to run.
 BREAKDOWN_RECORDS = 3000
 # Real articles copied and edited to measure near-duplicate recall: one word in N changed (light, heavier).
@@ -190,7 +191,7 @@ def bench_pages(folder: Path) -> dict[str, object]:
             "pages_per_s": round(len(pages) / elapsed, 1)}
 
 
-def write_doc(result: dict[str, dict[str, object]]) -> None:
+def markdown(result: dict[str, dict[str, object]]) -> str:
     a, p, b = result["articles"], result["pages"], result["breakdown_ms_per_article"]
     nd = result["near_duplicates"]
     nd_rows = "\n".join(f"| 1 word in {r['edit_every']} | {r['copies_found']} / {r['articles']} (recall {r['recall']}) | "
@@ -199,20 +200,10 @@ def write_doc(result: dict[str, dict[str, object]]) -> None:
     where = {"read (parse + metadata)": "main", "language id": "workers", "normalise title + body": "workers",
              "content hash": "workers", "MinHash fingerprint (shingles, signature, bands)": "workers"}
     rows = "\n".join(f"| {k} | {v:.3f} | {where.get(k, 'main')} |" for k, v in b.items())
-    load = os.getloadavg()
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(
-        f"""# Ingest benchmark
+    return f"""## JSONL: `{a['file']}` (parse + language + dedup + store)
 
-Measured by `bench/ingest.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {platform.python_implementation()}
-{platform.python_version()}, {os.cpu_count()} cores shared with other jobs (load average at the end
-{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}) — the figures are indicative, not a controlled measurement.
-
-## JSONL: the full ANT v2.1 corpus (parse + language + dedup + store)
-
-Into a fresh store, default settings: batches of {a['write_batch']} articles, one transaction each, the
-DuckDB file released between batches (as `marsad ingest` runs, so the dashboard can read meanwhile);
-no after-batch hooks (search index and enrichment are measured on their own).
+Into a fresh store, default settings: batches of {a['write_batch']} articles, one transaction each, the DuckDB file
+released between batches (as `marsad ingest` runs); no after-batch hooks (search index, enrichment).
 
 | figure | value | target |
 |---|---|---|
@@ -237,47 +228,23 @@ Languages found: {", ".join(f"{k or '?'} {v:,}" for k, v in a['languages'].items
 {rows}
 | **total** | **{sum(b.values()):.3f}** | |
 
-`marsad ingest` runs the middle steps (language id, normalise, hash, MinHash) in worker processes (one
-per core, for inputs of 5,000+ records) fed over pipes, while the main process reads and writes; so on
-2 cores the wall time approaches the total above divided by two. Normalisation is the dearest step:
-most of it is `str.translate` in `marsad.text.normalize.normalize_arabic`, which a chain of
-`str.replace` calls does ~30x faster with the same result (measured on 3,000 ANT bodies: 0.48 s → 0.014 s).
-
 ## Near-duplicates
 
-{nd[0]['articles']} real ANT v2.1 articles (records 10,000 on) plus, for each, a copy with another URL and
-headline, one word in N replaced and a sign-off added (the way syndicated copies differ), originals
-ingested first. MinHash over 3-word shingles, 16 LSH bands of 4 rows, candidates verified on their real
-shingle sets at Jaccard ≥ {nd[0]['near_dup_jaccard']}.
+{nd[0]['articles']} real ANT v2.1 articles (records 10,000 on), each with a copy under another URL and headline, one
+word in N replaced and a sign-off added; originals ingested first; candidates verified at Jaccard ≥ {nd[0]['near_dup_jaccard']}.
 
 | edit | copies found (marked as near-duplicates of their original's cluster) | missed | originals marked |
 |---|---|---|---|
 {nd_rows}
 
-A copy counts as found when it points at the first article of its original's cluster (the original, or
-the earlier article the original itself duplicates), or when it was skipped as an exact duplicate of
-another copy (its original had an exact twin in the sample). One word in 20 changes ~15% of the 3-word
-shingles, so those copies sit near the 0.7 line; short items miss most (under 30 words, a changed headline
-weighs heavily). Bands are stored for originals only, so a copy of an article that is itself a
-near-duplicate is compared with the cluster's first article, and can fall below the line (a chain A→B→C
-is cut where C is no longer close to A). The originals marked are not false alarms: the five in this
-sample, checked by hand, are the outlet republishing a story with a new headline.
-On the full corpus the pipeline marked {a['near_duplicates']} articles as near-duplicates: sampled pairs are
-republished or lightly edited versions of the same story (often across outlets, e.g. the same agency copy
-at Sky News Arabia and Al Arabiya); same-topic follow-ups and recurring columns scored 0.3–0.63 and stay apart.
-
-## HTML pages (shared/html/pages through read_path)
+## HTML pages (`../shared/html/pages` through read_path)
 
 | figure | value | target |
 |---|---|---|
 | pages | {p['pages']} | |
 | articles / rejects | {p['articles']} / {p['rejects']} | |
 | **throughput** | **{p['pages_per_s']} pages/s** | ≥ {TARGET_PAGES_S} |
-
-Re-run: `.venv/bin/python bench/ingest.py` (add `--limit N` for a quick run).
-""",
-        encoding="utf-8",
-    )
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,8 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N records of ANT")
     parser.add_argument("--workers", type=int, help="worker processes (default: as `marsad ingest` picks)")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/ingest-benchmark.md")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks/ingest.md")
+    parser.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/ingest.md")
     args = parser.parse_args(argv)
+    page = ReportPage("ingest", "Ingest benchmark")
     result = {"articles": bench_articles(args.shared / ANT, args.limit, args.workers),
               "breakdown_ms_per_article": breakdown(args.shared / ANT),
               "near_duplicates": [near_duplicate_check(args.shared / ANT, every) for every in EDIT_EVERY],
@@ -305,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"near-duplicates, 1 word in {nd['edit_every']} edited: {nd['copies_found']}/{nd['articles']} copies "
                   f"found; {nd['originals_marked']} originals marked")
         print("CPU ms per article:", ", ".join(f"{k} {v}" for k, v in result["breakdown_ms_per_article"].items()))
-    if not args.no_doc and args.limit is None:
-        write_doc(result)
+    if not args.no_doc and (args.limit is None or args.out is not None):
+        page.write(markdown(result), out=args.out)
+    else:
+        print_load()
     return 0
 
 
