@@ -1,6 +1,6 @@
-"""Quality and speed of the statistical NER models; prints the figures and writes docs/ner-models.md.
+"""Quality and speed of the statistical NER models; prints the figures and writes docs/benchmarks/ner_quality.md.
 
-    .venv/bin/python bench/ner_quality.py [--retrain] [--cv 5] [--out docs/ner-models.md]
+    .venv/bin/python bench/ner_quality.py [--retrain] [--cv 5] [--out FILE]
 
 - Arabic: contiguous-tail F1 and contiguous k-fold CV come from the training run that built the shipped model
   (data/models/ar_ner/meta.json); ``--retrain`` recomputes them here with the same code (a few minutes).
@@ -23,6 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO / "training"))
+
+from report_page import ReportPage  # noqa: E402
 
 from marsad.nlp.ner import statistical  # noqa: E402
 from marsad.nlp.ner.arabic_crf import tokenize  # noqa: E402
@@ -103,10 +105,11 @@ def row(name: str, result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "ner-models.md")
+    parser.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/ner_quality.md")
     parser.add_argument("--retrain", action="store_true", help="recompute Arabic tail/CV figures by training here")
     parser.add_argument("--cv", type=int, default=5)
     args = parser.parse_args(argv)
+    page = ReportPage("ner_quality", "Statistical NER models: quality and speed")
 
     meta = arabic_training_figures(args.retrain, args.cv)
     aqmar = scored(read_conll_archive(SHARED / "ner" / "aqmar_articles.tar.gz"), "ar")
@@ -123,16 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     spacy_tail = json.loads(spacy_path.read_text(encoding="utf-8")) if spacy_path.exists() else None
     header = "| model / test set | PER | LOC | ORG | precision | recall | micro-F1 |\n|---|---|---|---|---|---|---|"
     lines = [
-        "# Statistical NER models: quality and speed",
+        "Exact-span entity level over PER/LOC/ORG, scored by `marsad.nlp.ner.conll.score` on the given tokens.",
         "",
-        "Written by `bench/ner_quality.py` (exact-span entity level over PER/LOC/ORG, scored by "
-        "`marsad.nlp.ner.conll.score` on the given tokens). Speeds are indicative: 2 cores shared with other work.",
-        "",
-        "## Arabic — CRF trained here (`data/models/ar_ner`, `training/train_ar_ner.py`)",
-        "",
-        "Trained on `anercorp_train80` (ANERcorp, first 80% of the corpus). *Tail*: trained on the first 80% of "
-        "those sentences in document order, tested on the contiguous last 20% (unseen text; random sentence "
-        "splits overestimate). *AQMAR*: the shipped model on all 28 AQMAR Wikipedia articles (unseen domain).",
+        "## Arabic — CRF (`data/models/ar_ner`)",
         "",
         header,
         row("CRF, ANERcorp contiguous tail 20%", tail),
@@ -143,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         f"mean micro-F1 **{cv.get('micro_f1_mean', float('nan')):.3f}** "
         f"(folds: {', '.join(f'{f:.3f}' for f in cv.get('folds', []))}).",
         "",
-        "The spaCy row is the alternative that was measured and not chosen: `spacy init config --lang ar --pipeline "
-        "ner --optimize efficiency` trained on the same head (`training/compare_ar_spacy.py`, figures read from "
-        "`training/ar_spacy_baseline.json`); ../shared/notes/stack-facts.md reports the same ≈0.60 (PER recall 0.38).",
+        f"Tail and cross-validation figures: {'recomputed by this run (--retrain)' if args.retrain else 'from the training run (data/models/ar_ner/meta.json)'}.",
         "",
         "## English — en_core_web_sm NER fine-tuned on CoNLL-2003 train (`data/models/en_ner`)",
         "",
@@ -153,37 +147,20 @@ def main(argv: list[str] | None = None) -> int:
         row("stock en_core_web_sm (labels mapped), CoNLL valid", en_stock),
         row("shipped fine-tune, CoNLL valid", en_shipped),
         "",
-        "## French",
-        "",
-        "Stock `fr_core_news_sm` 3.8.0 (PER/LOC/ORG/MISC); a sanity test on a real French sentence only "
-        "(no French NER gold data in ../shared).",
-        "",
         "## Speed of `statistical.predict` on raw text (1 process)",
         "",
         "| language | texts | tokens | seconds | tokens/s | texts/s |\n|---|---|---|---|---|---|",
         *(f"| {lang} | {s['texts']} | {s['tokens']} | {s['seconds']} | {s['tokens_per_s']} | {s['texts_per_s']} |"
           for lang, s in speeds.items()),
         "",
-        "Arabic: first ANT v2.1 articles (`text`); English: first Reuters-21578 bodies; French: one paragraph "
-        "repeated. Token counts use the Arabic tokenizer's rule (words and punctuation) for every language. "
-        "The Arabic CRF memoises per-word features, so long runs get faster than this short sample.",
-        "",
-        "## Reproduce",
-        "",
-        "```",
-        "make ner-model            # .venv/bin/python training/train_ar_ner.py --out data/models/ar_ner --cv 5",
-        "make ner-model-en         # .venv/bin/python training/train_en_ner.py --out data/models/en_ner",
-        ".venv/bin/python bench/ner_quality.py   # this page",
-        "```",
-        "",
         f"Arabic model settings: `{json.dumps(meta.get('config', {}))}`; lexicon sizes: "
         f"`{json.dumps(meta.get('lexicons', {}), ensure_ascii=False)}`; word clusters learnt on "
         f"{meta.get('cluster_vocab', 0)} words of `{meta.get('cluster_corpus', '-')}`.",
         "",
     ]
-    report = "\n".join(lines)
-    args.out.write_text(report, encoding="utf-8")
-    print(report)
+    body = "\n".join(lines)
+    print(body)
+    page.write(body, out=args.out)
     return 0
 
 

@@ -42,6 +42,7 @@ def command(argv: list[str] | None = None) -> str:
 class ReportPage:
     name: str  # bench/NAME.py writes docs/benchmarks/NAME.md
     title: str
+    stem: str = ""  # the page's file name when one script writes several pages (scale-100000.md); default: name
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     load_at_start: str = field(default_factory=load_average)
     command: str = field(default_factory=command)
@@ -49,7 +50,7 @@ class ReportPage:
 
     @property
     def path(self) -> Path:
-        return BENCHMARKS_DIR / f"{self.name}.md"
+        return BENCHMARKS_DIR / f"{self.stem or self.name}.md"
 
     def header(self) -> str:
         took = time.perf_counter() - self._clock

@@ -1,6 +1,10 @@
 """Analytics and search latency at scale: build a store of N articles from the real corpora, time every call.
 
-    .venv/bin/python bench/scale.py --articles 100000 [--json] [--repeats 15] [--db DIR/scale.duckdb] [--keep]
+    .venv/bin/python bench/scale.py --articles 100000 [--json] [--repeats 15] [--db DIR/scale.duckdb] [--keep] \
+        [--write-doc] [--out FILE]
+
+--write-doc writes the table to docs/benchmarks/scale-N.md (one page per store size, overwritten by each run at that
+size); what the figures mean is in docs/performance.md.
 
 Build (figures are for this machine: 2 cores shared with other work, so they are indicative):
 1. base = ANT v2.1 (31,5k Arabic) + Reuters-21578 (19k English with a body), real text, real dates;
@@ -37,6 +41,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from report_page import ReportPage, print_load
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
@@ -347,20 +352,18 @@ def timed_calls(path: Path, repeats: int, seed: int = 0) -> dict[str, dict[str, 
     return out
 
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 # Targets of issue 4 at 1,000,000 articles on 2 cores.
 TARGET_MS = {"search": 300.0, "other": 250.0}
 
 
-def write_doc(result: dict, note: str) -> None:
-    """Put this run's table into docs/performance.md between markers for its size (prose outside is kept)."""
+def markdown(result: dict) -> str:
+    """This run's table: the store's size and build, then p50/p95 per call against the targets."""
     n = result["articles"]
-    start, end = f"<!-- scale:{n} start -->", f"<!-- scale:{n} end -->"
     rows = [
         f"**{n:,} articles** — {result['rows']['mentions']:,} mentions, {result['rows']['keywords']:,} keywords, "
         f"{result['rows']['article_topics']:,} topic weights; store {result['store_mb']:,} MB, search index "
         f"{result['search_index_mb']:,} MB; build {result['build_s'] if result['build_s'] is not None else '–'} s "
-        f"{result['build']}; {result['repeats']} timed calls each; {note}",
+        f"{result['build']}; {result['repeats']} timed calls each.",
         "",
         "| call | p50 ms | p95 ms | target p95 | CPU p50 ms |",
         "|---|---:|---:|---:|---:|",
@@ -369,13 +372,7 @@ def write_doc(result: dict, note: str) -> None:
         target = TARGET_MS["search" if name.startswith("search") else "other"]
         flag = "" if t["p95_ms"] <= target else " ✗"
         rows.append(f"| {name} | {t['p50_ms']} | {t['p95_ms']}{flag} | {target:.0f} | {t.get('cpu_p50_ms', '–')} |")
-    block = "\n".join([start, *rows, end])
-    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Performance\n"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,9 +388,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="directory caching the base (mentions, topics) between runs; build_s then excludes the base step",
     )
-    p.add_argument("--write-doc", action="store_true", help="put the table into docs/performance.md")
+    p.add_argument("--write-doc", action="store_true", help="write the table to docs/benchmarks/scale-N.md")
+    p.add_argument("--out", type=Path, help="with --write-doc: write the page here instead")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
+    page = ReportPage("scale", f"Analytics and search latency at {args.articles:,} articles", stem=f"scale-{args.articles}")
 
     tmp = None
     if args.db is None:
@@ -451,13 +450,14 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "calls": calls,
     }
-    if args.write_doc:
-        load = ", ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
-        write_doc(result, f"load average at the end {load} on 2 cores")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.write_doc:
+        page.write(markdown(result), out=args.out)
+    else:
+        print_load()
     if tmp is not None and not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -1,11 +1,13 @@
 """Topic quality on a labelled corpus: fit the project's topic model and compare dominant topics with labels.
 
     .venv/bin/python bench/topics_quality.py --input ../shared/corpora/ant_v2.1_multisource.jsonl.gz \
-        --text-field text --label-field cat [--title-field title] [--source-field src] [--k N] [--json]
+        --text-field text --label-field cat [--title-field title] [--source-field src] [--k N] [--json] \
+        [--no-doc | --out FILE]
 
 Prints {"nmi": …, "n_topics": …, "stopword_hits": …, "max_overlap": …} with --json (plus timings and the
-topics); without it, a readable report. Targets (issue 4): NMI ≥ 0.45, no stopword/boilerplate in any top-10,
-max top-10 overlap between two topics < 20%.
+topics); without it, a readable report. Writes docs/benchmarks/topics_quality.md (what the method is and what the
+figures say: docs/topics.md). Targets (issue 4): NMI ≥ 0.45, no stopword/boilerplate in any top-10, max top-10
+overlap between two topics < 20%.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from itertools import combinations
 from pathlib import Path
 
+from report_page import ReportPage, print_load
 from sklearn.metrics import normalized_mutual_info_score
 
 from marsad.nlp.topics import BOILERPLATE, default_k, fit_texts, stopword_keys
@@ -44,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--language", default="ar")
     p.add_argument("--k", type=int, default=None, help="topics (default: the model's size rule)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-doc", action="store_true", help="print only; do not write docs/benchmarks/topics_quality.md")
+    p.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/topics_quality.md")
     args = p.parse_args(argv)
+    page = ReportPage("topics_quality", "Topic quality on a labelled corpus")
 
     fields = [args.text_field, args.label_field, args.title_field] + ([args.source_field] if args.source_field else [])
     recs = [r for r in read_jsonl(args.input, fields) if r[args.text_field].strip()]
@@ -82,7 +88,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"max top-10 overlap between topics: {overlap:.0%}   (target < 20%)")
         for i, terms in enumerate(model.terms):
             print(f"  {i:2d} {' '.join(terms)}")
+    if args.no_doc:
+        print_load()
+    else:
+        page.write(markdown(result, args.input.name, args.label_field), out=args.out)
     return 0
+
+
+def markdown(result: dict, corpus: str, label_field: str) -> str:
+    return "\n".join([
+        f"`{corpus}`: {result['articles']:,} articles, dominant topic compared with the `{label_field}` labels.",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| NMI (dominant topic, `{label_field}`) | **{result['nmi']:.3f}** | ≥ 0.45 |",
+        f"| topics | {result['n_topics']} (size rule: {result['default_k']}) | |",
+        f"| stopword / boilerplate terms in any top-10 | **{result['stopword_hits']}** "
+        f"{' '.join(result['stopwords_found'])} | 0 |",
+        f"| max top-10 overlap between two topics | **{result['max_overlap']:.0%}** | < 20% |",
+        f"| fit time | {result['fit_s']} s | |",
+        "",
+        "Topic labels as produced: " + " — ".join(str(label) for label in result["topics"]) + ".",
+    ])
 
 
 if __name__ == "__main__":

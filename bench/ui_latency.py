@@ -1,7 +1,7 @@
 """Dashboard latency in a real browser: server start → first page, and each interaction → charts drawn.
 
     .venv/bin/python bench/ui_latency.py --db demo=data/marsad.duckdb --db 200k=/tmp/scale/scale.duckdb \
-        [--repeats 3] [--json] [--out docs/ui-latency.md]
+        [--repeats 3] [--json] [--out FILE]
 
 For each store: start the dashboard as `make run` does (`python -m marsad.ui.serve`) on 127.0.0.1 (MARSAD_DB = the
 store; `streamlit run app.py` is measured for comparison), drive headless Chromium
@@ -10,7 +10,8 @@ over and every chart on the page is drawn:
 - first page: server process start → Overview with its charts (the "within 3 s" target, demo size);
 - each interaction below, the first time (cold: analytics computed) and again (warm: st.cache_data hit).
 Stores of 200,000 articles come from bench/scale.py (--articles 200000 --db … --keep). The machine has 2 cores
-shared with other work, so the figures are indicative. Writes a markdown table to --out.
+shared with other work, so the figures are indicative. Writes docs/benchmarks/ui_latency.md (or --out); what the
+figures mean is in docs/ui-latency.md.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from report_page import ReportPage
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -310,13 +313,9 @@ def _spread(v: dict[str, float]) -> str:
 
 def markdown(runs: list[dict]) -> str:
     lines = [
-        "# Dashboard latency (real browser)",
-        "",
-        "Measured by `bench/ui_latency.py`: headless Chromium drives the dashboard started as `make run` starts it",
-        "(`python -m marsad.ui.serve`) on 127.0.0.1. Each figure",
-        "runs from the user's action to the end of the script run with every chart and table drawn. *Cold* is the",
-        "first time (analytics computed), *warm* the median of later repeats (st.cache_data hit). 2 shared cores:",
-        "indicative figures.",
+        "Headless Chromium drives the dashboard started as `make run` starts it. Each figure runs from the user's "
+        "action to the end of the script run with every chart and table drawn; *cold* is the first time (analytics "
+        "computed), *warm* the median of later repeats (st.cache_data hit).",
         "",
         f"Targets: first page ≤ {FIRST_PAGE_TARGET_S:.0f} s after server start at the demo size; every interaction "
         f"≤ {INTERACTION_TARGET_S:.0f} s at 200,000 articles.",
@@ -354,8 +353,9 @@ def main() -> int:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--first-page-repeats", type=int, default=5, help="server starts per launcher and browser cache")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--out", type=Path, default=ROOT / "docs" / "ui-latency.md")
+    p.add_argument("--out", type=Path, help="write the page here instead of docs/benchmarks/ui_latency.md")
     args = p.parse_args()
+    doc = ReportPage("ui_latency", "Dashboard latency (real browser)")
     from playwright.sync_api import sync_playwright
 
     runs = []
@@ -366,7 +366,7 @@ def main() -> int:
             runs.append(run_store(label, Path(path), args.repeats, browser, args.first_page_repeats))
             print(json.dumps(runs[-1], ensure_ascii=False) if args.json else markdown(runs[-1:]), flush=True)
         browser.close()
-    args.out.write_text(markdown(runs) + "\n", encoding="utf-8")
+    doc.write(markdown(runs), out=args.out)
     return 0
 
 
