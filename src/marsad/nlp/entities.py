@@ -22,6 +22,7 @@ from pathlib import Path
 from marsad.config import DATA_DIR
 from marsad.errors import RejectedInput
 from marsad.models import EntityType, Mention
+from marsad.text.clitics import ARTICLE_PREFIXES, ATTACHED_ARTICLES, PROCLITICS
 from marsad.text.normalize import is_arabic, normalize
 
 LOGGER = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ ALIASES_FILE = DATA_DIR / "entities" / "aliases.tsv"
 ENTITY_TYPES: frozenset[str] = frozenset({"PER", "ORG", "LOC", "MISC"})
 # Arabic proclitics that attach to a name: conjunctions و/ف, prepositions ب/ل/ك, and the article.
 # "لل" is ل + ال with the alef dropped. Longest first so "وبال" is tried before "و".
-ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "وفال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-CLITIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 # A stem left after peeling must keep this many letters, or the "clitic" was part of the word (ولد, بلد).
 MIN_STEM_CHARS = 3
 # A bare last name shorter than this is too ambiguous to link to a full name in the article (Li, Ma).
@@ -141,7 +140,7 @@ def peel(norm: str) -> list[str]:
             stem = norm[len(prefix) :]
             forms += ["ال" + stem, stem]
             break
-    for prefix in CLITIC_PREFIXES:
+    for prefix in PROCLITICS:
         if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM_CHARS:
             forms.append(norm[len(prefix) :])
             break
@@ -154,7 +153,7 @@ def display_name(surface: str) -> str:
     if not is_arabic(surface[:1]):
         return _THE.sub("", surface)
     norm = normalize(surface.split(" ", 1)[0])
-    for prefix in ARTICLE_PREFIXES[:-1]:
+    for prefix in ATTACHED_ARTICLES:
         if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM_CHARS:
             cut = len(prefix) - 2  # characters before the article's alef-lam ("لل" keeps one lam as the article's)
             if prefix.endswith("لل") or prefix == "لل":
@@ -167,7 +166,7 @@ def unknown_key(surface: str, type_: str) -> str:
     """Key of an entity not in any gazetteer: type plus the normalised form ("per:تحسين_الخفاجي")."""
     norm = name_norm(surface)
     if is_arabic(norm[:1]):
-        for prefix in ARTICLE_PREFIXES[:-1]:  # و/ب/ف/ك/ل before the article; keep the article itself
+        for prefix in ATTACHED_ARTICLES:  # و/ب/ف/ك/ل before the article; keep the article itself
             if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM_CHARS:
                 norm = "ال" + norm[len(prefix) :]
                 break

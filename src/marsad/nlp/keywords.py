@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 
 from marsad.config import DATA_DIR
-from marsad.text.normalize import is_arabic, normalize, stem, strip_diacritics
+from marsad.text.clitics import ATTACHED_ARTICLES
+from marsad.text.normalize import is_arabic, normalize, stem, strip_diacritics, tokens
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,11 +40,8 @@ MIN_SHARED = 0.6
 _EDGE_PUNCT = " .,;:!?\"'()[]-–—…"
 YAKE_LANGS = {"ar": "ar", "en": "en", "fr": "fr"}
 _ARABIC_PUNCT = str.maketrans({"،": " , ", "؛": " ; ", "؟": " ? ", "«": ' " ', "»": ' " ', "“": ' " ', "”": ' " '})
-# و/ف/ب/ك/ل glued to the article at the start of a word (وال، بال، فال، كال، لل).
-_CLITIC_ARTICLE = ("وال", "فال", "بال", "كال", "لل")
 _QUOTES = ('"', "“", "”", "«", "»")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 
 def _yake_stopwords(lang: str) -> set[str]:
@@ -94,13 +92,13 @@ def prepare(body: str) -> str:
 
 def acceptable(phrase: str, lang: str) -> bool:
     """Whether a candidate phrase may be shown as a keyword of a ``lang`` article."""
-    words = _WORD.findall(normalize(phrase))
+    words = tokens(phrase)
     if not words or not _HAS_LETTER.search(phrase) or any(q in phrase for q in _QUOTES):
         return False  # a quote inside means the phrase straddles a quotation's edge
     stops = stopwords(lang)
     if words[0] in stops or words[-1] in stops or all(w in stops for w in words):
         return False
-    if lang == "ar" and (any(w in stops for w in words) or any(w.startswith(_CLITIC_ARTICLE) for w in (words[0], words[-1]))):
+    if lang == "ar" and (any(w in stops for w in words) or any(w.startswith(ATTACHED_ARTICLES) for w in (words[0], words[-1]))):
         # Arabic key phrases are noun groups: a function word inside ("مشار إلى جنوب") or a conjunction/preposition
         # glued to the article at an edge ("لكرة القدم للمرة", "والحكومة") marks a fragment cut out of a sentence.
         return False
@@ -127,7 +125,7 @@ def extract_keywords(body: str, lang: str, *, top: int = TOP_N) -> list[tuple[st
         phrase = " ".join(phrase.split()).strip(_EDGE_PUNCT)
         if not acceptable(phrase, lang):
             continue
-        words = frozenset(stem(w, lang) for w in _WORD.findall(normalize(phrase)))
+        words = frozenset(stem(w, lang) for w in tokens(phrase))
         if any(len(words & other) >= MIN_SHARED * min(len(words), len(other)) for other in seen):
             continue
         seen.append(words)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import TypedDict
 
 import numpy as np
 
-from marsad.text.normalize import strip_diacritics
+from marsad.text.normalize import RAW_WORD, strip_diacritics
 from marsad.text.terms import term_key
 
 LOGGER = logging.getLogger(__name__)
@@ -121,14 +120,11 @@ def stopword_keys() -> frozenset[str]:
     return frozenset(k for w in words if (k := term_key(w)))
 
 
-_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+", re.UNICODE)
-
-
 def analyze(text: str) -> list[str]:
     """Topic terms of one text: keys without stopwords, digits or single letters."""
     stop = stopword_keys()
     out = []
-    for word in _WORD.findall(text[:MAX_CHARS]):
+    for word in RAW_WORD.findall(text[:MAX_CHARS]):
         key = term_key(word)
         if len(key) > 1 and not key.isdigit() and key not in stop:
             out.append(key)
@@ -310,7 +306,7 @@ def label_model(model: TopicModel, texts: Sequence[str], *, weights: np.ndarray)
         wanted = set(keys)
         surfaces: dict[str, Counter] = {k: Counter() for k in keys}
         for i in np.argsort(-weights[:, t])[:200]:
-            for word in _WORD.findall(texts[i][:MAX_CHARS]):
+            for word in RAW_WORD.findall(texts[i][:MAX_CHARS]):
                 key = term_key(word)
                 if key in wanted:
                     surfaces[key][strip_diacritics(word)] += 1

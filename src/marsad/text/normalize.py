@@ -14,7 +14,13 @@ _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _LETTER_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 # Eastern Arabic and Persian digits to ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# A word of NORMALISED text (what ``tokens`` returns).
 _TOKEN = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+# Arabic marks inside a written word that ``\w`` does not match: Quranic/honorific signs (U+0610–U+061A), tashkeel,
+# superscript alef and tatweel. A word of RAW text is letters/digits plus these, so الحُدود stays one word and its
+# offsets cover the marks.
+WORD_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640"
+RAW_WORD = re.compile(f"[\\w{WORD_MARKS}]+", re.UNICODE)
 ARABIC_CHARS = re.compile("[\u0600-\u06ff]")
 
 

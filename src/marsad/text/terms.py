@@ -11,18 +11,11 @@ because it is inconsistent across clitic forms (الحدود→حدود but وا
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from marsad.text.normalize import is_arabic, normalize, stem
+from marsad.text.clitics import ARTICLE_PREFIXES
+from marsad.text.normalize import RAW_WORD, is_arabic, stem, tokens
 
-# A word in the original text: letters/digits plus the Arabic marks and tatweel that normalisation strips
-# (so الحُدود stays one word and its offsets cover the marks).
-_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+", re.UNICODE)
-_NORM_WORD = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
-
-# Light10 prefixes: the article with attached particles, longest first. Stripped when >= 2 letters remain.
-_ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 # Light10 suffixes (after ة→ه, ى→ي normalisation), tried in this order, each stripped when >= 2 letters remain.
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 # و is stripped when at least this many letters remain (Light10). Shorter remainders are mostly words that
@@ -33,14 +26,13 @@ _CACHE_SIZE = 400_000
 
 
 def _strip_prefixes(word: str) -> str:
-    """Clitics of a NORMALISED Arabic word: conjunction + article particles, then a bare conjunction و.
+    """Clitics of a NORMALISED Arabic word: the article with what is attached before it (Light10's prefixes,
+    extended to every chain of marsad.text.clitics) when >= 2 letters remain, then a bare conjunction و.
 
     The bare و is stripped after the article so that وزير and الوزير (and وزارة/الوزارة) get the same key;
     when و is a root letter it is dropped from every form alike, which keeps the index consistent.
     """
-    if word[:1] in ("و", "ف") and word[1:].startswith(("ال", "بال", "كال", "لل")):
-        word = word[1:]
-    for prefix in _ARTICLE_PREFIXES:
+    for prefix in ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             word = word[len(prefix) :]
             break
@@ -61,7 +53,7 @@ def light_stem_arabic(word: str) -> str:
 @lru_cache(maxsize=_CACHE_SIZE)
 def term_key(word: str) -> str:
     """The index/query key of one surface word (any script); "" when it holds no letters or digits."""
-    found = _NORM_WORD.findall(normalize(word))
+    found = tokens(word)
     if not found:
         return ""
     norm = "".join(found)
@@ -76,7 +68,7 @@ def term_key(word: str) -> str:
 def prefix_key(word: str) -> str:
     """Key for a prefix search (``word*``): normalised and stripped of clitics, but not suffix-stemmed,
     since stemming a truncated word is meaningless."""
-    found = _NORM_WORD.findall(normalize(word))
+    found = tokens(word)
     norm = "".join(found)
     if not norm or not is_arabic(norm):
         return norm
@@ -86,7 +78,7 @@ def prefix_key(word: str) -> str:
 def term_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key) for every word of ``text``; offsets index the original string."""
     out = []
-    for m in _WORD.finditer(text):
+    for m in RAW_WORD.finditer(text):
         key = term_key(m.group())
         if key:
             out.append((m.start(), m.end(), key))
@@ -95,4 +87,4 @@ def term_spans(text: str) -> list[tuple[int, int, str]]:
 
 def term_keys(text: str) -> list[str]:
     """Keys of every word of ``text`` in order (what the search index stores)."""
-    return [key for word in _WORD.findall(text) if (key := term_key(word))]
+    return [key for word in RAW_WORD.findall(text) if (key := term_key(word))]

@@ -24,7 +24,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from marsad.errors import MarsadError
-from marsad.text.normalize import normalize_arabic, stem, strip_diacritics
+from marsad.text.clitics import ARTICLE_PREFIXES, ENCLITICS, SINGLE_PROCLITICS
+from marsad.text.normalize import RAW_WORD, normalize_arabic, stem, strip_diacritics
 
 LOGGER = logging.getLogger(__name__)
 
@@ -37,11 +38,11 @@ LEXICON_NAMES = ("loc", "per_first", "per_context", "org_trigger", "loc_context"
 
 # Raw-text tokens as in ANERcorp: runs of letters/digits (with Arabic diacritics and tatweel kept inside the word),
 # every other non-space character alone. Arabic punctuation (، ؛ ؟) is outside \w, so it splits off too.
-_TOKEN = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+|[^\w\s]", re.UNICODE)
-# Proclitic strings stripped for the "clitic-free" feature, longest first (conjunction + preposition + article).
-_PREFIXES = ("وبال", "وكال", "وفال", "ولل", "فبال", "فال", "وال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-# Enclitic pronouns; only stripped from words long enough that the rest is still a word.
-_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه")
+_TOKEN = re.compile(RAW_WORD.pattern + r"|[^\w\s]", re.UNICODE)
+# Proclitic groups stripped for the "clitic-free" feature, longest first: an article chain or one letter (never
+# a two-letter chain without the article: وبغداد is و + بغداد, not وب + غداد). Enclitic pronouns are stripped
+# only from words long enough that the rest is still a word.
+_PREFIXES = (*ARTICLE_PREFIXES, *SINGLE_PROCLITICS)
 # A stripped form must keep at least this many letters, or short words (ولد, بلد, كل) would be mangled.
 _MIN_STEM = 3
 _MAX_GAZ_TOKENS = 5  # longest multi-word place name matched as a feature
@@ -94,7 +95,7 @@ def strip_clitics(word: str) -> str:
         if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
             word = word[len(prefix) :]
             break
-    for suffix in _SUFFIXES:
+    for suffix in ENCLITICS:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             word = word[: -len(suffix)]
             break

@@ -28,25 +28,24 @@ from functools import cache
 
 from marsad.config import DATA_DIR
 from marsad.nlp.entities import (
-    ARTICLE_PREFIXES,
-    CLITIC_PREFIXES,
     MIN_SHORT_NAME_CHARS,
     CanonicalEntity,
     Span,
     curated_entities,
 )
+from marsad.text.clitics import ARTICLE_PREFIXES, PROCLITICS
 from marsad.text.normalize import is_arabic, normalize
 
 LOGGER = logging.getLogger(__name__)
 
 FALSE_POSITIVES_FILE = DATA_DIR / "stoplists" / "ner_false_positives.txt"
 _ARTICLE_SET = frozenset(ARTICLE_PREFIXES)
-_CLITIC_SET = frozenset(("", *CLITIC_PREFIXES))
+_CLITIC_SET = frozenset(("", *PROCLITICS))
 # Longest proclitic chain in front of a name ("وبال"); a longer word prefix means the hit is inside another word.
 # Generic head nouns before a place name ("محافظة نينوى", "قطاع غزة", "دولة الإمارات"): the name alone is the
 # mention (ANERcorp tags "غزة", not "قطاع غزة"), and the name alone is in the gazetteer too.
 _LOC_HEADS = frozenset(normalize(w) for w in ("محافظة", "مدينة", "قطاع", "منطقة", "قضاء", "ولاية", "بلدة", "دولة", "جمهورية", "إقليم"))
-_MAX_PREFIX = max(len(p) for p in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES))
+_MAX_PREFIX = max(len(p) for p in (*ARTICLE_PREFIXES, *PROCLITICS))
 
 
 @cache
@@ -191,7 +190,7 @@ def _peeled_start(text: str, span: Span) -> int:
     if surface[:4].lower() == "the ":
         return span.start + 4
     word = normalize(surface.split(" ", 1)[0])
-    for prefix in (*ARTICLE_PREFIXES, *CLITIC_PREFIXES):
+    for prefix in (*ARTICLE_PREFIXES, *PROCLITICS):
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             return span.start + len(prefix) - (2 if prefix in _ARTICLE_SET and prefix.endswith("ال") else 0)
     return span.start
