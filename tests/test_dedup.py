@@ -15,8 +15,10 @@ from marsad.ingest.dedup import (
     MinHasher,
     band_keys,
     content_hash,
+    headline_words,
     jaccard,
     normalized_text,
+    same_headline,
     signature,
 )
 
@@ -132,3 +134,16 @@ def test_token_hashes_of_text_without_words(text):
     from marsad.ingest.dedup import token_hashes
 
     assert len(token_hashes(text)) == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("الكاظمي يوجه بتأمين الحدود مع سوريا", "الكاظمي يوجّه بتأمين الحدود مع سوريا", True),
+        ("الكاظمي يوجه بتأمين الحدود مع سوريا", "الكاظمي يوجه بتأمين الحدود مع سوريا | سكاي نيوز عربية", True),
+        ("الكاظمي يوجه بتأمين الحدود مع سوريا", "ارتفاع حصيلة ضحايا الهجوم على الحدود", False),
+        ("Oil prices rise", "", True),  # no headline to tell them apart: the text decides
+    ],
+)
+def test_same_headline(a, b, same):
+    assert same_headline(headline_words(a), headline_words(b)) is same

@@ -109,7 +109,7 @@ def test_near_duplicate_stored_and_marked_within_and_across_runs(tmp_path):
     original, other, later = _ant_articles(3, start=100)
     report = _ingest_articles(store, settings, [original, _edited(original), other]).report
     assert (report.stored, report.near_duplicates) == (3, 1)
-    report2 = _ingest_articles(store, settings, [_edited(other, title="عنوان آخر للنسخة")]).report
+    report2 = _ingest_articles(store, settings, [_edited(other, title=other.title + " | وكالات")]).report
     assert (report2.stored, report2.near_duplicates) == (1, 1)
     with store.read() as con:
         pairs = con.execute("SELECT d.origin, o.origin FROM articles d JOIN articles o ON d.duplicate_of = o.id "
@@ -118,6 +118,53 @@ def test_near_duplicate_stored_and_marked_within_and_across_runs(tmp_path):
     assert stats(store)["articles"] == 2 and stats(store)["duplicates"] == 2
     assert stats(store, include_duplicates=True)["articles"] == 4
     assert later.title  # unused third record keeps the slice honest
+
+
+def _reworded(article: Article, offset: int, word: str, origin: str) -> Article:
+    """A copy with every 20th word (from ``offset``) replaced: 3-word shingles overlap the source's by ~0.74."""
+    body = " ".join(word if i % 20 == offset else w for i, w in enumerate(article.body.split()))
+    return dataclasses.replace(article, body=body, url=f"{article.url}?{origin}", canonical_url=f"{article.url}/{origin}",
+                               origin=f"{article.origin}-{origin}")
+
+
+def _clusters(store: Store) -> dict[str, str | None]:
+    with store.read() as con:
+        rows = con.execute("SELECT a.origin, o.origin FROM articles a LEFT JOIN articles o ON a.duplicate_of = o.id")
+        return dict(rows.fetchall())
+
+
+@pytest.mark.parametrize("runs", [1, 3])
+def test_a_copy_of_a_copy_joins_the_first_articles_cluster(tmp_path, runs):
+    from marsad.ingest.dedup import NEAR_DUP_JACCARD, MinHasher, jaccard, normalized_text
+
+    settings = _settings(tmp_path)
+    store = Store(settings.db_path)
+    first = _ant_articles(1, start=100)[0]
+    copy = _reworded(first, 3, "تعديل", "copy")
+    copy_of_copy = _reworded(copy, 13, "تغيير", "copy2")
+    hasher = MinHasher()
+    sh = {a.origin: hasher.shingles(normalized_text(a.title, a.body), normalized=True) for a in (first, copy, copy_of_copy)}
+    # The edge: the copy of the copy matches the copy, but has drifted too far to match the first article.
+    assert jaccard(sh[copy_of_copy.origin], sh[first.origin]) < NEAR_DUP_JACCARD
+    assert jaccard(sh[copy_of_copy.origin], sh[copy.origin]) >= NEAR_DUP_JACCARD
+    articles = [first, copy, copy_of_copy]
+    for batch in ([articles] if runs == 1 else [[a] for a in articles]):
+        _ingest_articles(store, settings, batch)
+    assert _clusters(store) == {first.origin: None, copy.origin: first.origin, copy_of_copy.origin: first.origin}
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_a_new_headline_over_a_reused_body_is_not_a_duplicate(tmp_path, runs):
+    settings = _settings(tmp_path)
+    store = Store(settings.db_path)
+    story = _ant_articles(1, start=100)[0]
+    update = _edited(story, title="ارتفاع حصيلة الضحايا وتطورات جديدة في القضية")  # an update: the body reused
+    retitled = _edited(story, title=story.title + " - وكالات")  # the same headline with a suffix: a copy
+    retitled = dataclasses.replace(retitled, origin=story.origin + "-retitled", canonical_url=story.url + "/r")
+    articles = [story, update, retitled]
+    for batch in ([articles] if runs == 1 else [articles[:1], articles[1:]]):
+        _ingest_articles(store, settings, batch)
+    assert _clusters(store) == {story.origin: None, update.origin: None, retitled.origin: story.origin}
 
 
 def test_undated_articles_are_stored_without_date_and_counted(tmp_path):

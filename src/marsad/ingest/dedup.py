@@ -1,7 +1,18 @@
 """Duplicate detection: exact keys (canonical URL, normalised-text hash) and near-duplicates (MinHash + LSH).
 
-Exact duplicates are skipped. Near-duplicates (syndicated or lightly edited copies) are stored but point
-at the first article of their cluster. MinHash is vectorised with numpy over stable 64-bit hashes
+What a duplicate is:
+- an exact duplicate has the same canonical URL or the same normalised headline and body: it is skipped;
+- a near-duplicate is the same story published again: under the same headline (or one sharing at least
+  SAME_HEADLINE_JACCARD of its words, e.g. with an outlet's suffix or a word changed), a text whose 3-word
+  shingles overlap an earlier article's by at least NEAR_DUP_JACCARD (syndicated copies, light edits, an added
+  sign-off). It is stored, but every count leaves it out.
+- a new headline over a reused body is NOT a duplicate: it is a story update or a new angle, which an outlet
+  publishes (and an analyst counts) as an article of its own.
+Near-duplicates form clusters: each points at the first article of its cluster (``duplicate_of``), and a new
+article is compared with every member, not only the first, so a copy of a copy joins the cluster even when it
+has drifted too far from the first article to match it directly.
+
+MinHash is vectorised with numpy over stable 64-bit hashes
 (blake2b of tokens, never Python's salted ``hash()``), so signatures and LSH band keys are the same in
 every process and across runs; the band keys are stored in ``article_bands`` to find candidates later.
 """
@@ -14,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-from marsad.text.normalize import normalize
+from marsad.text.normalize import normalize, tokens
 
 # 3-word shingles: long enough that two unrelated articles share few, short enough that one edited word
 # only changes three of them.
@@ -29,6 +40,9 @@ NUM_PERM = BANDS * ROWS
 # changed headline, intro or sign-off stay above it; on ANT v2.1, follow-ups on the same story and
 # recurring columns with a shared intro scored 0.3-0.63, so the line sits above them.
 NEAR_DUP_JACCARD = 0.7
+# Headlines sharing fewer of their words than this are different headlines: the article is an update or
+# another story over a reused body. Half still covers an outlet's suffix ("… | سكاي نيوز عربية") or a changed word.
+SAME_HEADLINE_JACCARD = 0.5
 # Texts with fewer shingles than this (briefs, captions) are only checked for exact duplicates: a
 # handful of shared phrases would make them "near-duplicates" of anything on the same subject.
 MIN_SHINGLES = 8
@@ -166,3 +180,30 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     inter = len(np.intersect1d(a, b, assume_unique=True))
     return inter / (len(a) + len(b) - inter)
+
+
+def headline_words(title: str) -> frozenset[str]:
+    """The normalised words of a headline, for :func:`same_headline`."""
+    return frozenset(tokens(title))
+
+
+def same_headline(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two headlines (as :func:`headline_words`) are the same story's; a missing headline (records
+    without titles) cannot tell two texts apart, so the text alone decides."""
+    if not a or not b:
+        return True
+    return len(a & b) / len(a | b) >= SAME_HEADLINE_JACCARD
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    """What a later article is compared with: an earlier article's shingles and headline, and its cluster."""
+
+    shingles: np.ndarray
+    headline: frozenset[str]
+    root: int  # the first article of its cluster (its own id for an original)
+
+
+def is_copy(shingles: np.ndarray, headline: frozenset[str], member: ClusterMember) -> bool:
+    """Whether an article (its shingles and headline words) is a near-duplicate of ``member``."""
+    return same_headline(headline, member.headline) and jaccard(shingles, member.shingles) >= NEAR_DUP_JACCARD

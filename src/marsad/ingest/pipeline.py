@@ -27,11 +27,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
-import numpy as np
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
-from marsad.ingest.dedup import NEAR_DUP_JACCARD, Fingerprint, MinHasher, content_hash, jaccard, normalized_text
+from marsad.ingest.dedup import (
+    ClusterMember,
+    Fingerprint,
+    MinHasher,
+    content_hash,
+    headline_words,
+    is_copy,
+    normalized_text,
+)
 from marsad.ingest.fetch import fetch, is_http_url
 from marsad.ingest.workers import WorkerPool, chunked
 from marsad.models import Article, IngestReport, Reject
@@ -51,7 +58,7 @@ WORKER_CHUNK = 64
 PARALLEL_MIN_RECORDS = 5000
 # Report progress every this many items: often enough for a smooth bar, rarely enough to cost nothing.
 PROGRESS_EVERY = 100
-# Shingle sets of stored originals kept in memory for near-duplicate verification (bounded; a miss
+# Shingles and headlines of stored articles kept in memory for near-duplicate verification (bounded; a miss
 # only costs one read of that article's text).
 SHINGLE_CACHE_SIZE = 50_000
 # Record counts are only estimated (to give progress a total) for files this small or smaller.
@@ -123,7 +130,7 @@ class _BatchResult:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     undated: int = 0
-    originals: dict[int, np.ndarray] = field(default_factory=dict)  # id -> shingles, for later verification
+    members: dict[int, ClusterMember] = field(default_factory=dict)  # this batch's articles, for later verification
 
 
 @dataclass
@@ -161,7 +168,7 @@ class Ingestor:
         self._pending: list[_Pending] = []
         self._seen_hashes: set[str] = set()
         self._seen_urls: set[str] = set()
-        self._shingle_cache: dict[int, np.ndarray] = {}
+        self._shingle_cache: dict[int, ClusterMember] = {}
         self._items = 0
         self.store.ensure_schema()
 
@@ -231,8 +238,8 @@ class Ingestor:
         self.report.exact_duplicates += result.exact_duplicates
         self.report.near_duplicates += result.near_duplicates
         self.report.undated += result.undated
-        for article_id, shingles in result.originals.items():
-            self._remember(article_id, shingles)
+        for article_id, member in result.members.items():
+            self._remember(article_id, member)
         self.new_ids.extend(ids)
         LOGGER.info("stored %d articles (%d near-duplicates)", len(ids), result.near_duplicates)
         if not ids:
@@ -253,7 +260,7 @@ class Ingestor:
         first_id = store_articles.next_article_id(con)
         result.ids = list(range(first_id, first_id + len(fresh)))
         ids = result.ids
-        result.near_duplicates = self._mark_near_duplicates(con, fresh, ids, result.originals)
+        result.near_duplicates = self._mark_near_duplicates(con, fresh, ids, result.members)
         sources = {}
         for p in fresh:
             if p.row.source_key:
@@ -261,15 +268,16 @@ class Ingestor:
                 sources[p.row.source_key] = (name or p.row.source_name, domain or p.row.source_domain)
         source_ids = store_articles.upsert_sources(con, sources)
         store_articles.insert_articles(con, [p.row for p in fresh], ids, source_ids)
-        originals = [(i, p.fingerprint.bands) for i, p in zip(ids, fresh, strict=True)
-                     if p.row.duplicate_of is None and p.fingerprint.bands is not None]
-        store_articles.insert_bands(con, [i for i, _ in originals], [b for _, b in originals])
+        # Near-duplicates keep band keys too: a later copy of a copy is found through them.
+        keyed = [(i, p.fingerprint.bands) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
+        store_articles.insert_bands(con, [i for i, _ in keyed], [b for _, b in keyed])
         return result
 
     def _mark_near_duplicates(self, con: duckdb.DuckDBPyConnection, fresh: list[_Pending], ids: list[int],
-                              originals: dict[int, np.ndarray]) -> int:
-        """Set ``duplicate_of`` for articles whose shingles match an earlier original's (stored or in this
-        batch); collects this batch's originals' shingles in ``originals`` (remembered once committed)."""
+                              members: dict[int, ClusterMember]) -> int:
+        """Set ``duplicate_of`` (the cluster's first article) for articles that copy an earlier article, stored
+        or in this batch, original or near-duplicate itself (see marsad.ingest.dedup for what a copy is);
+        collects this batch's articles in ``members`` (remembered once committed)."""
         keyed = [(i, p) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
         if not keyed:
             return 0
@@ -278,31 +286,31 @@ class Ingestor:
         hashes = [h for keys in band_lists.values() for h in keys]
         stored = store_articles.band_matches(con, bands, hashes)
         wanted = {c for cands in stored.values() for c in cands} - self._shingle_cache.keys()
-        for article_id, (title, body) in store_articles.article_texts(con, wanted).items():
-            self._remember(article_id, self._hasher.shingles(normalized_text(title, body), normalized=True))
-        in_batch: dict[tuple[int, int], int] = {}
+        for article_id, (title, body, root) in store_articles.cluster_texts(con, wanted).items():
+            shingles = self._hasher.shingles(normalized_text(title, body), normalized=True)
+            self._remember(article_id, ClusterMember(shingles, headline_words(title), root))
+        in_batch: dict[tuple[int, int], list[int]] = {}
         near = 0
         for article_id, p in keyed:
             keys = list(enumerate(band_lists[article_id]))
-            candidates = sorted({c for k in keys for c in stored.get(k, ())} | {in_batch[k] for k in keys if k in in_batch})
+            candidates = sorted({c for k in keys for c in (*stored.get(k, ()), *in_batch.get(k, ()))})
+            headline = headline_words(p.row.title)
+            root = article_id
             for cand in candidates:
-                shingles = originals.get(cand)
-                if shingles is None:
-                    shingles = self._shingle_cache.get(cand)
-                if shingles is not None and jaccard(p.fingerprint.shingles, shingles) >= NEAR_DUP_JACCARD:
-                    p.row.duplicate_of = cand
+                member = members.get(cand) or self._shingle_cache.get(cand)
+                if member is not None and is_copy(p.fingerprint.shingles, headline, member):
+                    root = p.row.duplicate_of = member.root
                     near += 1
                     break
-            else:  # an original: later articles in this batch compare against it
-                for k in keys:
-                    in_batch.setdefault(k, article_id)
-                originals[article_id] = p.fingerprint.shingles
+            for k in keys:  # later articles in this batch compare against it, copy or not
+                in_batch.setdefault(k, []).append(article_id)
+            members[article_id] = ClusterMember(p.fingerprint.shingles, headline, root)
         return near
 
-    def _remember(self, article_id: int, shingles: np.ndarray) -> None:
+    def _remember(self, article_id: int, member: ClusterMember) -> None:
         if len(self._shingle_cache) >= SHINGLE_CACHE_SIZE:
             self._shingle_cache.pop(next(iter(self._shingle_cache)))  # oldest first
-        self._shingle_cache[article_id] = shingles
+        self._shingle_cache[article_id] = member
 
 
 def _row(article: Article, digest: str) -> ArticleRow:

@@ -165,7 +165,7 @@ def insert_articles(
 
 
 def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], band_keys: Sequence[Sequence[int]]) -> None:
-    """Store the LSH band keys of originals (``band_keys[i]`` are the keys of ``article_ids[i]``)."""
+    """Store the LSH band keys of articles (``band_keys[i]`` are the keys of ``article_ids[i]``)."""
     bands: list[int] = []
     hashes: list[int] = []
     owners: list[int] = []
@@ -202,14 +202,17 @@ def band_matches(con: duckdb.DuckDBPyConnection, bands: Sequence[int], hashes: S
     return out
 
 
-def article_texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """``id -> (title, body)`` for the given ids."""
+def cluster_texts(con: duckdb.DuckDBPyConnection, ids: Iterable[int]) -> dict[int, tuple[str, str, int]]:
+    """``id -> (title, body, cluster)`` for the given ids; ``cluster`` is the first article of the article's
+    near-duplicate cluster (``duplicate_of``, or its own id for an original)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
     with bulk.registered(con, bulk.id_table(ids)) as view:
-        rows = con.execute(f"SELECT a.id, a.title, a.body FROM articles a JOIN {view} ON a.id = {view}.id").fetchall()
-    return {int(i): (t or "", b or "") for i, t, b in rows}
+        rows = con.execute(
+            f"SELECT a.id, a.title, a.body, coalesce(a.duplicate_of, a.id) FROM articles a JOIN {view} ON a.id = {view}.id"
+        ).fetchall()
+    return {int(i): (t or "", b or "", int(root)) for i, t, b, root in rows}
 
 
 # -- reading ------------------------------------------------------------------------------------------
