@@ -11,7 +11,7 @@ from marsad.nlp.entities import (
     ALIASES_FILE,
     CanonicalEntity,
     EntityIndex,
-    Span,
+    EntitySpan,
     display_name,
     link,
     merge_entities,
@@ -99,7 +99,7 @@ def test_unknown_key(surface, type_, key):
 def test_within_article_short_names_link_to_full_name():
     index = EntityIndex({})
     text = "قال سعيد الزهراني إن الزهراني يرى. Christopher Wray met Wray."
-    spans = [Span(4, 17, "PER"), Span(21, 29, "PER"), Span(35, 51, "PER"), Span(56, 60, "PER")]
+    spans = [EntitySpan(4, 17, "PER"), EntitySpan(21, 29, "PER"), EntitySpan(35, 51, "PER"), EntitySpan(56, 60, "PER")]
     keys = [m.canonical_id for m, _ in link(text, spans, index)]
     assert keys[0] == keys[1] == "per:سعيد_الزهراني"
     assert keys[2] == keys[3] == "per:christopher_wray"
@@ -107,7 +107,7 @@ def test_within_article_short_names_link_to_full_name():
 
 def test_curated_entity_fixes_type_and_names():
     text = "وقال الكاظمي"
-    mention, entity = link(text, [Span(5, 12, "LOC")], entity_index())[0]
+    mention, entity = link(text, [EntitySpan(5, 12, "LOC")], entity_index())[0]
     assert (mention.type, mention.canonical_id, mention.canonical_name_en) == ("PER", "per:mustafa_al_kadhimi", "Mustafa al-Kadhimi")
     assert entity.curated
 
@@ -144,7 +144,7 @@ def test_display_name_drops_proclitics_before_the_article(surface, name):
 
 def test_unknown_entity_gets_clean_display_name():
     text = "وأكد والمرصد العراقي ذلك"
-    mention, entity = link(text, [Span(5, 20, "ORG")], EntityIndex({}))[0]
+    mention, entity = link(text, [EntitySpan(5, 20, "ORG")], EntityIndex({}))[0]
     assert (mention.text, mention.canonical_id, mention.canonical_name_ar) == ("والمرصد العراقي", "org:المرصد_العراقي", "المرصد العراقي")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.nlp.entities import CanonicalEntity, Span
+from marsad.nlp.entities import CanonicalEntity, EntitySpan
 from marsad.nlp.ner.gazetteer import Matcher, apply, merge, normalize_offsets, short_names
 from marsad.text.normalize import normalize
 
@@ -93,14 +93,14 @@ def test_leftmost_longest(matcher):
 def test_merge_fixes_type_and_boundary_and_keeps_longer_model_span():
     text = "قال مصطفى الكاظمي في جامعة بغداد إن والعراق"
     model = [
-        Span(4, 17, "LOC"),  # right extent, wrong type
-        Span(21, 32, "ORG"),  # جامعة بغداد: longer model entity containing a known place
-        Span(36, 43, "ORG"),  # والعراق with the conjunction, wrong type
+        EntitySpan(4, 17, "LOC"),  # right extent, wrong type
+        EntitySpan(21, 32, "ORG"),  # جامعة بغداد: longer model entity containing a known place
+        EntitySpan(36, 43, "ORG"),  # والعراق with the conjunction, wrong type
     ]
     gaz = [
-        Span(4, 17, "PER", "per:kadhimi", "gazetteer"),
-        Span(27, 32, "LOC", "loc:baghdad", "gazetteer"),
-        Span(37, 43, "LOC", "loc:iq", "gazetteer"),
+        EntitySpan(4, 17, "PER", "per:kadhimi", "gazetteer"),
+        EntitySpan(27, 32, "LOC", "loc:baghdad", "gazetteer"),
+        EntitySpan(37, 43, "LOC", "loc:iq", "gazetteer"),
     ]
     merged = merge(text, model, gaz)
     assert [(text[s.start : s.end], s.type, s.key) for s in merged] == [
@@ -112,20 +112,20 @@ def test_merge_fixes_type_and_boundary_and_keeps_longer_model_span():
 
 def test_merge_drops_false_positives_and_adds_unseen_hits():
     text = "والله إن داعش"
-    merged = merge(text, [Span(0, 5, "PER")], [Span(9, 13, "ORG", "org:isis", "gazetteer")],
+    merged = merge(text, [EntitySpan(0, 5, "PER")], [EntitySpan(9, 13, "ORG", "org:isis", "gazetteer")],
                    false_positives=frozenset({normalize("والله")}))
     assert [(s.type, s.key) for s in merged] == [("ORG", "org:isis")]
 
 
 def test_crossing_gazetteer_hit_wins():
     text = "Christopher Miller said"
-    merged = merge(text, [Span(12, 23, "PER")], [Span(0, 18, "PER", "per:miller", "gazetteer")])
+    merged = merge(text, [EntitySpan(12, 23, "PER")], [EntitySpan(0, 18, "PER", "per:miller", "gazetteer")])
     assert [(text[s.start : s.end], s.key) for s in merged] == [("Christopher Miller", "per:miller")]
 
 
 def test_short_names_mark_bare_last_names():
     text = "قال تحسين الخفاجي إن الوضع جيد. وأكد الخفاجي ذلك. Christopher Wray spoke; Wray added."
-    spans = [Span(4, 17, "PER"), Span(50, 66, "PER")]
+    spans = [EntitySpan(4, 17, "PER"), EntitySpan(50, 66, "PER")]
     extra = short_names(text, spans)
     assert [(text[s.start : s.end], s.source) for s in extra] == [("الخفاجي", "short-name"), ("Wray", "short-name")]
 

@@ -340,7 +340,7 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
 
 
 def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
-    """Every analytics call of a page run shares one read-only connection (state.shared_reader): the sidebar's
+    """Every analytics call of a page run shares one read-only connection (state.run_connection): the sidebar's
     block and the page's block open the store at most once each, however many calls miss the cache — the
     Overview's (about ten, several computed side by side by state.prefetch) included."""
     from marsad.store import db

@@ -3,7 +3,7 @@
 import pytest
 
 from marsad.ui import render
-from marsad.ui.render import HIT_CLOSE, HIT_OPEN, Span
+from marsad.ui.render import HIT_CLOSE, HIT_OPEN, Highlight
 
 XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">']
 
@@ -33,7 +33,7 @@ def test_text_direction(text, direction):
 def test_mark_spans_escapes_between_and_inside_spans():
     text = "<b>x</b> بغداد & more"
     start = text.index("بغداد")
-    out = render.mark_spans(text, [Span(start, start + 5, "marsad-ent", href="entities?entity=loc:بغداد", tip='a"b')])
+    out = render.mark_spans(text, [Highlight(start, start + 5, "marsad-ent", href="entities?entity=loc:بغداد", tip='a"b')])
     assert out.startswith("&lt;b&gt;x&lt;/b&gt; ")
     assert '<a class="marsad-ent" href="entities?entity=loc:بغداد" target="_self" title="a&quot;b">بغداد</a>' in out
     assert out.endswith(" &amp; more")
@@ -42,9 +42,9 @@ def test_mark_spans_escapes_between_and_inside_spans():
 @pytest.mark.parametrize(
     "spans",
     [
-        [Span(0, 3, "a"), Span(2, 5, "b")],  # overlap: second skipped
-        [Span(0, 3, "a"), Span(4, 99, "b")],  # out of range: skipped
-        [Span(3, 3, "a")],  # empty: skipped
+        [Highlight(0, 3, "a"), Highlight(2, 5, "b")],  # overlap: second skipped
+        [Highlight(0, 3, "a"), Highlight(4, 99, "b")],  # out of range: skipped
+        [Highlight(3, 3, "a")],  # empty: skipped
     ],
 )
 def test_mark_spans_skips_bad_spans_without_losing_text(spans):

@@ -95,7 +95,7 @@ def empty_caches(seeded_store, monkeypatch):
 
 def test_prefetch_returns_before_its_calls_finish_and_the_run_waits_for_them(empty_caches):
     GATE.clear()
-    with state.shared_reader():
+    with state.run_connection():
         state.prefetch([(gated_double, (1,), {}), (gated_double, (2,), {}), (gated_double, (3,), {})])
         assert CALLS == []  # prefetch did not wait: every call is still held at the gate
         GATE.set()

@@ -215,7 +215,7 @@ class EntityIndex:
 
 
 @dataclass(frozen=True)
-class Span:
+class EntitySpan:
     """A typed character span found by the statistical model and/or the gazetteer layer."""
 
     start: int
@@ -229,7 +229,7 @@ def last_word(norm: str) -> str:
     return norm.rsplit(" ", 1)[-1]
 
 
-def link(text: str, spans: Sequence[Span], index: EntityIndex) -> list[tuple[Mention, CanonicalEntity]]:
+def link(text: str, spans: Sequence[EntitySpan], index: EntityIndex) -> list[tuple[Mention, CanonicalEntity]]:
     """Mentions with canonical entities for ``spans`` of ``text`` (offsets into ``text``).
 
     Unknown multi-word PER names also serve the within-article rule: a later (or earlier) bare last name links to them.

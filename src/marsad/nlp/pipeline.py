@@ -22,7 +22,7 @@ from typing import Literal
 
 from marsad.errors import MarsadError
 from marsad.models import Article, Mention
-from marsad.nlp.entities import CanonicalEntity, EntityIndex, Span, curated_entities, link, merge_entities
+from marsad.nlp.entities import CanonicalEntity, EntityIndex, EntitySpan, curated_entities, link, merge_entities
 from marsad.nlp.keywords import extract_keywords
 from marsad.nlp.ner import gazetteer as gaz
 from marsad.nlp.places import GAZETTEER_MIN_POPULATION, PlaceRecord
@@ -63,7 +63,7 @@ def language_of(article: Article) -> str:
 _warned: set[str] = set()
 
 
-def model_spans(texts: Sequence[str], lang: str) -> list[list[Span]]:
+def model_spans(texts: Sequence[str], lang: str) -> list[list[EntitySpan]]:
     """Statistical NER spans per text, or empty lists when ``lang`` has no (installed) model."""
     from marsad.nlp.ner import statistical
 
@@ -82,17 +82,17 @@ def model_spans(texts: Sequence[str], lang: str) -> list[list[Span]]:
     ]
 
 
-def _whole_acronyms(text: str, spans: list[Span]) -> list[Span]:
+def _whole_acronyms(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     """Spans touching a dotted acronym (بي.بي.سي, تي.بي.جي, U.S.A.) widened to the whole acronym: the models'
     tokenisers split it at the dots and tag a piece."""
     acronyms = [m.span() for m in _DOTTED.finditer(text)]
     if not acronyms:
         return spans
-    out: list[Span] = []
+    out: list[EntitySpan] = []
     for span in spans:
         for a, b in acronyms:
             if span.start < b and a < span.end:
-                span = Span(min(a, span.start), max(b, span.end), span.type)
+                span = EntitySpan(min(a, span.start), max(b, span.end), span.type)
         if not out or out[-1].start != span.start or out[-1].end != span.end:
             out.append(span)
     return out
@@ -106,13 +106,13 @@ def without_markup(text: str) -> str:
     return _HASHTAG.sub(lambda m: " " + m.group()[1:].replace("_", " "), text)
 
 
-def _trimmed(text: str, start: int, end: int, type_: str) -> Span | None:
+def _trimmed(text: str, start: int, end: int, type_: str) -> EntitySpan | None:
     """A model span without leading/trailing punctuation or markup debris ("&\tIt" in Reuters); None if no word."""
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
         end -= 1
-    return Span(start, end, type_) if start < end else None  # type: ignore[arg-type]
+    return EntitySpan(start, end, type_) if start < end else None  # type: ignore[arg-type]
 
 
 def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[list[Mention], list[PlaceRecord]]:
@@ -131,7 +131,7 @@ def _place_records(mentions: list[tuple[Mention, CanonicalEntity]]) -> tuple[lis
     return out, list(records.values())
 
 
-def _retype_places(text: str, spans: list[Span], lang: str) -> list[Span]:
+def _retype_places(text: str, spans: list[EntitySpan], lang: str) -> list[EntitySpan]:
     """Arabic model ORG spans that are exactly a sizeable place's name become that place ("أتلانتا، الولايات
     المتحدة (CNN)": datelines). Arabic news names clubs with their own words, which the curated file carries."""
     if lang != "ar":
@@ -142,12 +142,12 @@ def _retype_places(text: str, spans: list[Span], lang: str) -> list[Span]:
         if span.type == "ORG" and not span.key:
             place = places.resolve(text[span.start : span.end], min_population=GAZETTEER_MIN_POPULATION)
             if place is not None:
-                span = Span(span.start, span.end, "LOC", place.key, "place")
+                span = EntitySpan(span.start, span.end, "LOC", place.key, "place")
         out.append(span)
     return out
 
 
-def _finish(article: Article, spans: list[Span], lang: str) -> Article:
+def _finish(article: Article, spans: list[EntitySpan], lang: str) -> Article:
     # MISC spans (nationalities, events) only guarded the gazetteer layer; Marsad's mentions are PER/ORG/LOC.
     spans = _retype_places(article.body, [s for s in spans if s.type in MENTION_TYPES], lang)
     linked = link(article.body, spans, entity_index())
@@ -216,7 +216,7 @@ def tag_tokens(sentences: Sequence[Sequence[str]], lang: str, *, layer: Layer = 
             pos += len(token) + 1
         ends = [s + len(t) for s, t in zip(starts, tokens, strict=True)]
         text = " ".join(tokens)
-        spans = [Span(starts[a], ends[b - 1], t) for a, b, t in bio_spans(tags)]  # type: ignore[arg-type]
+        spans = [EntitySpan(starts[a], ends[b - 1], t) for a, b, t in bio_spans(tags)]  # type: ignore[arg-type]
         if layer != "model":
             spans = gaz.apply(text, spans)
         spans = [s for s in spans if s.type in MENTION_TYPES]

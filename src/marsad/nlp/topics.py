@@ -33,7 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypedDict
 
 import numpy as np
 
@@ -94,13 +93,6 @@ said say says reuter reuters also would could told mr mrs ms one two three year 
 BOILERPLATE = frozenset(
     term_key(w) for w in "سكاي نيوز عربية العربية.نت برس فرانس رويترز وكالات reuter reuters".split()
 )
-
-
-class TopicRecord(TypedDict):
-    id: int
-    label: str
-    terms: list[str]  # top terms in their common surface form
-    language: str
 
 
 @cache

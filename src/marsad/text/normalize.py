@@ -28,10 +28,6 @@ def strip_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text)
 
 
-def to_ascii_digits(text: str) -> str:
-    return text.translate(_DIGITS)
-
-
 # The same mappings as replace() pairs: str.translate walks every character through a dict lookup, while a
 # substring test + replace runs in C and skips absent letters — ~30x faster on whole article bodies (ingest hot path).
 _REPLACEMENTS = tuple({**{chr(k): v for k, v in _LETTER_MAP.items()}, **{chr(k): chr(v) for k, v in _DIGITS.items()}}.items())

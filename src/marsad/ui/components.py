@@ -60,7 +60,7 @@ def rtl_text(text: str, *, tag: str = "div", cls: str = "") -> None:
     st.markdown(render.text_block(text, tag=tag, cls=cls), unsafe_allow_html=True)
 
 
-def reader_href(article_id: int) -> str:
+def article_href(article_id: int) -> str:
     """Link to the article reader (Search page) keeping the filters and language."""
     return render.page_href("search", {**state.global_params(), "a": str(int(article_id))})
 
@@ -76,7 +76,7 @@ def article_list(df: pd.DataFrame, lang: str, *, name: str, export_csv: bool = T
     items = []
     for row in df.to_dict("records"):
         title = str(row.get("title") or "—")
-        link = f'<a href="{render.esc(reader_href(row["id"]))}" target="_self">{render.esc(title)}</a>'
+        link = f'<a href="{render.esc(article_href(row["id"]))}" target="_self">{render.esc(title)}</a>'
         when = row.get("published_at")
         meta = " · ".join(
             x for x in (str(row.get("source_name") or row.get("source") or ""), _day(when),

@@ -51,7 +51,7 @@ def text_block(text: str, *, tag: str = "div", cls: str = "") -> str:
 
 
 @dataclass(frozen=True)
-class Span:
+class Highlight:
     """A stretch of text to mark: [start, end) character offsets, a CSS class, an optional link and tooltip."""
 
     start: int
@@ -61,7 +61,7 @@ class Span:
     tip: str = ""
 
 
-def mark_spans(text: str, spans: Iterable[Span]) -> str:
+def mark_spans(text: str, spans: Iterable[Highlight]) -> str:
     """Escaped ``text`` with each span wrapped in ``<mark>`` or ``<a>``; overlapping or out-of-range spans are skipped.
 
     Offsets are in the ORIGINAL text, so escaping happens per segment (escaping first would shift them).
@@ -83,7 +83,7 @@ def mark_spans(text: str, spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
-def paragraphs_html(text: str, spans: Sequence[Span] = (), *, offset: int = 0) -> str:
+def paragraphs_html(text: str, spans: Sequence[Highlight] = (), *, offset: int = 0) -> str:
     """``text`` as ``<p>`` paragraphs with spans marked; span offsets are relative to ``text`` shifted by ``offset``."""
     parts: list[str] = []
     pos = 0
@@ -91,7 +91,7 @@ def paragraphs_html(text: str, spans: Sequence[Span] = (), *, offset: int = 0) -
         end = match.start() if match else len(text)
         chunk = text[pos:end]
         local = [
-            Span(s.start - offset - pos, s.end - offset - pos, s.cls, s.href, s.tip)
+            Highlight(s.start - offset - pos, s.end - offset - pos, s.cls, s.href, s.tip)
             for s in spans
             if s.start - offset >= pos and s.end - offset <= end
         ]
@@ -121,7 +121,7 @@ def snippet_html(snippet: str, hits: Sequence[tuple[int, int]] = ()) -> str:
                 plain.append(piece)
                 pos += len(piece)
         snippet, hits = "".join(plain), ranges
-    body = mark_spans(snippet, [Span(s, e, "marsad-hit") for s, e in hits])
+    body = mark_spans(snippet, [Highlight(s, e, "marsad-hit") for s, e in hits])
     return directed(body, text_direction(snippet), cls="marsad-snippet")
 
 
@@ -138,7 +138,7 @@ def article_html(
     ``mentions`` are (start, end, type, entity_key) with offsets into ``title + "\\n\\n" + body`` (marsad.models.Mention).
     """
     spans = [
-        Span(int(s), int(e), f"marsad-ent marsad-ent-{esc(kind)}", link(key) if link else "", tip(key) if tip else key)
+        Highlight(int(s), int(e), f"marsad-ent marsad-ent-{esc(kind)}", link(key) if link else "", tip(key) if tip else key)
         for s, e, kind, key in mentions
     ]
     body_offset = len(title) + 2

@@ -133,7 +133,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         _nav(pages, lang)
         st.divider()
     try:
-        with state.shared_reader():
+        with state.run_connection():
             state.prefetch(frame_calls())
             empty = _store_is_empty()
             if not empty:
@@ -145,7 +145,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         if slug in WRITING_PAGES:
             current.run()
         else:
-            with state.shared_reader():
+            with state.run_connection():
                 current.run()
     except MarsadError as exc:
         LOGGER.warning("page %s: %s (%s)", slug, exc.message, exc.detail)

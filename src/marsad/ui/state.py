@@ -68,7 +68,7 @@ def data_version() -> tuple[float, ...]:
 PREFETCH_WORKERS = 4
 
 
-class _RunReader:
+class _RunConnection:
     """A Store stand-in for one page run. The first analytics call that misses the cache opens the store once
     (``analytics.pinned``: opening the DuckDB file costs 10–50 ms, about ten times per cold page); each call
     then gets its own cursor on that connection, so calls from prefetch threads never share one."""
@@ -83,7 +83,7 @@ class _RunReader:
         self.exists = True
 
     def __repr__(self) -> str:
-        return f"run-reader({self._store!r})"
+        return f"run-connection({self._store!r})"
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -115,25 +115,25 @@ class _RunReader:
             self._pending.clear()
 
 
-_RUN_READER: contextvars.ContextVar[_RunReader | None] = contextvars.ContextVar("marsad_run_reader", default=None)
+_RUN_CONNECTION: contextvars.ContextVar[_RunConnection | None] = contextvars.ContextVar("marsad_run_connection", default=None)
 
 
 @contextmanager
-def shared_reader() -> Iterator[None]:
+def run_connection() -> Iterator[None]:
     """Analytics calls inside the block share one read-only connection, opened only if a call misses the cache
-    and closed at the end (an open reader keeps writers out, so the block is one page run, never a write)."""
-    reader = _RunReader(store())
-    token = _RUN_READER.set(reader)
+    and closed at the end (an open connection keeps writers out, so the block is one page run, never a write)."""
+    run = _RunConnection(store())
+    token = _RUN_CONNECTION.set(run)
     try:
         yield
     finally:
-        _RUN_READER.reset(token)
-        reader.close()
+        _RUN_CONNECTION.reset(token)
+        run.close()
 
 
-def _reader() -> Store:
-    reader = _RUN_READER.get()
-    return reader if reader is not None else store()  # type: ignore[return-value]
+def _run_store() -> Store:
+    run = _RUN_CONNECTION.get()
+    return run if run is not None else store()  # type: ignore[return-value]
 
 
 def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) -> None:
@@ -141,7 +141,7 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
 
     The page then makes the same calls in order, drawing as it goes: st.cache_data computes a key only once and
     a second caller waits for that result, so each section waits for its own data only and is on screen while
-    the rest is still computing. Inside a page run (:func:`shared_reader`) the run's connection stays open until
+    the rest is still computing. Inside a page run (:func:`run_connection`) the run's connection stays open until
     every started call is done; outside one (the server's warm-up) this waits for them. Errors are left for the
     page's own call to raise."""
     if len(calls) < 2:
@@ -158,9 +158,9 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
     pool = ThreadPoolExecutor(max_workers=min(PREFETCH_WORKERS, len(calls)), thread_name_prefix="marsad-prefetch")
     futures = [pool.submit(one, item) for item in calls]
     pool.shutdown(wait=False)
-    reader = _RUN_READER.get()
-    if reader is not None:
-        reader.track(futures)
+    run = _RUN_CONNECTION.get()
+    if run is not None:
+        run.track(futures)
     else:
         wait(futures)
 
@@ -185,7 +185,7 @@ def _thaw(value: Any) -> Any:
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _cached_call(module: str, name: str, args: tuple, kwargs: tuple, db: str, version: tuple) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(_reader(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
+    return fn(_run_store(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
 
 
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -19,7 +19,7 @@ from marsad.errors import RejectedInput
 LOGGER = logging.getLogger(__name__)
 
 Sentence = tuple[list[str], list[str]]
-Span = tuple[int, int, str]  # (first token, end token exclusive, type)
+TokenSpan = tuple[int, int, str]  # (first token, end token exclusive, type)
 
 DEFAULT_TYPES = ("PER", "LOC", "ORG")
 # Label names of the corpora and of spaCy's OntoNotes models, mapped to the project's four types.
@@ -147,9 +147,9 @@ def read_conll_archive(path: str | Path) -> list[Sentence]:
     return sentences
 
 
-def spans(tags: Sequence[str]) -> list[Span]:
+def spans(tags: Sequence[str]) -> list[TokenSpan]:
     """Entity spans (start token, end token exclusive, type) of one sentence's tags (BIO or IOB1)."""
-    found: list[Span] = []
+    found: list[TokenSpan] = []
     start = -1
     label = ""
     for i, tag in enumerate([*to_bio(tags), "O"]):

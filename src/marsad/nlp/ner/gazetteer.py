@@ -30,7 +30,7 @@ from marsad.config import DATA_DIR
 from marsad.nlp.entities import (
     MIN_SHORT_NAME_CHARS,
     CanonicalEntity,
-    Span,
+    EntitySpan,
     curated_entities,
 )
 from marsad.text.clitics import ARTICLE_PREFIXES, PROCLITICS
@@ -119,7 +119,7 @@ class Matcher:
         self.automaton.make_automaton()
         self.size = len(table)
 
-    def find(self, text: str) -> list[Span]:
+    def find(self, text: str) -> list[EntitySpan]:
         """Non-overlapping gazetteer spans (leftmost-longest) in ``text``, offsets into ``text``."""
         if not self.size:
             return []
@@ -171,19 +171,19 @@ def _accepts(pattern: _Pattern, prefix: str, text: str, word_start: int, start: 
     return not pattern.capital or _capitalised_like(pattern.alias, text[start:end])
 
 
-def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[Span]:
-    chosen: list[Span] = []
+def _leftmost_longest(candidates: list[tuple[int, int, _Pattern]]) -> list[EntitySpan]:
+    chosen: list[EntitySpan] = []
     taken: list[tuple[int, int]] = []
     for start, end, pattern in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0], c[2].rank)):
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
         source = "gazetteer" if pattern.curated else "place"
-        chosen.append(Span(start, end, pattern.type, pattern.key, source))  # type: ignore[arg-type]
+        chosen.append(EntitySpan(start, end, pattern.type, pattern.key, source))  # type: ignore[arg-type]
     return sorted(chosen, key=lambda s: s.start)
 
 
-def _peeled_start(text: str, span: Span) -> int:
+def _peeled_start(text: str, span: EntitySpan) -> int:
     """Start of ``span`` after an Arabic proclitic chain or an English "the" the model included
     ("والعراق" → "العراق", "the United Nations" → "United Nations")."""
     surface = text[span.start : span.end]
@@ -196,15 +196,15 @@ def _peeled_start(text: str, span: Span) -> int:
     return span.start
 
 
-def _same_extent(text: str, model: Span, hit: Span) -> bool:
+def _same_extent(text: str, model: EntitySpan, hit: EntitySpan) -> bool:
     """The model span is the hit, possibly with a clitic or "the" in front."""
     return model.end == hit.end and model.start <= hit.start <= max(model.start, _peeled_start(text, model))
 
 
-def merge(text: str, model: Sequence[Span], gazetteer: Sequence[Span], *, false_positives: frozenset[str] = frozenset()) -> list[Span]:
+def merge(text: str, model: Sequence[EntitySpan], gazetteer: Sequence[EntitySpan], *, false_positives: frozenset[str] = frozenset()) -> list[EntitySpan]:
     """Model spans corrected and completed by gazetteer spans (see the module docstring for the rules)."""
     kept = [s for s in model if normalize(text[s.start : s.end]) not in false_positives]
-    out: list[Span] = []
+    out: list[EntitySpan] = []
     dropped: set[int] = set()
     for hit in gazetteer:
         overlapping = [i for i, s in enumerate(kept) if s.start < hit.end and hit.start < s.end]
@@ -226,7 +226,7 @@ def merge(text: str, model: Sequence[Span], gazetteer: Sequence[Span], *, false_
     return sorted(out, key=lambda s: (s.start, s.end))
 
 
-def short_names(text: str, spans: Sequence[Span]) -> list[Span]:
+def short_names(text: str, spans: Sequence[EntitySpan]) -> list[EntitySpan]:
     """Spans for bare last names of the article's multi-word PER names where nothing else covers them."""
     last: dict[str, tuple[str, str]] = {}
     for span in spans:
@@ -245,7 +245,7 @@ def short_names(text: str, spans: Sequence[Span]) -> list[Span]:
         if any(s.start < hit.end and hit.start < s.end for s in spans):
             continue
         key = last[hit.key.removeprefix("short:")][0]
-        found.append(Span(hit.start, hit.end, "PER", key, "short-name"))
+        found.append(EntitySpan(hit.start, hit.end, "PER", key, "short-name"))
     return found
 
 
@@ -267,7 +267,7 @@ def default_layer() -> tuple[Matcher, frozenset[str]]:
     return matcher, _read_false_positives()
 
 
-def apply(text: str, model: Sequence[Span] = ()) -> list[Span]:
+def apply(text: str, model: Sequence[EntitySpan] = ()) -> list[EntitySpan]:
     """The whole layer on one text: gazetteer hits merged with ``model`` spans, plus in-article short names."""
     matcher, false_positives = default_layer()
     spans = merge(text, model, matcher.find(text), false_positives=false_positives)

@@ -23,7 +23,7 @@ from marsad.nlp.ner.conll import spans as bio_spans
 
 LOGGER = logging.getLogger(__name__)
 
-Span = tuple[int, int, str]  # (char start, char end, "PER"|"ORG"|"LOC"|"MISC")
+CharSpan = tuple[int, int, str]  # (char start, char end, "PER"|"ORG"|"LOC"|"MISC")
 
 MODELS_DIR = DATA_DIR / "models"
 AR_MODEL_DIR = MODELS_DIR / "ar_ner"
@@ -84,7 +84,7 @@ def _map(label: str) -> str | None:
     return LABEL_MAP.get(label)
 
 
-def _predict_arabic(text: str) -> list[Span]:
+def _predict_arabic(text: str) -> list[CharSpan]:
     from marsad.nlp.ner.arabic_crf import tokenize
 
     tagger = _arabic()
@@ -93,7 +93,7 @@ def _predict_arabic(text: str) -> list[Span]:
         offsets = [(line.start() + s, line.start() + e) for s, e in tokenize(line.group())]
         if offsets:
             lines.append(offsets)
-    found: list[Span] = []
+    found: list[CharSpan] = []
     all_tags = tagger.tag_document([[text[s:e] for s, e in offsets] for offsets in lines])
     for offsets, tags in zip(lines, all_tags, strict=True):
         for first, end, label in bio_spans(tags):
@@ -101,7 +101,7 @@ def _predict_arabic(text: str) -> list[Span]:
     return found
 
 
-def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[Span]]:
+def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[CharSpan]]:
     """Entity spans (char start, char end, type) for each text, in input order. One process: enrichment runs
     several of these in its worker processes (marsad.ingest.workers), one process-start strategy for all."""
     _check(lang)
@@ -109,7 +109,7 @@ def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[S
     if lang == "ar":
         return [_predict_arabic(text) for text in texts]
     nlp = _spacy_pipeline(lang)
-    results: list[list[Span]] = []
+    results: list[list[CharSpan]] = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
         results.append(
             [(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := _map(ent.label_)) is not None]

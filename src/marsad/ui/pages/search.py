@@ -5,7 +5,7 @@ import streamlit as st
 
 from marsad import analytics
 from marsad.errors import InvalidQuery
-from marsad.ui import components, reader, state
+from marsad.ui import article_view, components, state
 from marsad.ui.i18n import t
 
 PER_PAGE = 20
@@ -21,7 +21,7 @@ except InvalidQuery as exc:  # a malformed expression: say why, keep the page us
     searched = q
 
 article_id = state.param("a")
-results_col, reader_col = st.columns([1, 1]) if article_id else (st.container(), None)
+results_col, article_col = st.columns([1, 1]) if article_id else (st.container(), None)
 
 with results_col:
     page = int(state.param("p", "1")) if state.param("p", "1").isdigit() else 1
@@ -41,8 +41,8 @@ with results_col:
             chosen = st.number_input(t("page_n", lang), min_value=1, max_value=pages, step=1, key=state.widget_key("p"))
             state.set_params({"p": None if chosen == 1 else str(chosen)})
 
-if reader_col is not None:
-    with reader_col:
+if article_col is not None:
+    with article_col:
         st.subheader(t("reader", lang))
         if st.button(t("close_reader", lang), icon=":material/close:"):
             state.set_params({"a": None})
@@ -51,4 +51,4 @@ if reader_col is not None:
         if detail is None:
             st.warning(t("no_results", lang))
         else:
-            reader.show(detail, lang)
+            article_view.show(detail, lang)

@@ -1,5 +1,5 @@
-"""The article reader: metadata, then the title and body with entity mentions highlighted by type, each linking to
-its entity page. All article text is escaped (marsad.ui.render) and laid out in its own direction."""
+"""The article view (the Search page's reader pane): metadata, then the title and body with entity mentions
+highlighted by type, each linking to its entity page. All article text is escaped (marsad.ui.render) and laid out in its own direction."""
 
 from __future__ import annotations
 
