@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from marsad.ui.i18n import ARABIC_FONT_STACK, in_direction, is_rtl, ltr_isolate, t
+from marsad.ui.time_ticks import time_ticks
 
 # Colour-blind-safe qualitative palette (Okabe–Ito): series stay distinguishable for every reader.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -110,6 +111,11 @@ def time_series(
         )
     fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=".1%" if percent else None)
     fig.update_xaxes(title="", rangebreaks=[{"bounds": [c.lo, c.hi]} for c in gaps] or None)
+    if len(df) and pd.api.types.is_datetime64_any_dtype(df[x]):
+        # Plotly's own date ticks ignore the cuts: each stretch between them gets its own (see time_ticks).
+        edges = [df[x].min(), *(b for c in gaps for b in (c.lo, c.hi)), df[x].max()]
+        ticks, labels = time_ticks(list(zip(edges[::2], edges[1::2], strict=True)), lang, bin_days=_bin_days(df[x]))
+        fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=labels)
     for c in gaps:  # a dotted line where the axis jumps, labelled along it with what was left out
         fig.add_vline(x=c.hi, line={"dash": "dot", "color": "#888", "width": 1},
                       label={"text": in_direction(t("axis_gap", lang, start=ltr_isolate(f"{c.empty_from:%Y-%m}"),
@@ -141,7 +147,7 @@ def empty_stretches(df: pd.DataFrame, *, x: str = "bin", y: str = "count") -> li
     bins = totals.index
     if len(bins) < 3:
         return []
-    step = pd.Series(bins).diff().median()  # the bin width (day, week or month)
+    step = pd.Timedelta(days=_bin_days(pd.Series(bins)))
     covered = bins[totals.to_numpy() > 0]
     candidates = sorted(zip(covered[:-1], covered[1:], strict=True), key=lambda p: p[1] - p[0], reverse=True)
     shown = bins[-1] - bins[0]  # what the axis spans, less the stretches already cut
@@ -153,6 +159,13 @@ def empty_stretches(df: pd.DataFrame, *, x: str = "bin", y: str = "count") -> li
         cuts.append(AxisCut(before + 1.5 * step, after - 1.5 * step, before + step, after - step))
         shown -= gap
     return sorted(cuts, key=lambda c: c.lo)
+
+
+def _bin_days(dates: pd.Series) -> float:
+    """The bin width in days (1, 7 or about 30): the usual distance between two consecutive dates; a day when
+    there is only one."""
+    steps = pd.Series(dates.drop_duplicates().sort_values()).diff().dropna()
+    return steps.median() / pd.Timedelta(days=1) if len(steps) else 1.0
 
 
 def ranked_bars(

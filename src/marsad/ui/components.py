@@ -16,7 +16,7 @@ import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.ui import charts, combined, export, render, state
-from marsad.ui.i18n import display_name, language_name, t
+from marsad.ui.i18n import display_name, language_name, plural, t
 
 LOGGER = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w-]+")
@@ -127,7 +127,7 @@ def empty_store_panel(lang: str) -> None:
         with st.status(t("loading_demo", lang), expanded=True) as status:
             bar = st.progress(0.0)
             report = loading.load_demo(state.settings(), progress=loading.progress_to(bar))
-            status.update(label=t("demo_loaded", lang, stored=report.stored), state="complete")
+            status.update(label=t("demo_loaded", lang, stored=plural("n_articles_stored", lang, report.stored)), state="complete")
         state.clear_caches()
         st.rerun()
 

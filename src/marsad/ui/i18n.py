@@ -6,6 +6,7 @@ Every key exists in both languages (a unit test checks it), so a missing transla
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 UiLang = Literal["en", "ar"]
@@ -72,7 +73,6 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "type_LOC": {"en": "Places", "ar": "الأماكن"},
     "type_MISC": {"en": "Other", "ar": "أخرى"},
     "open": {"en": "Open", "ar": "فتح"},
-    "sample_note": {"en": "Computed on a sample of {n} articles.", "ar": "محسوبة على عينة من {n} مقالة."},
     # empty store
     "empty_title": {"en": "The store is empty", "ar": "المخزن فارغ"},
     "empty_body": {
@@ -85,7 +85,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     },
     "load_demo": {"en": "Load the demo corpus", "ar": "تحميل مجموعة العرض"},
     "loading_demo": {"en": "Loading the demo corpus…", "ar": "جارٍ تحميل مجموعة العرض…"},
-    "demo_loaded": {"en": "Demo corpus loaded: {stored} articles stored.", "ar": "حُمّلت مجموعة العرض: خُزّنت {stored} مقالة."},
+    "demo_loaded": {"en": "Demo corpus loaded: {stored}.", "ar": "حُمّلت مجموعة العرض: {stored}."},
     # overview
     "key_figures": {"en": "Key figures", "ar": "أرقام رئيسية"},
     "languages_count": {"en": "Languages", "ar": "اللغات"},
@@ -168,7 +168,6 @@ STRINGS: dict[str, dict[UiLang, str]] = {
         "en": 'AND, OR, NOT, "exact phrase", prefix*, (parentheses), title:, source:, lang:',
         "ar": 'AND و OR و NOT و"عبارة بعينها" وبادئة* و(أقواس) و title: و source: و lang:',
     },
-    "results": {"en": "{n} results", "ar": "{n} نتيجة"},
     "page_n": {"en": "Page", "ar": "الصفحة"},
     "reader": {"en": "Article reader", "ar": "قارئ المقالات"},
     "read": {"en": "Read", "ar": "اقرأ"},
@@ -203,6 +202,45 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "record": {"en": "Record", "ar": "السجل"},
     "choose_files": {"en": "Choose at least one file.", "ar": "اختر ملفًا واحدًا على الأقل."},
 }
+
+
+PluralCategory = Literal["zero", "one", "two", "few", "many", "other"]
+
+# Strings that say how many of something there are, one form per CLDR plural category of each language (Babel's
+# rules pick it: see :func:`plural`). English has "one" and "other"; Arabic has six: zero, one, two, few (3–10,
+# 103–110, …: the counted noun in the plural), many (11–99, …: in the singular) and other (100, 1000, …).
+# ``{n}`` is the number as shown (with thousands separators); the Arabic one and two forms say the number in words.
+PLURALS: dict[str, dict[UiLang, dict[PluralCategory, str]]] = {
+    "n_results": {
+        "en": {"one": "{n} result", "other": "{n} results"},
+        "ar": {"zero": "لا نتائج", "one": "نتيجة واحدة", "two": "نتيجتان", "few": "{n} نتائج", "many": "{n} نتيجة",
+               "other": "{n} نتيجة"},
+    },
+    "n_articles_stored": {
+        "en": {"one": "{n} article stored", "other": "{n} articles stored"},
+        "ar": {"zero": "لم تُخزَّن أي مقالة", "one": "خُزّنت مقالة واحدة", "two": "خُزّنت مقالتان", "few": "خُزّنت {n} مقالات",
+               "many": "خُزّنت {n} مقالة", "other": "خُزّنت {n} مقالة"},
+    },
+}
+
+
+def plural(key: str, lang: str, n: int, /) -> str:
+    """The count string ``key`` for ``n`` in ``lang`` (English when ``lang`` is unknown): the form that the CLDR
+    plural rule of ``lang`` (through Babel) gives for ``n``, with ``n`` written in. "1 result", "3 نتائج", "11 نتيجة"."""
+    ui = as_ui_lang(lang)
+    return PLURALS[key][ui][plural_category(n, ui)].format(n=f"{n:,}")
+
+
+@functools.cache
+def _plural_rule(lang: str):
+    from babel import Locale  # lazy: babel's locale data is only read when a page shows a count
+
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(n: int, lang: str) -> PluralCategory:
+    """The CLDR plural category of the whole number ``n`` in ``lang``: "one", "few", …"""
+    return _plural_rule(lang)(abs(n))
 
 
 def t(key: str, lang: str, /, **fmt: object) -> str:

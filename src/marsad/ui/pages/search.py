@@ -6,7 +6,7 @@ import streamlit as st
 from marsad import analytics
 from marsad.errors import InvalidQuery
 from marsad.ui import article_view, components, state
-from marsad.ui.i18n import t
+from marsad.ui.i18n import plural, t
 
 PER_PAGE = 20
 
@@ -28,7 +28,7 @@ with results_col:
     results = state.call(analytics.search, searched, page=max(page, 1), per_page=PER_PAGE)
     total = int(results.attrs.get("total", len(results)))
     if searched.text:
-        st.caption(t("results", lang, n=f"{total:,}"))
+        st.caption(plural("n_results", lang, total))
     else:
         st.subheader(t("latest_articles", lang))
     if results.empty:
