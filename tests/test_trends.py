@@ -1,9 +1,11 @@
+import itertools
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from marsad.analytics import Query, count_over_time, entity_timeline, overview_figures
+from marsad.analytics import Query, count_over_time, coverage_periods, entity_timeline, overview_figures
+from marsad.analytics.trends import PERIOD_GAP_DAYS
 from marsad.errors import InvalidQuery
 
 SPRING_2018 = Query(start=date(2018, 3, 1), end=date(2018, 5, 31))
@@ -120,3 +122,23 @@ def test_a_day_without_a_time_is_counted_on_its_day(tmp_path):
     assert overview_figures(store, Query(start=the_27th, end=the_27th))["articles"] == 1
     only_27th = Query(text="الحدود", start=the_27th, end=the_27th)  # the search index filters days itself
     assert count_over_time(store, only_27th)["count"].tolist() == [1]
+
+
+@pytest.mark.parametrize(("query", "years"), [
+    (Query(include_duplicates=True), [1987, 2018]),  # the Reuters sample, then the ANT news
+    (Query(languages=("ar",)), [2018]),
+    (Query(start=date(2030, 1, 1)), []),
+])
+def test_coverage_periods_split_where_months_pass_without_an_article(seeded_store, query, years):
+    periods = coverage_periods(seeded_store, query)
+    assert [p["start"].year for p in periods] == years
+    assert all(p["start"] <= p["end"] for p in periods)
+    assert all((b["start"] - a["end"]).days > PERIOD_GAP_DAYS for a, b in itertools.pairwise(periods))
+    assert sum(p["articles"] for p in periods) == overview_figures(seeded_store, query)["articles"]
+
+
+def test_a_shorter_allowed_gap_splits_coverage_further(seeded_store):
+    loose = coverage_periods(seeded_store, Query())
+    strict = coverage_periods(seeded_store, Query(), max_gap_days=0)  # every day without an article splits
+    assert len(strict) > len(loose)
+    assert sum(p["articles"] for p in strict) == sum(p["articles"] for p in loose)

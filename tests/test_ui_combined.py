@@ -53,3 +53,17 @@ def test_key_figures_are_zero_when_nothing_matches(seeded_store):
     figs = combined.key_figures(seeded_store, Query(start=date(2030, 1, 1)))
     assert figs["articles"] == 0 and figs["first_date"] is None
     assert combined.key_figures(seeded_store, Query())["articles"] > 200
+
+
+def test_the_default_view_is_the_densest_period(seeded_store):
+    view = combined.default_view(seeded_store)
+    assert view.start.year == view.end.year == 2018 and view.start < view.end
+    everything = combined.key_figures(seeded_store, combined.ALL_ARTICLES)
+    assert combined.key_figures(seeded_store, view)["articles"] > everything["articles"] / 2
+
+
+def test_a_store_covered_in_one_stretch_opens_on_every_date(seeded_store, monkeypatch):
+    from marsad import analytics
+
+    monkeypatch.setattr(analytics, "coverage_periods", lambda store, q: [{"start": date(2018, 1, 1), "end": date(2018, 2, 1), "articles": 9}])
+    assert combined.default_view(seeded_store) == Query()

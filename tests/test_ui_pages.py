@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,7 +15,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from marsad.analytics.query import Query
 from marsad.store import Store
+from marsad.ui import combined
 from marsad.ui.navigation import PAGES
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -100,7 +103,7 @@ def test_language_switch_writes_the_url(app):
 
 # -- overview ----------------------------------------------------------------------------------------------
 def test_overview_split_by_source_changes_the_volume_chart(app):
-    at = app("overview")
+    at = app("overview", all="1")  # the Reuters sample is from 1987, outside the default period
     by_language = {tr["name"] for tr in figures(at)[0]["data"]}
     assert by_language == {"Arabic", "English"}
     at.segmented_control(key="_p_overview_by").set_value("source").run()
@@ -117,7 +120,7 @@ def test_overview_entity_names_follow_interface_language(app):
 
 
 def test_sidebar_language_filter_narrows_every_figure(app):
-    at = app("overview")
+    at = app("overview", all="1")
     before = at.metric[0].value
     at.multiselect(key="_f_lang").set_value(["en"]).run()
     _ok(at)
@@ -127,7 +130,7 @@ def test_sidebar_language_filter_narrows_every_figure(app):
 
 
 def test_shared_url_restores_filters(app):
-    at = app("sources", lang="en", ui="ar", dups="1")
+    at = app("sources", lang="en", ui="ar", dups="1", all="1")
     _ok(at)
     assert at.multiselect(key="_f_lang").value == ["en"]
     assert at.toggle(key="_f_dups").value is True
@@ -149,9 +152,76 @@ def test_bad_url_gives_a_message_not_a_traceback(app):
     assert any("2018-13-45" in e.value for e in at.error)
 
 
+# -- the default period and "all time" ------------------------------------------------------------------------
+def _articles(at: AppTest) -> int:
+    return int(at.metric[0].value.replace(",", ""))
+
+
+def _xs(fig: dict) -> list[str]:
+    return [str(x) for tr in fig["data"] for x in tr["x"]]
+
+
+def _span(store: Store, q: Query) -> tuple[date, date]:
+    figs = combined.key_figures(store, q)
+    return figs["first_date"].date(), figs["last_date"].date()
+
+
+def test_opens_on_the_densest_period_and_all_time_is_one_click(app, seeded_store):
+    """The seeded store holds Reuters articles of 1987 and more ANT articles of 2018: it opens on 2018, with no
+    dates in the URL, and one click shows every date."""
+    default, everything = _span(seeded_store, combined.default_view(seeded_store)), _span(seeded_store, combined.ALL_ARTICLES)
+    assert default[0].year == default[1].year == 2018 and everything[0].year == 1987
+    at = app("overview")
+    _ok(at)
+    assert at.date_input(key="_f_dates").value == default
+    assert not {"from", "to", "all"} & set(at.query_params)
+    densest = _articles(at)
+    volume = figures(at)[0]
+    assert all(x.startswith("2018") for x in _xs(volume))
+    assert any(lbl.endswith("<br>2018") for lbl in volume["layout"]["xaxis"]["ticktext"])
+    at.button(key="_f_all_time").click().run()
+    _ok(at)
+    assert at.date_input(key="_f_dates").value == everything
+    assert at.query_params.get("all") == "1" and not {"from", "to"} & set(at.query_params)
+    assert _articles(at) == combined.key_figures(seeded_store, Query())["articles"] > densest
+    assert at.button(key="_f_all_time").disabled
+    ticks = figures(at)[0]["layout"]["xaxis"]["ticktext"]  # a cut axis: each stretch names its year
+    assert any(lbl.endswith("<br>1987") for lbl in ticks) and any(lbl.endswith("<br>2018") for lbl in ticks)
+    assert app("overview", all="1").date_input(key="_f_dates").value == everything
+
+
+@pytest.mark.parametrize("params", [
+    {"from": "2018-03-01", "to": "2018-03-31"},
+    {"from": "DEFAULT_START", "to": "DEFAULT_END"},  # the default period's own dates, named: kept as named
+    {"from": "FIRST", "to": "LAST"},  # every dated day, named
+    {"to": "1987-12-31"},
+])
+def test_a_link_with_dates_restores_exactly_those_dates(app, seeded_store, params):
+    default, everything = _span(seeded_store, combined.default_view(seeded_store)), _span(seeded_store, combined.ALL_ARTICLES)
+    named = {"DEFAULT_START": default[0], "DEFAULT_END": default[1], "FIRST": everything[0], "LAST": everything[1]}
+    params = {k: str(named.get(v, v)) for k, v in params.items()}
+    at = app("overview", **params)
+    _ok(at)
+    assert at.date_input(key="_f_dates").value == (date.fromisoformat(params.get("from", str(everything[0]))),
+                                                   date.fromisoformat(params["to"]))
+    assert {k: at.query_params.get(k) for k in params} == params and "all" not in at.query_params
+    view = at.session_state["_marsad_query"]
+    assert (view.start, view.end) == (Query.from_params(params).start, Query.from_params(params).end)
+
+
+def test_picking_the_default_dates_again_drops_them_from_the_url(app, seeded_store):
+    at = app("overview")
+    at.date_input(key="_f_dates").set_value((date(2018, 3, 1), date(2018, 3, 31))).run()
+    _ok(at)
+    assert (at.query_params.get("from"), at.query_params.get("to")) == ("2018-03-01", "2018-03-31")
+    at.date_input(key="_f_dates").set_value(_span(seeded_store, combined.default_view(seeded_store))).run()
+    _ok(at)
+    assert not {"from", "to", "all"} & set(at.query_params)
+
+
 # -- trends ------------------------------------------------------------------------------------------------
 def test_trends_series_from_query_entity_and_topic(app):
-    at = app("trends")
+    at = app("trends", all="1")
     _ok(at)
     assert any("five" in i.value or "trend" in i.value for i in at.info)
     at.text_area(key="_p_trends_sq").set_value("ترامب\noil").run()
@@ -310,7 +380,7 @@ def test_ingest_upload_stores_and_reports(seeded_store_copy, monkeypatch, tmp_pa
     _ok(at)
     data = _ant_jsonl(tmp_path / "ant.jsonl", 5).read_bytes()
     at.file_uploader[0].set_value([("ant.jsonl", data, "application/json"), ("bad.csv", b"\xff\xfe\x00garbage", "text/csv")])
-    at.button[-1].click().run()
+    next(b for b in at.button if b.label == "Ingest").click().run()  # the form's button, not the sidebar's
     assert not at.exception, [e.value for e in at.exception]
     figures_shown = {m.label: m.value for m in at.metric}
     assert int(figures_shown["Read"]) >= 5

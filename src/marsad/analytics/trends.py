@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypedDict
 
 import pandas as pd
@@ -46,3 +46,31 @@ def _frame(query: Query, interval: Interval, count: pd.Series, total: pd.Series)
 def entity_timeline(store: Store, entity_key: str, query: Query, *, interval: Interval = "day") -> pd.DataFrame:
     """Articles mentioning ``entity_key`` (within ``query``) per bin, as :class:`TrendPoint` rows."""
     return count_over_time(store, query.replace(entities=(*query.entities, entity_key)), interval=interval)
+
+
+class Period(TypedDict):
+    start: date  # first and last day (inclusive) with a matching article
+    end: date
+    articles: int
+
+
+# Days without a single article before coverage counts as broken: a quarter. An archive put together from several
+# collections has islands of dates (the demo: a 1987 wire sample, a few stray 2012–2014 pages, 2018 news, a 2020
+# seed) with years between them; a daily or weekly feed with a holiday or an outage of some weeks is one period.
+PERIOD_GAP_DAYS = 90
+
+
+def coverage_periods(store: Store, query: Query, *, max_gap_days: int = PERIOD_GAP_DAYS) -> list[Period]:
+    """The stretches of time with articles matching ``query``, split wherever more than ``max_gap_days`` days
+    pass without one; oldest first (none when nothing dated matches)."""
+    with session(store) as s:
+        days = _counts(s, query, "day", content=True).sort_index()
+    periods: list[Period] = []
+    for day, n in days.items():
+        if periods and (day.date() - periods[-1]["end"]).days <= max_gap_days + 1:
+            periods[-1]["end"] = day.date()
+            periods[-1]["articles"] += int(n)
+        else:
+            periods.append(Period(start=day.date(), end=day.date(), articles=int(n)))
+    return periods
+

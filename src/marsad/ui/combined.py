@@ -75,6 +75,23 @@ def within_bin(query: Query, start: date, interval: str) -> Query:
     return query.replace(start=lo, end=max(lo, hi))
 
 
+# Every article, duplicates included: what the store holds, for its date bounds and its default period.
+ALL_ARTICLES = Query(include_duplicates=True)
+
+
+def default_view(store: Store) -> Query:
+    """The view the dashboard opens on when the URL names no dates: the store's densest period, i.e. the stretch
+    of coverage (analytics.coverage_periods) holding the most articles, the more recent on a tie; every date when
+    the coverage is all one stretch. An archive of collections years apart (the demo: a 1987 wire sample, 2018
+    news) would otherwise open on slivers at either end of a chart of decades of nothing, with first figures that
+    mix them all; "all time" is one click away. The frame and the server's warm-up both start from this."""
+    periods = analytics.coverage_periods(store, ALL_ARTICLES)
+    if len(periods) < 2:
+        return Query()
+    densest = max(reversed(periods), key=lambda p: p["articles"])
+    return Query(start=densest["start"], end=densest["end"])
+
+
 def key_figures(store: Store, query: Query) -> dict[str, object]:
     """overview_figures as a plain dict (zeros and no dates when nothing matches)."""
     return dict(analytics.overview_figures(store, query))

@@ -39,6 +39,11 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "all": {"en": "All", "ar": "الكل"},
     "choose": {"en": "Choose…", "ar": "اختر…"},
     "reset_filters": {"en": "Reset filters", "ar": "إعادة ضبط التصفية"},
+    "all_time": {"en": "All time", "ar": "كل الفترات"},
+    "default_period_note": {
+        "en": "The busiest stretch of the collection; “All time” shows every date.",
+        "ar": "أكثر فترات المجموعة تغطيةً؛ «كل الفترات» تعرض جميع التواريخ.",
+    },
     "share_hint": {
         "en": "The address bar holds this whole view: copy it to share or bookmark.",
         "ar": "يحفظ شريط العنوان هذا العرض بالكامل: انسخه للمشاركة أو للحفظ.",

@@ -58,11 +58,10 @@ def warm_imports() -> None:
 
 
 def warm_default_view() -> None:
-    """Compute the frame's and the Overview's analytics for the default (unfiltered) view into st.cache_data.
+    """Compute the frame's and the Overview's analytics for the default view (combined.default_view) into st.cache_data.
     A missing, empty or busy store only skips this: the first visitor's run then computes it as usual."""
     from streamlit import runtime
 
-    from marsad.analytics.query import Query
     from marsad.errors import MarsadError
     from marsad.ui import combined, shell, state
 
@@ -75,11 +74,12 @@ def warm_default_view() -> None:
         return
     try:
         state.prefetch(shell.frame_calls())
-        figs = state.call(combined.key_figures, Query())
+        view = state.call(combined.default_view)  # what a visitor with no dates in the URL sees
+        figs = state.call(combined.key_figures, view)
         if not figs.get("articles"):
             return
         interval = combined.auto_interval(figs["first_date"].date(), figs["last_date"].date())
-        state.prefetch(combined.overview_calls(Query(), by="language", interval=interval))
+        state.prefetch(combined.overview_calls(view, by="language", interval=interval))
     except MarsadError as exc:
         LOGGER.warning("warm-up of the default view skipped: %s", exc.message)
 

@@ -51,14 +51,57 @@ def _nav(pages: dict[str, StreamlitPage], lang: str) -> None:
         st.page_link(pages[spec.slug], label=t(spec.title_key, lang), icon=spec.icon, query_params=carry)
 
 
-# Every article, duplicates included: the store's date bounds and whether it is empty.
-ALL_ARTICLES = Query(include_duplicates=True)
+ALL_ARTICLES = combined.ALL_ARTICLES
 
 
 def frame_calls() -> list[combined.Call]:
-    """The analytics calls the frame makes on every page run (the store's bounds, the sidebar's choices)."""
-    return [(combined.key_figures, (ALL_ARTICLES,), {}), (analytics.list_languages, (), {}),
-            (analytics.list_sources, (), {})]
+    """The analytics calls the frame makes on every page run (the store's bounds and default period, the
+    sidebar's choices)."""
+    return [(combined.key_figures, (ALL_ARTICLES,), {}), (combined.default_view, (), {}),
+            (analytics.list_languages, (), {}), (analytics.list_sources, (), {})]
+
+
+def _dates(lang: str, url_q: Query, first: date, last: date) -> tuple[date | None, date | None]:
+    """The date picker and the "all time" button → the view's (start, end).
+
+    Three kinds of view, and how the URL says each: explicit dates (``from``/``to``, restored exactly as linked);
+    all time (``all=1``: no date filter, undated articles included); the default, the densest period
+    (combined.default_view), which is what no dates in the URL means."""
+    default = state.call(combined.default_view)
+    usual = (default.start or first, default.end or last)
+    linked = None
+    if url_q.start or url_q.end:
+        start = url_q.start or first
+        linked = (start, max(start, url_q.end or last))  # a link may start after the data ends: show that, no error
+    all_time = state.param(state.ALL_TIME_PARAM) == "1"
+    start, end = linked or ((first, last) if all_time else usual)
+    state.seed("_f_dates", (start, end))
+    picked = tuple(st.date_input(t("date_range", lang), min_value=min(first, start), max_value=max(last, end),
+                                 key="_f_dates"))
+    f_start, f_end = picked if len(picked) == 2 else (start, end)  # one end picked so far: keep the last view
+    if (f_start, f_end) == linked:
+        view, dates = "linked", (url_q.start, url_q.end)
+    elif (f_start, f_end) == usual:
+        view, dates = "default", (default.start, default.end)
+    elif (f_start, f_end) == (first, last):
+        view, dates = "all", (None, None)
+    else:  # a bound at the store's edge is left open, as in a link that names only the other one
+        view, dates = "linked", (None if f_start == first else f_start, None if f_end == last else f_end)
+    in_url = dates if view == "linked" else (None, None)
+    state.set_params({"from": in_url[0] and in_url[0].isoformat(), "to": in_url[1] and in_url[1].isoformat(),
+                      state.ALL_TIME_PARAM: "1" if view == "all" else None})
+    if view == "default" and default.start:
+        st.caption(t("default_period_note", lang))
+    st.button(t("all_time", lang), key="_f_all_time", icon=":material/date_range:", on_click=_show_all_time,
+              args=(first, last), disabled=(f_start, f_end) == (first, last))
+    return dates
+
+
+def _show_all_time(first: date, last: date) -> None:
+    """The "all time" button: the picker spans the store and the URL names no dates (a callback, so the picker's
+    value can change before it is drawn)."""
+    st.session_state["_f_dates"] = (first, last)
+    state.set_params({"from": None, "to": None})
 
 
 def _filters(lang: str) -> Query:
@@ -67,14 +110,7 @@ def _filters(lang: str) -> Query:
     bounds = state.call(combined.key_figures, ALL_ARTICLES)
     first, last = _as_day(bounds.get("first_date")), _as_day(bounds.get("last_date"))
     st.subheader(t("filters", lang))
-    start, end = url_q.start or first, url_q.end or last
-    picked: tuple[date, ...] = ()
-    if first and last:
-        end = max(start, end)  # a shared link may start after the data ends: show that range, not an error
-        state.seed("_f_dates", (start, end))
-        picked = tuple(
-            st.date_input(t("date_range", lang), min_value=min(first, start), max_value=max(last, end), key="_f_dates")
-        )
+    f_start, f_end = _dates(lang, url_q, first, last) if first and last else (url_q.start, url_q.end)
     lang_df = state.call(analytics.list_languages)
     src_df = state.call(analytics.list_sources)
     languages = [str(x) for x in lang_df["language"] if x]
@@ -91,11 +127,9 @@ def _filters(lang: str) -> Query:
     )
     state.seed("_f_dups", url_q.include_duplicates)
     dups = st.toggle(t("include_duplicates", lang), key="_f_dups")
-    # A full-range pick is stored as "no date filter": the shared link then means "all time".
-    f_start, f_end = (picked if len(picked) == 2 else (start, end)) if first else (url_q.start, url_q.end)
     query = Query(
-        start=None if f_start == first else f_start,
-        end=None if f_end == last else f_end,
+        start=f_start,
+        end=f_end,
         languages=tuple(chosen_langs),
         sources=tuple(chosen_src),
         entities=url_q.entities,

@@ -29,8 +29,10 @@ LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UI_PARAM = "ui"
+# "all=1": every date (the date filter off). No dates in the URL means the store's default period instead.
+ALL_TIME_PARAM = "all"
 # Query keys the sidebar owns; navigation links carry these (and the language) from page to page.
-GLOBAL_KEYS = (UI_PARAM, "from", "to", "lang", "src", "ent", "topic", "dups")
+GLOBAL_KEYS = (UI_PARAM, "from", "to", ALL_TIME_PARAM, "lang", "src", "ent", "topic", "dups")
 # Analytics results stay cached this long at most: a safety net, the data version already keys the cache.
 CACHE_TTL_S = 3600
 # Enough entries for every chart of every page in a few dozen filter combinations.
@@ -256,8 +258,10 @@ def query() -> Query:
 
 
 def set_query(q: Query) -> None:
+    """The sidebar's Query for this run, and its filters in the URL. Not its dates: the frame writes those
+    itself, since the default period is a dated Query whose URL names no dates (see marsad.ui.shell)."""
     st.session_state["_marsad_query"] = q
-    set_params({k: q.to_params().get(k) for k in PARAM_KEYS if k != "q"})
+    set_params({k: q.to_params().get(k) for k in PARAM_KEYS if k not in ("q", "from", "to")})
 
 
 def global_params() -> dict[str, list[str]]:
