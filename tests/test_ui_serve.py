@@ -119,7 +119,7 @@ def test_the_launchers_warm_up_computes_the_default_overview(empty_caches, monke
 
     monkeypatch.setattr(runtime, "exists", lambda: True)
     serve.warm_default_view()
-    view = state.call(combined.default_view)
+    view = shell.default_query()
     assert view.start and view.end  # the seeded store's 2018 news, not every date since its 1987 wire sample
     figs = state.call(combined.key_figures, view)
     interval = combined.auto_interval(figs["first_date"].date(), figs["last_date"].date())

@@ -58,7 +58,7 @@ def warm_imports() -> None:
 
 
 def warm_default_view() -> None:
-    """Compute the frame's and the Overview's analytics for the default view (combined.default_view) into st.cache_data.
+    """Compute the frame's and the Overview's analytics for the default view (shell.default_query) into st.cache_data.
     A missing, empty or busy store only skips this: the first visitor's run then computes it as usual."""
     from streamlit import runtime
 
@@ -73,13 +73,17 @@ def warm_default_view() -> None:
     if not state.settings().db_path.exists():
         return
     try:
-        state.prefetch(shell.frame_calls())
-        view = state.call(combined.default_view)  # what a visitor with no dates in the URL sees
-        figs = state.call(combined.key_figures, view)
-        if not figs.get("articles"):
-            return
-        interval = combined.auto_interval(figs["first_date"].date(), figs["last_date"].date())
-        state.prefetch(combined.overview_calls(view, by="language", interval=interval))
+        # One connection, as in a page run: DuckDB 2.0 loses its Arrow scan function now and then when several
+        # connections to one file register tables at once ("python_arrow_scan does not exist"), and a call that
+        # failed that way left its part of the default view uncomputed.
+        with state.run_connection():
+            state.prefetch(shell.frame_calls())
+            view = shell.default_query()
+            figs = state.call(combined.key_figures, view)
+            if not figs.get("articles"):
+                return
+            interval = combined.auto_interval(figs["first_date"].date(), figs["last_date"].date())
+            state.prefetch(combined.overview_calls(view, by="language", interval=interval))
     except MarsadError as exc:
         LOGGER.warning("warm-up of the default view skipped: %s", exc.message)
 

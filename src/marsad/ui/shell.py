@@ -61,13 +61,19 @@ def frame_calls() -> list[combined.Call]:
             (analytics.list_languages, (), {}), (analytics.list_sources, (), {})]
 
 
+def default_query() -> Query:
+    """The view of a visitor whose URL names no dates and no filters: the store's densest period
+    (combined.default_view). The server's warm-up computes this view before the first visitor arrives."""
+    return state.call(combined.default_view)
+
+
 def _dates(lang: str, url_q: Query, first: date, last: date) -> tuple[date | None, date | None]:
     """The date picker and the "all time" button → the view's (start, end).
 
     Three kinds of view, and how the URL says each: explicit dates (``from``/``to``, restored exactly as linked);
     all time (``all=1``: no date filter, undated articles included); the default, the densest period
     (combined.default_view), which is what no dates in the URL means."""
-    default = state.call(combined.default_view)
+    default = default_query()
     usual = (default.start or first, default.end or last)
     linked = None
     if url_q.start or url_q.end:
