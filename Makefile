@@ -23,7 +23,7 @@ demo: setup
 
 run: setup
 	$(VENV)/bin/marsad demo
-	$(PY) -m marsad.ui.serve $(PORT)
+	$(VENV)/bin/marsad serve --port $(PORT)
 
 # Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download).
 browser-deps:

@@ -1,5 +1,5 @@
-"""Import directions: ui → analytics → store; cli → everything; nothing imports ui or cli; only ui imports streamlit;
-nlp annotates in memory and imports nothing from store (ingest orchestrates nlp and store)."""
+"""Import directions: ui → analytics → store; cli → everything; nothing but the cli imports ui, nothing imports cli;
+only ui imports streamlit; nlp annotates in memory and imports nothing from store (ingest orchestrates nlp and store)."""
 
 import ast
 from pathlib import Path
@@ -41,7 +41,7 @@ def test_import_directions(path: Path) -> None:
             continue
         target = name.split(".")[1]
         assert layer not in LEAVES, f"{path.name}: {layer} is a leaf and may not import {name}"
-        if target in {"ui", "cli"}:
+        if target == "cli" or (target == "ui" and layer != "cli"):  # the cli starts the dashboard (marsad serve)
             assert layer == target, f"{path.name}: nothing outside {target}/ may import {name}"
         if layer == "store":
             assert target in LEAVES | {"store", "text"}, f"{path.name}: store imports {name}"

@@ -1,4 +1,4 @@
-"""Real-browser test: `streamlit run app.py` on 127.0.0.1 against a seeded temp store, headless Chromium (Debian's
+"""Real-browser test: `marsad serve` on 127.0.0.1 against a seeded temp store, headless Chromium (Debian's
 /usr/bin/chromium through Playwright — never Playwright's own browser download). Visits every page, waits for the charts,
 checks Arabic article text is laid out right to left, that an article carrying <script>/<img onerror> runs
 nothing, that a copied URL restores the same view, and saves a screenshot per page under tests/artifacts/."""
@@ -70,7 +70,7 @@ def server(tmp_path_factory):
     _add_xss_article(store)
     port = _free_port()
     env = {**os.environ, "MARSAD_DB": str(store.path)}
-    cmd = [sys.executable, "-m", "marsad.ui.serve", str(port)]  # the launcher `make run` uses
+    cmd = [str(Path(sys.executable).with_name("marsad")), "serve", "--port", str(port)]  # what `make run` uses
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_S
@@ -114,7 +114,7 @@ def page(browser):
 def _open(page, url: str, charts: int = 0) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=CHART_WAIT_MS)
-    _settled(page)  # first: until the run is over, a session's blank first chart (marsad.ui.preload) may count
+    _settled(page)
     if charts:
         page.wait_for_function(
             "n => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= n",
@@ -145,15 +145,6 @@ def _shot(page, name: str) -> None:
 
 # Every page in the Arabic interface (the harder layout), and the English one for a few: the suite stays short.
 VISITS = [(slug, "ar") for slug in CHARTS] + [(slug, "en") for slug in ("overview", "entities", "map", "topics")]
-
-
-def test_pages_carry_the_plotly_preload_hint(server):
-    with urllib.request.urlopen(f"{server}/entities?ui=ar", timeout=10) as r:
-        link = r.headers.get("Link", "")
-    assert "rel=modulepreload" in link and "/static/js/PlotlyChart." in link
-    path = link.split(">")[0].lstrip("<")
-    with urllib.request.urlopen(f"{server}{path}", timeout=10) as r:  # the hinted file is really served
-        assert r.status == 200
 
 
 @pytest.mark.parametrize(("slug", "ui"), VISITS)

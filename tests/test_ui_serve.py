@@ -1,75 +1,38 @@
-"""The dashboard's fast start: JavaScript preload hints, side-by-side analytics that do not hold the page up,
-and the launcher's warm-up of the default view (marsad.ui.preload, marsad.ui.state.prefetch, marsad.ui.serve)."""
+"""Starting the dashboard (marsad.ui.serve): the shipped Streamlit settings, the warm-up of the default view
+while the server starts, a real server from outside the repository; and side-by-side analytics that do not hold
+the page up (marsad.ui.state.prefetch)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import os
+import socket
+import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
-from marsad.ui import combined, preload, serve, state
+from marsad.ui import combined, serve, shell, state
+
+# How long a test waits for the warm-up's event at most: it normally takes a second or two.
+WARM_UP_WAIT_S = 120
+SERVER_START_S = 60  # generous: CI shares 2 cores with other jobs
 
 
-def _manifest(tmp_path: Path, entries: dict) -> Path:
-    (tmp_path / "manifest.json").write_text(json.dumps(entries), encoding="utf-8")
-    return tmp_path
-
-
-def test_element_scripts_follow_each_elements_imports(tmp_path):
-    static = _manifest(tmp_path, {
-        "index.html": {"file": "static/js/index.main.js", "isEntry": True, "imports": ["_core.js"]},
-        "_core.js": {"file": "static/js/core.0.js"},
-        "src/Plotly.tsx": {"file": "static/js/PlotlyChart.abc.js", "name": "PlotlyChart", "isDynamicEntry": True,
-                           "imports": ["_shared.js", "_deep.js", "index.html", "_core.js"]},
-        "_shared.js": {"file": "static/js/shared.1.js", "imports": ["_deep.js"]},
-        "_deep.js": {"file": "static/js/deep.2.js"},
-        "src/Other.tsx": {"file": "static/js/Other.x.js", "name": "Other", "isDynamicEntry": True},
-        "font.woff2": {"file": "static/media/font.woff2"},
-    })
-    scripts = preload.element_scripts(("PlotlyChart", "NotInThisBuild"), static_dir=static)
-    assert sorted(scripts) == ["/static/js/PlotlyChart.abc.js", "/static/js/deep.2.js", "/static/js/shared.1.js"]
-
-
-def test_element_scripts_of_the_installed_streamlit_exist_on_disk():
-    scripts = preload.element_scripts()
-    static = Path(st.__file__).parent / "static"
-    assert any(Path(s).name.startswith("PlotlyChart.") for s in scripts)
-    assert all((static / s.lstrip("/")).is_file() for s in scripts)
-
-
-def test_no_manifest_means_no_hints(tmp_path):
-    assert preload.element_scripts(static_dir=tmp_path) == []
-    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
-    assert preload.element_scripts(static_dir=tmp_path) == []
-
-
-def _asgi_headers(middleware, content_type: bytes) -> dict[bytes, bytes]:
-    sent: list[dict] = []
-
-    async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", content_type)]})
-        await send({"type": "http.response.body", "body": b"x"})
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(middleware(app)({"type": "http", "path": "/"}, None, send))
-    return dict(sent[0]["headers"])
-
-
-def test_html_pages_carry_the_preload_header_and_nothing_else_does():
-    def hints(app):
-        return preload.PreloadHints(app, ["/static/js/PlotlyChart.abc.js", "/static/js/dep.js"], base_path="/marsad/")
-
-    html = _asgi_headers(hints, b"text/html; charset=utf-8")
-    assert html[b"link"] == b"</marsad/static/js/PlotlyChart.abc.js>; rel=modulepreload, </marsad/static/js/dep.js>; rel=modulepreload"
-    assert b"link" not in _asgi_headers(hints, b"application/javascript")
-    assert b"link" not in _asgi_headers(lambda app: preload.PreloadHints(app, [], base_path=""), b"text/html")
+def test_server_options_come_from_the_shipped_streamlit_settings(tmp_path):
+    options = serve.server_options(8642)
+    assert options["server.port"] == 8642 and options["server.address"] == "127.0.0.1"
+    assert options["browser.gatherUsageStats"] is False and options["server.headless"] is True
+    for key in options:  # every one a real Streamlit option (st.App.run refuses unknown ones)
+        st.get_option(key)
+    exposed = tmp_path / "config.toml"
+    exposed.write_text('[server]\naddress = "0.0.0.0"\nport = 9000\n', encoding="utf-8")
+    assert serve.server_options(config_file=exposed) == {"server.address": "127.0.0.1", "server.port": 9000}
 
 
 # -- prefetch: started side by side, waited for by the call that needs it -------------------------------------
@@ -110,21 +73,16 @@ def test_prefetch_outside_a_page_run_waits_for_its_calls(empty_caches):
     assert sorted(CALLS) == [5, 6]
 
 
-def test_the_launchers_warm_up_computes_the_default_overview(empty_caches, monkeypatch):
-    """After warm_default_view the frame's and the Overview's calls for the default view are cache hits: with
-    the analytics functions broken, the same calls still answer."""
-    from streamlit import runtime
-
-    from marsad.ui import shell
-
-    monkeypatch.setattr(runtime, "exists", lambda: True)
-    serve.warm_default_view()
-    view = shell.default_query()
-    assert view.start and view.end  # the seeded store's 2018 news, not every date since its 1987 wire sample
-    figs = state.call(combined.key_figures, view)
+def _default_overview_calls() -> list[combined.Call]:
+    """The frame's and the Overview's calls for a visitor without a shared link, as a page run makes them."""
+    query = shell.default_query()
+    assert query.start and query.end  # the seeded store's 2018 news, not every date since its 1987 wire sample
+    figs = state.call(combined.key_figures, query)
     interval = combined.auto_interval(figs["first_date"].date(), figs["last_date"].date())
-    calls = shell.frame_calls() + combined.overview_calls(view, by="language", interval=interval)
+    return shell.frame_calls() + combined.overview_calls(query, by=combined.DEFAULT_SPLIT, interval=interval)
 
+
+def _assert_cached(calls: list[combined.Call], monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise AssertionError("computed again: the warm-up did not fill the cache")
 
@@ -134,19 +92,76 @@ def test_the_launchers_warm_up_computes_the_default_overview(empty_caches, monke
         state.call(fn, *args, **kwargs)
 
 
-def test_page_runs_wait_for_the_launchers_imports():
-    """A run under the launcher waits until the warm-up's imports are done (racing them once gave a
-    half-imported pandas); with no warm-up running it does not wait at all."""
-    from marsad.ui import startup
+def test_the_warm_up_computes_the_default_overview(empty_caches, monkeypatch):
+    """Once its event is set, the frame's and the Overview's calls for the default view are cache hits: with the
+    analytics functions broken, the same calls still answer."""
+    warm = serve.start_default_view_warm_up()
+    assert warm.done.wait(WARM_UP_WAIT_S), "the warm-up did not finish"
+    assert warm.skipped == ""
+    _assert_cached(_default_overview_calls(), monkeypatch)
 
-    startup.wait_for_imports()  # nothing warming: returns at once
-    startup.imports_starting()
-    waited = threading.Event()
-    waiter = threading.Thread(target=lambda: (startup.wait_for_imports(), waited.set()))
-    waiter.start()
+
+def test_the_lifespan_imports_first_then_signals_the_default_view_in_app_state(empty_caches, monkeypatch):
+    async def start() -> dict:
+        async with serve.warm_up(None) as app_state:
+            return app_state
+
+    app_state = asyncio.run(start())
+    assert app_state["default_view_done"].wait(WARM_UP_WAIT_S)
+    _assert_cached(shell.frame_calls(), monkeypatch)
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_the_warm_up_says_why_it_had_nothing_to_compute(kind, tmp_path, monkeypatch):
+    from marsad.store import Store
+
+    db = tmp_path / "store.duckdb"
+    if kind == "empty":
+        Store(db).ensure_schema()
+    monkeypatch.setenv("MARSAD_DB", str(db))
+    st.cache_resource.clear()
+    state.clear_caches()
+    warm = serve.start_default_view_warm_up()
+    assert warm.done.wait(WARM_UP_WAIT_S)
+    assert warm.skipped == ("the store is empty" if kind == "empty" else f"no store at {db}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.status, r.read().decode("utf-8", errors="replace")
+
+
+@pytest.mark.slow
+def test_marsad_serve_starts_from_any_directory(seeded_store, tmp_path):
+    """`marsad serve --db X` from a folder outside the repository: the page and the health check answer on
+    127.0.0.1 (the shipped settings travel with the code, not the working directory)."""
+    port = _free_port()
+    cmd = [str(Path(sys.executable).with_name("marsad")), "-v", "serve", "--db", str(seeded_store.path), "--port", str(port)]
+    env = {k: v for k, v in os.environ.items() if k != "MARSAD_DB"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        assert not waited.wait(timeout=0.2)  # still held: the imports are not done
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/_stcore/health")
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+                time.sleep(0.3)
+        assert (status, body) == (200, "ok")
+        status, body = _get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "<html" in body.lower()
+        while "default view computed" not in log.read_text(errors="replace"):  # the warm-up reports its end
+            assert proc.poll() is None and time.monotonic() < deadline + WARM_UP_WAIT_S, log.read_text(errors="replace")
+            time.sleep(0.3)
     finally:
-        startup.imports_done()
-    waiter.join(timeout=10)
-    assert waited.is_set()
+        proc.terminate()
+        proc.wait(timeout=20)

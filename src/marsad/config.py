@@ -2,6 +2,17 @@
 
 Build them once with :meth:`Settings.load` and pass them down; vary with ``dataclasses.replace``.
 This module imports nothing from the package so every layer may use it.
+
+Where things are:
+
+- Shipped files (models, demo corpus, curated resources in ``data/``; ``static/``; the Streamlit settings in
+  ``.streamlit/``) sit at the repository's top level in a source checkout (editable install, ``PYTHONPATH=src``)
+  and inside the package once built into a wheel (``pyproject.toml`` maps them there). ``MARSAD_DATA_DIR``
+  replaces the whole ``data/`` folder: it is read here, at import, so every module that reads a resource
+  (:data:`DATA_DIR`) sees it, and by :meth:`Settings.load` (``data_dir``).
+- Written files (the store, its search index, topic model and watch state, all beside the store) never go into the
+  package: the default store is ``data/marsad.duckdb`` in a source checkout and ``$XDG_DATA_HOME/marsad/marsad.duckdb``
+  (``~/.local/share/marsad/``) for an installed package; ``MARSAD_DB`` or ``--db`` choose another.
 """
 
 from __future__ import annotations
@@ -12,17 +23,28 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = PROJECT_ROOT / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parents[1]  # the repository, in a source checkout
+# A wheel carries data/ (and the other shipped folders) inside the package.
+INSTALLED = (PACKAGE_DIR / "data").is_dir()
+SHIPPED_DIR = PACKAGE_DIR if INSTALLED else PROJECT_ROOT
+DATA_DIR = Path(os.environ.get("MARSAD_DATA_DIR") or SHIPPED_DIR / "data").expanduser()
+STATIC_DIR = SHIPPED_DIR / "static"
+STREAMLIT_CONFIG = SHIPPED_DIR / ("streamlit_config" if INSTALLED else ".streamlit") / "config.toml"
+# What an installed package writes (its store) and its marsad.toml live in the XDG user data folder.
+USER_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share").expanduser() / "marsad"
+HOME_DIR = USER_DIR if INSTALLED else PROJECT_ROOT
+DEFAULT_DB_NAME = "marsad.duckdb"
 
 
-def _default_db() -> Path:
-    return DATA_DIR / "marsad.duckdb"
+def default_db_path() -> Path:
+    """The store used when neither MARSAD_DB, marsad.toml nor --db names one."""
+    return (USER_DIR if INSTALLED else PROJECT_ROOT / "data") / DEFAULT_DB_NAME
 
 
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path = field(default_factory=_default_db)
+    db_path: Path = field(default_factory=default_db_path)
     data_dir: Path = DATA_DIR
     # Files bigger than this are rejected before reading: a news page or export above it is
     # almost certainly a mistake (a database dump, a video) and would exhaust memory.
@@ -47,7 +69,7 @@ class Settings:
     def load(cls, toml_path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:
         env = dict(os.environ if env is None else env)
         values: dict[str, object] = {}
-        toml_path = toml_path or Path(env.get("MARSAD_CONFIG", PROJECT_ROOT / "marsad.toml"))
+        toml_path = toml_path or Path(env.get("MARSAD_CONFIG", HOME_DIR / "marsad.toml"))
         if toml_path.is_file():
             with open(toml_path, "rb") as fh:
                 values.update(tomllib.load(fh).get("marsad", {}))

@@ -11,12 +11,13 @@ import logging
 import pkgutil
 import sys
 
-from marsad.config import Settings
+from marsad.config import Settings, default_db_path
 from marsad.errors import MarsadError
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="DuckDB store file (default: data/marsad.duckdb, or $MARSAD_DB)")
+    parser.add_argument("--db", help=f"DuckDB store file (default: $MARSAD_DB or marsad.toml, else {default_db_path()}: data/ in a "
+                                     "source checkout, the user data folder $XDG_DATA_HOME/marsad for an installed package)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -15,11 +15,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from marsad.config import STATIC_DIR
 from marsad.errors import MarsadError
 
 LOGGER = logging.getLogger(__name__)
-# The app serves this folder for the browser too (server.enableStaticServing); it sits beside app.py.
-TOPOJSON_PATH = Path(__file__).resolve().parents[3] / "static" / "topojson" / "world_110m.json"
+# static/ in a source checkout, inside the package once installed (marsad.config).
+TOPOJSON_PATH = STATIC_DIR / "topojson" / "world_110m.json"
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,6 @@ MARKERS_UP_TO = 60
 # would otherwise shrink to slivers at either end of a chart that is mostly a flat zero.
 GAP_MIN_BINS = 24
 GAP_MIN_SHARE = 0.3
-# Plotly's default loads the base map from a CDN; the app serves it itself (static/topojson, see .streamlit/config.toml).
-TOPOJSON_URL = "app/static/topojson/"
 # Bubble area grows with mentions; the largest bubble is this many pixels across so small places stay visible.
 MAX_BUBBLE_PX = 48
 
@@ -46,8 +44,8 @@ def _plain_all(values) -> list[str]:
 
 
 def plotly_config(**extra: object) -> dict[str, object]:
-    """Config for st.plotly_chart: no Plotly logo or cloud links, local base map."""
-    return {"displaylogo": False, "topojsonURL": TOPOJSON_URL, **extra}
+    """Config for st.plotly_chart: no Plotly logo or cloud links."""
+    return {"displaylogo": False, **extra}
 
 
 def _finish(fig: go.Figure, title: str, lang: str, *, height: int = CHART_HEIGHT, legend: bool = True) -> go.Figure:

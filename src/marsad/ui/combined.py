@@ -24,6 +24,8 @@ WEEK_MAX_SPAN = 3 * 365
 SPIKE_KINDS = ("entity", "topic", "keyword")
 # Top people / organisations / places on the Overview.
 OVERVIEW_TOP_N = 10
+# The Overview's volume chart is split by this until the visitor picks another ("language" or "source").
+DEFAULT_SPLIT = "language"
 
 Call = tuple[Callable[..., Any], tuple, dict[str, Any]]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# Page scripts are addressed relative to app.py (the repository root), as st.Page and AppTest expect.
-PAGES_DIR = Path("src/marsad/ui/pages")
+# Absolute, so st.Page finds the scripts whichever script runs the app (the package's or the checkout's app.py).
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,14 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
     The page then makes the same calls in order, drawing as it goes: st.cache_data computes a key only once and
     a second caller waits for that result, so each section waits for its own data only and is on screen while
     the rest is still computing. Inside a page run (:func:`run_connection`) the run's connection stays open until
-    every started call is done; outside one (the server's warm-up) this waits for them. Errors are left for the
-    page's own call to raise."""
+    every started call is done; outside one this opens such a connection for the calls and waits for them (calls
+    opening connections of their own side by side can fail: DuckDB's Python client is not safe to connect to the
+    same file from several threads at once). Errors are left for the page's own call to raise."""
     if len(calls) < 2:
+        return
+    if _RUN_CONNECTION.get() is None:
+        with run_connection():
+            prefetch(calls)
         return
     context = contextvars.copy_context()
 
@@ -160,11 +165,7 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
     pool = ThreadPoolExecutor(max_workers=min(PREFETCH_WORKERS, len(calls)), thread_name_prefix="marsad-prefetch")
     futures = [pool.submit(one, item) for item in calls]
     pool.shutdown(wait=False)
-    run = _RUN_CONNECTION.get()
-    if run is not None:
-        run.track(futures)
-    else:
-        wait(futures)
+    _RUN_CONNECTION.get().track(futures)  # type: ignore[union-attr]
 
 
 # -- cached analytics calls --------------------------------------------------------------------------------

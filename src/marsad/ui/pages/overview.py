@@ -25,7 +25,7 @@ auto_int = combined.auto_interval(first and first.date(), last and last.date())
 # Everything below is independent of everything else: started side by side, it costs the slowest call rather
 # than the sum of about ten (a new filter at 100k+ articles), and each section below draws as soon as its own
 # result is in.
-state.prefetch(combined.overview_calls(q, by=state.param("by", "language"), interval=state.param("int", auto_int)))
+state.prefetch(combined.overview_calls(q, by=state.param("by", combined.DEFAULT_SPLIT), interval=state.param("int", auto_int)))
 # Plain text rather than a metric: at metric size "1987-02-26 – 2018-10-19" does not fit its column.
 cols[4].markdown(f"{t('date_range', lang)}  \n**{first:%Y-%m-%d} – {last:%Y-%m-%d}**" if first and last else "—")
 
@@ -36,7 +36,7 @@ def volume_section() -> None:
     """Split and interval only change this chart: as a fragment, toggling them reruns this part alone."""
     left, right = st.columns([3, 1])
     with right:
-        by = state.choice("by", ["language", "source"], default="language", label=t("split_by", lang),
+        by = state.choice("by", ["language", "source"], default=combined.DEFAULT_SPLIT, label=t("split_by", lang),
                           format_func=lambda v: t(f"by_{v}", lang))
         interval = state.choice("int", ["day", "week", "month"], default=auto_int, label=t("interval", lang),
                                 format_func=lambda v: t(f"interval_{v}", lang))
