@@ -3,7 +3,7 @@
     .venv/bin/python bench/ui_latency.py --db demo=data/marsad.duckdb --db 200k=/tmp/scale/scale.duckdb \
         [--repeats 3] [--json] [--out FILE]
 
-For each store: start the dashboard as `make run` does (`python -m marsad.ui.serve`) on 127.0.0.1 (MARSAD_DB = the
+For each store: start the dashboard as `make run` does (`marsad serve`) on 127.0.0.1 (MARSAD_DB = the
 store; `streamlit run app.py` is measured for comparison), drive headless Chromium
 (Debian's /usr/bin/chromium through Playwright) and time, from the user's action to the moment the script run is
 over and every chart on the page is drawn:
@@ -102,8 +102,8 @@ def free_port() -> int:
 
 def start_server(db: Path, port: int, launcher: str = "run") -> tuple[subprocess.Popen, float]:
     env = {**os.environ, "MARSAD_DB": str(db)}
-    if launcher == "serve":  # marsad.ui.serve (make run): imports and the default view warmed while it starts
-        cmd = [sys.executable, "-m", "marsad.ui.serve", str(port)]
+    if launcher == "serve":  # marsad serve (make run): imports and the default view warmed while it starts
+        cmd = [str(Path(sys.executable).with_name("marsad")), "serve", "--port", str(port)]
     else:
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
                str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -304,7 +304,7 @@ def run_store(label: str, db: Path, repeats: int, browser, first_page_repeats: i
     }
 
 
-LAUNCHER_NAMES = {"serve": "make run (python -m marsad.ui.serve)", "run": "streamlit run app.py"}
+LAUNCHER_NAMES = {"serve": "make run (marsad serve)", "run": "streamlit run app.py"}
 
 
 def _spread(v: dict[str, float]) -> str:
