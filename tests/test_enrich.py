@@ -145,3 +145,48 @@ def test_worker_processes_store_what_one_process_stores(tmp_path):
     assert enrich_ids(one, ids, batch_size=4, n_process=1).articles == len(ids)
     assert enrich_ids(two, ids, batch_size=4, n_process=2).articles == len(ids)
     assert _results(two) == _results(one)
+
+
+# -- one bad article never blocks enrichment ---------------------------------------------------------------
+def _store_of(path: Path, bodies: list[tuple[str, str]]) -> Store:
+    """A store holding these (body, language) articles, written directly (as an older Marsad may have)."""
+    store = Store(path)
+    store.ensure_schema()
+    with store.write() as con:
+        for i, (body, lang) in enumerate(bodies, 1):
+            con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), md5(?))",
+                        [i, body, lang, body])
+    return store
+
+
+def test_a_body_over_a_million_characters_is_read_only_up_to_the_limit(tmp_path, monkeypatch):
+    """Stored before ingest cut long bodies: spaCy refused it (over 1,000,000 characters) and its whole batch,
+    and every later ``marsad enrich``, failed."""
+    from marsad.nlp import pipeline as nlp_pipeline
+
+    monkeypatch.setattr(nlp_pipeline, "MAX_BODY_CHARS", 20_000)  # the same cut as 200,000, faster to run
+    sentence = "Officials in Baghdad met the delegation from Damascus on Monday. "
+    store = _store_of(tmp_path / "long.duckdb", [(sentence * 17_000, "en"), (sentence * 3, "en")])
+    report = enrich_store(store, n_process=1)
+    assert report.articles == 2 and report.failed == 0 and pending_ids(store, below_version=PIPELINE_VERSION) == []
+    with store.read() as con:
+        ends = con.execute('SELECT max("end") FROM mentions WHERE article_id = 1').fetchall()[0][0]
+    assert 0 < ends <= 20_000
+
+
+def test_an_article_the_pipeline_raises_on_costs_only_itself(tmp_path, monkeypatch):
+    from marsad.ingest import enrich as enrich_module
+
+    real = enrich_module.enrich_batch
+
+    def failing(articles):
+        if any("BOOM" in a.body for a in articles):
+            raise ValueError("cannot enrich BOOM")
+        return real(articles)
+
+    monkeypatch.setattr(enrich_module, "enrich_batch", failing)
+    sentence = "Officials in Baghdad met the delegation from Damascus on Monday. "
+    store = _store_of(tmp_path / "boom.duckdb", [(sentence, "en"), ("BOOM " + sentence, "en"), (sentence * 2, "en")])
+    report = enrich_store(store, n_process=1)
+    assert (report.articles, report.failed) == (2, 1)
+    assert pending_ids(store, below_version=PIPELINE_VERSION) == [2]  # retried on the next run, blocks nothing

@@ -383,3 +383,43 @@ def test_standard_hooks():
         "marsad.ingest.enrich.enrich_stored",
         "marsad.ingest.topics.assign_new",
     ]
+
+
+# -- bad text costs only its article ----------------------------------------------------------------------
+DEMO_ANT = Path(__file__).resolve().parents[1] / "data" / "demo" / "ant_v2.1_sample.jsonl.gz"
+
+
+def _demo_articles(n: int) -> list[Article]:
+    with gzip.open(DEMO_ANT, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in islice(fh, n)]
+    return [Article(body=r["text"], title=r["title"], url=r["url"], canonical_url=r["url"], origin=f"demo#{i}")
+            for i, r in enumerate(records)]
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_text_that_cannot_be_processed_costs_only_its_article(tmp_path, workers):
+    """A lone surrogate that reached an Article (language id raised TypeError and ended the whole ingest)."""
+    settings = _settings(tmp_path)
+    a, b, c = _demo_articles(3)
+    bad = dataclasses.replace(b, title="عنوان \ud800", language="")
+    with Ingestor(Store(settings.db_path), settings=settings) as ingestor:
+        ingestor.add_all([a, bad, c], workers=workers)
+    report = ingestor.report
+    assert report.stored == 2 and len(report.rejects) == 1
+    assert report.rejects[0].file == b.origin and "cannot be processed" in report.rejects[0].reason
+
+
+def test_a_very_long_body_is_cut_with_a_note(tmp_path):
+    from marsad.ingest.limits import CUT_MARK
+    from marsad.models import MAX_BODY_CHARS
+
+    settings = _settings(tmp_path)
+    a, b = _demo_articles(2)
+    long = dataclasses.replace(a, body="\n\n".join([a.body] * (1_100_000 // len(a.body) + 1)))
+    assert len(long.body) > 1_000_000
+    store = Store(settings.db_path)
+    report = _ingest_articles(store, settings, [long, b]).report
+    assert report.stored == 2 and report.cut == 1 and report.as_dict()["cut"] == 1
+    with store.read() as con:
+        body = con.execute("SELECT body FROM articles WHERE origin = ?", [a.origin]).fetchall()[0][0]
+    assert len(body) <= MAX_BODY_CHARS and body.endswith("\n\n" + CUT_MARK) and body.startswith(a.body)

@@ -249,3 +249,72 @@ def test_sniff(name: str, head: bytes, fmt: str) -> None:
     from marsad.ingest.readers.sniff import sniff
 
     assert sniff(name, head) == fmt
+
+
+# -- malformed input: one-line rejects naming the reason, good records beside them kept -----------------------
+PAGE = b"<html><head><title>A headline</title></head><body><article><p>" + b"A paragraph of article text. " * 8 + b"</p></article></body></html>"
+
+
+def _warc_record(payload: bytes, *, uri: bytes = b"http://example.org/a") -> bytes:
+    headers = b"WARC/1.0\r\nWARC-Type: response\r\n" + (b"WARC-Target-URI: " + uri + b"\r\n" if uri else b"")
+    headers += b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % len(payload)
+    return headers + payload + b"\r\n\r\n"
+
+
+def test_a_malformed_warc_record_is_a_clear_reject() -> None:
+    good = _warc_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE)
+    no_uri = _warc_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE, uri=b"")
+    items = list(read_bytes(good + no_uri + good, name="crawl.warc", settings=SETTINGS))
+    assert isinstance(items[0], Article) and isinstance(items[-1], Reject)
+    assert items[-1].reason.startswith("broken WARC") and "\n" not in items[-1].reason
+
+
+def test_a_bad_character_reference_costs_only_its_feed_item() -> None:
+    item = b"<item><title>%s</title><link>http://example.org/%d</link><description>%s</description></item>"
+    items = [item % (b"Headline number one", 1, b"A paragraph of article text. " * 4),
+             item % (b"Broken &#xD800; headline", 2, b"Text &#55296; with a surrogate reference."),
+             item % (b"Headline number three", 3, b"Another paragraph of article text. " * 4)]
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>' + b"".join(items) + b"</channel></rss>"
+    out = list(read_bytes(feed, name="feed.rss", settings=SETTINGS))
+    assert [type(i).__name__ for i in out] == ["Article", "Reject", "Article"]
+    assert out[1].record == 2 and "lost characters" in out[1].reason
+
+
+def test_an_unexpected_reader_error_logs_one_line(monkeypatch, caplog, tmp_path: Path) -> None:
+    import logging
+
+    from marsad.ingest import readers
+
+    def broken(*args, **kwargs):
+        raise KeyError("a reader bug")
+
+    monkeypatch.setattr(readers, "article_from_text", broken)
+    path = tmp_path / "page.txt"
+    path.write_text("نص " * 50, encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="marsad.ingest.readers"):
+        reject = _only_reject(list(read_path(path, settings=SETTINGS)))
+    assert reject.reason == "unexpected error while reading (KeyError: 'a reader bug')"
+    assert [r.exc_info for r in caplog.records if r.levelno >= logging.INFO] == [None]  # no traceback printed
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("laughs.rss", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                       b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+                       b'<rss version="2.0"><channel><title>t</title><item><title>x</title>'
+                       b"<description>Item text of the feed &d; with entities.</description></item></channel></rss>"),
+        ("external.rss", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0">'
+                         b"<channel><title>t</title><item><title>x</title><description>Item text &x; of the feed.</description>"
+                         b"</item></channel></rss>"),
+        ("external.xhtml", b'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                           b'<html xmlns="http://www.w3.org/1999/xhtml"><body><article><p>'
+                           + b"A paragraph of article text. " * 8 + b"&x;</p></article></body></html>"),
+        ("laughs.html", b'<!DOCTYPE html [<!ENTITY a "haha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                        b"<html><body><article><p>" + b"A paragraph of article text. " * 8 + b"&b;</p></article></body></html>"),
+    ],
+)
+def test_xml_entities_are_never_expanded_or_fetched(name: str, document: bytes) -> None:
+    (article,) = read_bytes(document, name=name, settings=SETTINGS)
+    text = article.title + article.body
+    assert "root:" not in text and "haha" not in text

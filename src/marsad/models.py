@@ -8,6 +8,10 @@ from typing import Literal
 
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 DatePrecision = Literal["second", "minute", "hour", "day", "month", "year"]
+# Longest body an Article keeps (ingest cuts longer ones with a note; enrichment reads no further in older
+# stores). Long-form features run to ~60,000 characters; a body of a million makes the NER models fail
+# (spaCy refuses texts over 1,000,000 characters) and every step slow.
+MAX_BODY_CHARS = 200_000
 
 
 @dataclass
@@ -74,6 +78,7 @@ class IngestReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     undated: int = 0
+    cut: int = 0  # bodies over MAX_BODY_CHARS, stored cut (ending with a "[…]" paragraph)
     rejects: list[Reject] = field(default_factory=list)
 
     @property
@@ -87,6 +92,7 @@ class IngestReport:
             "exact_duplicates": self.exact_duplicates,
             "near_duplicates": self.near_duplicates,
             "undated": self.undated,
+            "cut": self.cut,
             "rejected": self.rejected,
             "rejects": [str(r) for r in self.rejects],
         }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from marsad.cli import add_db_option, settings_from
 from marsad.errors import RejectedInput
-from marsad.models import IngestReport
+from marsad.models import MAX_BODY_CHARS, IngestReport
 
 FORMATS = ("auto", "text", "html", "jsonl", "csv", "rss", "warc")
 # Rejects printed on the terminal; longer lists go to a file so the summary stays readable.
@@ -105,6 +105,7 @@ def _print_report(report: IngestReport, *, rejects_file: str | None, db: Path, a
     print(
         f"read {report.read}, stored {report.stored}, exact duplicates {report.exact_duplicates}, "
         f"near-duplicates {report.near_duplicates}, rejected {report.rejected}, undated {report.undated}"
+        + (f", long bodies cut to {MAX_BODY_CHARS:,} characters {report.cut}" if report.cut else "")
     )
     if not report.rejects:
         return

@@ -48,6 +48,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     else:
         print(f"enriched {report.articles} articles: {report.mentions} mentions, {report.new_entities} new entities, "
               f"{report.places} new places, {report.keywords} keywords in {report.seconds:.1f} s")
+        if report.failed:
+            print(f"{report.failed} articles could not be enriched (see the log); they are retried on the next run")
     return 0
 
 

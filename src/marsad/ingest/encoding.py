@@ -17,7 +17,8 @@ LOGGER = logging.getLogger(__name__)
 
 # Enough bytes to judge an encoding or spot a binary file without decoding a whole large export.
 SNIFF_BYTES = 64 * 1024
-# Share of control bytes (other than tab/newline/CR/form feed) above which a file is binary, not text.
+# Share of control bytes (NUL included; not tab/newline/CR/form feed) above which a file is binary, not text.
+# A share, not "any NUL": one stray NUL in an export must cost only its record, not the file.
 MAX_CONTROL_SHARE = 0.02
 # UTF-16 without a BOM: at least this share of the odd (LE) or even (BE) bytes are NUL for Latin/Arabic text
 # (Arabic code units are 0x06xx, so the high byte is 0x06 — we accept that too).
@@ -172,8 +173,6 @@ def _mostly_utf8(head: bytes) -> bool:
 def _is_binary(head: bytes) -> bool:
     if not head:
         return False
-    if b"\x00" in head:
-        return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls > MAX_CONTROL_SHARE * len(head)
 

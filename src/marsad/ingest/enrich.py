@@ -50,6 +50,7 @@ class EnrichReport:
     new_entities: int = 0
     places: int = 0
     keywords: int = 0
+    failed: int = 0  # articles the pipeline raised on: left un-enriched (retried on the next run), logged
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
@@ -110,6 +111,20 @@ def _enriched(articles: list[Article], pool: WorkerPool | None, n_process: int) 
     return [article for _, chunk in pool.imap(chunked(articles, size)) for article in chunk]
 
 
+def _one_by_one(loaded: list[tuple[int, Article]], report: EnrichReport) -> list[tuple[int, Article]]:
+    """A batch the pipeline raised on, enriched article by article in this process: one bad article must not
+    keep the rest of its batch (and every later run) from being enriched. The failing ones are skipped."""
+    out = []
+    for article_id, article in loaded:
+        try:
+            out.append((article_id, enrich_batch([article])[0]))
+        except Exception as exc:  # noqa: BLE001 — logged and counted; the article is retried on the next run
+            report.failed += 1
+            LOGGER.error("article %d cannot be enriched (%s: %s)", article_id, type(exc).__name__, str(exc)[:200])
+            LOGGER.debug("article %d", article_id, exc_info=True)
+    return out
+
+
 def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE, n_process: int | None = 1,
                progress: bool = False) -> EnrichReport:
     """Enrich the given stored articles (whatever their version) and write the results.
@@ -130,8 +145,18 @@ def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE
     try:
         for chunk in chunked(ids, batch_size):
             loaded = load_articles(store, chunk)
-            enriched = _enriched([a for _, a in loaded], pool, n_process)
-            _write(store, [(i, a) for (i, _), a in zip(loaded, enriched, strict=True)], report)
+            try:
+                enriched = _enriched([a for _, a in loaded], pool, n_process)
+                pairs = [(i, a) for (i, _), a in zip(loaded, enriched, strict=True)]
+            except Exception as exc:  # noqa: BLE001 — isolated below, article by article
+                LOGGER.warning("enrichment of a batch of %d failed (%s: %s); retrying its articles one by one",
+                               len(loaded), type(exc).__name__, str(exc)[:200])
+                if pool is not None:  # imap closed it; the rest of the run goes on in this process
+                    pool.close()
+                    pool = None
+                pairs = _one_by_one(loaded, report)
+            if pairs:
+                _write(store, pairs, report)
             if bar is not None:
                 bar.update(len(chunk))
     finally:

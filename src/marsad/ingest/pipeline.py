@@ -40,6 +40,7 @@ from marsad.ingest.dedup import (
     normalized_text,
 )
 from marsad.ingest.fetch import fetch, is_http_url
+from marsad.ingest.limits import MAX_BODY_CHARS, cut_body
 from marsad.ingest.workers import WorkerPool, chunked
 from marsad.models import Article, IngestReport, Reject
 from marsad.nlp.langid import identify_article
@@ -88,12 +89,16 @@ def prepare(item: Article | Reject) -> Prepared | Reject:
         return item
     if not item.body.strip():
         return Reject(item.origin or "?", None, "no article text")
-    if not item.language:
-        lang = identify_article(item.title, item.lead, item.body)
-        item.language, item.language_confidence = lang.code, lang.confidence
-    normalized = normalized_text(item.title, item.body)
-    digest = content_hash(item.title, item.body, normalized=normalized)
-    return Prepared(item, digest, _minhasher().fingerprint(normalized, normalized=True))
+    try:
+        if not item.language:
+            lang = identify_article(item.title, item.lead, item.body)
+            item.language, item.language_confidence = lang.code, lang.confidence
+        normalized = normalized_text(item.title, item.body)
+        digest = content_hash(item.title, item.body, normalized=normalized)
+        return Prepared(item, digest, _minhasher().fingerprint(normalized, normalized=True))
+    except Exception as exc:  # noqa: BLE001 — text a reader let through must cost only its own article
+        LOGGER.debug("%s: cannot be prepared", item.origin, exc_info=True)
+        return Reject(item.origin or "?", None, f"text cannot be processed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
 
 
 def prepare_chunk(chunk: list[Article | Reject]) -> list[Reject | tuple[str, float, str, Fingerprint]]:
@@ -180,11 +185,12 @@ class Ingestor:
 
     # -- feeding --------------------------------------------------------------------------------
     def add(self, item: Article | Reject) -> None:
-        self._consume(prepare(item))
+        self._consume(prepare(self._bounded(item)))
 
     def add_all(self, items: Iterable[Article | Reject], *, workers: int = 0) -> None:
         """Feed every item; with ``workers`` > 0, language id and fingerprints are computed in that many
         worker processes while this one reads and writes (order is kept)."""
+        items = map(self._bounded, items)
         prepared = prepare_in_workers(items, workers) if workers > 0 else map(prepare, items)
         for item in prepared:
             self._consume(item)
@@ -194,6 +200,14 @@ class Ingestor:
         if self.progress is not None:
             self.progress(self._items, self.total)
         return self.report
+
+    def _bounded(self, item: Article | Reject) -> Article | Reject:
+        """Cut a very long body (see marsad.ingest.limits) here, before workers or any step see it."""
+        if isinstance(item, Article) and len(item.body) > MAX_BODY_CHARS:
+            LOGGER.warning("%s: body of %d characters cut to %d (MAX_BODY_CHARS)", item.origin, len(item.body), MAX_BODY_CHARS)
+            item.body = cut_body(item.body)
+            self.report.cut += 1
+        return item
 
     def _consume(self, item: Prepared | Reject) -> None:
         self._items += 1

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Literal
 
 from marsad.errors import MarsadError
-from marsad.models import Article, Mention
+from marsad.models import MAX_BODY_CHARS, Article, Mention
 from marsad.nlp.entities import CanonicalEntity, EntityIndex, EntitySpan, curated_entities, link, merge_entities
 from marsad.nlp.keywords import extract_keywords
 from marsad.nlp.ner import gazetteer as gaz
@@ -165,10 +165,12 @@ def enrich_batch(articles: Sequence[Article]) -> list[Article]:
     for i, article in enumerate(articles):
         by_lang[language_of(article)].append(i)
     for lang, indices in by_lang.items():
-        predicted = model_spans([articles[i].body for i in indices], lang)
+        # Ingest cuts bodies to MAX_BODY_CHARS; stores written before it did may hold longer ones, which the
+        # models refuse (spaCy: over 1,000,000 characters) or take minutes on: read no further than that.
+        predicted = model_spans([articles[i].body[:MAX_BODY_CHARS] for i in indices], lang)
         for i, spans in zip(indices, predicted, strict=True):
             article = articles[i]
-            _finish(article, gaz.apply(without_markup(article.body), spans), lang)
+            _finish(article, gaz.apply(without_markup(article.body[:MAX_BODY_CHARS]), spans), lang)
     return list(articles)
 
 

@@ -152,8 +152,11 @@ def _guarded(items: Iterator[Article | Reject], name: str) -> Iterator[Article |
     except MarsadError as exc:
         yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
     except Exception as exc:  # noqa: BLE001 — one unreadable file must not stop an ingest of thousands
-        LOGGER.exception("%s: unexpected error while reading", name)
-        yield Reject(name, None, f"unexpected error while reading ({type(exc).__name__}: {exc})")
+        # One line for the person (the reject and this log line); the traceback only with --verbose / DEBUG.
+        reason = f"unexpected error while reading ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        LOGGER.error("%s: %s", name, reason)
+        LOGGER.debug("%s: traceback", name, exc_info=True)
+        yield Reject(name, None, reason)
 
 
 def _gunzip(data: bytes, *, name: str, settings: Settings) -> bytes:

@@ -68,7 +68,9 @@ def read_warc(stream: BinaryIO, *, name: str, settings: Settings, source: str | 
     """HTML responses of a WARC (gzipped or not) → Articles; other records are skipped. A page over
     ``settings.max_record_bytes`` is rejected unread (a crawl can hold anything)."""
     from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC input needs it
+    from warcio.bufferedreaders import ChunkedDataException
     from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
 
     number = 0
     found = False
@@ -91,8 +93,11 @@ def read_warc(stream: BinaryIO, *, name: str, settings: Settings, source: str | 
                 yield article_from_html(html, name=f"{name}#{number}", url=url, source=source)
             except MarsadError as exc:
                 yield Reject(name, number, f"{url}: {exc.message.removeprefix(f'{name}#{number}: ')}")
-    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-        yield Reject(name, number or None, f"broken WARC ({exc})")
+    except (ArchiveLoadFailed, ChunkedDataException, StatusAndHeadersParserException, zlib.error, EOFError, OSError,
+            ValueError, AttributeError) as exc:  # AttributeError: warcio on a response without WARC-Target-URI
+        # warcio cannot find the next record after a broken one: the records before it are kept.
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        yield Reject(name, number or None, f"broken WARC ({reason})")
         return
     if not found:
         yield Reject(name, None, "WARC without HTML responses")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,19 @@ from marsad.ingest.extract import (
 from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
+
+
+# A DOCTYPE with an internal subset, where entities are declared: <!DOCTYPE rss [ <!ENTITY a "…"> ]>.
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+# A numeric character reference ("&#55296;", "&#xD800;"): feedparser raises on one that names no character.
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    """A reference to a surrogate, NUL or a code point past U+10FFFF becomes U+FFFD (as HTML parsers read it)."""
+    ref = match.group(1)
+    code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    return match.group(0) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
 
 
 @dataclass
@@ -57,7 +71,13 @@ def read_feed(data: bytes, *, url: str = "") -> Feed:
     import feedparser  # lazy: only feeds need it
 
     # A BytesIO, never the bytes or a str: feedparser fetches strings that look like URLs or file paths.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url} if url else None)
+    # feedparser never fetches external entities, but it expands entities a feed declares (expat stops only
+    # billion-fold "laughs"): a feed's DTD is dropped, so no declared entity is ever expanded.
+    data = _CHAR_REF.sub(_valid_char_ref, _INTERNAL_SUBSET.sub(b"", data, count=1))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url} if url else None)
+    except (UnicodeError, ValueError) as exc:
+        raise RejectedInput(f"{url or 'document'}: not an RSS/Atom feed", detail=f"{type(exc).__name__}: {exc}") from exc
     if not parsed.get("version") and not parsed.entries:
         reason = str(parsed.get("bozo_exception", "")) or "no <rss>, <feed> or <rdf> root"
         raise RejectedInput(f"{url or 'document'}: not an RSS/Atom feed", detail=reason)

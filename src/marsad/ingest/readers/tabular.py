@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
@@ -27,6 +28,14 @@ LOGGER = logging.getLogger(__name__)
 CSV_DELIMITERS = ",;\t|"
 # Keys under which JSON exports nest their list of records ({"articles": [...]}).
 JSON_LIST_KEYS = ("articles", "items", "records", "data", "results", "documents", "docs")
+# Integers with more digits stay strings: Python refuses to convert over 4,300 digits (a ValueError that used
+# to end the whole file), and no id or count in a real export comes near this.
+MAX_INT_DIGITS = 100
+# A \uD800-\uDFFF escape: JSON may carry a lone surrogate, which no UTF-8 text (nor the store) can hold.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Bytes read per step while skipping the rest of an over-long line (bounded memory whatever its length).
+_SKIP_CHUNK = 1024 * 1024
 
 
 def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
@@ -36,42 +45,69 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
         yield opened
         return
     head, codec = opened
-    if _is_wide(codec):
-        # UTF-16/32 cannot be split on the byte b"\n": decode the whole (size-limited) file, then go line by line.
-        text = (head + stream.read()).decode(codec, errors="replace")
+    if _is_wide(codec) or _is_document(head.decode(codec, errors="ignore")):
+        # A JSON array or pretty-printed object is one document; UTF-16/32 cannot be split on the byte b"\n".
+        # Both are read whole, within the file size limit (a stream may be a decompressing one).
+        data = head + stream.read(max(settings.max_file_bytes - len(head), 0) + 1)
+        if len(data) > settings.max_file_bytes:
+            yield Reject(name, None, f"JSON document over the size limit of {settings.max_file_bytes:,} bytes "
+                                     "(max_file_bytes); split it into JSON lines")
+            return
+        text = data.decode(codec, errors="replace")
         if _is_document(text):
             yield from _read_json_document(text, name=name, mapping=mapping, source=source)
             return
-        lines: Iterator[bytes | str] = iter(text.splitlines())
+        lines: Iterator[bytes | str | int] = iter(text.splitlines())
     else:
-        start = head.decode(codec, errors="ignore")
-        if _is_document(start):
-            yield from _read_json_document((head + stream.read()).decode(codec, errors="replace"), name=name,
-                                           mapping=mapping, source=source)
-            return
-        lines = _lines(head, stream)
+        lines = _lines(head, stream, limit=settings.max_record_bytes)
     decoder = codecs.getdecoder("utf-8" if codec == "utf-8-sig" else codec)
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        size = raw if isinstance(raw, int) else len(raw)
+        if size > settings.max_record_bytes:
+            yield Reject(name, number, f"record of {size:,} bytes is over the limit of {settings.max_record_bytes:,} bytes (max_record_bytes)")
             continue
-        if len(raw) > settings.max_record_bytes:
-            yield Reject(name, number, f"record of {len(raw):,} bytes is over the limit of {settings.max_record_bytes:,} bytes (max_record_bytes)")
+        if isinstance(raw, int) or not raw.strip():
             continue
         try:
             text = raw if isinstance(raw, str) else decoder(raw)[0]
-            record = json.loads(text.lstrip("\ufeff"))
+            record = load_json(text.lstrip("\ufeff"))
+            nested = _nested_records(record)
+            if nested is None:
+                yield _record(record, name=name, number=number, mapping=mapping, source=source)
+                continue
         except UnicodeDecodeError as exc:
             yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
             continue
         except json.JSONDecodeError as exc:
             yield Reject(name, number, f"invalid or truncated JSON ({exc.msg} at column {exc.colno})")
             continue
-        nested = _nested_records(record)
-        if nested is not None:  # one line holding {"articles": [...]}
-            for sub, item in enumerate(nested, start=1):
-                yield _record(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
+        except RecursionError:
+            yield Reject(name, number, "JSON nested too deeply")
             continue
-        yield _record(record, name=name, number=number, mapping=mapping, source=source)
+        for sub, item in enumerate(nested, start=1):  # one line holding {"articles": [...]}
+            yield _record(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
+
+
+def load_json(text: str) -> object:
+    """``json.loads`` for untrusted exports: integers over :data:`MAX_INT_DIGITS` digits kept as strings, lone
+    surrogates replaced by U+FFFD. Raises ``json.JSONDecodeError``, or ``RecursionError`` for nesting deeper
+    than Python's recursion limit."""
+    value = json.loads(text, parse_int=_parse_int)
+    return _without_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
+
+
+def _without_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _nested_records(record: object) -> list | None:
@@ -106,7 +142,8 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
     except csv.Error:
         dialect = csv.excel
     csv.field_size_limit(max(settings.max_record_bytes, csv.field_size_limit()))
-    reader = csv.DictReader(text, dialect=dialect)
+    overlong: list[int] = []
+    reader = csv.DictReader(_bounded_lines(text, settings.max_record_bytes, overlong), dialect=dialect)
     try:
         columns = tuple(c.strip() for c in (reader.fieldnames or ()))
         fields = resolve_mapping(columns, mapping)
@@ -117,15 +154,31 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
         yield Reject(name, None, f"CSV has no text column (columns: {', '.join(columns)}); name one with --map body=COLUMN")
         return
     number = 0
+    broken = 0  # the last bad row: lines after it may be the rest of its field, until a row fits the header
     while True:
-        number += 1
+        row: dict | csv.Error | None
         try:
             row = next(reader)
         except StopIteration:
+            row = None
+        except csv.Error as exc:  # a field over the limit, a stray quote: that row only, the next line goes on
+            row = exc
+        for size in overlong:  # physical lines skipped while reading this row (see _bounded_lines)
+            number += 1
+            broken = number
+            yield Reject(name, number, f"row of {size:,} characters is over the limit of {settings.max_record_bytes:,} (max_record_bytes)")
+        overlong.clear()
+        if row is None:
             return
-        except csv.Error as exc:
-            yield Reject(name, number, f"malformed CSV row: {exc}")
-            return
+        number += 1
+        if isinstance(row, csv.Error):
+            broken = number
+            yield Reject(name, number, f"malformed CSV row: {row}")
+            continue
+        if broken and (None in row or None in row.values()):
+            yield Reject(name, number, f"malformed CSV row (not {len(columns)} fields, after the bad row {broken})")
+            continue
+        broken = 0
         record = {(k or "").strip(): v for k, v in row.items()}
         yield _record(record, name=name, number=number, mapping=None, source=source, fields=fields)
 
@@ -155,9 +208,12 @@ def _record(record: object, *, name: str, number: int, mapping: Mapping[str, str
 
 def _read_json_document(text: str, *, name: str, mapping, source) -> Iterator[Article | Reject]:
     try:
-        document = json.loads(text.lstrip("\ufeff"))
+        document = load_json(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         yield Reject(name, None, f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
+        return
+    except RecursionError:
+        yield Reject(name, None, "JSON nested too deeply")
         return
     if isinstance(document, dict):
         nested = _nested_records(document)
@@ -174,5 +230,32 @@ def _is_wide(codec: str) -> bool:
     return codec.replace("-", "").startswith(("utf16", "utf32"))
 
 
-def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    yield from io.BufferedReader(Prefixed(head, stream))  # type: ignore[arg-type]
+def _lines(head: bytes, stream: BinaryIO, *, limit: int) -> Iterator[bytes | int]:
+    """The lines of a stream, each of at most ``limit`` bytes; a longer line is skipped unread and given as its
+    length (an int): a line of gigabytes (a decompression bomb, a dump without newlines) never sits in memory."""
+    buffered = io.BufferedReader(Prefixed(head, stream))  # type: ignore[arg-type]
+    while line := buffered.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            yield len(line) + _skip_line(buffered)
+        else:
+            yield line
+
+
+def _bounded_lines(text: io.TextIOBase, limit: int, overlong: list[int]) -> Iterator[str]:
+    """The lines of a text stream for the csv module; a line over ``limit`` characters is skipped unread and its
+    length appended to ``overlong`` (the reader reports it as a rejected row)."""
+    while line := text.readline(limit + 1):
+        if len(line) > limit and not line.endswith("\n"):
+            overlong.append(len(line) + _skip_line(text))
+        else:
+            yield line
+
+
+def _skip_line(stream) -> int:
+    """Read past the end of the current line in bounded chunks; the number of bytes or characters skipped."""
+    skipped = 0
+    while chunk := stream.readline(_SKIP_CHUNK):
+        skipped += len(chunk)
+        if chunk[-1:] in ("\n", b"\n"):
+            break
+    return skipped
