@@ -45,4 +45,4 @@ ner-model-en: setup
 	$(PY) training/train_en_ner.py --out data/models/en_ner
 
 clean-store:
-	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.search.sqlite*
+	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.duckdb.search.sqlite* data/marsad.search.sqlite*

@@ -233,7 +233,7 @@ def build_index(path: Path, n: int, base: list[dict]) -> None:
     from marsad.store import Store
     from marsad.store.search import SqliteSearchIndex, search_path
     from marsad.store.search_query import source_keys
-    from marsad.text.terms import term_keys
+    from marsad.text.terms import search_keys
 
     index = SqliteSearchIndex(search_path(Store(path)))
     index.clear()
@@ -250,8 +250,8 @@ def build_index(path: Path, n: int, base: list[dict]) -> None:
             [
                 (
                     r["bid"],
-                    " ".join(term_keys(r["title"])),
-                    " ".join(term_keys(r["body"])),
+                    " ".join(search_keys(r["title"])),
+                    " ".join(search_keys(r["body"])),
                     " ".join(source_keys(r["src"])),
                     r["language"],
                     (r["published_at"].date() - epoch).days,

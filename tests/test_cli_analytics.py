@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,24 @@ def test_entry_point_help():
     marsad = str(__import__("pathlib").Path(sys.executable).with_name("marsad"))
     out = subprocess.run([marsad, "search", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "title:" in out.stdout
+
+
+@pytest.mark.parametrize("command", [["search", "oil"], ["spikes"]])
+def test_read_only_commands_do_not_create_a_missing_store(tmp_path, capsys, command):
+    code, out, err = _run(capsys, command[0], "--db", str(tmp_path / "typo.duckdb"), *command[1:])
+    assert code == 2 and out == ""
+    assert "typo.duckdb: no store there" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_search_into_a_closed_pipe_exits_quietly(seeded_store):
+    # `marsad search … | head`: the reader is gone before the first line is printed.
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("marsad")), "search", "--db", str(seeded_store.path), "العراق OR oil"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert err == ""

@@ -117,12 +117,22 @@ def test_inspect_of_nothing_readable_fails_clearly(tmp_path, capsys):
     assert code == 2 and "empty.txt" in err
 
 
-def test_stats_on_a_new_store(tmp_path, capsys):
+def test_stats_on_an_empty_store(tmp_path, capsys):
+    from marsad.store import Store
+
+    Store(tmp_path / "new.duckdb").ensure_schema()
     code, out, _ = _run(capsys, "stats", "--db", str(tmp_path / "new.duckdb"), "--json")
     result = json.loads(out)
     assert code == 0
     assert result == {"articles": 0, "sources": 0, "languages": {}, "undated": 0, "duplicates": 0,
                       "first_date": None, "last_date": None}
+
+
+def test_stats_does_not_create_a_missing_store(tmp_path, capsys):
+    code, out, err = _run(capsys, "stats", "--db", str(tmp_path / "typo.duckdb"))
+    assert code == 2 and out == ""
+    assert "typo.duckdb: no store there" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_demo_loads_once(tmp_path, capsys, monkeypatch):

@@ -60,11 +60,6 @@ class Settings:
     fetch_max_bytes: int = 10 * 1024 * 1024
     user_agent: str = "Marsad/0.1 (+media monitoring; offline-first)"
 
-    @property
-    def search_path(self) -> Path:
-        """Full-text index lives beside the DuckDB file (DuckDB's fts extension is not available offline)."""
-        return self.db_path.with_suffix(".search.sqlite")
-
     @classmethod
     def load(cls, toml_path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:
         env = dict(os.environ if env is None else env)

@@ -16,9 +16,9 @@ from marsad.analytics.articles import ArticleRow
 from marsad.analytics.query import Query
 from marsad.errors import InvalidQuery
 from marsad.store import Store
-from marsad.store.search import SqliteSearchIndex, catch_up, search_path
-from marsad.store.search_query import Term, parse, positive_terms
-from marsad.text.terms import term_spans
+from marsad.store.search import HitPattern, SqliteSearchIndex, catch_up, search_path
+from marsad.store.search_query import parse
+from marsad.text.terms import search_spans
 
 # Snippet length in characters: about two lines of a results list in Arabic or English.
 SNIPPET_CHARS = 240
@@ -34,22 +34,23 @@ class SearchResult(ArticleRow):
     title_hits: list[tuple[int, int]]  # the same in ``title``
 
 
-def find_hits(text: str, terms: list[Term]) -> list[tuple[int, int]]:
-    """Character ranges of ``text`` that match the query's positive terms (same keys as the index)."""
-    if not terms or not text:
+def find_hits(text: str, patterns: list[HitPattern]) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that match the query's positive terms (their indexed variants, the same
+    search keys as the index; with a prefix term, the last word only has to start with its key)."""
+    if not patterns or not text:
         return []
-    spans = term_spans(text)
+    spans = search_spans(text)
     keys = [k for _, _, k in spans]
     hits: list[tuple[int, int]] = []
-    for term in terms:
-        n = len(term.keys)
-        for i in range(len(spans) - n + 1):
-            if term.prefix:
-                ok = keys[i].startswith(term.keys[0])
-            else:
-                ok = keys[i] == term.keys[0] and tuple(keys[i : i + n]) == term.keys
-            if ok:
-                hits.append((spans[i][0], spans[i + n - 1][1]))
+    for pattern in patterns:
+        for variant in pattern.variants:
+            n = len(variant)
+            for i in range(len(spans) - n + 1):
+                *head, last = variant
+                if tuple(keys[i : i + n - 1]) != tuple(head):
+                    continue
+                if keys[i + n - 1].startswith(last) if pattern.prefix else keys[i + n - 1] == last:
+                    hits.append((spans[i][0], spans[i + n - 1][1]))
     return _merge(hits)
 
 
@@ -146,7 +147,7 @@ def search(store: Store, query: Query, *, page: int = 1, per_page: int = 20) -> 
         else:
             hits = index.match(query.text, filters=filters, limit=per_page, offset=offset)
             total = index.count(query.text, filters=filters) if hits or offset else 0
-        df = _rows_with_snippets(s, hits, positive_terms(node))
+        df = _rows_with_snippets(s, hits, index.hit_patterns(node))
     df.attrs.update(total=total, page=page, per_page=per_page)
     return df
 
@@ -162,7 +163,7 @@ def _page_rows(s: Session, ids: list[int]) -> dict[int, dict]:
     return {int(r["id"]): r for r in rows.to_dict("records")}
 
 
-def _rows_with_snippets(s: Session, hits: list[tuple[int, float]], terms: list[Term]) -> pd.DataFrame:
+def _rows_with_snippets(s: Session, hits: list[tuple[int, float]], terms: list[HitPattern]) -> pd.DataFrame:
     columns = [*ArticleRow.__annotations__, "score", "snippet", "hits", "title_hits"]
     if not hits:
         return pd.DataFrame({c: [] for c in columns})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
@@ -22,6 +23,16 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.load(db_path=getattr(args, "db", None))
+
+
+def existing_store(args: argparse.Namespace):
+    """The store of ``--db`` for a command that only reads: it must exist (opening one would create it)."""
+    from marsad.store import Store
+
+    settings = settings_from(args)
+    if not settings.db_path.is_file():
+        raise MarsadError(f"{settings.db_path}: no store there (create one with `marsad ingest` or `marsad demo`)")
+    return Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("marsad: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`marsad search … | head`): stop quietly. Point stdout at devnull so
+        # the interpreter's final flush does not fail again (the recipe of Python's signal module docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

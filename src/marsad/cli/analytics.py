@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date
 
-from marsad.cli import add_db_option, settings_from
+from marsad.cli import add_db_option, existing_store, settings_from
 
 
 def _store(args: argparse.Namespace):
@@ -80,7 +80,7 @@ def cmd_spikes(args: argparse.Namespace) -> int:
     """List what is spiking (entities, topics, keywords) against its own recent baseline."""
     from marsad.analytics import spikes
 
-    store = _store(args)
+    store = existing_store(args)
     q = _query(args)
     kinds = [args.kind] if args.kind else ["entity", "topic", "keyword"]
     out = []
@@ -104,7 +104,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Full-text search (AND/OR/NOT, "phrases", prefix*, title:/source:/lang:) with ranked snippets."""
     from marsad.analytics import search
 
-    df = search(_store(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
+    df = search(existing_store(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
     rows = df.to_dict("records")
     if args.json:
         _print_json({"total": df.attrs.get("total", 0), "page": args.page, "results": rows})

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from marsad.cli import add_db_option, settings_from
+from marsad.cli import add_db_option, existing_store, settings_from
 from marsad.errors import RejectedInput
 from marsad.models import MAX_BODY_CHARS, IngestReport
 
@@ -163,12 +163,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     Near-duplicates are not counted as articles unless --include-duplicates.
     """
-    from marsad.store import Store
     from marsad.store.articles import stats
 
-    settings = settings_from(args)
-    result = stats(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds),
-                   include_duplicates=args.include_duplicates)
+    result = stats(existing_store(args), include_duplicates=args.include_duplicates)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

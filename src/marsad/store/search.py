@@ -3,10 +3,19 @@
 Why SQLite FTS5: DuckDB's ``fts`` extension cannot be installed offline on DuckDB 2.0; FTS5 ships with Python,
 is incremental (new articles are searchable as soon as they are added, no rebuild), ranks with BM25 and lives
 in its own file, so the DuckDB single-writer lock is not involved. FTS5 knows no Arabic: every title and body is
-reduced to index keys in Python (marsad.text.terms: normalisation + Light10-style Arabic stem + English
-Snowball) and stored space-separated; the query goes through the same function (marsad.store.search_query),
-so index and query agree. The table is contentless (keys only, no copy of the text): snippets are cut from the
-ORIGINAL text in DuckDB by the analytics layer.
+reduced to search keys in Python (marsad.text.terms.search_keys: normalised words, the Arabic article and English
+plurals taken off) and stored space-separated; the query's words go through the same function, then each is
+read against the index vocabulary for its clitic and inflected forms (marsad.store.search_vocab). The table is
+contentless (keys only, no copy of the text): snippets are cut from the ORIGINAL text in DuckDB by the
+analytics layer.
+
+The file is named after the store's full file name (``news.duckdb`` → ``news.duckdb.search.sqlite``), so
+``news.duckdb`` and ``news.db`` do not share one. Its format is versioned (``PRAGMA user_version`` =
+``INDEX_FORMAT``): a connection that finds an older format drops the tables and recreates them empty, and the
+next catch-up (any search, any ingest batch) indexes the whole store again — once. The index is written by
+whoever finds articles missing (the ingest after each batch, a search before it runs): every write checks what
+is present and inserts the rest inside one ``BEGIN IMMEDIATE`` transaction, so two writers never add the same
+article twice.
 
 Only this module knows about SQLite; ``SearchEngine`` is the small interface another engine (PostgreSQL
 ``tsvector``, OpenSearch) would implement.
@@ -25,8 +34,9 @@ from typing import Protocol, TypedDict
 
 from marsad.errors import InvalidQuery, MarsadError
 from marsad.store.db import Store
-from marsad.store.search_query import compile_query, source_keys
-from marsad.text.terms import term_keys
+from marsad.store.search_query import Node, Term, parse, positive_terms, source_keys, to_fts
+from marsad.store.search_vocab import Vocabulary, phrase_variants
+from marsad.text.terms import search_keys
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,17 +49,18 @@ INDEX_BATCH = 2000
 # How long a search/index call waits for another process writing the index before giving up.
 _SQLITE_TIMEOUT_S = 10.0
 
-# Bumped when _DDL changes; stored in PRAGMA user_version so a connection skips the DDL when it is current.
-_INDEX_FORMAT = 1
+# Bumped whenever the tables or the keys change (2: search keys of whole words instead of Light10 stems);
+# stored in PRAGMA user_version. An index of another format is emptied and rebuilt (see the module docstring).
+INDEX_FORMAT = 2
+_TABLES = ("docs", "doc_meta", "index_state")
 _DDL = """
-PRAGMA journal_mode = WAL;  -- readers keep reading while ingest adds articles (persistent for the file)
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, body, source, lang,
     tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3', content = ''
 );
 CREATE TABLE IF NOT EXISTS doc_meta (
     id INTEGER PRIMARY KEY,   -- article id = FTS rowid
-    day INTEGER,              -- days since 1970-01-01 of published_at (UTC); NULL when undated
+    day INTEGER,              -- days since 1970-01-01 of published_at (UTC), NULL when undated
     lang TEXT,
     source TEXT,              -- source key
     dup INTEGER NOT NULL      -- 1 when the article is a near-duplicate (duplicate_of set)
@@ -59,6 +70,8 @@ CREATE INDEX IF NOT EXISTS doc_meta_day ON doc_meta(day);
 CREATE TABLE IF NOT EXISTS index_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO index_state VALUES ('docs', 0);
 """
+# The suffix of the index file, after the store's full file name.
+INDEX_SUFFIX = ".search.sqlite"
 
 
 class IndexRow(TypedDict):
@@ -93,9 +106,26 @@ class SearchEngine(Protocol):
     def add(self, rows: Iterable[IndexRow]) -> int: ...
 
 
+@dataclass(frozen=True)
+class HitPattern:
+    """What marks a hit of one positive query term in a text: any of ``variants`` (search keys, in order)."""
+
+    variants: tuple[tuple[str, ...], ...]
+    prefix: bool = False
+
+
 def search_path(store: Store) -> Path:
-    """Where the index of ``store`` lives (the same rule as Settings.search_path)."""
-    return store.path.with_suffix(".search.sqlite")
+    """Where the index of ``store`` lives: beside it, named after its full file name."""
+    return store.path.with_name(store.path.name + INDEX_SUFFIX)
+
+
+def _drop_legacy(store: Store) -> None:
+    """Delete an index file of the naming before INDEX_FORMAT 2 (news.duckdb → news.search.sqlite), which
+    news.db shared: no store reads it any more."""
+    legacy = store.path.with_suffix(INDEX_SUFFIX)
+    if legacy != search_path(store) and legacy.exists():
+        LOGGER.info("removing %s (search indexes are now named after the store's full file name)", legacy.name)
+        SqliteSearchIndex(legacy).clear()
 
 
 def day_number(d: date) -> int:
@@ -112,12 +142,13 @@ class SqliteSearchIndex:
     def connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = sqlite3.connect(self.path, timeout=_SQLITE_TIMEOUT_S)
+            # Autocommit: transactions are begun explicitly (see add) rather than implicitly by the module.
+            con = sqlite3.connect(self.path, timeout=_SQLITE_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise MarsadError(f"{self.path.name}: cannot open the search index", detail=str(exc)) from exc
         try:
-            if con.execute("PRAGMA user_version").fetchone()[0] != _INDEX_FORMAT:
-                con.executescript(_DDL + f"PRAGMA user_version = {_INDEX_FORMAT};")
+            if con.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
+                _create(con)
             yield con
         finally:
             con.close()
@@ -125,40 +156,31 @@ class SqliteSearchIndex:
     # -- writing --------------------------------------------------------------------------------------
     def add(self, rows: Iterable[IndexRow]) -> int:
         """Index rows not yet in the index (ids already present are skipped: articles are immutable)."""
-        rows = list(rows)
-        if not rows:
+        # Keys are computed before the write lock is taken, so concurrent readers and writers wait less.
+        prepared = [
+            (
+                r["id"],
+                " ".join(search_keys(r["title"] or "")),
+                " ".join(search_keys(r["body"] or "")),
+                " ".join(source_keys(f"{r['source_key'] or ''} {r['source_name'] or ''}")),
+                (r["language"] or "").lower(),
+                r["published_day"],
+                r["source_key"],
+                int(r["duplicate"]),
+            )
+            for r in rows
+        ]
+        if not prepared:
             return 0
-        with self.connect() as con:
-            present = _present(con, [r["id"] for r in rows])
-            fresh = [r for r in rows if r["id"] not in present]
-            with con:
-                con.executemany(
-                    "INSERT INTO docs(rowid, title, body, source, lang) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r["id"],
-                            " ".join(term_keys(r["title"] or "")),
-                            " ".join(term_keys(r["body"] or "")),
-                            " ".join(source_keys(f"{r['source_key'] or ''} {r['source_name'] or ''}")),
-                            (r["language"] or "").lower(),
-                        )
-                        for r in fresh
-                    ],
-                )
-                con.executemany(
-                    "INSERT INTO doc_meta(id, day, lang, source, dup) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r["id"],
-                            r["published_day"],
-                            (r["language"] or "").lower(),
-                            r["source_key"],
-                            int(r["duplicate"]),
-                        )
-                        for r in fresh
-                    ],
-                )
-                con.execute("UPDATE index_state SET value = value + ? WHERE name = 'docs'", [len(fresh)])
+        with self.connect() as con, _immediate(con):
+            # Inside the write lock: nobody can add these ids between this check and the inserts.
+            present = _present(con, [p[0] for p in prepared])
+            fresh = [p for p in prepared if p[0] not in present]
+            con.executemany("INSERT INTO docs(rowid, title, body, source, lang) VALUES (?, ?, ?, ?, ?)",
+                            [p[:5] for p in fresh])
+            con.executemany("INSERT INTO doc_meta(id, day, lang, source, dup) VALUES (?, ?, ?, ?, ?)",
+                            [(p[0], p[5], p[4], p[6], p[7]) for p in fresh])
+            con.execute("UPDATE index_state SET value = value + ? WHERE name = 'docs'", [len(fresh)])
         return len(fresh)
 
     def clear(self) -> None:
@@ -171,7 +193,7 @@ class SqliteSearchIndex:
 
     def recount(self) -> int:
         """Reset the document counter from the rows (after bulk loads that bypass :meth:`add`)."""
-        with self.connect() as con, con:
+        with self.connect() as con, _immediate(con):
             n = con.execute("SELECT count(*) FROM doc_meta").fetchone()[0]
             con.execute("UPDATE index_state SET value = ? WHERE name = 'docs'", [n])
         return n
@@ -196,51 +218,82 @@ class SqliteSearchIndex:
             clauses.append("m.dup = 0")
         return "".join(" AND " + c for c in clauses), args
 
-    def match(
-        self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
-    ) -> list[tuple[int, float]]:
-        """(article id, BM25 score; higher is better) best first, within ``filters``."""
-        expr = compile_query(text)
-        if expr is None:
+    def _run(self, text: str, select: str, filters: SearchFilters, tail: str = "") -> list[tuple]:
+        """Rows of ``SELECT {select}`` over the matches of ``text`` within ``filters``; [] for an empty query."""
+        node = parse(text)
+        if node is None:
             return []
         where, args = self._where(filters)
-        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
-        sql = (
-            f"SELECT d.rowid, -bm25(docs, {weights}) AS score FROM docs d JOIN doc_meta m ON m.id = d.rowid "
-            f"WHERE docs MATCH ?{where} ORDER BY score DESC, d.rowid"
-        )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        sql = f"SELECT {select} FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}{tail}"
         with self.connect() as con:
+            expr = to_fts(node, _vocabulary_variants(Vocabulary(con)))
             try:
                 return con.execute(sql, [expr, *args]).fetchall()
             except sqlite3.OperationalError as exc:
                 raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
 
+    def match(
+        self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[int, float]]:
+        """(article id, BM25 score; higher is better) best first, within ``filters``."""
+        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        tail = " ORDER BY score DESC, d.rowid"
+        if limit is not None:
+            tail += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return self._run(text, f"d.rowid, -bm25(docs, {weights}) AS score", filters, tail)
+
     def match_ids(self, text: str, *, filters: SearchFilters) -> list[int]:
         """All matching ids (unranked; cheaper than :meth:`match` for counting and charting)."""
-        expr = compile_query(text)
-        if expr is None:
-            return []
-        where, args = self._where(filters)
-        sql = f"SELECT d.rowid FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}"
-        with self.connect() as con:
-            try:
-                return [r[0] for r in con.execute(sql, [expr, *args]).fetchall()]
-            except sqlite3.OperationalError as exc:
-                raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
+        return [r[0] for r in self._run(text, "d.rowid", filters)]
 
     def count(self, text: str, *, filters: SearchFilters) -> int:
-        expr = compile_query(text)
-        if expr is None:
-            return 0
-        where, args = self._where(filters)
-        sql = f"SELECT count(*) FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}"
+        rows = self._run(text, "count(*)", filters)
+        return rows[0][0] if rows else 0
+
+    def hit_patterns(self, node: Node | None) -> list[HitPattern]:
+        """How each positive term of a parsed query shows in a text (its indexed variants), for highlighting."""
+        terms = positive_terms(node)
+        if not terms:
+            return []
         with self.connect() as con:
-            try:
-                return con.execute(sql, [expr, *args]).fetchone()[0]
-            except sqlite3.OperationalError as exc:
-                raise InvalidQuery(f"search “{text}” cannot be run", detail=f"{expr}: {exc}") from exc
+            variants = _vocabulary_variants(Vocabulary(con))
+            return [HitPattern(tuple(variants(t)), t.prefix) for t in terms]
+
+
+def _vocabulary_variants(vocab: Vocabulary):
+    def variants(term: Term) -> list[tuple[str, ...]]:
+        return phrase_variants(term.keys, vocab, prefix=term.prefix)
+
+    return variants
+
+
+def _create(con: sqlite3.Connection) -> None:
+    """Create the tables, or empty an index of another format (re-filled by the next catch-up)."""
+    con.execute("PRAGMA journal_mode = WAL")  # readers keep reading while ingest adds articles (kept by the file)
+    with _immediate(con):
+        found = con.execute("PRAGMA user_version").fetchone()[0]
+        if found == INDEX_FORMAT:  # another connection got here first
+            return
+        if found:
+            LOGGER.info("search index format %s → %s: re-indexing the store", found, INDEX_FORMAT)
+            for table in _TABLES:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _DDL.split(";"):
+            if statement.strip():
+                con.execute(statement)
+        con.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
+
+
+@contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction that takes SQLite's write lock at once (waiting up to the connect timeout)."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _present(con: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
@@ -269,27 +322,35 @@ def _rows(con, where: str, params: list[object]) -> list[IndexRow]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]  # type: ignore[misc]
 
 
+def _index_ids(store: Store, ids: Sequence[int]) -> int:
+    index = SqliteSearchIndex(search_path(store))
+    added = 0
+    for i in range(0, len(ids), INDEX_BATCH):
+        with store.read() as con:
+            rows = _rows(con, "WHERE a.id IN (SELECT unnest(?::BIGINT[]))", [list(ids[i : i + INDEX_BATCH])])
+        added += index.add(rows)
+    return added
+
+
 def index_stored(store: Store, article_ids: Sequence[int]) -> int:
-    """Ingest hook ``(store, article_ids) -> None``-compatible: make just-stored articles searchable.
+    """Ingest hook ``(store, article_ids) -> None``-compatible: make just-stored articles searchable, and any
+    stored article the index still lacks (a batch whose hook a kill interrupted), so the index never stays
+    behind the store past the next batch.
 
     Returns how many were added (already indexed ids are skipped, so calling it twice is harmless)."""
     ids = [int(i) for i in article_ids]
     if not ids:
         return 0
-    index = SqliteSearchIndex(search_path(store))
-    added = 0
-    for i in range(0, len(ids), INDEX_BATCH):
-        with store.read() as con:
-            rows = _rows(con, "WHERE a.id IN (SELECT unnest(?::BIGINT[]))", [ids[i : i + INDEX_BATCH]])
-        added += index.add(rows)
+    added = _index_ids(store, ids)
     LOGGER.info("search index: %s of %s articles added", added, len(ids))
-    return added
+    return added + catch_up(store)
 
 
 def rebuild(store: Store, *, progress: Callable[[int, int], None] | None = None) -> int:
     """Drop and rebuild the whole index from the store (``marsad reindex``). Returns articles indexed."""
     index = SqliteSearchIndex(search_path(store))
     index.clear()
+    _drop_legacy(store)
     with store.read() as con:
         total = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     done, last = 0, None
@@ -308,24 +369,28 @@ def rebuild(store: Store, *, progress: Callable[[int, int], None] | None = None)
 
 
 def catch_up(store: Store, con=None) -> int:
-    """Index stored articles the index does not have yet (e.g. ingested without the hook). Cheap when in sync:
-    a count on the store (``con``, an open connection to it, saves opening another) and one lookup in the index."""
+    """Index stored articles the index does not have yet (e.g. ingested without the hook, or all of them after a
+    format change). Cheap when in sync: a count on the store (``con``, an open connection to it, saves opening
+    another) and one lookup in the index."""
     index = SqliteSearchIndex(search_path(store))
     if con is None:
         with store.read() as own:
             stored = own.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     else:
         stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
-    if stored == index.doc_count():
+    indexed = index.doc_count()
+    if stored == indexed:
         return 0
+    if indexed == 0:
+        _drop_legacy(store)
     with index.connect() as scon:
         have = [r[0] for r in scon.execute("SELECT id FROM doc_meta")]
     from marsad.store import bulk  # pyarrow: only needed when out of sync
 
-    with store.read() as rcon, bulk.registered(rcon, bulk.id_table(have)) as indexed:
-        missing = [r[0] for r in rcon.execute(f"SELECT id FROM articles ANTI JOIN {indexed} USING (id)").fetchall()]
+    with store.read() as rcon, bulk.registered(rcon, bulk.id_table(have)) as present:
+        missing = [r[0] for r in rcon.execute(f"SELECT id FROM articles ANTI JOIN {present} USING (id)").fetchall()]
     if not missing:  # the counter was off (a bulk load bypassed add()): fix it so the check stays cheap
         index.recount()
         return 0
     LOGGER.info("search index was %s articles behind the store; catching up", len(missing))
-    return index_stored(store, missing)
+    return _index_ids(store, missing)

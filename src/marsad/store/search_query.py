@@ -1,9 +1,10 @@
 """The search syntax: parse a user's query into a tree, compile it to an SQLite FTS5 MATCH expression.
 
 Syntax (case-sensitive operators, as in most news archives):
-    word            stemmed/normalised match (الحدود finds والحدود, بالحدود, الحُدود; "migrants" finds "migrant")
+    word            the word with its clitics and inflections (سوريا finds بسوريا, لسوريا; الحدود finds والحدود,
+                    بالحدود, الحُدود, حدودها; "migrants" finds "migrant"), not other words sharing its stem
     word*           prefix match
-    "two words"     exact phrase (of stems, in order)
+    "two words"     phrase: these words in this order, each with its clitics and inflections
     a b, a AND b    both;   a OR b  either;   ( … )  grouping
     NOT a, -a, -"a phrase", -( … )        exclude (the minus written right before what it excludes)
     title:word  title:"a phrase"  source:bbc  lang:ar    field filters
@@ -11,18 +12,19 @@ Exclusions need something positive beside them (``NOT a`` alone would mean "the 
 A dash standing alone ("ترامب - كوريا") is punctuation, as in pasted headlines, not an operator.
 
 The query text never reaches SQL: it becomes a tree, and the tree an FTS5 expression whose only input-derived
-parts are quoted index keys, passed to SQLite as a bound parameter.
+parts are quoted index keys, passed to SQLite as a bound parameter. Which indexed forms a word stands for is
+read from the index vocabulary when the expression is built (marsad.store.search_vocab).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from marsad.errors import InvalidQuery
-from marsad.text.terms import prefix_key, term_keys
+from marsad.text.terms import search_key, search_keys
 
 # Fields a user may name; "title" searches the title column, "source"/"lang" the metadata columns.
 FIELDS = ("title", "source", "lang")
@@ -40,7 +42,7 @@ MAX_DEPTH = 32
 
 @dataclass(frozen=True)
 class Term:
-    keys: tuple[str, ...]  # one key = a word; several = a phrase (also when one word splits, e.g. "U.S.")
+    keys: tuple[str, ...]  # search keys: one = a word; several = a phrase (also when one word splits: "U.S.")
     prefix: bool = False
     field: str = ""
 
@@ -167,7 +169,7 @@ class _Parser:
         if kind == "rp":
             raise self.error("unexpected “)”")
         if kind == "phrase":
-            keys = tuple(term_keys(value[1:-1]))
+            keys = tuple(search_keys(value[1:-1]))
             return Term(keys) if keys else None
         field = ""
         m = _FIELD_WORD.match(value)
@@ -183,7 +185,7 @@ class _Parser:
                 return Term(keys, field=field) if keys else None
             value = value.strip('"')
         if value.endswith("*") and field != "lang":
-            key = prefix_key(value.rstrip("*"))
+            key = search_key(value.rstrip("*"), stem=False)
             if not key:
                 return None
             return Term((key,), prefix=True, field=field)
@@ -196,7 +198,7 @@ def _field_keys(field: str, value: str) -> list[str]:
         return [value.strip().lower()] if value.strip().isalpha() else []
     if field == "source":
         return source_keys(value)
-    return term_keys(value)
+    return search_keys(value)
 
 
 def source_keys(value: str) -> list[str]:
@@ -221,27 +223,39 @@ def _quote(key: str) -> str:
     return '"' + key.replace('"', '""') + '"'
 
 
-def _term_fts(term: Term) -> str:
+# The indexed alternatives of a text term: one tuple of keys each (a phrase when several).
+Variants = Callable[[Term], list[tuple[str, ...]]]
+
+
+def _as_written(term: Term) -> list[tuple[str, ...]]:
+    return [term.keys]
+
+
+def _term_fts(term: Term, variants: Variants) -> str:
+    # Metadata fields hold names and codes: matched as written, never expanded.
+    alternatives = variants(term) if term.field in ("", "title") else _as_written(term)
+    star = " *" if term.prefix else ""
     # Several keys form one quoted FTS5 phrase (the tokenizer splits it on spaces, order kept).
-    inner = _quote(" ".join(term.keys)) + (" *" if term.prefix else "")
-    return f"{_COLUMN[term.field]} : {inner}"
+    inner = " OR ".join(_quote(" ".join(keys)) + star for keys in alternatives)
+    return f"{_COLUMN[term.field]} : " + (f"({inner})" if len(alternatives) > 1 else inner)
 
 
-def to_fts(node: Node) -> str:
-    """FTS5 MATCH expression of a query tree. Raises InvalidQuery for a purely negative (sub)query."""
+def to_fts(node: Node, variants: Variants = _as_written) -> str:
+    """FTS5 MATCH expression of a query tree; ``variants`` gives each text term's indexed alternatives (by
+    default the term as written). Raises InvalidQuery for a purely negative (sub)query."""
     if isinstance(node, Term):
-        return _term_fts(node)
+        return _term_fts(node, variants)
     if isinstance(node, Not):
         raise InvalidQuery("search: NOT needs a positive term beside it, e.g. “حدود NOT سوريا”")
     if isinstance(node, Or):
-        return "(" + " OR ".join(to_fts(c) for c in node.children) + ")"
+        return "(" + " OR ".join(to_fts(c, variants) for c in node.children) + ")"
     positives = [c for c in node.children if not isinstance(c, Not)]
     negatives = [c.child for c in node.children if isinstance(c, Not)]
     if not positives:
         raise InvalidQuery("search: NOT needs a positive term beside it, e.g. “حدود NOT سوريا”")
-    expr = "(" + " AND ".join(to_fts(c) for c in positives) + ")"
+    expr = "(" + " AND ".join(to_fts(c, variants) for c in positives) + ")"
     for neg in negatives:
-        expr += " NOT " + to_fts(neg)
+        expr += " NOT " + to_fts(neg, variants)
     return "(" + expr + ")"
 
 
@@ -257,6 +271,7 @@ def positive_terms(node: Node | None) -> list[Term]:
 
 
 def compile_query(text: str) -> str | None:
-    """Parse and compile in one step (None for an empty query); the validation used by analytics.Query."""
+    """Parse and compile in one step, terms as written (None for an empty query); the validation used by
+    analytics.Query. The index compiles with the vocabulary's variants (SqliteSearchIndex)."""
     node = parse(text)
     return to_fts(node) if node is not None else None

@@ -23,6 +23,7 @@ import streamlit as st
 from marsad.analytics.query import PARAM_KEYS, Query
 from marsad.config import Settings
 from marsad.store import Store
+from marsad.store.search import search_path
 from marsad.ui.i18n import UiLang, as_ui_lang
 
 LOGGER = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def data_version() -> tuple[float, ...]:
     """Modification times of the store and its search index: any ingest changes them, so cached results
     computed before it are not reused (st.cache_data keys on this)."""
     s = store()
-    paths = (s.path, s.path.with_suffix(s.path.suffix + ".wal"), settings().search_path)
+    paths = (s.path, s.path.with_suffix(s.path.suffix + ".wal"), search_path(s))
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
 
