@@ -318,3 +318,107 @@ def test_xml_entities_are_never_expanded_or_fetched(name: str, document: bytes) 
     (article,) = read_bytes(document, name=name, settings=SETTINGS)
     text = article.title + article.body
     assert "root:" not in text and "haha" not in text
+
+
+# -- limits: compression bombs, archive members and nesting, costly markup ---------------------------------
+BOMB_BYTES = 300 * 1024 * 1024
+
+
+def _write_gzip_bomb(path: Path) -> None:
+    zeros = b"x" * (1024 * 1024)  # text, so that it is read as an export or a page rather than refused as binary
+    with gzip.open(path, "wb", compresslevel=9) as fh:
+        for _ in range(BOMB_BYTES // len(zeros)):
+            fh.write(zeros)
+
+
+def _write_zip_bomb(path: Path) -> None:
+    zeros = b"x" * (1024 * 1024)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("good.txt", SEED.read_bytes())
+        with archive.open("bomb.txt", "w") as fh:
+            for _ in range(BOMB_BYTES // len(zeros)):
+                fh.write(zeros)
+
+
+def test_compression_bombs_are_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """300 MB of one letter in ~300 KB, as a streamed export, a single page and a zip member: refused after about a
+    megabyte of output. Peak memory is measured in a child process (it was the bomb's full size, or more)."""
+    import subprocess
+    import sys
+
+    _write_gzip_bomb(tmp_path / "bomb.jsonl.gz")
+    (tmp_path / "bomb.txt.gz").write_bytes((tmp_path / "bomb.jsonl.gz").read_bytes())
+    _write_zip_bomb(tmp_path / "bomb.zip")
+    code = f"""
+import resource
+from pathlib import Path
+from marsad.config import Settings
+from marsad.ingest.readers import read_path
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for name in ("bomb.jsonl.gz", "bomb.txt.gz", "bomb.zip"):
+    for item in read_path(Path({str(tmp_path)!r}) / name, settings=Settings()):
+        print(type(item).__name__, getattr(item, "reason", ""))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0].startswith("Reject") and "compression bomb" in out[0]  # the export
+    assert out[1].startswith("Reject") and "compression bomb" in out[1]  # the page
+    assert out[2] == "Article " and out[3].startswith("Reject") and "compression bomb" in out[3]  # zip: good member kept
+    assert int(out[-1]) < 60_000  # KiB
+
+
+def test_estimate_records_stops_at_a_bomb(tmp_path: Path) -> None:
+    from marsad.ingest.pipeline import estimate_records
+
+    _write_gzip_bomb(tmp_path / "bomb.jsonl.gz")
+    assert estimate_records([tmp_path / "bomb.jsonl.gz"]) is None
+
+
+def test_zip_with_too_many_members_is_not_opened(tmp_path: Path, monkeypatch) -> None:
+    from marsad.ingest.readers import containers
+
+    monkeypatch.setattr(containers, "MAX_ARCHIVE_MEMBERS", 3)
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(4):
+            archive.writestr(f"{i}.txt", SEED.read_bytes())
+    reject = _only_reject(list(read_path(path, settings=SETTINGS)))
+    assert "zip archive of 4 files is over the limit of 3" in reject.reason
+
+
+def _zipped(name: str, data: bytes) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_archives_nested_too_deep_are_not_opened() -> None:
+    from marsad.ingest.limits import MAX_CONTAINER_DEPTH
+
+    assert MAX_CONTAINER_DEPTH == 3
+    three = _zipped("b.zip.gz", gzip.compress(_zipped("seed.txt", SEED.read_bytes())))
+    (article,) = read_bytes(three, name="three.zip", settings=SETTINGS)
+    assert article.origin == "three.zip!b.zip.gz!seed.txt"
+    four = _zipped("b.zip.gz", gzip.compress(_zipped("seed.txt.gz", gzip.compress(SEED.read_bytes()))))
+    reject = _only_reject(list(read_bytes(four, name="four.zip", settings=SETTINGS)))
+    assert reject.file == "four.zip!b.zip.gz!seed.txt.gz" and "nested more than 3 deep" in reject.reason
+
+
+@pytest.mark.parametrize(
+    ("markup", "reason"),
+    [
+        ("<div " + " ".join(f'a{i}="1"' for i in range(25_000)) + ">", "25,000 attributes"),
+        ("<span>x</span>" * 31_000, "tags is over the limit of 30,000"),
+    ],
+)
+def test_costly_html_is_rejected_before_parsing(markup: str, reason: str) -> None:
+    import time
+
+    page = f"<html><body>{markup}<article><p>{'A paragraph of article text. ' * 8}</p></article></body></html>"
+    started = time.perf_counter()
+    reject = _only_reject(list(read_bytes(page.encode(), name="page.html", settings=SETTINGS)))
+    assert reason in reject.reason and "over the limit" in reject.reason
+    assert time.perf_counter() - started < 1.0

@@ -430,11 +430,13 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
         if name.endswith(_SINGLE_DOCUMENT_FORMATS):
             total += 1
         elif name.endswith(_LINE_FORMATS) and path.stat().st_size <= MAX_COUNT_BYTES:
-            opener = gzip.open if name.endswith(".gz") else open
+            from marsad.ingest.readers.streams import Unbombed
+
             try:
-                with opener(path, "rb") as fh:
+                with path.open("rb") as raw:
+                    fh = Unbombed(gzip.GzipFile(fileobj=raw), raw, name=str(path)) if name.endswith(".gz") else raw
                     total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
-            except (OSError, EOFError):  # corrupt gzip: the reader reports it; progress just has no total
+            except (OSError, EOFError, MarsadError):  # corrupt gzip, a bomb: the reader reports it; progress has no total
                 return None
         else:
             return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from marsad.ingest.limits import markup_over_limits
+
 # Lines this long or shorter, never followed by a blank line, are a hard-wrapped paragraph (wire copy at 65–80).
 WRAP_WIDTH = 80
 # Median length of wrapped lines: wire copy wraps at 65–80, so its lines run long; menus and lists do not.
@@ -84,10 +86,12 @@ def html_to_text(fragment: str) -> str:
     from lxml import html as lxml_html  # lazy
 
     marked = _BLOCK_END.sub("\n\n", fragment)
-    try:
-        return lxml_html.fromstring(f"<div>{marked}</div>").text_content()
-    except (ValueError, TypeError, lxml_html.etree.ParserError):
-        return re.sub(r"<[^>]+>", " ", marked)
+    if not markup_over_limits(marked):  # else too costly to parse (see marsad.ingest.limits): tags dropped by pattern
+        try:
+            return lxml_html.fromstring(f"<div>{marked}</div>").text_content()
+        except (ValueError, TypeError, lxml_html.etree.ParserError):
+            pass
+    return re.sub(r"<[^>]+>", " ", marked)
 
 
 def looks_like_html(text: str) -> bool:

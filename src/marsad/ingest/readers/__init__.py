@@ -22,11 +22,12 @@ from typing import BinaryIO
 from marsad.config import Settings
 from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, decode_bytes
+from marsad.ingest.limits import MAX_CONTAINER_DEPTH
 from marsad.ingest.readers.containers import read_warc, read_zip
 from marsad.ingest.readers.feeds import FeedItem, articles_from_feed, parse_feed
 from marsad.ingest.readers.html import article_from_html
 from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
-from marsad.ingest.readers.streams import Prefixed
+from marsad.ingest.readers.streams import Prefixed, Unbombed
 from marsad.ingest.readers.tabular import read_csv, read_jsonl
 from marsad.ingest.readers.text import article_from_text
 from marsad.models import Article, Reject
@@ -39,6 +40,8 @@ __all__ = ["FORMATS", "FeedItem", "parse_feed", "read_bytes", "read_path"]
 # "~$report.docx" (Office lock files), "page.txt~" (editor backups), Windows thumbnails.
 _HIDDEN_PREFIXES = (".", "~$")
 _JUNK_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
+# Bytes read per step when a whole document is read into memory.
+_READ_STEP = 1024 * 1024
 
 
 def read_path(path: Path, *, fmt: str = "auto", mapping: dict[str, str] | None = None, settings: Settings,
@@ -78,7 +81,7 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
     with path.open("rb") as raw:
         compressed = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
+        stream: BinaryIO = io.BufferedReader(Unbombed(gzip.GzipFile(fileobj=raw), raw, name=name)) if compressed else raw  # type: ignore[assignment]
         head = stream.read(SNIFF_BYTES)
         kind = fmt if fmt != "auto" else sniff(name, head)
         if kind in ("jsonl", "csv", "warc") and not head.startswith(ZIP_MAGIC):
@@ -95,11 +98,17 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
                           mapping=mapping, source=source)
 
 
-def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings, mapping, source) -> Iterator[Article | Reject]:
+def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings, mapping, source,
+               depth: int = 0) -> Iterator[Article | Reject]:
+    """``depth``: containers (zip, gzip) this document sits in; each one opened here adds one."""
     if len(data) > settings.max_file_bytes:
         yield Reject(name, None, _too_big(len(data), settings))
         return
+    if (data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC) and depth >= MAX_CONTAINER_DEPTH:
+        yield Reject(name, None, f"archives nested more than {MAX_CONTAINER_DEPTH} deep: not opened")
+        return
     if data[:2] == GZIP_MAGIC:
+        depth += 1
         try:
             data = _gunzip(data, name=name, settings=settings)
         except RejectedInput as exc:
@@ -112,7 +121,7 @@ def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings
     if kind == "zip" or data[:4] == ZIP_MAGIC:
         # --format names the members' format (a zip of JSONL exports), never the archive's.
         yield from read_zip(io.BytesIO(data), name=name, settings=settings, read_bytes=_read_data,
-                            fmt="auto" if kind == "zip" else fmt, url="", mapping=mapping, source=source)
+                            fmt="auto" if kind == "zip" else fmt, url="", mapping=mapping, source=source, depth=depth + 1)
         return
     if kind == "warc":
         yield from read_warc(io.BytesIO(data), name=name, settings=settings, source=source)
@@ -161,17 +170,22 @@ def _guarded(items: Iterator[Article | Reject], name: str) -> Iterator[Article |
 
 def _gunzip(data: bytes, *, name: str, settings: Settings) -> bytes:
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return _read_limited(stream, settings.max_file_bytes, name=name, settings=settings)
+        compressed = io.BytesIO(data)
+        with gzip.GzipFile(fileobj=compressed) as stream:
+            return _read_limited(Unbombed(stream, compressed, name=name), settings.max_file_bytes, name=name, settings=settings)
     except (OSError, EOFError, zlib.error) as exc:
         raise RejectedInput(f"{name}: truncated or corrupt gzip data ({exc})") from exc
 
 
 def _read_limited(stream: BinaryIO, limit: int, *, name: str, settings: Settings) -> bytes:
-    data = stream.read(max(limit, 0) + 1)
-    if len(data) > limit:
-        raise RejectedInput(f"{name}: {_too_big(None, settings)}")
-    return data
+    """All of ``stream``, read in steps (a decompressing stream checks itself between them), at most ``limit`` bytes."""
+    chunks, size = [], 0
+    while chunk := stream.read(_READ_STEP):
+        size += len(chunk)
+        if size > limit:
+            raise RejectedInput(f"{name}: {_too_big(None, settings)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _too_big(size: int | None, settings: Settings) -> str:

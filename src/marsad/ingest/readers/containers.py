@@ -13,6 +13,7 @@ from typing import BinaryIO
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.ingest.encoding import decode_bytes
+from marsad.ingest.limits import MAX_ARCHIVE_MEMBERS, MAX_COMPRESSION_RATIO, expansion_allowed
 from marsad.ingest.readers.html import article_from_html
 from marsad.models import Article, Reject
 
@@ -48,6 +49,9 @@ def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: Rea
         members = [m for m in archive.infolist() if not m.is_dir() and not _ZIP_JUNK.search(m.filename)]
         if not members:
             yield Reject(name, None, "zip archive without files")
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            yield Reject(name, None, f"zip archive of {len(members):,} files is over the limit of {MAX_ARCHIVE_MEMBERS:,}: not opened")
+            return
         for member in members:
             where = f"{name}!{member.filename}"
             if unsafe_member_name(member.filename):
@@ -55,6 +59,10 @@ def read_zip(stream: BinaryIO, *, name: str, settings: Settings, read_bytes: Rea
                 continue
             if member.file_size > settings.max_file_bytes:
                 yield Reject(where, None, f"member of {member.file_size} bytes is over the limit of {settings.max_file_bytes} bytes (max_file_bytes)")
+                continue
+            if member.file_size > expansion_allowed(member.compress_size):
+                # zipfile never gives more than the declared size, so checking it up front bounds the member.
+                yield Reject(where, None, f"member expands more than {MAX_COMPRESSION_RATIO}-fold (a compression bomb?): refused")
                 continue
             try:
                 data = archive.read(member)

@@ -31,6 +31,7 @@ from marsad.ingest.extract import (
     without_boilerplate,
     zone_for_place,
 )
+from marsad.ingest.limits import markup_over_limits
 from marsad.models import Article
 
 LOGGER = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     import trafilatura  # lazy: heavy import, only HTML needs it
     from trafilatura.utils import load_html
 
+    over = markup_over_limits(html)
+    if over:
+        raise RejectedInput(f"{name}: {over}")
     tree = load_html(html)
     if tree is None:
         raise RejectedInput(f"{name}: not parseable as HTML")
