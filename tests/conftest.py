@@ -1,11 +1,19 @@
-"""Shared fixtures. ``seeded_store``: a SMALL store built from real ANT v2.1 and Reuters-21578 records plus
+"""Shared fixtures and the paths of the suite's data.
+
+The suite stands on the repository alone: real samples come from ``data/demo/`` (the demo corpus) and
+``tests/fixtures/`` (small attributed slices, see its README). Tests that truly need the large corpora take the
+``shared`` fixture: it is the folder ``$MARSAD_SHARED`` names, else ``shared`` beside the repository; when it is
+absent they skip, saying which folder they wanted. Such tests carry the ``shared`` marker, so ``pytest -m shared``
+runs exactly them.
+
+``seeded_store``: a SMALL store built from real ANT v2.1 and Reuters-21578 records (the demo samples) plus
 hand-made entities, mentions (real offsets found in the bodies), places, keywords and topics, with its search
 index. Session-scoped and read-only for tests: copy it (``seeded_store_copy``) before writing.
 
 What is in it (tests rely on these facts):
-- ANT: every ``ANT_STRIDE``-th record of ant_v2.1 (all five outlets, all six categories), language "ar",
-  source keys = the ``src`` field; Reuters: the first ``REUTERS_N`` records with a body, language "en",
-  source "reuters". ANT dates are Feb–Oct 2018 (a few older); Reuters 1987.
+- ANT: every ``ANT_STRIDE``-th record of the ANT sample (all five outlets, all six categories), language "ar",
+  source keys = the ``src`` field; Reuters: the first ``REUTERS_N`` records of the Reuters sample, language "en",
+  source "reuters". ANT dates are Feb–Oct 2018 (a few older, back to 2012); Reuters 1987.
 - One near-duplicate: a copy of the first ANT article with ``duplicate_of`` pointing at it.
 - Entities: see ``ENTITIES``; a mention wherever a surface form occurs in a body (offsets into the body).
 - Topics: one per ANT category present (id = 100 + index), every ANT article weighted 1.0 on its category's
@@ -16,7 +24,9 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import itertools
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,11 +36,68 @@ import pytest
 
 from marsad.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
-REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
-ANT_STRIDE = 150  # ~210 articles spread over the whole file (it is ordered by outlet and category)
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+ANT_SAMPLE = DEMO / "ant_v2.1_sample.jsonl.gz"  # 3,012 ANT v2.1 records, the full corpus's fields, by outlet/category
+REUTERS_SAMPLE = DEMO / "reuters21578_sample.jsonl.gz"  # 300 Reuters-21578 stories, every one with a 50+ word body
+SEED = DEMO / "nas_2020-09-25_iraq-syria-border.txt"  # the seed page, as scraped
+FIXTURES = REPO / "tests" / "fixtures"
+HTML_PAGES = FIXTURES / "html" / "pages"
+HTML_GOLD = FIXTURES / "html" / "gold.json"
+HTML_WARC = FIXTURES / "html" / "pages.warc.gz"
+FEED = FIXTURES / "feeds" / "skynews.rss"
+JAWHARAFM_SAMPLE = FIXTURES / "records" / "ant_v1.1_jawharafm_sample.jsonl.gz"
+ANERCORP_FIRST = FIXTURES / "ner" / "anercorp_train80_first200.txt"
+ANERCORP_LAST = FIXTURES / "ner" / "anercorp_train80_last100.txt"
+CONLL_VALID_FIRST = FIXTURES / "ner" / "conll2003_valid_first400.txt"
+AQMAR_ARTICLE = FIXTURES / "ner" / "aqmar_Atom.txt"
+
+ANT_STRIDE = 15  # ~200 articles spread over the whole sample (it is ordered by outlet and category)
 REUTERS_N = 60
+
+
+def shared_dir() -> Path:
+    """Where the large shared corpora are: ``$MARSAD_SHARED``, else ``shared`` beside the repository."""
+    return Path(os.environ.get("MARSAD_SHARED") or REPO.parent / "shared")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared corpora folder; tests that take it skip when it is absent."""
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"needs the shared corpora folder {path} (absent; set MARSAD_SHARED)")
+    return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "shared: needs the large shared corpora (the ``shared`` fixture)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # fixturenames is the closure: a test also needs the folder when one of its fixtures takes it.
+    for item in items:
+        if "shared" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
+
+
+def read_lines(path: Path, n: int | None = None, *, step: int = 1) -> list[str]:
+    """Every ``step``-th line of a (gzipped) JSONL file, at most ``n`` of them."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return list(itertools.islice(fh, 0, None if n is None else n * step, step))
+
+
+def read_records(path: Path, n: int | None = None, *, step: int = 1) -> list[dict]:
+    """Every ``step``-th record of a (gzipped) JSONL file, at most ``n`` of them."""
+    return [json.loads(line) for line in read_lines(path, n, step=step)]
+
+
+def html_gold(file: str) -> dict:
+    """The gold entry (title, date, author, with/without snippets) of a fixture page."""
+    gold = json.loads(HTML_GOLD.read_text(encoding="utf-8"))
+    return next(entry for entry in gold.values() if entry["file"] == file)
+
 
 # (id, key, type, name_ar, name_en, surfaces searched in bodies, place (country, lat, lon) or None)
 ENTITIES = [
@@ -54,24 +121,11 @@ ENTITIES = [
 
 
 def _ant_records() -> list[dict]:
-    out = []
-    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i % ANT_STRIDE == 0:
-                out.append(json.loads(line))
-    return out
+    return read_records(ANT_SAMPLE, step=ANT_STRIDE)
 
 
 def _reuters_records() -> list[dict]:
-    out = []
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec.get("body"):
-                out.append(rec)
-            if len(out) >= REUTERS_N:
-                break
-    return out
+    return [r for r in read_records(REUTERS_SAMPLE) if r.get("body")][:REUTERS_N]
 
 
 def _utc(dt: datetime) -> datetime:
