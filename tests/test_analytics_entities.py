@@ -118,8 +118,10 @@ def test_large_selections_use_stated_estimates(seeded_store, monkeypatch):
     assert approx.attrs["approximate"] is True
     assert approx.attrs["mentions_total"] == exact.attrs["mentions_total"]
     assert list(approx["mentions"]) == list(exact.set_index("key").loc[approx["key"], "mentions"])
-    for key, n in zip(approx["key"], approx["articles"], strict=True):  # HyperLogLog: within a few percent
-        assert abs(n - len(_articles_mentioning(seeded_store, key))) <= max(2, 0.05 * n)
+    # HyperLogLog: DuckDB 2.0's estimate is off by ~2% on average and up to ~6% (measured over 30 random id sets
+    # of each size from 50 to 100,000), so allow 10%: a wrong column or a lost filter is off by far more.
+    for key, n in zip(approx["key"], approx["articles"], strict=True):
+        assert abs(n - len(_articles_mentioning(seeded_store, key))) <= max(2, 0.1 * n)
 
 
 # -- a tiny hand-built store: exact expectations ------------------------------------------------------------------

@@ -1,10 +1,11 @@
 import gzip
 import json
 import shutil
-from itertools import islice
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_lines, read_records
 
 from marsad.cli import main
 from marsad.cli.ingest import parse_mapping
@@ -12,16 +13,16 @@ from marsad.config import DATA_DIR, Settings
 from marsad.errors import RejectedInput
 from marsad.ingest.demo import demo_files
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
-REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
-
 
 def _head(src: Path, dest: Path, n: int) -> Path:
-    with gzip.open(src, "rt", encoding="utf-8") as fh, gzip.open(dest, "wt", encoding="utf-8") as out:
-        out.writelines(islice(fh, n))
+    with gzip.open(dest, "wt", encoding="utf-8") as out:
+        out.writelines(read_lines(src, n))
     return dest
+
+
+def _reuters_time(record: dict) -> datetime:
+    """Reuters-21578's "26-FEB-1987 15:01:01.79", to the second (read here independently of the readers)."""
+    return datetime.strptime(record["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -32,7 +33,7 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_ingest_prints_summary_and_rerun_adds_nothing(tmp_path, capsys):
     db = str(tmp_path / "s.duckdb")
-    data = _head(ANT, tmp_path / "ant.jsonl.gz", 80)
+    data = _head(ANT_SAMPLE, tmp_path / "ant.jsonl.gz", 80)
     code, out, _ = _run(capsys, "ingest", str(data), "--db", db, "--no-enrich")
     assert code == 0
     assert out.startswith("read 80, stored ") and "exact duplicates" in out and "near-duplicates" in out
@@ -43,7 +44,7 @@ def test_ingest_prints_summary_and_rerun_adds_nothing(tmp_path, capsys):
 
 
 def test_ingest_lists_rejects_and_writes_them_to_a_file(tmp_path, capsys):
-    lines = list(islice(gzip.open(REUTERS, "rt", encoding="utf-8"), 3))
+    lines = read_lines(REUTERS_SAMPLE, 3)
     data = tmp_path / "mixed.jsonl"
     data.write_text(lines[0] + '{"title": "truncated\n' + lines[1], encoding="utf-8")
     rejects = tmp_path / "rejects.txt"
@@ -63,8 +64,7 @@ def test_ingest_exits_non_zero_only_when_nothing_could_be_read(tmp_path, capsys,
 
 
 def test_ingest_with_source_and_map_override(tmp_path, capsys):
-    rows = [json.loads(line) for line in islice(gzip.open(REUTERS, "rt", encoding="utf-8"), 40)]
-    rows = [r for r in rows if r.get("body")][:5]
+    rows = read_records(REUTERS_SAMPLE, 5)
     data = tmp_path / "renamed.jsonl"
     data.write_text("".join(json.dumps({"headline": r["title"], "story": r["body"], "when": r["date"]}) + "\n"
                             for r in rows), encoding="utf-8")
@@ -75,7 +75,7 @@ def test_ingest_with_source_and_map_override(tmp_path, capsys):
     code, out, _ = _run(capsys, "stats", "--db", db, "--json")
     result = json.loads(out)
     assert result["sources"] == 1 and result["languages"] == {"en": 5} and result["undated"] == 0
-    assert result["first_date"].startswith("1987-02-26")
+    assert result["first_date"].startswith(min(_reuters_time(r) for r in rows).date().isoformat())
 
 
 def test_bad_map_argument_is_a_clear_error(tmp_path, capsys):
@@ -104,10 +104,11 @@ def test_inspect_seed_json(tmp_path, capsys):
 
 
 def test_inspect_first_record_of_an_export(capsys):
-    code, out, _ = _run(capsys, "inspect", str(REUTERS), "--json", "--no-enrich")
+    code, out, _ = _run(capsys, "inspect", str(REUTERS_SAMPLE), "--json", "--no-enrich")
     record = json.loads(out)
-    assert code == 0 and record["title"] == "BAHIA COCOA REVIEW" and record["language"] == "en"
-    assert record["published_at"].startswith("1987-02-26T15:01:01")
+    [first] = read_records(REUTERS_SAMPLE, 1)
+    assert code == 0 and record["title"] == first["title"] and record["language"] == "en"
+    assert record["published_at"].startswith(_reuters_time(first).isoformat())
 
 
 def test_inspect_of_nothing_readable_fails_clearly(tmp_path, capsys):

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import tarfile
-from pathlib import Path
 
 import pytest
+from conftest import ANERCORP_FIRST, AQMAR_ARTICLE, CONLL_VALID_FIRST, REPO
 
 from marsad.cli import main
 from marsad.nlp.ner.conll import read_conll, score
 from marsad.nlp.pipeline import tag_tokens
 from marsad.store.db import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ANER = SHARED / "ner" / "anercorp_train80.txt.gz"
-CONLL_VALID = SHARED / "ner" / "conll2003_valid.txt.gz"
-AQMAR = SHARED / "ner" / "aqmar_articles.tar.gz"
-AR_TRAINING_CONFIG = Path(__file__).resolve().parents[1] / "training" / "ar_ner.json"
-SAMPLE_SENTENCES = 400  # first sentences of a corpus: enough entities for a stable comparison, a few seconds
+AR_TRAINING_CONFIG = REPO / "training" / "ar_ner.json"
 
 TINY = """-DOCSTART- -X- -X- O
 
@@ -37,19 +30,6 @@ met VBD B-VP O
 """
 
 
-def first_sentences(src: Path, dest: Path, n: int) -> Path:
-    lines, sentences = [], 0
-    with gzip.open(src, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            lines.append(line)
-            if not line.strip():
-                sentences += 1
-                if sentences >= n:
-                    break
-    dest.write_text("".join(lines), encoding="utf-8")
-    return dest
-
-
 def test_eval_ner_json(tmp_path, capsys):
     path = tmp_path / "tiny.conll"
     path.write_text(TINY, encoding="utf-8")
@@ -60,8 +40,7 @@ def test_eval_ner_json(tmp_path, capsys):
 
 
 def test_eval_ner_text_output_and_layers(tmp_path, capsys):
-    path = first_sentences(ANER, tmp_path / "aner.txt", 100)
-    assert main(["eval-ner", str(path), "--lang", "ar", "--layer", "gazetteer"]) == 0
+    assert main(["eval-ner", str(ANERCORP_FIRST), "--lang", "ar", "--layer", "gazetteer"]) == 0
     out = capsys.readouterr().out
     assert "micro_f1=" in out and "PER=" in out
 
@@ -71,30 +50,14 @@ def test_eval_ner_missing_file(tmp_path, capsys):
     assert "nope.txt" in capsys.readouterr().err
 
 
-def aqmar_sentences(dest: Path, n: int) -> Path:
-    """The first ``n`` sentences of AQMAR's articles (in file-name order) as one CoNLL file."""
-    chunks: list[str] = []
-    with tarfile.open(AQMAR) as tar:
-        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
-        for member in members:
-            chunks += [c for c in tar.extractfile(member).read().decode("utf-8").split("\n\n") if c.strip()]
-            if len(chunks) >= n:
-                break
-    dest.write_text("\n\n".join(chunks[:n]) + "\n", encoding="utf-8")
-    return dest
-
-
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_gazetteer_layer_does_not_lower_f1(tmp_path, lang):
-    """On text the statistical model was not trained on (AQMAR for Arabic unless the training config adds it;
-    CoNLL-2003 valid for English), the full pipeline scores at least as well as the model alone."""
-    if lang == "ar":
-        if json.loads(AR_TRAINING_CONFIG.read_text(encoding="utf-8")).get("aqmar_in_training"):
-            pytest.skip("AQMAR is part of the Arabic model's training data")
-        path = aqmar_sentences(tmp_path / "aqmar.txt", SAMPLE_SENTENCES)
-    else:
-        path = first_sentences(CONLL_VALID, tmp_path / "conll.txt", SAMPLE_SENTENCES)
-    sentences = read_conll(path)
+def test_gazetteer_layer_does_not_lower_f1(lang):
+    """On text the statistical model was not trained on (an AQMAR article for Arabic unless the training config
+    adds AQMAR; the first 400 sentences of CoNLL-2003 valid for English), the full pipeline scores at least as well
+    as the model alone."""
+    if lang == "ar" and json.loads(AR_TRAINING_CONFIG.read_text(encoding="utf-8")).get("aqmar_in_training"):
+        pytest.skip("AQMAR is part of the Arabic model's training data")
+    sentences = read_conll(AQMAR_ARTICLE if lang == "ar" else CONLL_VALID_FIRST)
     gold = [tags for _, tags in sentences]
     tokens = [toks for toks, _ in sentences]
     model = score(gold, tag_tokens(tokens, lang, layer="model"))["micro_f1"]

@@ -7,13 +7,11 @@ import os
 import subprocess
 import sys
 import time
-from itertools import islice
-from pathlib import Path
+
+from conftest import ANT_SAMPLE, read_lines
 
 from marsad.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
 # Enough records for many batches (each one short transaction) without making the suite slow.
 RECORDS = 1200
 BATCH = 60
@@ -21,8 +19,8 @@ BATCH = 60
 
 def test_reads_succeed_and_counts_grow_during_an_ingest(tmp_path):
     data = tmp_path / "ant.jsonl.gz"
-    with gzip.open(ANT, "rt", encoding="utf-8") as fh, gzip.open(data, "wt", encoding="utf-8") as out:
-        out.writelines(islice(fh, RECORDS))
+    with gzip.open(data, "wt", encoding="utf-8") as out:
+        out.writelines(read_lines(ANT_SAMPLE, RECORDS))
     db = tmp_path / "s.duckdb"
     Store(db).ensure_schema()  # the reader below never has to create it
     env = dict(os.environ, MARSAD_WRITE_BATCH=str(BATCH))

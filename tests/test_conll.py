@@ -6,11 +6,10 @@ import gzip
 from pathlib import Path
 
 import pytest
+from conftest import ANERCORP_FIRST, CONLL_VALID_FIRST
 
 from marsad.errors import RejectedInput
 from marsad.nlp.ner.conll import normalize_label, read_conll, score, spans, to_bio
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def write(path: Path, text: str) -> Path:
@@ -112,18 +111,33 @@ def test_score_rejects_misaligned_input(gold, pred):
         score(gold, pred)
 
 
-@pytest.mark.parametrize(
-    "name, first_tokens, first_tags",
-    [
-        ("anercorp_train80.txt.gz", ["فرانكفورت", "(د", "ب", "أ)"], ["B-LOC", "O", "O", "O"]),
-        ("conll2003_valid.txt.gz", ["CRICKET", "-", "LEICESTERSHIRE"], ["O", "O", "B-ORG"]),
-        ("conll2003_train.txt.gz", ["EU", "rejects", "German"], ["B-ORG", "O", "B-MISC"]),
-    ],
-)
-def test_real_files_first_sentence(name, first_tokens, first_tags):
-    sentences = read_conll(SHARED / "ner" / name)
+def _check_real_file(path: Path, first_tokens: list[str], first_tags: list[str]) -> None:
+    sentences = read_conll(path)
     tokens, tags = sentences[0]
     assert tokens[: len(first_tokens)] == first_tokens
     assert tags[: len(first_tags)] == first_tags
     assert all(len(t) == len(g) for t, g in sentences)
     assert score([g for _, g in sentences], [g for _, g in sentences])["micro_f1"] == 1.0
+
+
+ANERCORP_HEAD = (["فرانكفورت", "(د", "ب", "أ)"], ["B-LOC", "O", "O", "O"])
+CONLL_VALID_HEAD = (["CRICKET", "-", "LEICESTERSHIRE"], ["O", "O", "B-ORG"])
+
+
+@pytest.mark.parametrize(
+    "path, head", [(ANERCORP_FIRST, ANERCORP_HEAD), (CONLL_VALID_FIRST, CONLL_VALID_HEAD)], ids=["anercorp", "conll"]
+)
+def test_real_slices_first_sentence(path, head):
+    _check_real_file(path, *head)
+
+
+@pytest.mark.parametrize(
+    "name, head",
+    [
+        ("anercorp_train80.txt.gz", ANERCORP_HEAD),
+        ("conll2003_valid.txt.gz", CONLL_VALID_HEAD),
+        ("conll2003_train.txt.gz", (["EU", "rejects", "German"], ["B-ORG", "O", "B-MISC"])),
+    ],
+)
+def test_whole_real_files(shared, name, head):
+    _check_real_file(shared / "ner" / name, *head)

@@ -1,12 +1,10 @@
-import gzip
 import json
 import subprocess
 import sys
-from itertools import islice
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ANT_SAMPLE, read_records
 
 from marsad.ingest.dedup import (
     BANDS,
@@ -22,13 +20,10 @@ from marsad.ingest.dedup import (
     signature,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
 
 @pytest.fixture(scope="module")
 def ant() -> list[dict]:
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in islice(fh, 200)]
+    return read_records(ANT_SAMPLE, 200)
 
 
 @pytest.mark.parametrize(

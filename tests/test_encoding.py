@@ -1,15 +1,12 @@
 """Encodings: UTF-8 (BOM), UTF-16, windows-1256 on real Arabic text; mojibake repaired or refused; binary refused."""
 
 import codecs
-from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, SEED, read_records
 
 from marsad.errors import RejectedInput
 from marsad.ingest.encoding import check_text, decode_bytes, detect_encoding
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +34,7 @@ def test_real_arabic_page_round_trips(seed_text: str, encode, codec: str) -> Non
 
 
 def test_cp1256_detected_on_ant_record_text() -> None:
-    import gzip
-    import json
-
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        texts = [json.loads(next(fh))["text"] for _ in range(5)]
+    texts = [r["text"] for r in read_records(ANT_SAMPLE, 5)]
     for text in texts:
         # cp1256 cannot encode every character (e.g. some punctuation); real cp1256 pages replace them.
         data = text.encode("cp1256", errors="replace")

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 
 from marsad.ingest.enrich import enrich_ids, enrich_store, enrich_stored
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.store.db import Store
 from marsad.store.enrichment import pending_ids
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
-ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
-REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
 N_ANT, N_REUTERS = 6, 3
-
-
-def _first(path: Path, field: str, n: int) -> list[str]:
-    out = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line).get(field)
-            if text:
-                out.append(text)
-            if len(out) == n:
-                return out
-    return out
 
 
 def make_store(path: Path) -> Store:
@@ -37,7 +20,8 @@ def make_store(path: Path) -> Store:
     store.ensure_schema()
     seed = SEED.read_text(encoding="utf-8")
     rows = [(seed[seed.index("وجّه رئيس الحكومة") :], "ar")]
-    rows += [(t, "ar") for t in _first(ANT, "text", N_ANT)] + [(t, "en") for t in _first(REUTERS, "body", N_REUTERS)]
+    rows += [(r["text"], "ar") for r in read_records(ANT_SAMPLE, N_ANT)]
+    rows += [(r["body"], "en") for r in read_records(REUTERS_SAMPLE, N_REUTERS)]
     with store.write() as con:
         for i, (body, lang) in enumerate(rows, 1):
             con.execute(

@@ -1,17 +1,14 @@
 """Dates: the formats news material carries, plausibility rules, and every date of real ANT/Reuters samples."""
 
-import gzip
-import itertools
-import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, JAWHARAFM_SAMPLE, REUTERS_SAMPLE, read_records
 
 from marsad.ingest.extract import date_fields, find_date, parse_date
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -104,11 +101,6 @@ def test_find_date_in_a_sentence() -> None:
     assert parsed is not None and parsed.when == _utc(2020, 9, 25)
 
 
-def _records(name: str, n: int) -> list[dict]:
-    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in itertools.islice(fh, n)]
-
-
 def _local_day(when: datetime, tz: str) -> str:
     if not tz:
         return when.strftime("%Y%m%d")
@@ -117,26 +109,32 @@ def _local_day(when: datetime, tz: str) -> str:
     return when.astimezone(timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))).strftime("%Y%m%d")
 
 
-@pytest.mark.parametrize("corpus", ["ant_v2.1_multisource.jsonl.gz", "ant_v1.1_jawharafm.jsonl.gz"])
-def test_ant_dates_agree_with_document_numbers(corpus: str) -> None:
+@pytest.mark.parametrize("sample", [ANT_SAMPLE, JAWHARAFM_SAMPLE], ids=["ant_v2.1", "ant_v1.1_jawharafm"])
+def test_ant_dates_agree_with_document_numbers(sample: Path) -> None:
     # ANT document numbers end with the publication day (YYYYMMDD, some DDMMYYYY): an independent check.
-    records = _records(corpus, 300)
-    for record in records:
+    for record in read_records(sample):
         parsed = parse_date(record["time"])
         assert parsed is not None, record["time"]
         day = re.search(r"(\d{8})$", record["docno"]).group(1)
         assert _local_day(parsed.when, parsed.tz) in (day, day[4:] + day[2:4] + day[:2]), record["docno"]
 
 
-def test_ant_v11_mixed_formats_all_parse() -> None:
-    records = _records("ant_v1.1_jawharafm.jsonl.gz", 10161)
+def _check_every_date_shape_parses(records: list[dict]) -> None:
     shapes = {re.sub(r"\d", "9", r["time"]) for r in records}
     assert {"99/99/9999", "9999-99-99T99:99:99+99:99", "9999-99-99T999999"} <= shapes
     assert all(parse_date(r["time"]) is not None for r in records)
 
 
+def test_ant_v11_mixed_formats_all_parse() -> None:
+    _check_every_date_shape_parses(read_records(JAWHARAFM_SAMPLE))  # it holds records of every shape
+
+
+def test_ant_v11_mixed_formats_all_parse_in_the_whole_corpus(shared: Path) -> None:
+    _check_every_date_shape_parses(read_records(shared / "corpora" / "ant_v1.1_jawharafm.jsonl.gz"))
+
+
 def test_reuters_dates() -> None:
-    for record in _records("reuters21578.jsonl.gz", 200):
+    for record in read_records(REUTERS_SAMPLE):
         parsed = parse_date(record["date"])
         assert parsed is not None and parsed.when.year == 1987
         assert parsed.when.strftime("%d-%b-%Y").upper() == record["date"].split()[0].upper().zfill(11)

@@ -1,11 +1,8 @@
 """Outlet keys, canonical URLs, datelines/bylines and body cleanup."""
 
-import gzip
-import itertools
-import json
-from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, read_records
 
 from marsad.ingest.extract import (
     canonical_url,
@@ -19,8 +16,6 @@ from marsad.ingest.extract import (
     without_boilerplate,
     zone_for_place,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.mark.parametrize(
@@ -51,9 +46,7 @@ def test_source_key(name: str, key: str) -> None:
 
 
 def test_ant_outlets_one_key_each_whatever_the_record_says() -> None:
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in itertools.islice(fh, 0, None, 300)]
-    for record in records:
+    for record in read_records(ANT_SAMPLE, step=30):
         # The src code and the URL's domain name the same outlet.
         assert source_key(record["src"]) == source_from_url(record["url"]), record["docno"]
 
@@ -115,9 +108,7 @@ def test_dateline_place(text: str, place: str) -> None:
 
 
 def test_reuters_datelines_of_real_records() -> None:
-    with gzip.open(SHARED / "corpora" / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in itertools.islice(fh, 100)]
-    for record in records:
+    for record in read_records(REUTERS_SAMPLE, 100):
         if (record["dateline"] or "").strip():
             place = reuters_dateline(record["dateline"])
             assert place and place == record["dateline"].split(",")[0].strip(), record["dateline"]
@@ -138,12 +129,11 @@ def test_zone_for_place() -> None:
 
 
 def test_reuters_body_is_unwrapped_into_paragraphs() -> None:
-    with gzip.open(SHARED / "corpora" / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as fh:
-        record = json.loads(next(fh))
+    [record] = read_records(REUTERS_SAMPLE, 1)  # "Sales of previously owned homes\ndropped 14.5 pct …"
     body = clean_body(record["body"])
     paragraphs = body.split("\n\n")
-    assert paragraphs[0].startswith("Showers continued throughout the week in the Bahia cocoa zone")
-    assert paragraphs[1] == "The dry period means the temporao will be late this year."
+    assert paragraphs[0].startswith("Sales of previously owned homes dropped 14.5 pct in January")
+    assert paragraphs[1].startswith("But the December rate of 4.06 mln units had been the highest since")
     assert "&\\t" not in body and "\n" not in paragraphs[0]
     assert not body.rstrip().endswith("Reuter")
 

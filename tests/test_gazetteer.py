@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SEED
 
 from marsad.nlp.entities import CanonicalEntity, EntitySpan
 from marsad.nlp.ner.gazetteer import Matcher, apply, merge, normalize_offsets, short_names
 from marsad.text.normalize import normalize
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 # Page furniture of the seed: menus, tag line, app-store banner.
 MENU_LINES = ("Shadow Shadow", "كـل الأخبار", "كاميرات حرارية وبناء أسيجة", "App store icon Play store icon Play store icon")
 

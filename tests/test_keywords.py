@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from pathlib import Path
 
 import pytest
+from conftest import REUTERS_SAMPLE, SEED, read_records
 
 from marsad.nlp.keywords import acceptable, boilerplate, extract_keywords, stopwords
 from marsad.text.normalize import is_arabic, normalize
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
-REUTERS = SHARED / "corpora" / "reuters21578.jsonl.gz"
 WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 
@@ -62,15 +57,7 @@ def test_no_near_repeats():
 
 
 def test_english_reuters_keywords():
-    bodies: list[str] = []
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            if record.get("body"):
-                bodies.append(record["body"])
-            if len(bodies) == 5:
-                break
-    for body in bodies:
+    for body in [r["body"] for r in read_records(REUTERS_SAMPLE, 5)]:
         keywords = extract_keywords(body, "en")
         assert keywords
         check_clean(keywords, "en")

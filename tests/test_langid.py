@@ -1,19 +1,8 @@
-import gzip
-import json
-from itertools import islice
-from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 
 from marsad.nlp.langid import BODY_CHARS, SAMPLE_CHARS, UNKNOWN, identify, identify_article, identify_many, sample_text
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
-
-
-def _records(name: str, n: int) -> list[dict]:
-    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in islice(fh, n)]
 
 
 @pytest.mark.parametrize(
@@ -51,13 +40,13 @@ def test_seed_page_is_arabic():
 
 
 def test_real_ant_articles_are_arabic():
-    langs = [identify_article(r["title"], r.get("abstract", ""), r["text"]) for r in _records("ant_v2.1_multisource.jsonl.gz", 50)]
+    langs = [identify_article(r["title"], r.get("abstract", ""), r["text"]) for r in read_records(ANT_SAMPLE, 50)]
     assert all(lang.code == "ar" for lang in langs)
     assert min(lang.confidence for lang in langs) > 0.5
 
 
 def test_real_reuters_stories_are_english():
-    stories = [r for r in _records("reuters21578.jsonl.gz", 80) if len((r.get("body") or "").split()) > 30][:40]
+    stories = [r for r in read_records(REUTERS_SAMPLE, 80) if len((r.get("body") or "").split()) > 30][:40]
     langs = identify_many(sample_text(r["title"], "", r["body"]) for r in stories)
     assert len(langs) == len(stories) > 20
     assert all(lang.code == "en" for lang in langs)
@@ -72,7 +61,7 @@ def test_the_body_decides_not_only_the_headline():
     assert lang.code == "fr"
 
 
-def test_many_reuters_stories_are_english():
-    stories = [r for r in _records("reuters21578.jsonl.gz", 800) if len((r.get("body") or "").split()) > 30]
+def test_every_reuters_story_of_the_sample_is_english():
+    stories = read_records(REUTERS_SAMPLE)  # every one has a body of 50+ words (data/README.md)
     langs = identify_many(sample_text(r["title"], "", r["body"]) for r in stories)
-    assert len(stories) > 300 and all(lang.code == "en" for lang in langs)
+    assert len(langs) == len(stories) and all(lang.code == "en" for lang in langs)

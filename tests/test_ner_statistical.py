@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ANERCORP_LAST, CONLL_VALID_FIRST, SEED
 
 from marsad.nlp.ner import statistical
 from marsad.nlp.ner.arabic_crf import split_sequences, strip_clitics, tokenize
 from marsad.nlp.ner.conll import read_conll, score
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 
 
 def entities(text: str, lang: str) -> set[tuple[str, str]]:
@@ -104,13 +101,13 @@ def test_predict_tokens_keeps_token_counts(lang):
 def test_predict_tokens_arabic_on_anercorp_sample():
     # The last sentences of ANERcorp's training part are also the shipped model's training data, so this only
     # guards against a broken model or feature drift (a real held-out figure is in docs/ner-models.md).
-    sentences = read_conll(SHARED / "ner" / "anercorp_train80.txt.gz")[-100:]
+    sentences = read_conll(ANERCORP_LAST)
     pred = statistical.predict_tokens([t for t, _ in sentences], "ar")
     assert score([g for _, g in sentences], pred)["micro_f1"] > 0.8
 
 
 def test_english_on_conll_valid_sample():
-    sentences = read_conll(SHARED / "ner" / "conll2003_valid.txt.gz")[:300]
+    sentences = read_conll(CONLL_VALID_FIRST)[:300]
     pred = statistical.predict_tokens([t for t, _ in sentences], "en")
     # The stock model scores about 0.64 here; the shipped fine-tune about 0.9 (docs/ner-models.md).
     assert score([g for _, g in sentences], pred)["micro_f1"] > 0.75

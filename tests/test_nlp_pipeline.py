@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SEED
 
 from marsad.models import Article
 from marsad.nlp.pipeline import enrich_article, enrich_batch, language_of, tag_tokens, without_markup
 from marsad.text.normalize import normalize
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 
 SEED_MUST_SHOW = [
     ("مصطفى الكاظمي", "PER"), ("تحسين الخفاجي", "PER"), ("كريستوفر ميلر", "PER"),

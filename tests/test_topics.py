@@ -1,28 +1,18 @@
-import gzip
-import json
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ANT_SAMPLE, read_records
 
 from marsad.nlp import topics as T
 from marsad.text.terms import term_key
 
-ANT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ant_v2.1_multisource.jsonl.gz"
-
 
 @pytest.fixture(scope="module")
 def ant_sample():
-    """Every 40th ANT v2.1 article (~790, all categories) with its category."""
-    texts, cats = [], []
-    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i % 40 == 0:
-                r = json.loads(line)
-                texts.append(f"{r['title']}\n{r['text']}")
-                cats.append(r["cat"])
-    return texts, cats
+    """Every 4th article of the ANT sample (~750, all outlets and categories) with its category."""
+    records = read_records(ANT_SAMPLE, step=4)
+    return [f"{r['title']}\n{r['text']}" for r in records], [r["cat"] for r in records]
 
 
 @pytest.fixture(scope="module")

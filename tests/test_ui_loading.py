@@ -1,16 +1,13 @@
 """Uploads from the Ingest page: safe temporary names and rejects reported under the user's file name."""
 
-import gzip
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, read_lines
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
 from marsad.ui import loading
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.mark.parametrize(
@@ -38,8 +35,7 @@ class FakeUpload:
 
 def test_ingest_uploads_stores_and_names_rejects_by_upload(tmp_path):
     settings = Settings.load(db_path=tmp_path / "s.duckdb", env={})
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        lines = "".join(next(fh) for _ in range(3))
+    lines = "".join(read_lines(ANT_SAMPLE, 3))
     report = loading.ingest_uploads(
         [FakeUpload("ant.jsonl", lines.encode()), FakeUpload("empty.txt", b"")], settings=settings
     )

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import streamlit as st
+from conftest import ANT_SAMPLE, read_lines
 from streamlit.testing.v1 import AppTest
 
 from marsad.analytics.query import Query
@@ -21,7 +22,6 @@ from marsad.ui import combined
 from marsad.ui.navigation import PAGES
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 TIMEOUT = 60  # seconds per run: the first run imports pandas/plotly/ibis; CI machines are slow and shared
 
 
@@ -367,9 +367,7 @@ def test_reader_highlights_entities_with_links(app):
 
 # -- ingest and the empty store -------------------------------------------------------------------------------
 def _ant_jsonl(path: Path, n: int) -> Path:
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        lines = [next(fh) for _ in range(n)]
-    path.write_text("".join(lines), encoding="utf-8")
+    path.write_text("".join(read_lines(ANT_SAMPLE, n)), encoding="utf-8")
     return path
 
 
