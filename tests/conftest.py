@@ -93,6 +93,11 @@ def read_records(path: Path, n: int | None = None, *, step: int = 1) -> list[dic
     return [json.loads(line) for line in read_lines(path, n, step=step)]
 
 
+def reuters_time(record: dict) -> datetime:
+    """Reuters-21578's date ("26-FEB-1987 15:01:01.79") to the second, naive UTC, read independently of the readers."""
+    return datetime.strptime(record["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")
+
+
 def html_gold(file: str) -> dict:
     """The gold entry (title, date, author, with/without snippets) of a fixture page."""
     gold = json.loads(HTML_GOLD.read_text(encoding="utf-8"))
@@ -152,8 +157,7 @@ def build_seeded_store(path: Path) -> Store:
         when = _utc(email.utils.parsedate_to_datetime(r["time"]))
         add(i, r["src"], r["title"], r["text"], "ar", when, r["cat"], r["url"])
     for j, r in enumerate(reuters, start=len(ant) + 1):
-        when = datetime.strptime(r["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")
-        add(j, "reuters", r["title"] or "", r["body"], "en", when, "", "")
+        add(j, "reuters", r["title"] or "", r["body"], "en", reuters_time(r), "", "")
     dup_id = len(ant) + len(reuters) + 1
     add(dup_id, ant[0]["src"], ant[0]["title"], ant[0]["text"], "ar", rows["published_at"][0], ant[0]["cat"], "", 1)
 

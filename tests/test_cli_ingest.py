@@ -1,11 +1,10 @@
 import gzip
 import json
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_lines, read_records
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_lines, read_records, reuters_time
 
 from marsad.cli import main
 from marsad.cli.ingest import parse_mapping
@@ -18,11 +17,6 @@ def _head(src: Path, dest: Path, n: int) -> Path:
     with gzip.open(dest, "wt", encoding="utf-8") as out:
         out.writelines(read_lines(src, n))
     return dest
-
-
-def _reuters_time(record: dict) -> datetime:
-    """Reuters-21578's "26-FEB-1987 15:01:01.79", to the second (read here independently of the readers)."""
-    return datetime.strptime(record["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -75,7 +69,7 @@ def test_ingest_with_source_and_map_override(tmp_path, capsys):
     code, out, _ = _run(capsys, "stats", "--db", db, "--json")
     result = json.loads(out)
     assert result["sources"] == 1 and result["languages"] == {"en": 5} and result["undated"] == 0
-    assert result["first_date"].startswith(min(_reuters_time(r) for r in rows).date().isoformat())
+    assert result["first_date"].startswith(min(reuters_time(r) for r in rows).date().isoformat())
 
 
 def test_bad_map_argument_is_a_clear_error(tmp_path, capsys):
@@ -108,7 +102,7 @@ def test_inspect_first_record_of_an_export(capsys):
     record = json.loads(out)
     [first] = read_records(REUTERS_SAMPLE, 1)
     assert code == 0 and record["title"] == first["title"] and record["language"] == "en"
-    assert record["published_at"].startswith(_reuters_time(first).isoformat())
+    assert record["published_at"].startswith(reuters_time(first).isoformat())
 
 
 def test_inspect_of_nothing_readable_fails_clearly(tmp_path, capsys):

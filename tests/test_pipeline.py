@@ -3,11 +3,11 @@ import gzip
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from itertools import islice
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ANT_SAMPLE, SEED, read_lines, read_records
 
 from marsad.config import Settings
 from marsad.ingest import pipeline
@@ -24,21 +24,11 @@ from marsad.store import Store
 from marsad.store import articles as store_articles
 from marsad.store.articles import count_articles, is_empty, stats
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ANT = SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
-
-
-def _ant_lines(n: int, start: int = 0) -> list[str]:
-    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
-        return list(islice(fh, start, start + n))
-
 
 def _ant_articles(n: int, start: int = 0) -> list[Article]:
     """Real ANT records as Articles built here (independent of the readers)."""
     out = []
-    for i, line in enumerate(_ant_lines(n, start)):
-        r = json.loads(line)
+    for i, r in enumerate(read_records(ANT_SAMPLE, start + n)[start:]):
         out.append(Article(body=r["text"], title=r["title"], lead=r["abstract"], url=r["url"], canonical_url=r["url"],
                            source="ant-" + r["src"], published_at=parsedate_to_datetime(r["time"]),
                            published_tz="+04:00", origin=f"ant#{start + i}"))
@@ -236,7 +226,7 @@ def test_after_batch_hooks_get_the_new_ids_and_a_failing_hook_loses_nothing(tmp_
 def test_progress_reports_done_and_total(tmp_path):
     settings = _settings(tmp_path)
     path = tmp_path / "ant.jsonl"
-    path.write_text("".join(_ant_lines(250)), encoding="utf-8")
+    path.write_text("".join(read_lines(ANT_SAMPLE, 250)), encoding="utf-8")
     calls: list[tuple[int, int | None]] = []
     ingest([path], settings=settings, progress=lambda n, total: calls.append((n, total)), workers=0)
     assert calls[-1] == (250, 250)
@@ -271,7 +261,7 @@ def test_ingest_real_jsonl_gz_then_rerun(tmp_path):
     settings = _settings(tmp_path, write_batch=100)
     path = tmp_path / "ant_head.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as fh:
-        fh.writelines(_ant_lines(300))
+        fh.writelines(read_lines(ANT_SAMPLE, 300))
     store = Store(settings.db_path)
     report = ingest([path], settings=settings, workers=0)
     assert report.read == 300 and report.rejected == 0

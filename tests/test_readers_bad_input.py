@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, SEED, read_lines
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
@@ -14,8 +15,6 @@ from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.containers import unsafe_member_name
 from marsad.models import Article, Reject
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 SETTINGS = Settings()
 GOOD = {"title": "عنوان", "text": "نص المقال الكامل.", "date": "2020-09-25"}
 
@@ -200,11 +199,9 @@ def test_format_option_applies_to_zip_members(tmp_path: Path) -> None:
 
 def _samples() -> dict[str, bytes]:
     import io
-    import itertools
 
     seed = SEED.read_bytes()
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rb") as fh:
-        jsonl = b"".join(itertools.islice(fh, 10))
+    jsonl = "".join(read_lines(ANT_SAMPLE, 10)).encode()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("a.txt", seed)

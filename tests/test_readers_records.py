@@ -3,12 +3,13 @@
 import csv
 import gzip
 import io
-import itertools
 import json
 import re
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, JAWHARAFM_SAMPLE, REUTERS_SAMPLE, read_lines, read_records, reuters_time
 
 from marsad.config import Settings
 from marsad.ingest.extract import canonical_url, clean_body, parse_date, source_from_url
@@ -16,27 +17,21 @@ from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.records import resolve_mapping
 from marsad.models import Article, Reject
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SETTINGS = Settings()
 N = 50
 
 
-def _lines(corpus: str, n: int = N) -> list[str]:
-    with gzip.open(SHARED / "corpora" / corpus, "rt", encoding="utf-8") as fh:
-        return list(itertools.islice(fh, n))
-
-
-def _gz_sample(tmp_path: Path, corpus: str, n: int = N) -> Path:
-    path = tmp_path / corpus
+def _gz_sample(tmp_path: Path, sample: Path, n: int = N) -> Path:
+    path = tmp_path / sample.name
     with gzip.open(path, "wt", encoding="utf-8") as fh:
-        fh.writelines(_lines(corpus, n))
+        fh.writelines(read_lines(sample, n))
     return path
 
 
-@pytest.mark.parametrize("corpus", ["ant_v2.1_multisource.jsonl.gz", "ant_v1.1_jawharafm.jsonl.gz"])
-def test_ant_sample(tmp_path: Path, corpus: str) -> None:
-    path = _gz_sample(tmp_path, corpus)
-    records = [json.loads(line) for line in _lines(corpus)]
+@pytest.mark.parametrize("sample", [ANT_SAMPLE, JAWHARAFM_SAMPLE], ids=["ant_v2.1", "ant_v1.1_jawharafm"])
+def test_ant_sample(tmp_path: Path, sample: Path) -> None:
+    path = _gz_sample(tmp_path, sample)
+    records = read_records(sample, N)
     items = list(read_path(path, settings=SETTINGS))
     assert len(items) == N
     for number, (item, record) in enumerate(zip(items, records, strict=True), start=1):
@@ -60,15 +55,15 @@ def test_ant_sample(tmp_path: Path, corpus: str) -> None:
 
 
 def test_ant_author_city_becomes_dateline(tmp_path: Path) -> None:
-    items = [i for i in read_path(_gz_sample(tmp_path, "ant_v2.1_multisource.jsonl.gz"), settings=SETTINGS)]
-    first = items[0]
-    assert (first.dateline, first.author, first.source, first.source_name) == ("القاهرة", "أحمد الريدي", "alarabiya.net", "العربية")
+    items = [i for i in read_path(_gz_sample(tmp_path, ANT_SAMPLE), settings=SETTINGS)]
+    first = items[0]  # author "الرباط - عادل الزبيري", an Al Arabiya story
+    assert (first.dateline, first.author, first.source, first.source_name) == ("الرباط", "عادل الزبيري", "alarabiya.net", "العربية")
     assert first.published_tz == "+04:00" and first.published_precision == "second"
 
 
 def test_reuters_sample(tmp_path: Path) -> None:
-    path = _gz_sample(tmp_path, "reuters21578.jsonl.gz")
-    records = [json.loads(line) for line in _lines("reuters21578.jsonl.gz")]
+    path = _gz_sample(tmp_path, REUTERS_SAMPLE)
+    records = read_records(REUTERS_SAMPLE, N)
     items = list(read_path(path, settings=SETTINGS))
     assert len(items) == N
     for item, record in zip(items, records, strict=True):
@@ -82,11 +77,11 @@ def test_reuters_sample(tmp_path: Path) -> None:
         assert item.dateline == record["dateline"].split(",")[0].strip()
         assert not item.body.endswith("Reuter") and "&\\t" not in item.body
     first = items[0]
-    assert first.dateline == "SALVADOR" and first.published_at.isoformat() == "1987-02-26T15:01:01+00:00"
+    assert first.published_at == reuters_time(records[0]).replace(tzinfo=UTC)
 
 
 def _ant_rows(n: int = 20) -> list[dict]:
-    return [json.loads(line) for line in _lines("ant_v2.1_multisource.jsonl.gz", n)]
+    return read_records(ANT_SAMPLE, n)
 
 
 def _csv_bytes(rows: list[dict], columns: dict[str, str], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:

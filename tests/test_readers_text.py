@@ -1,12 +1,10 @@
 """Plain-text scraped pages: the seed page exactly, and renderings of real ANT/Reuters records for generality."""
 
-import gzip
-import itertools
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, JAWHARAFM_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
@@ -15,8 +13,6 @@ from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.text import article_from_text
 from marsad.models import Article
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt"
 SETTINGS = Settings()
 
 
@@ -67,30 +63,31 @@ def _render(title: str, date: str, body: str, *, dateline: str = "") -> str:
     return "\n".join([*lines, "App store icon Play store icon", "© جميع الحقوق محفوظة"])
 
 
-def _sample(name: str, fields: tuple[str, str, str], n: int, step: int) -> list[tuple[str, str, str]]:
+def _sample(path: Path, fields: tuple[str, str, str], n: int) -> list[tuple[str, str, str]]:
+    """About ``n`` records spread over the whole file, as (title, date, body)."""
     out = []
-    with gzip.open(SHARED / "corpora" / name, "rt", encoding="utf-8") as fh:
-        for line in itertools.islice(fh, 0, n * step, step):
-            record = json.loads(line)
-            title, date, body = (record[f] or "" for f in fields)
-            body = clean_body(body)
-            paragraphs = body.split("\n\n")
-            # Prose stories only: Reuters also has one-line earnings tables, which are not what a scraped page holds.
-            if title and body and len(paragraphs[0].split()) >= 15 and len(paragraphs[-1].split()) >= 6:
-                out.append((clean_title(title), date, body))
+    records = read_records(path)
+    for record in records[:: max(1, len(records) // n)][:n]:
+        title, date, body = (record[f] or "" for f in fields)
+        body = clean_body(body)
+        paragraphs = body.split("\n\n")
+        # Prose stories only: Reuters also has one-line earnings tables, which are not what a scraped page holds.
+        if title and body and len(paragraphs[0].split()) >= 15 and len(paragraphs[-1].split()) >= 6:
+            out.append((clean_title(title), date, body))
     return out
 
 
 @pytest.mark.parametrize(
-    ("corpus", "fields", "min_share"),
+    ("sample", "fields", "min_share"),
     [
-        ("ant_v2.1_multisource.jsonl.gz", ("title", "time", "text"), 0.95),
-        ("ant_v1.1_jawharafm.jsonl.gz", ("title", "time", "text"), 0.95),
-        ("reuters21578.jsonl.gz", ("title", "date", "body"), 0.9),
+        (ANT_SAMPLE, ("title", "time", "text"), 0.95),
+        (JAWHARAFM_SAMPLE, ("title", "time", "text"), 0.95),
+        (REUTERS_SAMPLE, ("title", "date", "body"), 0.9),
     ],
+    ids=["ant_v2.1", "ant_v1.1_jawharafm", "reuters"],
 )
-def test_renderings_of_real_records(corpus: str, fields: tuple[str, str, str], min_share: float) -> None:
-    samples = _sample(corpus, fields, n=40, step=97)
+def test_renderings_of_real_records(sample: Path, fields: tuple[str, str, str], min_share: float) -> None:
+    samples = _sample(sample, fields, n=40)
     assert len(samples) >= 20
     exact = 0
     for title, date, body in samples:
@@ -101,7 +98,7 @@ def test_renderings_of_real_records(corpus: str, fields: tuple[str, str, str], m
 
 
 def test_dateline_with_outlet_in_a_rendered_page() -> None:
-    title, date, body = _sample("ant_v2.1_multisource.jsonl.gz", ("title", "time", "text"), n=3, step=1)[0]
+    title, date, body = _sample(ANT_SAMPLE, ("title", "time", "text"), n=3)[0]
     article = article_from_text(_render(title, "2018.02.18 - 21:35", body, dateline="القاهرة – العربية.نت"), name="p")
     assert (article.dateline, article.source, article.title) == ("القاهرة", "alarabiya.net", title)
     assert article.published_tz == "+02:00"  # Cairo in February
@@ -173,7 +170,7 @@ def test_title_next_to_the_date_beats_a_longer_teaser() -> None:
 def test_hard_wrapped_wire_copy_is_unwrapped() -> None:
     import textwrap
 
-    samples = _sample("reuters21578.jsonl.gz", ("title", "date", "body"), n=40, step=97)[:10]
+    samples = _sample(REUTERS_SAMPLE, ("title", "date", "body"), n=40)[:10]
     for title, date, body in samples:
         wrapped = "\n\n".join(textwrap.fill(paragraph, width=70, break_on_hyphens=False) for paragraph in body.split("\n\n"))
         article = article_from_text(f"{title}\n{date}\n\n{wrapped}\n", name="wire.txt")
