@@ -1,10 +1,7 @@
-"""HTML pages with gold metadata, an Arabic page built from an ANT record, RSS built from ANT records, a WARC
-written with warcio from real pages, and zip archives."""
+"""HTML pages with gold metadata, an Arabic page built from an ANT record, an RSS feed of ANT records, a WARC of
+real pages, and zip archives (the fixtures are described in tests/fixtures/README.md)."""
 
-import gzip
 import html
-import io
-import itertools
 import json
 import re
 import unicodedata
@@ -13,58 +10,51 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ANT_SAMPLE, FEED, HTML_GOLD, HTML_PAGES, HTML_WARC, SEED, html_gold, read_records
 
 from marsad.config import Settings
-from marsad.ingest.extract import clean_body, parse_date
+from marsad.ingest.extract import clean_body, parse_date, source_from_url
 from marsad.ingest.readers import parse_feed, read_bytes, read_path
 from marsad.models import Article, Reject
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-PAGES = SHARED / "html" / "pages"
-GOLD = json.loads((SHARED / "html" / "gold.json").read_text(encoding="utf-8"))
 SETTINGS = Settings()
-# Pages of different kinds (news with JSON-LD, a BBC page, a blog whose site name is the <h1>, a hash-named page).
 SEED_TITLE = "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"
-SEED_TEXT = "\n\n".join(
-    line.strip() for line in (SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt").read_text(encoding="utf-8")
-    .split("\n")[13:] if line.strip()
-)
-GOLD_PAGES = ["nytimes.com.blackouts.html", "bbc.com.52241221.html", "fouryears.eu.interning.html",
-              "0a3108e507c54157a95fe7a1338f5e9c.html", "latimes.com.bloomberg.html"]
+SEED_TEXT = "\n\n".join(line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")[13:] if line.strip())
+# Every fixture page: news with JSON-LD, a BBC page, a blog whose site name is the <h1>, a hash-named page, a
+# Chinese page, a German one.
+GOLD_PAGES = sorted(entry["file"] for entry in json.loads(HTML_GOLD.read_text(encoding="utf-8")).values())
+NEWS_PAGES = ["fivethirtyeight.com.endorsement.html", "cbsnews.com.carolina.html", "bbc.com.52241221.html"]
 
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
 
 
-def _gold(file: str) -> dict:
-    return next(entry for entry in GOLD.values() if entry["file"] == file)
-
-
 @pytest.mark.parametrize("file", GOLD_PAGES)
 def test_real_pages_against_gold(file: str) -> None:
-    gold = _gold(file)
-    (article,) = list(read_path(PAGES / file, settings=SETTINGS))
+    gold = html_gold(file)
+    (article,) = list(read_path(HTML_PAGES / file, settings=SETTINGS))
     assert isinstance(article, Article), article
     assert _norm(article.title) == _norm(gold["title"])
     assert article.published_at is not None
     body = _norm(article.body)
     assert all(_norm(snippet) in body for snippet in gold["with"])
     assert all(_norm(snippet) not in body for snippet in gold["without"])
-    assert "\n\n" in article.body and article.origin == str(PAGES / file)
+    assert "\n\n" in article.body and article.origin == str(HTML_PAGES / file)
 
 
-def test_nytimes_page_metadata() -> None:
-    (article,) = list(read_path(PAGES / "nytimes.com.blackouts.html", settings=SETTINGS))
-    assert article.source == "nytimes.com"
-    assert article.canonical_url.startswith("https://www.nytimes.com/")
-    assert article.published_at.date().isoformat() == _gold("nytimes.com.blackouts.html")["date"]
-    assert article.author
+@pytest.mark.parametrize("file", NEWS_PAGES)
+def test_news_page_metadata(file: str) -> None:
+    gold = html_gold(file)
+    (article,) = list(read_path(HTML_PAGES / file, settings=SETTINGS))
+    assert article.source == source_from_url(gold["url"])
+    assert article.canonical_url == gold["url"].rstrip("/")
+    assert article.published_at.date().isoformat() == gold["date"]
+    assert article.author and article.author == (gold.get("author") or article.author)
 
 
 def _ant(n: int, step: int = 1) -> list[dict]:
-    with gzip.open(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in itertools.islice(fh, 0, n * step, step)]
+    return read_records(ANT_SAMPLE, n, step=step)
 
 
 def _arabic_page(record: dict, *, charset: str = "utf-8") -> str:
@@ -102,21 +92,17 @@ def test_arabic_page_from_ant_record(charset: str) -> None:
         assert chrome not in article.body
 
 
-def _rss(records: list[dict]) -> bytes:
-    items = "".join(
-        f"""<item><title>{html.escape(r['title'])}</title><link>{html.escape(r['url'])}</link>
-<guid isPermaLink="false">{r['docno']}</guid><pubDate>{r['time']}</pubDate><category>{r['cat']}</category>
-<description>{html.escape('<p>' + r['abstract'] + '</p>')}</description></item>"""
-        for r in records
-    )
-    return f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Sky News Arabia</title>
-<link>https://www.skynewsarabia.com/</link><description>feed</description>{items}</channel></rss>""".encode()
+def _feed_records() -> list[dict]:
+    """The ANT records behind the fixture feed's items (guid = docno), in feed order."""
+    guids = re.findall(r'<guid isPermaLink="false">([^<]+)</guid>', FEED.read_text(encoding="utf-8"))
+    by_docno = {r["docno"]: r for r in read_records(ANT_SAMPLE)}
+    return [by_docno[guid] for guid in guids]
 
 
 def test_parse_feed_items_from_ant_records() -> None:
-    records = [r for r in _ant(40, step=700) if r["src"] == "skynews" and r["abstract"]][:5]
+    records = _feed_records()
     assert len(records) >= 3
-    items = parse_feed(_rss(records), url="https://www.skynewsarabia.com/rss")
+    items = parse_feed(FEED.read_bytes(), url="https://www.skynewsarabia.com/rss")
     assert [i.guid for i in items] == [r["docno"] for r in records]
     for item, record in zip(items, records, strict=True):
         assert item.url == record["url"] and item.title == " ".join(record["title"].split())
@@ -124,12 +110,10 @@ def test_parse_feed_items_from_ant_records() -> None:
         assert item.summary == " ".join(record["abstract"].split())
 
 
-def test_rss_file_becomes_articles(tmp_path: Path) -> None:
-    records = [r for r in _ant(40, step=700) if r["abstract"]][:5]
-    path = tmp_path / "feed.rss"
-    path.write_bytes(_rss(records))
-    items = list(read_path(path, settings=SETTINGS))
-    assert [i.origin for i in items] == [f"{path}#{n}" for n in range(1, len(records) + 1)]
+def test_rss_file_becomes_articles() -> None:
+    records = _feed_records()
+    items = list(read_path(FEED, settings=SETTINGS))
+    assert [i.origin for i in items] == [f"{FEED}#{n}" for n in range(1, len(records) + 1)]
     assert all(isinstance(i, Article) and i.source == "skynewsarabia.com" and i.lead for i in items)
     assert items[0].published_at == parse_date(records[0]["time"]).when
 
@@ -153,41 +137,31 @@ def test_not_a_feed(data: bytes, reason: str) -> None:
     assert isinstance(item, Reject) and reason in item.reason
 
 
-def _warc(pages: list[tuple[str, bytes]]) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+def _warc_files() -> list[str]:
+    """The fixture pages the WARC holds, in record order (each response's URL is https://example.org/<file>)."""
+    from warcio.archiveiterator import ArchiveIterator
 
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
-    for url, payload in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers))
-        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
-    image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record("https://x.org/i.png", "response", payload=io.BytesIO(b"\x89PNG"),
-                                                  http_headers=image))
-    return out.getvalue()
+    with HTML_WARC.open("rb") as fh:
+        return [record.rec_headers.get_header("WARC-Target-URI").rsplit("/", 1)[1] for record in ArchiveIterator(fh)
+                if record.rec_type == "response" and record.http_headers.get_header("Content-Type") == "text/html"]
 
 
-def test_warc_written_from_real_pages(tmp_path: Path) -> None:
-    files = GOLD_PAGES[:3]
-    pages = [(f"https://example.org/{f}", (PAGES / f).read_bytes()) for f in files]
-    path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(_warc(pages))
-    items = list(read_path(path, settings=SETTINGS))
-    assert len(items) == 3 and all(isinstance(i, Article) for i in items), items
+def test_warc_of_real_pages() -> None:
+    files = _warc_files()
+    items = list(read_path(HTML_WARC, settings=SETTINGS))
+    assert len(items) == len(files) == 3 and all(isinstance(i, Article) for i in items), items  # the image is skipped
     for item, file in zip(items, files, strict=True):
-        assert _norm(item.title) == _norm(_gold(file)["title"])
+        assert _norm(item.title) == _norm(html_gold(file)["title"])
         assert item.url == f"https://example.org/{file}"
-        assert re.fullmatch(rf"{re.escape(str(path))}#\d+", item.origin)
+        assert re.fullmatch(rf"{re.escape(str(HTML_WARC))}#\d+", item.origin)
 
 
 def test_zip_of_mixed_documents(tmp_path: Path) -> None:
     records = _ant(3)
     path = tmp_path / "batch.zip"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.write(SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt", "pages/nas.txt")
-        archive.writestr("pages/nyt.html", (PAGES / "nytimes.com.blackouts.html").read_bytes())
+        archive.write(SEED, "pages/nas.txt")
+        archive.writestr("pages/news.html", (HTML_PAGES / NEWS_PAGES[0]).read_bytes())
         archive.writestr("exports/ant.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records))
         archive.writestr("__MACOSX/._nas.txt", b"\x00\x05\x16\x07")
     items = list(read_path(path, settings=SETTINGS))
@@ -201,8 +175,8 @@ def test_zip_of_mixed_documents(tmp_path: Path) -> None:
 
 def test_folder_is_read_recursively_in_order(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "page.html").write_bytes((PAGES / "bbc.com.52241221.html").read_bytes())
-    (tmp_path / "a" / "seed.txt").write_bytes((SHARED / "seed" / "nas_2020-09-25_iraq-syria-border.txt").read_bytes())
+    (tmp_path / "a" / "b" / "page.html").write_bytes((HTML_PAGES / "bbc.com.52241221.html").read_bytes())
+    (tmp_path / "a" / "seed.txt").write_bytes(SEED.read_bytes())
     (tmp_path / ".hidden.txt").write_text("not a document")
     items = list(read_path(tmp_path, settings=SETTINGS))
     assert [Path(i.origin).name for i in items] == ["page.html", "seed.txt"]
@@ -212,7 +186,8 @@ def test_folder_is_read_recursively_in_order(tmp_path: Path) -> None:
 def test_visible_arabic_date_when_the_page_declares_none() -> None:
     record = _ant(1)[0]
     page = _arabic_page(record)
-    page = re.sub(r'<meta property="article:published_time"[^>]*>', "", page)
+    # Neither the metadata nor the canonical URL (/2018/02/27/…) gives a date: only the text does.
+    page = re.sub(r'<meta property="article:published_time"[^>]*>|<link rel="canonical"[^>]*>', "", page)
     page = page.replace("<article>", "<article><span class='date'>الأحد 18 شباط 2018 - 21:35</span>")
     (article,) = list(read_bytes(page.encode(), name="p.html", settings=SETTINGS))
     assert article.published_at == datetime(2018, 2, 18, 21, 35, tzinfo=UTC)
@@ -223,10 +198,11 @@ def test_visible_arabic_date_when_the_page_declares_none() -> None:
 def test_warc_page_over_the_record_limit() -> None:
     import dataclasses
 
-    page = (PAGES / GOLD_PAGES[0]).read_bytes()
-    settings = dataclasses.replace(SETTINGS, max_record_bytes=len(page) - 1)
-    items = list(read_bytes(_warc([("https://example.org/big", page)]), name="c.warc.gz", settings=settings))
-    assert len(items) == 1 and isinstance(items[0], Reject) and "over the limit" in items[0].reason
+    sizes = [(HTML_PAGES / file).stat().st_size for file in _warc_files()]
+    settings = dataclasses.replace(SETTINGS, max_record_bytes=max(sizes) - 1)
+    items = list(read_bytes(HTML_WARC.read_bytes(), name="c.warc.gz", settings=settings))
+    rejected = [i for i in items if isinstance(i, Reject)]
+    assert len(items) == len(sizes) and len(rejected) == 1 and "over the limit" in rejected[0].reason
 
 
 def test_dateline_paragraph_in_an_arabic_page() -> None:

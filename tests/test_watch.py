@@ -1,14 +1,13 @@
 import dataclasses
-import json
 import threading
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from conftest import HTML_PAGES, html_gold
 
 from marsad.cli import main
 from marsad.config import Settings
@@ -18,16 +17,9 @@ from marsad.ingest.watch import MAX_BACKOFF_S, Watcher, load_feeds, load_state, 
 from marsad.store import Store
 from marsad.store.articles import count_articles
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-PAGES = SHARED / "html" / "pages"
-GOLD = json.loads((SHARED / "html" / "gold.json").read_text(encoding="utf-8"))
-# Two real news pages with gold titles: served as the feed items' pages.
-PAGE_FILES = {"/pages/myers": "pagesix.com.myers.html", "/pages/brookhaven": "reporternewspapers.net-Brookhaven.html"}
+# Two real news pages with gold titles (tests/fixtures/html): served as the feed items' pages.
+PAGE_FILES = {"/pages/endorsement": "fivethirtyeight.com.endorsement.html", "/pages/carolina": "cbsnews.com.carolina.html"}
 INTERVAL = 600.0
-
-
-def _gold(file_name: str) -> dict:
-    return next(v for v in GOLD.values() if v["file"] == file_name)
 
 
 class Site:
@@ -54,7 +46,7 @@ class Site:
     def feed(self) -> bytes:
         when = format_datetime(datetime(2020, 2, 24, 12, 0, tzinfo=UTC))
         items = "".join(
-            f"<item><title>{escape(_gold(f)['title'])}</title><link>{self.base}{p}</link><guid>{p}</guid>"
+            f"<item><title>{escape(html_gold(f)['title'])}</title><link>{self.base}{p}</link><guid>{p}</guid>"
             f"<pubDate>{when}</pubDate><description>teaser</description></item>"
             for p, f in PAGE_FILES.items()
         )
@@ -73,7 +65,7 @@ class Site:
             return self._send(h, 200, self.feed(), {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT",
                                                      "Content-Type": "application/rss+xml"})
         if h.path in PAGE_FILES:
-            return self._send(h, 200, (PAGES / PAGE_FILES[h.path]).read_bytes(), {"Content-Type": "text/html"})
+            return self._send(h, 200, (HTML_PAGES / PAGE_FILES[h.path]).read_bytes(), {"Content-Type": "text/html"})
         if h.path == "/big":
             return self._send(h, 200, b"x" * 5000)
         if h.path == "/to-ftp":
@@ -126,7 +118,7 @@ def test_new_items_fetched_and_stored_then_conditional_get_gives_304(site, setti
     store = Store(settings.db_path)
     with store.read() as con:
         titles = {t for (t,) in con.execute("SELECT title FROM articles").fetchall()}
-    assert titles == {_gold(f)["title"] for f in PAGE_FILES.values()}
+    assert titles == {html_gold(f)["title"] for f in PAGE_FILES.values()}
     assert sorted(site.paths()) == sorted(["/feed.xml", *PAGE_FILES])
 
     clock.now += INTERVAL
@@ -235,10 +227,10 @@ def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog):
 def test_ingest_accepts_page_and_feed_urls(site, settings):
     from marsad.ingest.pipeline import ingest
 
-    report = ingest([site.base + "/pages/myers", site.base + "/missing"], settings=settings, workers=0)
+    report = ingest([site.base + "/pages/endorsement", site.base + "/missing"], settings=settings, workers=0)
     assert report.stored == 1 and len(report.rejects) == 1 and "HTTP 404" in report.rejects[0].reason
     with Store(settings.db_path).read() as con:
-        assert con.execute("SELECT title FROM articles").fetchall() == [(_gold(PAGE_FILES["/pages/myers"])["title"],)]
+        assert con.execute("SELECT title FROM articles").fetchall() == [(html_gold(PAGE_FILES["/pages/endorsement"])["title"],)]
     feed = ingest([site.base + "/feed.xml"], settings=settings, workers=0)
     assert feed.read == 2 and feed.rejected == 0
 
@@ -246,7 +238,7 @@ def test_ingest_accepts_page_and_feed_urls(site, settings):
 def test_inspect_a_page_url(site, settings):
     from marsad.ingest.inspect import inspect_path
 
-    article = inspect_path(site.base + "/pages/brookhaven", settings=settings, enrich=False)
-    assert article.title == _gold(PAGE_FILES["/pages/brookhaven"])["title"] and article.language == "en"
+    article = inspect_path(site.base + "/pages/carolina", settings=settings, enrich=False)
+    assert article.title == html_gold(PAGE_FILES["/pages/carolina"])["title"] and article.language == "en"
     with pytest.raises(RejectedInput, match="HTTP 404"):
         inspect_path(site.base + "/nothing", settings=settings, enrich=False)
