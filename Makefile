@@ -1,12 +1,13 @@
 # make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501
-# make test — set up (incl. Debian packages the browser tests need), run the whole suite
+# make test — set up (incl. Debian packages the browser tests need), run the whole suite (tests that need the
+#             large shared corpora, $MARSAD_SHARED or ../shared, skip with their reason when it is absent)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup run test demo browser-deps lint ner-model ner-model-en clean-store
+.PHONY: setup run test test-shared demo browser-deps lint ner-model ner-model-en clean-store
 
 $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -33,6 +34,10 @@ browser-deps:
 
 test: setup browser-deps
 	$(VENV)/bin/pytest -q
+
+# Only the tests that need the large shared corpora (the `shared` fixture in tests/conftest.py).
+test-shared: setup
+	$(VENV)/bin/pytest -q -m shared
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench app.py

@@ -153,3 +153,17 @@ def test_shipped_demo_corpus_covers_outlets_and_languages():
     with gzip.open(files[0], "rt", encoding="utf-8") as fh:
         outlets = {json.loads(line)["src"] for line in fh}
     assert outlets == {"alarabia", "BBC", "CNN", "france24", "skynews"}
+
+
+@pytest.mark.parametrize(
+    ("sample", "corpus"),
+    [(ANT_SAMPLE, "ant_v2.1_multisource.jsonl.gz"), (REUTERS_SAMPLE, "reuters21578.jsonl.gz")],
+    ids=["ant", "reuters"],
+)
+def test_shipped_demo_records_are_unchanged_lines_of_the_corpora(shared, sample, corpus):
+    # data/README.md promises original records; the suite relies on the demo samples being real data.
+    assert set(read_lines(sample)) <= set(read_lines(shared / "corpora" / corpus))
+
+
+def test_shipped_seed_page_is_the_shared_one(shared):
+    assert SEED.read_bytes() == (shared / "seed" / SEED.name).read_bytes()
