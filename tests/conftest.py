@@ -56,15 +56,10 @@ ANT_STRIDE = 15  # ~200 articles spread over the whole sample (it is ordered by 
 REUTERS_N = 60
 
 
-def shared_dir() -> Path:
-    """Where the large shared corpora are: ``$MARSAD_SHARED``, else ``shared`` beside the repository."""
-    return Path(os.environ.get("MARSAD_SHARED") or REPO.parent / "shared")
-
-
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """The shared corpora folder; tests that take it skip when it is absent."""
-    path = shared_dir()
+    """The large shared corpora: ``$MARSAD_SHARED``, else ``shared`` beside the repository; skips when absent."""
+    path = Path(os.environ.get("MARSAD_SHARED") or REPO.parent / "shared")
     if not path.is_dir():
         pytest.skip(f"needs the shared corpora folder {path} (absent; set MARSAD_SHARED)")
     return path
