@@ -8,7 +8,7 @@ from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_lines, read_records,
 
 from marsad.cli import main
 from marsad.cli.ingest import parse_mapping
-from marsad.config import DATA_DIR, Settings
+from marsad.config import Settings
 from marsad.errors import RejectedInput
 from marsad.ingest.demo import demo_files
 
@@ -133,7 +133,7 @@ def test_stats_does_not_create_a_missing_store(tmp_path, capsys):
 def test_demo_loads_once(tmp_path, capsys, monkeypatch):
     demo = tmp_path / "data" / "demo"
     demo.mkdir(parents=True)
-    _head(DATA_DIR / "demo" / "ant_v2.1_sample.jsonl.gz", demo / "ant.jsonl.gz", 60)
+    _head(ANT_SAMPLE, demo / "ant.jsonl.gz", 60)
     shutil.copy(SEED, demo / SEED.name)
     monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))
     db = str(tmp_path / "s.duckdb")

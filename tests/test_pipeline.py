@@ -376,12 +376,8 @@ def test_standard_hooks():
 
 
 # -- bad text costs only its article ----------------------------------------------------------------------
-DEMO_ANT = Path(__file__).resolve().parents[1] / "data" / "demo" / "ant_v2.1_sample.jsonl.gz"
-
-
 def _demo_articles(n: int) -> list[Article]:
-    with gzip.open(DEMO_ANT, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in islice(fh, n)]
+    records = read_records(ANT_SAMPLE, n)
     return [Article(body=r["text"], title=r["title"], url=r["url"], canonical_url=r["url"], origin=f"demo#{i}")
             for i, r in enumerate(records)]
 
