@@ -58,6 +58,9 @@ class Settings:
     # Network fetches (feeds, pages) are bounded in time and size.
     fetch_timeout_s: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
+    # Off: fetches refuse loopback and private-network addresses (a feed must not reach into the user's
+    # machine or LAN). On for tests with local servers and for feeds on an intranet (see docs/reliability.md).
+    allow_private_networks: bool = False
     user_agent: str = "Marsad/0.1 (+media monitoring; offline-first)"
 
     @classmethod
@@ -85,4 +88,20 @@ def _coerce(type_name: object, value: object) -> object:
         return int(value)  # type: ignore[arg-type]
     if kind == "float":
         return float(value)  # type: ignore[arg-type]
+    if kind == "bool":
+        return _boolean(value)
     return value
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _boolean(value: object) -> bool:
+    """A toml boolean as it is; an environment string by its usual spellings (any other is an error, not False)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise ValueError(f"{value!r} is not a boolean (use true/false, 1/0, yes/no, on/off)")
+    return text in _TRUE

@@ -1,0 +1,323 @@
+"""marsad.ingest.fetch against local servers on 127.0.0.x: schemes, addresses, redirects, size and time limits."""
+
+import dataclasses
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from marsad.config import Settings
+from marsad.errors import FetchError
+from marsad.ingest import addresses
+from marsad.ingest import fetch as fetch_module
+from marsad.ingest.fetch import MAX_REDIRECTS, fetch
+
+TRICKLE_STEP_S = 0.05  # the slow routes send one byte this often
+DEADLINE_S = 0.5
+
+
+class Server:
+    """A local HTTP server whose routes misbehave on purpose; ``hits`` lists the paths it was asked for."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, name: str = "local") -> None:
+        self.hits: list[str] = []
+        self.headers: list[dict[str, str]] = []
+        self.release = threading.Event()  # ends the slow and hanging routes at teardown
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet test output
+                pass
+
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                server.hits.append(self.path)
+                server.headers.append(dict(self.headers))
+                try:
+                    server.route(self)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+                    pass
+
+        self.name = name
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://{host}:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def route(self, h: BaseHTTPRequestHandler) -> None:
+        path = urlsplit(h.path).path
+        query = parse_qs(urlsplit(h.path).query)
+        if path == "/ok":
+            return _send(h, 200, self.name.encode())
+        if path.startswith("/hop/"):
+            left = int(path.removeprefix("/hop/"))
+            return _send(h, 200, b"landed") if left == 0 else _redirect(h, f"/hop/{left - 1}")
+        if path == "/redirect":
+            return _redirect(h, query["to"][0])
+        if path == "/big":
+            return _send(h, 200, b"x" * 5000)
+        if path == "/stream":  # no Content-Length: the size is known only while reading
+            h.send_response(200)
+            h.end_headers()
+            for _ in range(100):
+                h.wfile.write(b"y" * 1024)
+            return None
+        if path == "/trickle":  # a valid response, one byte at a time
+            h.send_response(200)
+            h.send_header("Content-Length", "1000")
+            h.end_headers()
+            for _ in range(1000):
+                if self.release.wait(TRICKLE_STEP_S):
+                    return None
+                h.wfile.write(b"z")
+                h.wfile.flush()
+            return None
+        if path == "/slow-headers":
+            h.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+            for _ in range(1000):
+                if self.release.wait(TRICKLE_STEP_S):
+                    return None
+                h.wfile.write(b"a")
+                h.wfile.flush()
+            return None
+        if path == "/hang":
+            self.release.wait(30)
+            return None
+        if path == "/etag":
+            if h.headers.get("If-None-Match") == '"v1"':
+                return _send(h, 304, b"")
+            return _send(h, 200, b"tagged", {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT"})
+        if path == "/to-ftp":
+            return _redirect(h, "ftp://127.0.0.1/secret")
+        if path == "/error":
+            return _send(h, 500, b"server error")
+        return _send(h, 200, h.path.encode())  # echo: what the request line carried
+
+
+def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    h.send_response(status)
+    for key, value in (headers or {}).items():
+        h.send_header(key, value)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def _redirect(h: BaseHTTPRequestHandler, location: str) -> None:
+    h.send_response(302)
+    h.send_header("Location", location)
+    h.send_header("Content-Length", "0")
+    h.end_headers()
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def local(tmp_path):
+    """Settings that let fetches reach the local test servers."""
+    return dataclasses.replace(Settings.load(db_path=tmp_path / "s.duckdb", env={}), fetch_timeout_s=5.0,
+                               allow_private_networks=True)
+
+
+@pytest.fixture
+def strict(local):
+    """The defaults: private networks refused."""
+    return dataclasses.replace(local, allow_private_networks=False, fetch_timeout_s=DEADLINE_S)
+
+
+def test_private_networks_are_refused_by_default():
+    assert Settings.load(env={}).allow_private_networks is False
+
+
+def test_fetch_follows_redirects_and_reports_the_final_url(server, local):
+    result = fetch(server.base + "/hop/2", settings=local)
+    assert (result.status, result.data, result.url) == (200, b"landed", server.base + "/hop/0")
+    assert server.hits == ["/hop/2", "/hop/1", "/hop/0"]
+
+
+def test_redirects_are_capped(server, local):
+    assert fetch(server.base + f"/hop/{MAX_REDIRECTS}", settings=local).data == b"landed"
+    server.hits.clear()
+    with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects"):
+        fetch(server.base + f"/hop/{MAX_REDIRECTS + 1}", settings=local)
+    assert len(server.hits) == MAX_REDIRECTS + 1
+
+
+def test_conditional_get_gives_304(server, local):
+    first = fetch(server.base + "/etag", settings=local)
+    assert (first.status, first.data, first.etag, first.last_modified) == (
+        200, b"tagged", '"v1"', "Mon, 24 Feb 2020 12:00:00 GMT")
+    again = fetch(server.base + "/etag", settings=local, etag=first.etag, last_modified=first.last_modified)
+    assert (again.status, again.data, again.etag) == (304, b"", '"v1"')
+    assert server.headers[-1]["If-Modified-Since"] == "Mon, 24 Feb 2020 12:00:00 GMT"
+
+
+def test_http_error_is_one_line(server, local):
+    with pytest.raises(FetchError, match=r"/error: HTTP 500 ") as caught:
+        fetch(server.base + "/error", settings=local)
+    assert "\n" not in str(caught.value)
+
+
+def test_non_ascii_path_and_query_are_percent_encoded(server, local):
+    result = fetch(server.base + "/أخبار/مقال 1?q=سوريا لبنان&a=%41", settings=local)
+    assert result.data.decode() == "/" + quote("أخبار/مقال 1") + "?q=" + quote("سوريا لبنان") + "&a=%41"
+
+
+@pytest.mark.parametrize(("path", "limit", "match"), [
+    ("/big", 1000, "5000 bytes exceeds the fetch limit of 1000 bytes"),  # announced in Content-Length
+    ("/stream", 10_000, "response exceeds the fetch limit of 10000 bytes"),  # found while streaming
+])
+def test_size_is_capped(server, local, path, limit, match):
+    with pytest.raises(FetchError, match=match):
+        fetch(server.base + path, settings=dataclasses.replace(local, fetch_max_bytes=limit))
+    assert len(fetch(server.base + path, settings=local).data) in (5000, 100 * 1024)
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/slow-headers", "/hang"])
+def test_whole_fetch_has_a_deadline(server, local, path):
+    settings = dataclasses.replace(local, fetch_timeout_s=DEADLINE_S)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=f"{path}: took longer than {DEADLINE_S:g} s"):
+        fetch(server.base + path, settings=settings)
+    assert time.monotonic() - started < DEADLINE_S + 1.0  # a byte every 50 ms no longer resets the clock
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "javascript:alert(1)", "http:///nohost"])
+def test_fetch_refuses_non_http_urls(local, url):
+    with pytest.raises(FetchError, match="only http"):
+        fetch(url, settings=local)
+
+
+def test_fetch_refuses_redirect_to_non_http(server, local):
+    with pytest.raises(FetchError, match="redirect to a non-http.s. URL refused: ftp://127.0.0.1/secret"):
+        fetch(server.base + "/to-ftp", settings=local)
+
+
+# -- addresses ---------------------------------------------------------------------------------------
+LOCAL_HOSTS = [  # (host as written in a feed, what the refusal says)
+    ("127.0.0.1:{port}", "127.0.0.1 is a loopback address and allow_private_networks is off"),
+    ("localhost:{port}", "localhost (127.0.0.1) is a loopback address"),
+    ("2130706433:{port}", "2130706433 (127.0.0.1) is a loopback address"),
+    ("0x7f.1:{port}", "(127.0.0.1) is a loopback address"),
+    ("127.1.2.3:{port}", "is a loopback address"),
+    ("[::1]:{port}", "::1 is a loopback address"),
+    ("[::ffff:127.0.0.1]:{port}", "is a loopback address"),
+    ("10.0.0.1", "10.0.0.1 is a private-network address"),
+    ("192.168.1.1", "is a private-network address"),
+    ("172.16.0.1", "is a private-network address"),
+    ("100.64.0.1", "is a private-network address"),
+    ("[fd00::1]", "is a private-network address"),
+    ("169.254.169.254", "169.254.169.254 is a link-local address"),
+    ("[fe80::1]", "is a link-local address"),
+    ("224.0.0.1", "is a multicast address"),
+    ("0.0.0.0:{port}", "is an unspecified address"),
+    ("[2002:7f00:1::]", "is a loopback address"),  # 6to4 around 127.0.0.1
+]
+
+
+@pytest.mark.parametrize(("host", "reason"), LOCAL_HOSTS)
+def test_local_and_private_addresses_are_refused_by_default(server, strict, host, reason):
+    url = f"http://{host.format(port=server.port)}/latest/meta-data/"
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        fetch(url, settings=strict)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: refused: ") and reason in message and "\n" not in message
+    assert server.hits == [] and time.monotonic() - started < DEADLINE_S  # refused before connecting
+
+
+@pytest.mark.parametrize("host", ["169.254.169.254", "[fe80::1]", "224.0.0.1", "0.0.0.0:{port}", "240.0.0.1"])
+def test_link_local_multicast_and_reserved_are_refused_even_with_private_networks_allowed(server, local, host):
+    url = f"http://{host.format(port=server.port)}/"
+    with pytest.raises(FetchError, match="refused: .* is an? (link-local|multicast|unspecified|reserved) address$"):
+        fetch(url, settings=local)
+    assert server.hits == []
+
+
+@pytest.mark.parametrize(("address", "allow_private", "reason"), [
+    ("93.184.216.34", False, None),
+    ("2606:2800:220:1:248:1893:25c8:1946", False, None),
+    ("127.0.0.1", True, None),
+    ("10.1.2.3", True, None),
+    ("64:ff9b::7f00:1", False, addresses.LOOPBACK),  # NAT64 around 127.0.0.1
+    ("64:ff9b::5db8:d822", False, None),  # NAT64 around 93.184.216.34
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False, "a private-network address"),  # Teredo, client 192.0.2.45
+    ("255.255.255.255", True, "a reserved address"),
+])
+def test_refusal(address, allow_private, reason):
+    assert addresses.refusal(address, allow_private=allow_private) == reason
+
+
+@pytest.fixture
+def public_loopback_2(monkeypatch):
+    """127.0.0.2 stands for a public server (the tests have no other): the address check lets it through."""
+
+    def refusal(address, *, allow_private):
+        return None if address == "127.0.0.2" else addresses.refusal(address, allow_private=allow_private)
+
+    monkeypatch.setattr(fetch_module, "refusal", refusal)
+    public = Server("127.0.0.2", name="public")
+    yield public
+    public.close()
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/ok", "http://localhost:{port}/ok", "http://[::1]:{port}/ok"])
+def test_redirect_into_loopback_is_refused(server, strict, public_loopback_2, target):
+    target = target.format(port=server.port)
+    url = public_loopback_2.base + "/redirect?to=" + quote(target)
+    with pytest.raises(FetchError, match=f"^{re.escape(url)}: redirect to {re.escape(target)} refused: .* is a loopback address"):
+        fetch(url, settings=strict)
+    assert public_loopback_2.hits and server.hits == []
+
+
+def test_host_is_resolved_once_and_the_checked_address_is_used(strict, public_loopback_2, monkeypatch):
+    """DNS rebinding: the first answer is "public", later answers point at loopback; only the first is used."""
+    private = Server("127.0.0.1", port=public_loopback_2.port, name="private")  # same port, loopback address
+    real, asked = socket.getaddrinfo, []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "feeds.test":
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        return real("127.0.0.2" if len(asked) == 1 else "127.0.0.1", port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    try:
+        result = fetch(f"http://feeds.test:{public_loopback_2.port}/ok", settings=strict)
+    finally:
+        private.close()
+    assert result.data == b"public" and asked == ["feeds.test"] and private.hits == []
+    assert public_loopback_2.headers[0]["Host"] == f"feeds.test:{public_loopback_2.port}"
+
+
+def test_a_name_with_public_and_loopback_addresses_connects_only_to_the_public_one(strict, public_loopback_2,
+                                                                                   monkeypatch):
+    real = socket.getaddrinfo
+
+    def both(host, port, *args, **kwargs):
+        if host != "feeds.test":
+            return real(host, port, *args, **kwargs)
+        return real("127.0.0.1", port, *args, **kwargs) + real("127.0.0.2", port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", both)
+    assert fetch(f"http://feeds.test:{public_loopback_2.port}/ok", settings=strict).data == b"public"
+
+
+def test_unresolvable_host_is_one_line(strict):
+    with pytest.raises(FetchError, match=r"^http://no-such-host\.invalid/: cannot resolve no-such-host\.invalid \("):
+        fetch("http://no-such-host.invalid/", settings=strict)
