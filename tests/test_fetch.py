@@ -3,12 +3,12 @@
 import dataclasses
 import re
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from local_server import LocalServer, send, trickle
 
 from marsad.config import Settings
 from marsad.errors import FetchError
@@ -20,52 +20,25 @@ TRICKLE_STEP_S = 0.05  # the slow routes send one byte this often
 DEADLINE_S = 0.5
 
 
-class Server:
-    """A local HTTP server whose routes misbehave on purpose; ``hits`` lists the paths it was asked for."""
+class Server(LocalServer):
+    """A local server whose routes misbehave on purpose; ``name`` is what /ok answers."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, name: str = "local") -> None:
-        self.hits: list[str] = []
-        self.headers: list[dict[str, str]] = []
-        self.release = threading.Event()  # ends the slow and hanging routes at teardown
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet test output
-                pass
-
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                server.hits.append(self.path)
-                server.headers.append(dict(self.headers))
-                try:
-                    server.route(self)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
-                    pass
-
         self.name = name
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.port = self.httpd.server_address[1]
-        self.base = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(self.route, host, port)
 
     def route(self, h: BaseHTTPRequestHandler) -> None:
         path = urlsplit(h.path).path
         query = parse_qs(urlsplit(h.path).query)
         if path == "/ok":
-            return _send(h, 200, self.name.encode())
+            return send(h, 200, self.name.encode())
         if path.startswith("/hop/"):
             left = int(path.removeprefix("/hop/"))
-            return _send(h, 200, b"landed") if left == 0 else _redirect(h, f"/hop/{left - 1}")
+            return send(h, 200, b"landed") if left == 0 else _redirect(h, f"/hop/{left - 1}")
         if path == "/redirect":
             return _redirect(h, query["to"][0])
         if path == "/big":
-            return _send(h, 200, b"x" * 5000)
+            return send(h, 200, b"x" * 5000)
         if path == "/stream":  # no Content-Length: the size is known only while reading
             h.send_response(200)
             h.end_headers()
@@ -73,44 +46,22 @@ class Server:
                 h.wfile.write(b"y" * 1024)
             return None
         if path == "/trickle":  # a valid response, one byte at a time
-            h.send_response(200)
-            h.send_header("Content-Length", "1000")
-            h.end_headers()
-            for _ in range(1000):
-                if self.release.wait(TRICKLE_STEP_S):
-                    return None
-                h.wfile.write(b"z")
-                h.wfile.flush()
-            return None
+            head = b"HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\n"
+            return trickle(h, self.release, head=head, byte=b"z", every_s=TRICKLE_STEP_S)
         if path == "/slow-headers":
-            h.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
-            for _ in range(1000):
-                if self.release.wait(TRICKLE_STEP_S):
-                    return None
-                h.wfile.write(b"a")
-                h.wfile.flush()
-            return None
+            return trickle(h, self.release, head=b"HTTP/1.0 200 OK\r\nX-Slow: ", byte=b"a", every_s=TRICKLE_STEP_S)
         if path == "/hang":
             self.release.wait(30)
             return None
         if path == "/etag":
             if h.headers.get("If-None-Match") == '"v1"':
-                return _send(h, 304, b"")
-            return _send(h, 200, b"tagged", {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT"})
+                return send(h, 304, b"")
+            return send(h, 200, b"tagged", {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT"})
         if path == "/to-ftp":
             return _redirect(h, "ftp://127.0.0.1/secret")
         if path == "/error":
-            return _send(h, 500, b"server error")
-        return _send(h, 200, h.path.encode())  # echo: what the request line carried
-
-
-def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-    h.send_response(status)
-    for key, value in (headers or {}).items():
-        h.send_header(key, value)
-    h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    h.wfile.write(body)
+            return send(h, 500, b"server error")
+        return send(h, 200, h.path.encode())  # echo: what the request line carried
 
 
 def _redirect(h: BaseHTTPRequestHandler, location: str) -> None:
@@ -147,15 +98,15 @@ def test_private_networks_are_refused_by_default():
 def test_fetch_follows_redirects_and_reports_the_final_url(server, local):
     result = fetch(server.base + "/hop/2", settings=local)
     assert (result.status, result.data, result.url) == (200, b"landed", server.base + "/hop/0")
-    assert server.hits == ["/hop/2", "/hop/1", "/hop/0"]
+    assert server.paths() == ["/hop/2", "/hop/1", "/hop/0"]
 
 
 def test_redirects_are_capped(server, local):
     assert fetch(server.base + f"/hop/{MAX_REDIRECTS}", settings=local).data == b"landed"
-    server.hits.clear()
+    server.requests.clear()
     with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects"):
         fetch(server.base + f"/hop/{MAX_REDIRECTS + 1}", settings=local)
-    assert len(server.hits) == MAX_REDIRECTS + 1
+    assert len(server.paths()) == MAX_REDIRECTS + 1
 
 
 def test_conditional_get_gives_304(server, local):
@@ -164,7 +115,7 @@ def test_conditional_get_gives_304(server, local):
         200, b"tagged", '"v1"', "Mon, 24 Feb 2020 12:00:00 GMT")
     again = fetch(server.base + "/etag", settings=local, etag=first.etag, last_modified=first.last_modified)
     assert (again.status, again.data, again.etag) == (304, b"", '"v1"')
-    assert server.headers[-1]["If-Modified-Since"] == "Mon, 24 Feb 2020 12:00:00 GMT"
+    assert server.requests[-1][1]["If-Modified-Since"] == "Mon, 24 Feb 2020 12:00:00 GMT"
 
 
 def test_http_error_is_one_line(server, local):
@@ -238,7 +189,7 @@ def test_local_and_private_addresses_are_refused_by_default(server, strict, host
         fetch(url, settings=strict)
     message = str(caught.value)
     assert message.startswith(f"{url}: refused: ") and reason in message and "\n" not in message
-    assert server.hits == [] and time.monotonic() - started < DEADLINE_S  # refused before connecting
+    assert server.paths() == [] and time.monotonic() - started < DEADLINE_S  # refused before connecting
 
 
 @pytest.mark.parametrize("host", ["169.254.169.254", "[fe80::1]", "224.0.0.1", "0.0.0.0:{port}", "240.0.0.1"])
@@ -246,7 +197,7 @@ def test_link_local_multicast_and_reserved_are_refused_even_with_private_network
     url = f"http://{host.format(port=server.port)}/"
     with pytest.raises(FetchError, match="refused: .* is an? (link-local|multicast|unspecified|reserved) address$"):
         fetch(url, settings=local)
-    assert server.hits == []
+    assert server.paths() == []
 
 
 @pytest.mark.parametrize(("address", "allow_private", "reason"), [
@@ -282,7 +233,7 @@ def test_redirect_into_loopback_is_refused(server, strict, public_loopback_2, ta
     url = public_loopback_2.base + "/redirect?to=" + quote(target)
     with pytest.raises(FetchError, match=f"^{re.escape(url)}: redirect to {re.escape(target)} refused: .* is a loopback address"):
         fetch(url, settings=strict)
-    assert public_loopback_2.hits and server.hits == []
+    assert public_loopback_2.paths() and server.paths() == []
 
 
 def test_host_is_resolved_once_and_the_checked_address_is_used(strict, public_loopback_2, monkeypatch):
@@ -301,8 +252,8 @@ def test_host_is_resolved_once_and_the_checked_address_is_used(strict, public_lo
         result = fetch(f"http://feeds.test:{public_loopback_2.port}/ok", settings=strict)
     finally:
         private.close()
-    assert result.data == b"public" and asked == ["feeds.test"] and private.hits == []
-    assert public_loopback_2.headers[0]["Host"] == f"feeds.test:{public_loopback_2.port}"
+    assert result.data == b"public" and asked == ["feeds.test"] and private.paths() == []
+    assert public_loopback_2.requests[0][1]["Host"] == f"feeds.test:{public_loopback_2.port}"
 
 
 def test_a_name_with_public_and_loopback_addresses_connects_only_to_the_public_one(strict, public_loopback_2,

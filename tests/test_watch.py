@@ -1,99 +1,90 @@
 import dataclasses
-import threading
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
 import pytest
 from conftest import HTML_PAGES, html_gold
+from local_server import LocalServer, send, trickle
 
 from marsad.cli import main
 from marsad.config import Settings
 from marsad.errors import RejectedInput
-from marsad.ingest.watch import MAX_BACKOFF_S, Watcher, load_feeds, load_state, parse_interval
+from marsad.ingest.watch import MAX_BACKOFF_S, MAX_PAGE_ATTEMPTS, Watcher, load_feeds, load_state, parse_interval
 from marsad.store import Store
 from marsad.store.articles import count_articles
 
 # Two real news pages with gold titles (tests/fixtures/html): served as the feed items' pages.
 PAGE_FILES = {"/pages/endorsement": "fivethirtyeight.com.endorsement.html", "/pages/carolina": "cbsnews.com.carolina.html"}
 INTERVAL = 600.0
+DEADLINE_S = 0.5  # fetch_timeout_s for the misbehaving feeds
+# Feed URLs that misbehave, and what the watcher says about each.
+MISBEHAVING = {
+    "/hang.xml": f"took longer than {DEADLINE_S:g} s",
+    "/trickle.xml": f"took longer than {DEADLINE_S:g} s",
+    "/error.xml": "HTTP 500",
+    "/garbage.xml": "not an RSS/Atom feed",
+    "/huge.xml": "exceeds the fetch limit",
+}
 
 
-class Site:
+class Site(LocalServer):
     """A tiny local news site: an RSS feed with ETag/Last-Modified, pages, and misbehaving URLs."""
 
     def __init__(self) -> None:
-        self.requests: list[tuple[str, dict[str, str]]] = []
         self.feed_status = 200
-        self.delay_s = 0.0
-        site = self
+        super().__init__(self.handle)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet test output
-                pass
-
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                site.requests.append((self.path, dict(self.headers)))
-                site.handle(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def feed(self) -> bytes:
+    def feed(self, pages: dict[str, str] = PAGE_FILES) -> bytes:
         when = format_datetime(datetime(2020, 2, 24, 12, 0, tzinfo=UTC))
         items = "".join(
             f"<item><title>{escape(html_gold(f)['title'])}</title><link>{self.base}{p}</link><guid>{p}</guid>"
             f"<pubDate>{when}</pubDate><description>teaser</description></item>"
-            for p, f in PAGE_FILES.items()
+            for p, f in pages.items()
         )
         return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}</channel></rss>'.encode()
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
-        if self.delay_s:
-            time.sleep(self.delay_s)
+        if h.path in MISBEHAVING:
+            return self.misbehave(h)
         if h.path == "/feed.xml":
             if self.feed_status != 200:
-                return self._send(h, self.feed_status, b"server error")
+                return send(h, self.feed_status, b"server error")
             if h.headers.get("If-None-Match") == '"v1"':
                 h.send_response(304)
                 h.end_headers()
                 return None
-            return self._send(h, 200, self.feed(), {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT",
-                                                     "Content-Type": "application/rss+xml"})
+            return send(h, 200, self.feed(), {"ETag": '"v1"', "Last-Modified": "Mon, 24 Feb 2020 12:00:00 GMT",
+                                              "Content-Type": "application/rss+xml"})
         if h.path in PAGE_FILES:
-            return self._send(h, 200, (HTML_PAGES / PAGE_FILES[h.path]).read_bytes(), {"Content-Type": "text/html"})
-        if h.path == "/big":
-            return self._send(h, 200, b"x" * 5000)
-        if h.path == "/to-ftp":
-            h.send_response(302)
-            h.send_header("Location", "ftp://127.0.0.1/secret")
+            return send(h, 200, (HTML_PAGES / PAGE_FILES[h.path]).read_bytes(), {"Content-Type": "text/html"})
+        if h.path == "/hanging-pages.xml":  # a good feed whose item pages never answer
+            return send(h, 200, self.feed({"/hang.xml": PAGE_FILES["/pages/endorsement"]}))
+        return send(h, 404, b"not found")
+
+    def misbehave(self, h: BaseHTTPRequestHandler) -> None:
+        if h.path == "/hang.xml":
+            self.release.wait(30)
+        elif h.path == "/error.xml":
+            send(h, 500, b"server error")
+        elif h.path == "/garbage.xml":
+            send(h, 200, bytes(range(256)) * 40, {"Content-Type": "application/rss+xml"})
+        elif h.path == "/huge.xml":  # endless, without Content-Length: the cap must apply while streaming
+            h.send_response(200)
             h.end_headers()
-            return None
-        return self._send(h, 404, b"not found")
-
-    @staticmethod
-    def _send(h, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        h.send_response(status)
-        for k, v in (headers or {}).items():
-            h.send_header(k, v)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    def paths(self) -> list[str]:
-        return [p for p, _ in self.requests]
+            while not self.release.is_set():
+                h.wfile.write(b"<rss>" * 10_000)
+        elif h.path == "/trickle.xml":
+            trickle(h, self.release, head=b"HTTP/1.0 200 OK\r\nContent-Length: 100000\r\n\r\n", byte=b"<", every_s=0.05)
 
 
 @pytest.fixture
 def site():
     s = Site()
-    s.thread.start()
     yield s
-    s.server.shutdown()
-    s.server.server_close()
+    s.close()
 
 
 @pytest.fixture
@@ -192,13 +183,62 @@ def test_parse_interval_rejects(text):
         parse_interval(text)
 
 
-def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog):
+def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("MARSAD_ALLOW_PRIVATE_NETWORKS", "1")
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(site.base + "/feed.xml\n", encoding="utf-8")
     code = main(["watch", "--feeds", str(feeds), "--once", "--db", str(tmp_path / "w.duckdb"), "--no-enrich"])
     cycle_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("watch cycle:")]
     assert code == 0
     assert len(cycle_lines) == 1 and "1 feeds polled" in cycle_lines[0] and "2 stored" in cycle_lines[0]
+
+
+def test_cli_watch_refuses_a_loopback_feed_by_default(site, tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv("MARSAD_ALLOW_PRIVATE_NETWORKS", raising=False)
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(site.base + "/feed.xml\n", encoding="utf-8")
+    code = main(["watch", "--feeds", str(feeds), "--once", "--db", str(tmp_path / "w.duckdb"), "--no-enrich"])
+    cycle_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("watch cycle:")]
+    assert code == 0 and site.requests == []
+    assert f"{site.base}/feed.xml: refused: 127.0.0.1 is a loopback address" in cycle_lines[0]
+
+
+@pytest.mark.parametrize(("path", "says"), MISBEHAVING.items())
+def test_watch_survives_a_misbehaving_feed_and_backs_off(site, settings, path, says):
+    settings = dataclasses.replace(settings, fetch_timeout_s=DEADLINE_S)
+    clock = Clock()
+    bad, good = site.base + path, site.base + "/feed.xml"
+
+    def cycle():
+        return Watcher([bad, good], settings=settings, interval_s=INTERVAL, clock=clock).run_cycle()  # a restart
+
+    first = cycle()
+    assert (first.feeds_polled, first.feed_errors, first.stored) == (2, 1, 2)  # the good feed goes on
+    assert says in first.line() and "retry in 1200 s" in first.line()
+    saved = load_state(settings.db_path.with_suffix(".watch.json"))[bad]  # the backoff is kept in the state file
+    assert (saved.failures, saved.next_due) == (1, clock.now + 2 * INTERVAL) and says in saved.last_error
+
+    site.requests.clear()
+    clock.now += INTERVAL  # the good feed is due, the bad one still backs off
+    assert cycle().backing_off == 1 and path not in site.paths()
+    clock.now += INTERVAL
+    third = cycle()
+    assert third.feed_errors == 1 and "retry in 2400 s" in third.line()
+
+
+def test_watch_gives_up_on_a_page_that_keeps_failing(site, settings):
+    settings = dataclasses.replace(settings, fetch_timeout_s=DEADLINE_S)
+    clock = Clock()
+    watcher = Watcher([site.base + "/hanging-pages.xml"], settings=settings, interval_s=INTERVAL, clock=clock)
+    for attempt in range(1, MAX_PAGE_ATTEMPTS + 1):
+        report = watcher.run_cycle()
+        assert report.new_items == 1 and report.stored == 0
+        assert report.rejects[0].reason.endswith(f"took longer than {DEADLINE_S:g} s (the fetch time limit) "
+                                                 f"(attempt {attempt} of {MAX_PAGE_ATTEMPTS})")
+        clock.now += INTERVAL
+    site.requests.clear()
+    assert watcher.run_cycle().new_items == 0 and site.paths() == ["/hanging-pages.xml"]  # given up
+    assert load_state(settings.db_path.with_suffix(".watch.json"))[site.base + "/hanging-pages.xml"].page_failures == {}
 
 
 def test_ingest_accepts_page_and_feed_urls(site, settings):

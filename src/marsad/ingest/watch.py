@@ -4,7 +4,11 @@
   so an unchanged feed costs one 304 and nothing else.
 - Per-feed error backoff: a feed that fails waits ``interval * 2**failures`` (capped) before its next try;
   the other feeds go on.
-- Every fetch goes through marsad.ingest.fetch (http(s) only, bounded in time and size).
+- Every fetch goes through marsad.ingest.fetch (http(s) only, public addresses only unless
+  ``allow_private_networks``, bounded in time, size and redirects), so a feed that hangs, trickles, fails or
+  sends garbage or a huge body costs at most ``fetch_timeout_s`` and one line in the cycle report.
+- An item page that keeps failing is given up after ``MAX_PAGE_ATTEMPTS`` cycles, so a hanging page server
+  does not cost a fetch timeout on every cycle forever.
 - State (validators, backoff, items already seen) lives in a JSON file beside the store, so
   ``marsad watch --once`` from cron behaves like a long-running watcher.
 """
@@ -33,6 +37,9 @@ LOGGER = logging.getLogger(__name__)
 MAX_BACKOFF_S = 6 * 3600
 # Item keys (guid or URL) remembered per feed: well above any feed's length, so a page is fetched once.
 SEEN_PER_FEED = 2000
+# Cycles in which an item's page fetch may fail before the item is given up (remembered as seen): a page
+# server that is down for a cycle or two is retried, one that hangs for good stops costing fetch timeouts.
+MAX_PAGE_ATTEMPTS = 3
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -77,6 +84,7 @@ class FeedState:
     next_due: float = 0.0  # epoch seconds
     last_error: str = ""
     seen: list[str] = field(default_factory=list)  # item keys, oldest first
+    page_failures: dict[str, int] = field(default_factory=dict)  # item key → cycles its page fetch failed
 
 
 def state_path_for(settings: Settings) -> Path:
@@ -179,13 +187,20 @@ class Watcher:
                     report.not_modified += 1
                     continue
                 state.etag, state.last_modified = result.etag, result.last_modified
+                failures = state.page_failures  # counts for items no longer in the feed are dropped below
+                state.page_failures = {}
                 for item in items:
                     key = item.guid or item.url
                     if not key or key in state.seen:
                         continue
                     report.new_items += 1
-                    if self._store_item(item, ingestor, report):
-                        state.seen.append(key)
+                    attempt = failures.get(key, 0) + 1
+                    if not self._store_item(item, ingestor, report, attempt=attempt):
+                        if attempt < MAX_PAGE_ATTEMPTS:
+                            state.page_failures[key] = attempt
+                            continue
+                        LOGGER.warning("%s: page fetch failed in %d cycles; given up", item.url, attempt)
+                    state.seen.append(key)
                 del state.seen[:-SEEN_PER_FEED]
             ingestor.flush()
             totals = ingestor.report
@@ -198,8 +213,8 @@ class Watcher:
         LOGGER.log(logging.WARNING if report.failures else logging.INFO, "%s", report.line())
         return report
 
-    def _store_item(self, item, ingestor: Ingestor, report: CycleReport) -> bool:  # noqa: ANN001 (readers.FeedItem)
-        """Fetch the item's page and queue its article; False when it should be retried next time."""
+    def _store_item(self, item, ingestor: Ingestor, report: CycleReport, *, attempt: int) -> bool:  # noqa: ANN001
+        """Fetch the item's (readers.FeedItem) page and queue its article; False when its fetch failed."""
         from marsad.ingest.readers import read_bytes
 
         if not is_http_url(item.url or ""):
@@ -208,7 +223,7 @@ class Watcher:
         try:
             page = fetch(item.url, settings=self.settings)
         except FetchError as exc:
-            report.rejects.append(Reject(item.url, None, exc.message))
+            report.rejects.append(Reject(item.url, None, f"{exc.message} (attempt {attempt} of {MAX_PAGE_ATTEMPTS})"))
             return False
         for found in read_bytes(page.data, name=item.url, fmt="html", url=page.url or item.url, settings=self.settings):
             if isinstance(found, Article):

@@ -1,0 +1,61 @@
+"""A local HTTP server for tests, on a 127.0.0.x address: ``route(handler)`` answers every GET.
+
+Used by tests/test_fetch.py and tests/test_watch.py (fetch with ``allow_private_networks`` on).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class LocalServer:
+    """Serves ``route`` on ``host``:``port`` (0: any free port) in a thread; ``requests`` lists (path, headers)."""
+
+    def __init__(self, route: Callable[[BaseHTTPRequestHandler], None], host: str = "127.0.0.1", port: int = 0) -> None:
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.release = threading.Event()  # set at close: slow and hanging routes wait on it, so they end
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet test output
+                pass
+
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                server.requests.append((self.path, dict(self.headers)))
+                try:
+                    route(self)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up on a slow route, as it should
+                    pass
+
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://{host}:{self.port}"
+        # A short poll interval: shutdown() waits up to one interval, for every test that starts a server.
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()  # joins the handler threads: every route must end once released
+
+
+def send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    h.send_response(status)
+    for key, value in (headers or {}).items():
+        h.send_header(key, value)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def trickle(h: BaseHTTPRequestHandler, release: threading.Event, *, head: bytes, byte: bytes, every_s: float) -> None:
+    """Write ``head``, then ``byte`` every ``every_s`` seconds until ``release`` is set."""
+    h.wfile.write(head)
+    while not release.wait(every_s):
+        h.wfile.write(byte)
+        h.wfile.flush()
