@@ -5,15 +5,18 @@ Used by tests/test_fetch.py and tests/test_watch.py (fetch with ``allow_private_
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalServer:
-    """Serves ``route`` on ``host``:``port`` (0: any free port) in a thread; ``requests`` lists (path, headers)."""
+    """Serves ``route`` on ``host``:``port`` (0: any free port; https with ``tls``) in a thread;
+    ``requests`` lists (path, headers)."""
 
-    def __init__(self, route: Callable[[BaseHTTPRequestHandler], None], host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, route: Callable[[BaseHTTPRequestHandler], None], host: str = "127.0.0.1", port: int = 0,
+                 *, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.release = threading.Event()  # set at close: slow and hanging routes wait on it, so they end
         server = self
@@ -31,7 +34,9 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.port = self.httpd.server_address[1]
-        self.base = f"http://{host}:{self.port}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.base = f"{'https' if tls else 'http'}://{host}:{self.port}"
         # A short poll interval: shutdown() waits up to one interval, for every test that starts a server.
         threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 

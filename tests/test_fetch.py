@@ -2,7 +2,10 @@
 
 import dataclasses
 import re
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, urlsplit
@@ -23,9 +26,10 @@ DEADLINE_S = 0.5
 class Server(LocalServer):
     """A local server whose routes misbehave on purpose; ``name`` is what /ok answers."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, name: str = "local") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, name: str = "local", *,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.name = name
-        super().__init__(self.route, host, port)
+        super().__init__(self.route, host, port, tls=tls)
 
     def route(self, h: BaseHTTPRequestHandler) -> None:
         path = urlsplit(h.path).path
@@ -116,6 +120,31 @@ def test_conditional_get_gives_304(server, local):
     again = fetch(server.base + "/etag", settings=local, etag=first.etag, last_modified=first.last_modified)
     assert (again.status, again.data, again.etag) == (304, b"", '"v1"')
     assert server.requests[-1][1]["If-Modified-Since"] == "Mon, 24 Feb 2020 12:00:00 GMT"
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """An https server with a certificate for "localhost" only, which the fetch is made to trust."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    s = Server(tls=context)
+    yield s
+    s.close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(tls_server, local):
+    assert fetch(f"https://localhost:{tls_server.port}/ok", settings=local).data == b"local"
+    assert tls_server.requests[0][1]["Host"] == f"localhost:{tls_server.port}"
+    with pytest.raises(FetchError, match="fetch failed .TLS certificate not accepted: IP address mismatch"):  # the certificate does not name 127.0.0.1
+        fetch(f"https://127.0.0.1:{tls_server.port}/ok", settings=local)
 
 
 def test_http_error_is_one_line(server, local):
@@ -209,6 +238,10 @@ def test_link_local_multicast_and_reserved_are_refused_even_with_private_network
     ("64:ff9b::5db8:d822", False, None),  # NAT64 around 93.184.216.34
     ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False, "a private-network address"),  # Teredo, client 192.0.2.45
     ("255.255.255.255", True, "a reserved address"),
+    ("ff02::1", True, "a multicast address"),
+    ("::", True, "an unspecified address"),
+    ("192.0.2.1", False, addresses.PRIVATE),  # documentation range: not global
+    ("fe80::1%eth0", True, "a link-local address"),  # with a zone, as getaddrinfo gives it
 ])
 def test_refusal(address, allow_private, reason):
     assert addresses.refusal(address, allow_private=allow_private) == reason

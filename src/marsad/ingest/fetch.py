@@ -168,6 +168,8 @@ def _resolve(host: str, port: int, *, deadline: _Deadline, url: str) -> list[str
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):  # its .reason is only "CERTIFICATE_VERIFY_FAILED"
+        return f"TLS certificate not accepted: {exc.verify_message}"
     return str(getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc) or type(exc).__name__
 
 
