@@ -276,3 +276,56 @@ def test_picking_a_place_filters_every_page(server, page):
     page.wait_for_function("location.search.includes('ent=')", timeout=CHART_WAIT_MS)
     _settled(page)
     assert "✕ Syria" in page.locator("[data-testid='stSidebar']").inner_text()
+
+
+# st.dataframe paints its cells on a canvas: record what it draws, and how (direction, alignment, position).
+RECORD_CANVAS_TEXT = """
+window.__marsadDrawn = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+  window.__marsadDrawn.push({text: String(text), x, y, align: this.textAlign, direction: this.direction});
+  return fillText.call(this, text, x, y, ...rest);
+};
+"""
+
+
+@pytest.mark.parametrize("ui", ["en", "ar"])
+def test_arabic_table_cells_are_drawn_right_to_left(server, browser, ui):
+    """The entity list's Arabic names are laid out right to left and right-aligned in either interface; in the
+    Arabic one the columns run from the right (the entity's name rightmost, its type to its left)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(RECORD_CANVAS_TEXT)
+    _open(page, f"{server}/entities?ui={ui}")
+    drawn = {d["text"]: d for d in page.evaluate("window.__marsadDrawn")}
+    context.close()
+    arabic, latin = drawn["دونالد ترامب"], drawn["Donald Trump"]
+    assert arabic["direction"] == "rtl" and arabic["align"] in ("right", "end")
+    assert latin["direction"] == "ltr"
+    entity, kind = (drawn["الكيان"], drawn["النوع"]) if ui == "ar" else (drawn["Entity"], drawn["Type"])
+    assert (entity["x"] > kind["x"]) == (ui == "ar")
+
+
+def _ink_starts(png: bytes) -> float:
+    """Where the text in a screenshot of a text box starts: its first dark column, as a share of the width."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    return next(x for x in range(width) if any(image.getpixel((x, y)) < 160 for y in range(4, height - 4))) / width
+
+
+@pytest.mark.parametrize("ui", ["en", "ar"])
+def test_text_boxes_take_the_direction_of_their_text(server, page, ui):
+    """The search box's example (Arabic first) starts at the right in either interface; a query typed in English
+    starts at the left, one in Arabic at the right (Streamlit's "Press Enter to apply" is at the right too: only
+    where the text starts tells)."""
+    _open(page, f"{server}/search?ui={ui}")
+    box = page.locator("[data-testid='stTextInput'] input").first
+    assert _ink_starts(box.screenshot()) > 0.5
+    box.fill("border crossing")
+    assert _ink_starts(box.screenshot()) < 0.1
+    box.fill("الحدود العراقية")
+    assert _ink_starts(box.screenshot()) > 0.5

@@ -67,3 +67,8 @@ def test_a_store_covered_in_one_stretch_opens_on_every_date(seeded_store, monkey
 
     monkeypatch.setattr(analytics, "coverage_periods", lambda store, q: [{"start": date(2018, 1, 1), "end": date(2018, 2, 1), "articles": 9}])
     assert combined.default_view(seeded_store) == Query()
+
+
+def test_volume_by_language_leaves_out_languages_without_articles_in_the_dates(seeded_store):
+    spring_2018 = Query(start=date(2018, 3, 1), end=date(2018, 5, 31))  # ANT (Arabic) only: Reuters is 1987
+    assert set(combined.volume_by(seeded_store, spring_2018, by="language", interval="week")["key"]) == {"ar"}

@@ -257,6 +257,13 @@ def test_entity_list_filters_by_type_and_search(app):
     assert at.dataframe[0].value.iloc[:, 0].tolist() == ["OPEC"]
 
 
+@pytest.mark.parametrize(("ui", "first"), [("en", 0), ("ar", -1)])
+def test_tables_run_from_the_right_in_arabic(app, ui, first):
+    """st.dataframe lays columns out left to right: the Arabic interface gives them in reverse."""
+    entities = app("entities", ui=ui).dataframe[0].value
+    assert list(entities.columns)[first] == ("Entity" if ui == "en" else "الكيان")
+
+
 @pytest.mark.parametrize(("ui", "name"), [("en", "Iraq"), ("ar", "العراق")])
 def test_entity_page(app, ui, name):
     at = app("entities", entity="loc:العراق", ui=ui)

@@ -42,7 +42,7 @@ def test_a_short_stretch_still_gets_a_tick():
     """Ten years of monthly coverage and one lone month: the lone month is named, not left bare."""
     df = _months(("2000-01-01", "2009-12-01"), ("2040-06-01", "2040-06-01"))
     values, labels = _axis(df, "en")
-    assert values[-1].year == 2040 and labels[-1].endswith("<br>2040")
+    assert values[-1] == pd.Timestamp("2040-06-01") and labels[-1] == "Jun<br>2040"
     assert labels[:3] == ["2000", "2002", "2004"]  # the long stretch steps by years
 
 
@@ -71,7 +71,7 @@ def test_ticks_are_never_finer_than_the_bins():
 
 @pytest.mark.parametrize(("step", "lo", "hi", "expected"), [
     (Step("day", 14), "2018-03-01", "2018-04-01", ["2018-03-05", "2018-03-19"]),
-    (Step("month", 3), "2018-02-15", "2018-12-31", ["2018-04-01", "2018-07-01", "2018-10-01"]),
+    (Step("month", 3), "2018-02-15", "2018-12-31", ["2018-03-01", "2018-06-01", "2018-09-01", "2018-12-01"]),
     (Step("year", 5), "1987-03-01", "2001-01-01", ["1990-01-01", "1995-01-01", "2000-01-01"]),
 ])
 def test_aligned_dates(step, lo, hi, expected):

@@ -56,7 +56,10 @@ def _finish(fig: go.Figure, title: str, lang: str, *, height: int = CHART_HEIGHT
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right" if rtl else "left", "x": 1 if rtl else 0},
+        # Under the chart, where it can take as many rows as it needs: above it, a second row of names (eight
+        # topics) ran over the title.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                "xanchor": "right" if rtl else "left", "x": 1 if rtl else 0},
         hoverlabel={"font": {"family": ARABIC_FONT_STACK}},
     )
     return fig
@@ -111,7 +114,7 @@ def time_series(
     fig.update_xaxes(title="", rangebreaks=[{"bounds": [c.lo, c.hi]} for c in gaps] or None)
     if len(df) and pd.api.types.is_datetime64_any_dtype(df[x]):
         # Plotly's own date ticks ignore the cuts: each stretch between them gets its own (see time_ticks).
-        edges = [df[x].min(), *(b for c in gaps for b in (c.lo, c.hi)), df[x].max()]
+        edges = [df[x].min(), *(b for c in gaps for b in (c.covered_to, c.covered_from)), df[x].max()]
         ticks, labels = time_ticks(list(zip(edges[::2], edges[1::2], strict=True)), lang, bin_days=_bin_days(df[x]))
         fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=labels)
     for c in gaps:  # a dotted line where the axis jumps, labelled along it with what was left out
@@ -126,12 +129,15 @@ def time_series(
 @dataclass(frozen=True)
 class AxisCut:
     """A stretch left out of a time axis: ``lo``–``hi`` (rangebreak bounds, half a bin inside the empty bins at
-    each end, so a zero still shows on either side), and the first and last bin with nothing (for the label)."""
+    each end, so a zero still shows on either side), the first and last bin with nothing (for the label), and the
+    bins with coverage on either side (where the ticks of the stretches around it start and end)."""
 
     lo: pd.Timestamp
     hi: pd.Timestamp
     empty_from: pd.Timestamp
     empty_to: pd.Timestamp
+    covered_to: pd.Timestamp
+    covered_from: pd.Timestamp
 
 
 def empty_stretches(df: pd.DataFrame, *, x: str = "bin", y: str = "count") -> list[AxisCut]:
@@ -154,7 +160,7 @@ def empty_stretches(df: pd.DataFrame, *, x: str = "bin", y: str = "count") -> li
         gap = after - before
         if gap <= GAP_MIN_BINS * step or gap <= GAP_MIN_SHARE * (shown - gap):
             break
-        cuts.append(AxisCut(before + 1.5 * step, after - 1.5 * step, before + step, after - step))
+        cuts.append(AxisCut(before + 1.5 * step, after - 1.5 * step, before + step, after - step, before, after))
         shown -= gap
     return sorted(cuts, key=lambda c: c.lo)
 
@@ -371,6 +377,8 @@ def heat_table(df: pd.DataFrame, *, row: str, col: str, value: str, title: str, 
             x=_plain_all(pivot.columns),
             y=_plain_all(pivot.index),
             colorscale="Blues",
+            # The colour scale goes on the side away from the row labels (the right, in Arabic).
+            colorbar={"x": -0.02, "xanchor": "right"} if is_rtl(lang) else None,
             hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
         )
     )

@@ -53,7 +53,8 @@ def volume_by(store: Store, query: Query, *, by: str, interval: str) -> pd.DataF
     frames = []
     for key in keys:
         df = analytics.count_over_time(store, query.replace(**{part: (key,)}), interval=interval)
-        frames.append(df.assign(series=names.get(key) or key, key=key))
+        if df["count"].any():  # a language with nothing in these dates would be a flat line at zero
+            frames.append(df.assign(series=names.get(key) or key, key=key))
     if not frames:
         return pd.DataFrame(columns=["bin", "count", "total", "ratio", "series", "key"])
     return pd.concat(frames, ignore_index=True)

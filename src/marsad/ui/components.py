@@ -16,7 +16,7 @@ import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.ui import charts, combined, export, render, state
-from marsad.ui.i18n import display_name, language_name, plural, t
+from marsad.ui.i18n import display_name, is_rtl, language_name, plural, t
 
 LOGGER = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w-]+")
@@ -33,12 +33,13 @@ def chart(fig: go.Figure, *, key: str, on_select: bool = False, selection_mode: 
 
 
 def table(df: pd.DataFrame, *, name: str, lang: str, columns: dict[str, str] | None = None, height: int | None = None) -> None:
-    """A table (renamed for display) with a CSV download of exactly what is shown, spreadsheet-safe."""
+    """A table (renamed for display) with a CSV download of exactly what is shown (columns in their logical
+    order), spreadsheet-safe."""
     shown = df.rename(columns=columns) if columns else df
     if columns:
         shown = shown[[c for c in columns.values() if c in shown.columns]]
     kwargs = {"height": height} if height else {}
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    st.dataframe(reading_order(shown, lang), hide_index=True, width="stretch", **kwargs)
     st.download_button(
         t("download_csv", lang),
         data=export.to_csv_bytes(shown),
@@ -47,6 +48,13 @@ def table(df: pd.DataFrame, *, name: str, lang: str, columns: dict[str, str] | N
         key=f"dl-{name}",
         icon=":material/download:",
     )
+
+
+def reading_order(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its columns in the order st.dataframe should draw them: st.dataframe paints a canvas that lays
+    columns out left to right whatever the page's direction (it does set each Arabic cell right to left itself),
+    so in the Arabic interface they go in reverse and the table reads from the right like the page around it."""
+    return df[df.columns[::-1]] if is_rtl(lang) else df
 
 
 def meta_line(text: str) -> None:

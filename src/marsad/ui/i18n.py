@@ -300,6 +300,13 @@ def layout_css(lang: str) -> str:
         ".marsad-item { padding: 0.45rem 0; border-bottom: 1px solid rgba(128,128,128,0.2); }",
         ".marsad-title { font-weight: 600; font-size: 1.02rem; } .marsad-title a { text-decoration: none; }",
         ".marsad-meta { color: #6b6b6b; font-size: 0.85rem; }",
+        # Text boxes take their direction from their own text, line by line (each placeholder from its own): an
+        # Arabic query reads right to left in the English interface, an English one left to right in the Arabic.
+        # Browsers apply this to what is typed and, styled on ::placeholder, to the example shown in an empty box.
+        "input, textarea, input::placeholder, textarea::placeholder { unicode-bidi: plaintext; text-align: start; }",
+        # Streamlit's "Press Enter to apply" sits at the right end of a box being edited: right-aligned Arabic
+        # would run under it, so while it shows the text stops short of it.
+        "[data-testid='stTextInput']:has([data-testid='InputInstructions']) input { padding-right: 8rem; }",
     ]
     if is_rtl(lang):
         css += [

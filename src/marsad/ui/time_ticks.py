@@ -34,8 +34,7 @@ class Step:
         return self.n * {"day": 1, "month": 30.4, "year": 365.25}[self.unit]
 
 
-# Finest first. Months step by divisors of 12 and years by "round" numbers, so the ticks fall on dates a reader
-# expects (Jan, Apr, Jul, Oct; 1990, 1995, 2000).
+# Finest first. Months step by divisors of 12 and years by "round" numbers (1990, 1995, 2000).
 STEPS = (
     Step("day", 1), Step("day", 2), Step("day", 7), Step("day", 14),
     Step("month", 1), Step("month", 2), Step("month", 3), Step("month", 6),
@@ -44,18 +43,17 @@ STEPS = (
 
 
 def aligned(lo: pd.Timestamp, hi: pd.Timestamp, step: Step) -> list[pd.Timestamp]:
-    """The dates from ``lo`` to ``hi`` (inclusive) that fall on ``step``: midnights, (every other) Monday, the first of a month
-    whose number is one more than a multiple of ``n``, the first of January of a year that ``n`` divides."""
+    """The dates from ``lo`` to ``hi`` (inclusive) that fall on ``step``: midnights, (every other) Monday, the first
+    of every ``n``-th month from the first, the first of January of a year that ``n`` divides."""
     first = lo.ceil("D")
     if step.unit == "day" and step.n < 7:
         return list(pd.date_range(first, hi, freq=f"{step.n}D"))
     if step.unit == "day":
         mondays = pd.date_range(first, hi, freq="W-MON")
         return list(mondays[:: step.n // 7])  # fortnights from the first Monday: a stretch's first week is named
-    starts = pd.date_range(first, hi, freq="MS" if step.unit == "month" else "YS")
-    if step.unit == "month":
-        return [d for d in starts if (d.month - 1) % step.n == 0]
-    return [d for d in starts if d.year % step.n == 0]
+    if step.unit == "month":  # from the stretch's first month: its start, and so its first year, gets a label
+        return list(pd.date_range(first, hi, freq="MS")[:: step.n])
+    return [d for d in pd.date_range(first, hi, freq="YS") if d.year % step.n == 0]
 
 
 def _step_for(lo: pd.Timestamp, hi: pd.Timestamp, budget: int, finest_days: float) -> tuple[Step, list[pd.Timestamp]]:

@@ -41,8 +41,8 @@ def entity_list() -> None:
         columns={"name": t("entity", lang), "type_label": t("entity_type", lang), value: t(value, lang),
                  "name_ar": t("name_ar", lang), "name_en": t("name_en", lang)}
     )
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="entity-table", column_config={"key": None})
+    event = st.dataframe(components.reading_order(shown, lang), hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key="entity-table", column_config={"key": None})
     rows = event.selection.rows if event is not None else []
     if rows:
         state.switch_to("entities", entity=str(df.iloc[rows[0]]["key"]))

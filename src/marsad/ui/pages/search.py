@@ -6,14 +6,17 @@ import streamlit as st
 from marsad import analytics
 from marsad.errors import InvalidQuery
 from marsad.ui import article_view, components, state
-from marsad.ui.i18n import plural, t
+from marsad.ui.i18n import ltr_isolate, plural, t
 
 PER_PAGE = 20
+# The search box's example, in both scripts; its Latin part isolated so that, read right to left, the phrase keeps
+# its quotes (unisolated, the closing quote lands at the far end of the line).
+EXAMPLE = "الحدود " + ltr_isolate('OR "border crossing"')
 
 lang, q = state.lang(), state.query()
 st.title(t("page_search", lang))
 
-text = state.text("q", label=t("search_box", lang), placeholder='الحدود OR "border crossing"', help=t("search_help", lang))
+text = state.text("q", label=t("search_box", lang), placeholder=EXAMPLE, help=t("search_help", lang))
 try:
     searched = q.replace(text=text)
 except InvalidQuery as exc:  # a malformed expression: say why, keep the page usable
