@@ -76,21 +76,21 @@ def fetch(url: str, *, settings: Settings, etag: str = "", last_modified: str = 
         for _hop in range(MAX_REDIRECTS + 1):
             conn = _connect(current, settings=settings, deadline=deadline, origin=url)
             try:
-                resp = _get(conn, current, headers)
-                location = resp.getheader("Location", "").strip()
-                if resp.status in REDIRECT_CODES and location:
-                    current = urljoin(current, location)
-                    if not is_http_url(current):
-                        raise FetchError(f"{url}: redirect to a non-http(s) URL refused: {current}")
-                    continue
-                if resp.status == 304:
-                    return FetchResult(304, etag=etag, last_modified=last_modified, url=current)
-                if not 200 <= resp.status < 300:
-                    raise FetchError(f"{url}: HTTP {resp.status} {resp.reason}")
-                data = _read_body(resp, url=url, limit=settings.fetch_max_bytes)
-                deadline.check(url)  # a body cut short by the deadline must not pass for a whole one
-                return FetchResult(resp.status, data, resp.getheader("ETag", ""), resp.getheader("Last-Modified", ""),
-                                   current)
+                with _get(conn, current, headers) as resp:  # closed here: it may hold the socket
+                    location = resp.getheader("Location", "").strip()
+                    if resp.status in REDIRECT_CODES and location:
+                        current = urljoin(current, location)
+                        if not is_http_url(current):
+                            raise FetchError(f"{url}: redirect to a non-http(s) URL refused: {current}")
+                        continue
+                    if resp.status == 304:
+                        return FetchResult(304, etag=etag, last_modified=last_modified, url=current)
+                    if not 200 <= resp.status < 300:
+                        raise FetchError(f"{url}: HTTP {resp.status} {resp.reason}")
+                    data = _read_body(resp, url=url, limit=settings.fetch_max_bytes)
+                    deadline.check(url)  # a body cut short by the deadline must not pass for a whole one
+                    return FetchResult(resp.status, data, resp.getheader("ETag", ""), resp.getheader("Last-Modified", ""),
+                                       current)
             finally:
                 conn.close()
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
@@ -119,8 +119,12 @@ def _connect(url: str, *, settings: Settings, deadline: _Deadline, origin: str) 
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     conn = cls(host, port, addresses=allowed, timeout=settings.fetch_timeout_s)
     deadline.watch(conn)
-    conn.connect_within(deadline.remaining(origin))
-    deadline.check(origin)
+    try:
+        conn.connect_within(deadline.remaining(origin))
+        deadline.check(origin)
+    except BaseException:
+        conn.close()  # a socket opened before a failed handshake or the deadline is not left to the GC
+        raise
     return conn
 
 
