@@ -179,7 +179,7 @@ def test_clicking_a_bubble_filters_every_page(server, page):
     _open(page, f"{server}/map", 1)
     bubbles = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .trace:last-child .point")
     assert bubbles.count() >= 3
-    # The largest bubble (most mentions: the seeded store's Syria), clicked where a user would click.
+    # The largest bubble (the seeded store's most mentioned place), clicked where a user would click.
     sizes = bubbles.evaluate_all("ps => ps.map(p => p.getBBox().width)")
     biggest = bubbles.nth(sizes.index(max(sizes)))
     box = biggest.bounding_box()
