@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -352,6 +353,7 @@ def test_search_highlights_hits_and_paginates(app):
     _ok(at)
     html = markdown(at)
     assert '<mark class="marsad-hit">ترامب</mark>' in html
+    assert re.search("\u2066\\d{4}-\\d{2}-\\d{2}\u2069", html)  # dates keep their order beside Arabic outlet names
     assert at.query_params.get("q") == "ترامب"
     assert at.download_button  # CSV export of the results
 

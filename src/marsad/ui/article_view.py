@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from marsad.ui import components, render
-from marsad.ui.i18n import display_name, language_name, t, type_label
+from marsad.ui.i18n import display_name, language_name, ltr_isolate, t, type_label
 
 LOGGER = logging.getLogger(__name__)
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -41,7 +41,7 @@ def show(detail: Mapping[str, object], lang: str) -> None:
     names = {str(m["key"]): display_name(m.get("name_ar"), m.get("name_en"), m["key"], lang) for m in mentions}
     when = detail.get("published_at")
     meta = [str(detail.get("source_name") or detail.get("source") or ""),
-            when.strftime("%Y-%m-%d %H:%M UTC") if hasattr(when, "strftime") else "",
+            ltr_isolate(when.strftime("%Y-%m-%d %H:%M UTC")) if hasattr(when, "strftime") else "",  # see components._day
             language_name(detail.get("language"), lang), str(detail.get("author") or "")]
     components.meta_line(" · ".join(x for x in meta if x))
     if detail.get("url"):

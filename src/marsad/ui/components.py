@@ -16,7 +16,7 @@ import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.ui import charts, combined, export, render, state
-from marsad.ui.i18n import display_name, is_rtl, language_name, plural, t
+from marsad.ui.i18n import display_name, is_rtl, language_name, ltr_isolate, plural, t
 
 LOGGER = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w-]+")
@@ -104,9 +104,10 @@ def article_list(df: pd.DataFrame, lang: str, *, name: str, export_csv: bool = T
 
 
 def _day(value: object) -> str:
+    """The day as 2018-04-10, kept in that order beside Arabic text (where it would otherwise show as 10-04-2018)."""
     if value is None or value != value:  # None or NaT
         return ""
-    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)[:10]
+    return ltr_isolate(value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)[:10])
 
 
 def active_filter_chips(query: Query, lang: str) -> None:

@@ -69,7 +69,9 @@ for col, (etype, title_key) in zip(columns, [("PER", "top_people"), ("ORG", "top
         )
         components.follow_entity_click(event)
 
-left, right = st.columns(2)
+# The spikes table has six columns: at half the width its last ones (in Arabic, where the columns run from the
+# right, its first: what spiked) would be scrolled out of sight.
+left, right = st.columns([1, 2])
 with left:
     topics = state.call(analytics.top_topics, q, n=combined.OVERVIEW_TOP_N)
     if topics.empty:
