@@ -1,6 +1,8 @@
 """Enrichment of stored articles: read them from the store, run marsad.nlp on them, write the results back.
 
 - ``enrich_stored(store, article_ids)`` is the after-batch hook ``marsad ingest`` runs on each stored batch.
+- ``enrich_unenriched(store)``: the articles never enriched, which an ingest finishes before reading (a kill
+  between a batch's commit and its enrichment leaves some).
 - ``enrich_store(store, all=False)`` (``marsad enrich``) re-runs only articles whose ``pipeline_version`` is missing
   or older than ``nlp.pipeline.PIPELINE_VERSION``, in batches, with an optional progress bar.
 
@@ -180,3 +182,10 @@ def enrich_store(store: Store, *, all: bool = False, batch_size: int = BATCH_SIZ
 def enrich_stored(store: Store, article_ids: list[int]) -> None:
     """After-batch hook for ``marsad ingest``: enrich the articles just stored."""
     enrich_ids(store, article_ids)
+
+
+def enrich_unenriched(store: Store) -> EnrichReport:
+    """Enrich the stored articles that never were (a run killed between storing a batch and enriching it, or
+    an ingest with ``--no-enrich``): what an ingest with enrichment finishes first. Articles enriched by an
+    older pipeline are ``marsad enrich``'s to redo, not an ingest's."""
+    return enrich_ids(store, pending_ids(store, below_version=1))

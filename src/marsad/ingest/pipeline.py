@@ -390,6 +390,7 @@ def ingest(
         workers = (os.cpu_count() or 1) if big and (os.cpu_count() or 1) > 1 else 0
     started = time.perf_counter()
     with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress, total=total) as ingestor:
+        finish_interrupted(store, after_batch)
         ingestor.add_all(read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source), workers=workers)
     report = ingestor.report
     LOGGER.info("ingest of %d path(s) with %d worker(s): %s in %.1f s", len(paths), workers,
@@ -441,6 +442,32 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
         else:
             return None
     return total
+
+
+# The catch-up of each standard after-batch step ("module:function" taking the store): the step's work on every
+# stored article it has not done yet (the articles of a batch whose steps a kill cut short).
+_CATCH_UPS = {
+    "marsad.store.search.index_stored": "marsad.store.search:catch_up",
+    "marsad.ingest.enrich.enrich_stored": "marsad.ingest.enrich:enrich_unenriched",
+    "marsad.ingest.topics.assign_new": "marsad.ingest.topics:assign_new",
+}
+
+
+def finish_interrupted(store: Store, hooks: Sequence[AfterBatch]) -> None:
+    """Run the catch-up of each standard step among ``hooks``, in their order, so re-running an ingest that was
+    killed completes it even when every article it reads is stored already. Cheap when nothing is left (a
+    count or one lookup per step). Other hooks have no catch-up and are left alone."""
+    import importlib
+
+    for hook in hooks:
+        target = _CATCH_UPS.get(f"{getattr(hook, '__module__', '')}.{getattr(hook, '__qualname__', '')}")
+        if target is None:
+            continue
+        module, name = target.split(":")
+        try:
+            getattr(importlib.import_module(module), name)(store)
+        except Exception:  # like a failing hook: logged; the ingest goes on and the step can be re-run
+            LOGGER.exception("catching up %s failed", target)
 
 
 def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypedDict
 
 from marsad.nlp.topics import (
@@ -26,7 +27,7 @@ from marsad.store import topics as store_topics
 
 LOGGER = logging.getLogger(__name__)
 
-# Articles transformed and written per transaction (bounded memory, short write locks).
+# Articles transformed and written per transaction by assign (bounded memory, short write locks).
 ASSIGN_BATCH = 2_000
 
 
@@ -35,12 +36,38 @@ class FitReport(TypedDict):
     languages: dict[str, dict[str, int]]  # language → topics, articles, kept_ids, new_ids, retired
 
 
+def live_models(store: Store) -> tuple[dict[str, TopicModel], int]:
+    """The saved models of the live fit and its version (({}, 0) before the first fit).
+
+    A fit saves its models to a pending file, commits its topics and weights, then renames the file into place
+    (see :func:`fit`). A kill between the commit and the rename leaves a pending file of the live version: it is
+    published here. One of another version is a fit that never committed (or one committing right now, in
+    another process): it is left alone and the current file is used."""
+    path, pending = store_topics.model_file(store), store_topics.pending_model_file(store)
+    if pending.is_file():
+        _, version = load_models(pending)
+        if version == store_topics.fitted_version(store):
+            LOGGER.info("topics: publishing the model file of fit %s (its writer was interrupted)", version)
+            _publish(pending, path)
+    return load_models(path)
+
+
+def _publish(pending: Path, path: Path) -> None:
+    try:
+        pending.replace(path)
+    except FileNotFoundError:  # another process published it first
+        pass
+
+
 def fit(store: Store, *, k: int | None = None) -> FitReport:
     """(Re)fit one model per language with enough articles, keep ids of matching old topics, assign every
-    article. ``k`` topics per language (default: :func:`marsad.nlp.topics.default_k` of its size)."""
-    path = store_topics.model_file(store)
-    old_models, version = load_models(path)
-    version += 1
+    article. ``k`` topics per language (default: :func:`marsad.nlp.topics.default_k` of its size).
+
+    Killed at any point, the store keeps the previous fit or holds this one whole (topics, every weight and the
+    model file): the models go to a pending file, the topics and weights are one transaction, then the file is
+    renamed into place (:func:`live_models` finishes that last step when a kill cut it short)."""
+    old_models, version = live_models(store)
+    version = max(version, store_topics.fitted_version(store)) + 1
     langs = store_topics.languages_to_fit(store, min_articles=MIN_DOCS)
     next_id = store_topics.next_topic_id(store)
     models: dict[str, TopicModel] = dict(old_models)
@@ -60,8 +87,6 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
                 next_id += 1
         retired = [i for i in (old.ids if old else []) if i not in model.ids]
         models[lang] = model
-        store_topics.replace_topics(store, language=lang, version=version,
-                                    topics=list(zip(model.ids, model.labels, model.terms, strict=True)))
         if retired:
             LOGGER.info("topics[%s]: %s old topics retired (kept inactive)", lang, len(retired))
         report["languages"][lang] = {
@@ -71,28 +96,35 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
             "new_ids": model.k - len(mapping),
             "retired": len(retired),
         }
-    save_models(path, models, version=version)
-    for lang in report["languages"]:
-        _assign(store, models[lang], store_topics.texts_to_assign(store, language=lang, max_chars=MAX_CHARS,
-                                                                  unassigned_only=False), replace=True)
+    if not report["languages"]:
+        return report
+    weights = [w for lang in report["languages"] for w in _weights(models[lang], store_topics.texts_to_assign(
+        store, language=lang, max_chars=MAX_CHARS, unassigned_only=False))]
+    path, pending = store_topics.model_file(store), store_topics.pending_model_file(store)
+    save_models(pending, models, version=version)
+    store_topics.replace_fit(store, version=version, weights=weights, topics={
+        lang: list(zip(models[lang].ids, models[lang].labels, models[lang].terms, strict=True))
+        for lang in report["languages"]
+    })
+    _publish(pending, path)
     return report
 
 
-def _assign(store: Store, model: TopicModel, rows: list[store_topics.TopicText], *, replace: bool) -> int:
-    """Weigh ``rows``' texts under ``model`` and store the weights, a batch per transaction; articles done."""
+def _weights(model: TopicModel, rows: list[store_topics.TopicText]) -> list[tuple[int, int, float]]:
+    """``(article id, topic id, weight)`` of ``rows``' texts under ``model``, transformed a batch at a time."""
+    out = []
     for i in range(0, len(rows), ASSIGN_BATCH):
         batch = rows[i : i + ASSIGN_BATCH]
         found = model.assignments([r[1] for r in batch])
-        weights = [(r[0], topic, weight) for r, pairs in zip(batch, found, strict=True) for topic, weight in pairs]
-        store_topics.write_article_topics(store, [r[0] for r in batch], weights, replace=replace)
-    return len(rows)
+        out += [(r[0], topic, weight) for r, pairs in zip(batch, found, strict=True) for topic, weight in pairs]
+    return out
 
 
 def assign_new(store: Store, article_ids: Sequence[int] | None = None) -> int:
     """Ingest/enrich hook ``(store, article_ids)``: give articles without topic weights their weights under the
-    saved models (ids stay those of the last fit). With ``article_ids=None``, every such article. Returns how
+    live models (ids stay those of the last fit). With ``article_ids=None``, every such article. Returns how
     many articles were assigned; 0 (and a log line) when no model was fitted yet (``marsad topics fit``)."""
-    models, _ = load_models(store_topics.model_file(store))
+    models, version = live_models(store)
     if not models:
         LOGGER.info("topics: no fitted model yet; run `marsad topics fit`")
         return 0
@@ -102,5 +134,12 @@ def assign_new(store: Store, article_ids: Sequence[int] | None = None) -> int:
     for lang, model in models.items():
         rows = store_topics.texts_to_assign(store, language=lang, max_chars=MAX_CHARS, unassigned_only=True,
                                             ids=article_ids)
-        done += _assign(store, model, rows, replace=False)
+        for i in range(0, len(rows), ASSIGN_BATCH):
+            batch = rows[i : i + ASSIGN_BATCH]
+            if not store_topics.write_article_topics(store, _weights(model, batch), model_version=version):
+                LOGGER.warning("topics: the saved models (fit %s) are not the store's live fit (another fit went "
+                               "live meanwhile?); %s articles left for the next `marsad topics assign`", version,
+                               len(rows) - i)
+                return done
+            done += len(batch)
     return done

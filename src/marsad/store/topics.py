@@ -1,7 +1,13 @@
 """Writing topic models' results — the ``topics`` table and article weights — and reading the texts they need.
 
 The fitted models themselves (vocabulary, projection, centres) are saved by marsad.nlp.topics to the file
-:func:`model_file` names beside the store. Rows go in through marsad.store.bulk, one transaction per batch.
+:func:`model_file` names beside the store. Rows go in through marsad.store.bulk.
+
+A fit and its file are published together (see marsad.ingest.topics.fit): the store is the record of which fit is
+live — ``fitted_version`` is the model version of its newest topics — and a fit's topics and ALL its article
+weights are one transaction (:func:`replace_fit`), so a kill leaves the old fit or the new one, never a mix.
+Weights of new articles are written only while the fit they were computed under is still the live one
+(:func:`write_article_topics` checks inside its transaction).
 """
 
 from __future__ import annotations
@@ -24,6 +30,17 @@ TopicText = tuple[int, str, str]  # article id, title + lead + start of body, so
 def model_file(store: Store) -> Path:
     """Where the fitted topic models of this store are saved (``<db>.topics.npz``)."""
     return store.path.with_suffix(".topics.npz")
+
+
+def pending_model_file(store: Store) -> Path:
+    """Where a fit saves its models before its transaction commits (``<db>.topics.next.npz``)."""
+    return store.path.with_suffix(".topics.next.npz")
+
+
+def fitted_version(store: Store) -> int:
+    """The model version of the live fit: that of the newest topics stored (0 when none were)."""
+    with store.read() as con:
+        return int(con.execute("SELECT coalesce(max(model_version), 0) FROM topics").fetchall()[0][0])
 
 
 def languages_to_fit(store: Store, *, min_articles: int) -> list[tuple[str, int]]:
@@ -72,22 +89,32 @@ def texts_to_assign(store: Store, *, language: str, max_chars: int, unassigned_o
     return _texts(store, where, params, max_chars=max_chars)
 
 
-def replace_topics(store: Store, *, language: str, topics: Sequence[tuple[int, str, Sequence[str]]], version: int) -> None:
-    """Make ``topics`` (id, label, terms) the active topics of ``language``; its other topics stay, inactive
-    (saved views that name them still resolve)."""
-    rows = [(tid, label, list(terms), language, version, True) for tid, label, terms in topics]
-    with store.write() as con, bulk.registered(con, bulk.id_table([t[0] for t in topics], pa.int32())) as ids:
-        con.execute("UPDATE topics SET active = FALSE WHERE language = ?", [language])
+def replace_fit(store: Store, *, version: int, topics: dict[str, Sequence[tuple[int, str, Sequence[str]]]],
+                weights: Sequence[tuple[int, int, float]]) -> None:
+    """Make a fit live in ONE transaction: per language, ``topics`` (id, label, terms) become its active topics (its
+    other topics stay, inactive, so saved views that name them still resolve), and every article in these
+    languages loses its old weights for ``weights`` (article id, topic id, weight) — also articles stored since
+    the fit read its texts, which get theirs from the next assign."""
+    rows = [(tid, label, list(terms), lang, version, True) for lang, found in topics.items() for tid, label, terms in found]
+    with store.write() as con, bulk.registered(con, bulk.id_table([r[0] for r in rows], pa.int32())) as ids, \
+            bulk.registered(con, pa.table({"language": pa.array(list(topics), pa.string())})) as langs:
+        con.execute(f"UPDATE topics SET active = FALSE WHERE language IN (SELECT language FROM {langs})")
         con.execute(f"DELETE FROM topics WHERE id IN (SELECT id FROM {ids})")
         bulk.insert(con, "topics", bulk.rows_table(rows, _TOPICS))
+        con.execute(f"DELETE FROM article_topics WHERE article_id IN (SELECT id FROM articles WHERE language IN "
+                    f"(SELECT language FROM {langs}))")
+        bulk.insert(con, "article_topics", bulk.rows_table(weights, _ARTICLE_TOPICS))
 
 
-def write_article_topics(store: Store, article_ids: Sequence[int], rows: Sequence[tuple[int, int, float]], *,
-                         replace: bool) -> None:
-    """Store ``(article_id, topic_id, weight)`` rows for ``article_ids`` in one transaction, first deleting those
-    articles' old rows when ``replace``."""
+def write_article_topics(store: Store, rows: Sequence[tuple[int, int, float]], *, model_version: int) -> bool:
+    """Store ``(article_id, topic_id, weight)`` rows computed under the fit of ``model_version``, in one transaction,
+    for articles that have no weights yet (two assigns of the same articles never double them); False (nothing
+    written) when another fit went live since: those ids may be retired, the articles stay for the next assign."""
     with store.write() as con:
-        if replace:
-            with bulk.registered(con, bulk.id_table(article_ids)) as batch:
-                con.execute(f"DELETE FROM article_topics WHERE article_id IN (SELECT id FROM {batch})")
-        bulk.insert(con, "article_topics", bulk.rows_table(rows, _ARTICLE_TOPICS))
+        live = con.execute("SELECT coalesce(max(model_version), 0) FROM topics").fetchall()[0][0]
+        if live != model_version:
+            return False
+        with bulk.registered(con, bulk.rows_table(rows, _ARTICLE_TOPICS)) as new:
+            con.execute(f"INSERT INTO article_topics SELECT * FROM {new} WHERE article_id NOT IN "
+                        "(SELECT article_id FROM article_topics)")
+    return True
