@@ -159,7 +159,7 @@ def problems(db: Path) -> list[str]:
         for lang, tid in con.execute("SELECT language, id FROM topics WHERE active").fetchall():
             active.setdefault(lang, set()).add(tid)
     models, _ = live_models(store)
-    for lang in set(active) | set(models):
+    for lang in (set(active) | set(models)) if models else ():  # a store never fitted may hold hand-made topics
         ids = set(models[lang].ids) if lang in models else set()
         if ids != active.get(lang, set()):
             found.append(f"topics[{lang}]: the model file's topics {sorted(ids)} are not the active ones "
