@@ -20,6 +20,11 @@ class StoreBusy(MarsadError):
     """The store file stayed locked by another process longer than the retry window."""
 
 
+class StoreUnwritable(MarsadError):
+    """The store's disk or folder refuses writes (full, read-only, no permission): no retry helps; what was
+    committed before stays whole."""
+
+
 class InvalidQuery(MarsadError):
     """A query (filters, search expression, URL parameters) that cannot be run."""
 

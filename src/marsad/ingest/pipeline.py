@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from marsad.config import Settings
-from marsad.errors import MarsadError
+from marsad.errors import MarsadError, StoreUnwritable
 from marsad.ingest.dedup import (
     ClusterMember,
     Fingerprint,
@@ -241,6 +241,9 @@ class Ingestor:
         try:
             with self.store.write() as con:
                 result = self._write(con, batch)
+        except StoreUnwritable as exc:  # every later batch would fail alike: stop, saying what is stored
+            raise StoreUnwritable(f"{exc.message} ({self.report.stored} articles stored before it, whole; re-run "
+                                  "the same ingest once it can write: nothing is stored twice)", detail=exc.detail) from exc
         except duckdb.Error as exc:
             LOGGER.error("batch of %d articles rolled back: %s", len(batch), exc)
             reason = f"not stored (batch rolled back): {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
@@ -261,8 +264,10 @@ class Ingestor:
         for hook in self.after_batch:
             try:
                 hook(self.store, ids)
-            except Exception:  # the batch is committed; a hook can be re-run later (marsad enrich / reindex)
-                LOGGER.exception("after-batch step %s failed for %d articles", getattr(hook, "__name__", hook), len(ids))
+            except Exception as exc:  # the batch is committed; a hook can be re-run later (marsad enrich / reindex)
+                LOGGER.error("after-batch step %s failed for %d articles (%s: %s); the next ingest catches up",
+                             getattr(hook, "__name__", hook), len(ids), type(exc).__name__, str(exc).splitlines()[0][:200])
+                LOGGER.debug("after-batch step failed", exc_info=True)
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> _BatchResult:
         known_hashes = store_articles.existing_hashes(con, [p.row.content_hash for p in batch])
@@ -466,8 +471,9 @@ def finish_interrupted(store: Store, hooks: Sequence[AfterBatch]) -> None:
         module, name = target.split(":")
         try:
             getattr(importlib.import_module(module), name)(store)
-        except Exception:  # like a failing hook: logged; the ingest goes on and the step can be re-run
-            LOGGER.exception("catching up %s failed", target)
+        except Exception as exc:  # like a failing hook: logged; the ingest goes on and the step can be re-run
+            LOGGER.error("catching up %s failed (%s: %s)", target, type(exc).__name__, str(exc).splitlines()[0][:200])
+            LOGGER.debug("catch-up failed", exc_info=True)
 
 
 def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:

@@ -24,6 +24,7 @@ from marsad.nlp.topics import (
 )
 from marsad.store import Store
 from marsad.store import topics as store_topics
+from marsad.store.db import unwritable_error
 
 LOGGER = logging.getLogger(__name__)
 
@@ -101,7 +102,12 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
     weights = [w for lang in report["languages"] for w in _weights(models[lang], store_topics.texts_to_assign(
         store, language=lang, max_chars=MAX_CHARS, unassigned_only=False))]
     path, pending = store_topics.model_file(store), store_topics.pending_model_file(store)
-    save_models(pending, models, version=version)
+    try:
+        save_models(pending, models, version=version)
+    except OSError as exc:  # a full or read-only disk: one line, and the live fit stays as it was
+        if (unwritable := unwritable_error(pending, exc)) is None:
+            raise
+        raise unwritable from exc
     store_topics.replace_fit(store, version=version, weights=weights, topics={
         lang: list(zip(models[lang].ids, models[lang].labels, models[lang].terms, strict=True))
         for lang in report["languages"]

@@ -4,10 +4,15 @@ DuckDB lets one process write a file OR many processes read it, never both at on
 - writers hold the file only for one short transaction (`Store.write()`), then release it;
 - readers (the dashboard) open read-only per unit of work (`Store.read()`), and both sides retry
   briefly when the other holds the lock. A long ingest thus interleaves with dashboard queries.
+
+A disk that is full or read-only, or a folder one may not write to, is no reason to retry: the write fails as
+``StoreUnwritable``, one line saying why. The transaction it interrupted never committed, so the store holds
+exactly what earlier transactions committed (DuckDB replays or drops its write-ahead log on the next open).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import random
 import time
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from marsad.errors import StoreBusy
+from marsad.errors import StoreBusy, StoreUnwritable
 from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 LOGGER = logging.getLogger(__name__)
@@ -26,8 +31,31 @@ LOGGER = logging.getLogger(__name__)
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 
 
+# What the operating system says (in DuckDB's message, or as an errno) when the store's disk or folder refuses
+# writes, and how to say it to a person.
+_UNWRITABLE = {
+    "No space left on device": (errno.ENOSPC, "the disk is full"),
+    "Disk quota exceeded": (errno.EDQUOT, "the disk quota is used up"),
+    "Read-only file system": (errno.EROFS, "its file system is read-only"),
+    "Permission denied": (errno.EACCES, "no permission for its file or folder"),
+    "Not a directory": (errno.ENOTDIR, "a file stands where its folder should be"),
+    "File exists": (errno.EEXIST, "a file stands where its folder should be"),
+}
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return any(m in str(exc) for m in _LOCK_MARKERS)
+
+
+def unwritable_error(path: Path, exc: Exception, *, reading: bool = False) -> StoreUnwritable | None:
+    """``exc`` (DuckDB's, or an OSError writing a file beside the store at ``path``) as a one-line error when it
+    says the disk or folder refuses writes; else None."""
+    code = getattr(exc, "errno", None)
+    for marker, (number, reason) in _UNWRITABLE.items():
+        if code == number or marker in str(exc):
+            action = "cannot open the store" if reading else "cannot write the store"
+            return StoreUnwritable(f"{path}: {action}: {reason}", detail=str(exc))
+    return None
 
 
 class Store:
@@ -61,6 +89,8 @@ class Store:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.Error as exc:
+                if (unwritable := unwritable_error(self.path, exc, reading=read_only)) is not None:
+                    raise unwritable from exc
                 if not _is_lock_error(exc) or time.monotonic() > deadline:
                     if _is_lock_error(exc):
                         raise StoreBusy(
@@ -94,16 +124,21 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One short write transaction: committed on success, rolled back on any error."""
+        """One short write transaction: committed on success, rolled back on any error (a full or read-only disk:
+        ``StoreUnwritable``)."""
         con = self._connect(read_only=False)
         try:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                _rollback(con)
                 raise
             con.execute("COMMIT")
+        except duckdb.Error as exc:
+            if (unwritable := unwritable_error(self.path, exc)) is not None:
+                raise unwritable from exc
+            raise
         finally:
             if not self.keep_open:
                 con.close()
@@ -111,7 +146,12 @@ class Store:
     # -- schema ------------------------------------------------------------------------------
     def ensure_schema(self) -> int:
         """Create or migrate the schema forward; returns the version now in force."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if (unwritable := unwritable_error(self.path, exc)) is None:
+                raise
+            raise unwritable from exc
         con = self._connect(read_only=False)
         try:
             con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP)")
@@ -125,9 +165,13 @@ class Store:
                     con.execute("INSERT INTO schema_version VALUES (?, now())", [version + 1])
                     con.execute("COMMIT")
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    _rollback(con)
                     raise
             return SCHEMA_VERSION
+        except duckdb.Error as exc:
+            if (unwritable := unwritable_error(self.path, exc)) is not None:
+                raise unwritable from exc
+            raise
         finally:
             if not self.keep_open:
                 con.close()
@@ -135,3 +179,12 @@ class Store:
     def schema_version(self) -> int:
         with self.read() as con:
             return con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the error that got us here: a transaction a failed write already aborted cannot be
+    rolled back again, and closing the connection discards it anyway."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as exc:
+        LOGGER.debug("rollback: %s", exc)

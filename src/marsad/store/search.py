@@ -147,8 +147,11 @@ class SqliteSearchIndex:
         except sqlite3.Error as exc:
             raise MarsadError(f"{self.path.name}: cannot open the search index", detail=str(exc)) from exc
         try:
-            if con.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
-                _create(con)
+            try:
+                if con.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
+                    _create(con)
+            except sqlite3.OperationalError as exc:  # a read-only or full disk: say so in one line
+                raise MarsadError(f"{self.path}: cannot open the search index ({exc})", detail=str(exc)) from exc
             yield con
         finally:
             con.close()
