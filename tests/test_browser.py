@@ -60,16 +60,12 @@ def _add_xss_article(store: Store) -> None:
     index_stored(store, [XSS_ID])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def serve(store_path: Path):
+    """`marsad serve` on a free port of 127.0.0.1 against ``store_path``: yields the base URL, stops it after."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (make browser-deps installs it from Debian)")
-    from conftest import build_seeded_store
-
-    store = build_seeded_store(tmp_path_factory.mktemp("browser") / "store.duckdb")
-    _add_xss_article(store)
     port = _free_port()
-    env = {**os.environ, "MARSAD_DB": str(store.path)}
+    env = {**os.environ, "MARSAD_DB": str(store_path)}
     cmd = [str(Path(sys.executable).with_name("marsad")), "serve", "--port", str(port)]  # what `make run` uses
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -91,6 +87,17 @@ def server(tmp_path_factory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make browser-deps installs it from Debian)")
+    from conftest import build_seeded_store
+
+    store = build_seeded_store(tmp_path_factory.mktemp("browser") / "store.duckdb")
+    _add_xss_article(store)
+    yield from serve(store.path)
 
 
 @pytest.fixture(scope="module")

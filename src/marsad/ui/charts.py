@@ -6,7 +6,6 @@ itself. Every chart carries its data in its traces so tests can check what is dr
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from marsad.ui import render
 from marsad.ui.i18n import ARABIC_FONT_STACK, in_direction, is_rtl, ltr_isolate, t
 from marsad.ui.time_ticks import time_ticks
 
@@ -36,7 +36,7 @@ MAX_BUBBLE_PX = 48
 def plain(value: object) -> str:
     """A label from the data (entity, outlet, topic, query) as plain text for Plotly, which reads <b>, <br>,
     <a href=…> in any text it draws: escaped, such markup shows as typed (Plotly decodes the entities)."""
-    return html.escape(str(value), quote=False)
+    return render.esc(value, quote=False)
 
 
 def _plain_all(values) -> list[str]:

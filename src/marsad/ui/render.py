@@ -19,17 +19,32 @@ _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
 
 
-def esc(text: object) -> str:
-    """HTML-escape any value (quotes too: the result may land inside an attribute)."""
-    return html.escape("" if text is None else str(text), quote=True)
+# Explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). One unclosed U+202E in
+# an outlet name reverses the rest of its line (dates, counts, the next title: "Trojan source" spoofing). Every
+# container sets its own direction (``directed``), so untrusted text never needs them; the marks LRM/RLM/ALM,
+# which Arabic text does use, are kept.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: object) -> str:
+    """Untrusted text as a string with its bidi embedding/override/isolate controls dropped (None → "")."""
+    return _BIDI_CONTROLS.sub("", "" if text is None else str(text))
+
+
+def esc(text: object, *, quote: bool = True) -> str:
+    """Untrusted text as inert HTML: the one escaping helper for ``unsafe_allow_html`` markup, Plotly labels and
+    ``st.html``. Quotes are escaped by default since the result may land inside an attribute; Plotly text wants
+    ``quote=False`` (it decodes ``&lt;`` ``&gt;`` ``&amp;`` and numeric references, but shows ``&quot;`` as typed)."""
+    return html.escape(plain_text(text), quote=quote)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def md_escape(text: object) -> str:
-    """Untrusted text for a Streamlit markdown string (st.info, button labels): markdown and HTML syntax escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    """Untrusted text for a Streamlit markdown string (st.info/st.error, button labels): markdown, HTML, LaTeX
+    and directive (``:red[…]``) syntax escaped, bidi controls dropped, so it shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain_text(text))
 
 
 def text_direction(text: str) -> str:

@@ -12,7 +12,7 @@ from streamlit.navigation.page import StreamlitPage
 from marsad import analytics
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
-from marsad.ui import combined, components, state
+from marsad.ui import combined, components, render, state
 from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
@@ -189,7 +189,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
                 current.run()
     except MarsadError as exc:
         LOGGER.warning("page %s: %s (%s)", slug, exc.message, exc.detail)
-        st.error(exc.message)
+        st.error(render.md_escape(exc.message))  # messages quote the URL or search text they refuse
     except Exception:
         LOGGER.exception("page %s failed", slug)
         st.error(t("error_generic", lang))

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
+from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -222,6 +223,31 @@ def param(key: str, default: str = "") -> str:
 
 def param_list(key: str) -> list[str]:
     return [v for value in st.query_params.get_all(key) for v in value.split(",") if v]
+
+
+# Page-local URL values are read leniently: a hand-edited or truncated link falls back to the default view rather
+# than failing the page (the analytics Query keys, which filter data, are refused with a message instead).
+MAX_ID = 2**63 - 1  # article ids are BIGINT
+
+
+def int_param(key: str, default: int, *, lo: int = 1, hi: int = MAX_ID) -> int:
+    """A whole-number URL parameter within [lo, hi]; anything else ("²", "-1", "1e9", 30 digits) reads as ``default``."""
+    value = param(key).strip()
+    if not (value.isascii() and value.isdigit()):  # "²" and "٣" are digits to str.isdigit, not to int()
+        return default
+    number = int(value)
+    return number if lo <= number <= hi else default
+
+
+def date_list_param(key: str) -> list[date]:
+    """The dates in a comma-separated URL parameter, in order; malformed ones are left out."""
+    dates = []
+    for value in param_list(key):
+        try:
+            dates.append(date.fromisoformat(value.strip()))
+        except ValueError:
+            LOGGER.debug("URL %s=%r: not a date, ignored", key, value)
+    return dates
 
 
 def set_params(updates: Mapping[str, str | list[str] | None]) -> None:

@@ -2,7 +2,6 @@
 and a click on a bubble (or the picker under the map) filters every page by that place."""
 
 import hashlib
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -24,9 +23,8 @@ if first and last and first.date() < last.date():
     freq = {"day": "D", "week": "W-MON", "month": "MS"}[interval]
     starts = [d.date() for d in pd.date_range(pd.Timestamp(first.date()).to_period(freq[0]).start_time, last.date(), freq=freq)]
     steps = starts or [first.date()]
-    wanted = [x for x in state.param_list("win")]
-    lo = date.fromisoformat(wanted[0]) if len(wanted) == 2 else steps[0]
-    hi = date.fromisoformat(wanted[1]) if len(wanted) == 2 else steps[-1]
+    wanted = state.date_list_param("win")
+    lo, hi = sorted(wanted) if len(wanted) == 2 else (steps[0], steps[-1])
     lo = min(steps, key=lambda d: abs((d - lo).days))
     hi = min(steps, key=lambda d: abs((d - hi).days))
     # The slider's options depend on the filters; a new set of options is a new widget (seeded from the URL)

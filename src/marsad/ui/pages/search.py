@@ -5,10 +5,11 @@ import streamlit as st
 
 from marsad import analytics
 from marsad.errors import InvalidQuery
-from marsad.ui import article_view, components, state
+from marsad.ui import article_view, components, render, state
 from marsad.ui.i18n import ltr_isolate, plural, t
 
 PER_PAGE = 20
+MAX_PAGE = 100_000  # 2 million results deep: beyond it a page number in a link is a typo (and would overflow the offset)
 # The search box's example, in both scripts; its Latin part isolated so that, read right to left, the phrase keeps
 # its quotes (unisolated, the closing quote lands at the far end of the line).
 EXAMPLE = "الحدود " + ltr_isolate('OR "border crossing"')
@@ -20,14 +21,14 @@ text = state.text("q", label=t("search_box", lang), placeholder=EXAMPLE, help=t(
 try:
     searched = q.replace(text=text)
 except InvalidQuery as exc:  # a malformed expression: say why, keep the page usable
-    st.error(exc.message)
+    st.error(render.md_escape(exc.message))  # it quotes the search text
     searched = q
 
-article_id = state.param("a")
-results_col, article_col = st.columns([1, 1]) if article_id else (st.container(), None)
+article_id = state.int_param("a", 0)
+results_col, article_col = st.columns([1, 1]) if state.param("a") else (st.container(), None)
 
 with results_col:
-    page = int(state.param("p", "1")) if state.param("p", "1").isdigit() else 1
+    page = state.int_param("p", 1, hi=MAX_PAGE)
     results = state.call(analytics.search, searched, page=max(page, 1), per_page=PER_PAGE)
     total = int(results.attrs.get("total", len(results)))
     if searched.text:
@@ -50,7 +51,7 @@ if article_col is not None:
         if st.button(t("close_reader", lang), icon=":material/close:"):
             state.set_params({"a": None})
             st.rerun()
-        detail = state.call(analytics.get_article, int(article_id)) if article_id.isdigit() else None
+        detail = state.call(analytics.get_article, article_id) if article_id else None
         if detail is None:
             st.warning(t("no_results", lang))
         else:
