@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from hostile_store import PAYLOADS, article_id, build_hostile_store, entity_key
-from test_browser import _open, _shot, browser, serve  # noqa: F401  (browser is a fixture used here)
+from test_browser import CHART_WAIT_MS, _settled, _shot, browser, serve  # noqa: F401  (browser is a fixture used here)
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +28,11 @@ LIVE_DOM = """() => {
   }
   return bad;
 }"""
-# The page's own title is on top at its centre (no payload overlay covers it) and the body is shown.
-IN_SIGHT = """() => {
-  const h = document.querySelector('[data-testid="stMainBlockContainer"] h1');
+# What a page leads with: its title, or the message when a link is refused (a bad search) or names nothing.
+LEAD = "[data-testid='stMainBlockContainer'] h1, [data-testid='stMainBlockContainer'] [data-testid='stAlert']"
+# That lead is on top at its centre (no payload overlay covers it) and the body is shown.
+IN_SIGHT = """lead => {
+  const h = document.querySelector(lead);
   if (!h || getComputedStyle(document.body).display === 'none') return false;
   const r = h.getBoundingClientRect();
   const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
@@ -86,12 +88,14 @@ def test_payloads_stay_inert(server, page, slug, query):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("request", lambda req: None if req.url.startswith((server, "data:", "blob:")) else errors.append(req.url))
-    _open(page, f"{server}/{slug}?{query}")
+    page.goto(f"{server}/{slug}?{query}")
+    page.wait_for_selector(LEAD, timeout=CHART_WAIT_MS)
+    _settled(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    executed = page.evaluate("() => [window, ...[...frames]].some(w => { try { return w.__xss !== undefined } catch { return false } })")
-    assert (dialogs, executed, errors) == ([], False, [])
+    executed = [f.url for f in page.frames if f.evaluate("typeof window.__xss !== 'undefined'")]
+    assert (dialogs, executed, errors) == ([], [], [])
     assert page.evaluate(LIVE_DOM) == []
-    assert page.evaluate(IN_SIGHT)
+    assert page.evaluate(IN_SIGHT, LEAD)
     if slug == "search" and "a=" in query:
         # the reader shows the article's payload as text
         shown = page.locator(".marsad-headline").first.inner_text()

@@ -175,3 +175,28 @@ def test_hostile_url_params_give_clear_messages(app, slug, seed):
     generic = {i18n.t("error_generic", lang) for lang in i18n.UI_LANGS}
     assert not [e.value for e in at.error if e.value in generic], params
     assert live_content(at) == [], params
+
+
+@pytest.mark.parametrize(
+    ("slug", "params"),
+    [
+        ("map", {"win": ["2020-09-01", "<b>"]}),
+        ("map", {"win": ["0", "0"]}),
+        ("map", {"win": ["2020-09-20", "2020-09-02"]}),
+        ("search", {"a": "²"}),
+        ("search", {"a": "99999999999999999999999999"}),
+        ("search", {"p": "99999999999999999999999999"}),
+        ("search", {"p": "١٢"}),
+    ],
+)
+def test_malformed_page_values_fall_back(app, slug, params):
+    at = app(slug, **params)
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+
+
+@pytest.mark.parametrize("slug", ["search", "overview"])
+def test_refused_search_is_quoted_inert(app, slug):
+    at = app(slug, q='"[x](javascript:alert(1)) <img src=x onerror=alert(1)>')
+    messages = [e.value for e in at.error]
+    assert messages and all("\\[x\\]\\(javascript:alert\\(1\\)\\) \\<img" in m for m in messages)
+    assert live_content(at) == []

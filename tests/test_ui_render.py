@@ -98,3 +98,11 @@ def test_page_href_encodes_params():
 )
 def test_md_escape(text, expected):
     assert render.md_escape(text) == expected
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2066", "\u2067", "\u2068", "\u2069", "\u202a", "\u202c", "\u202d"])
+@pytest.mark.parametrize("escape", [render.esc, render.md_escape, render.text_block])
+def test_bidi_overrides_are_dropped_marks_kept(control, escape):
+    out = escape(f"{control}gnp.exe\u200f سوريا")
+    assert control not in out
+    assert "gnp" in out and "\u200f" in out
