@@ -150,7 +150,7 @@ def test_filters_matching_nothing_explain_themselves(app, slug):
 def test_bad_url_gives_a_message_not_a_traceback(app):
     at = app("overview", **{"from": "2018-13-45"})
     assert not at.exception
-    assert any("2018-13-45" in e.value for e in at.error)
+    assert any("2018-13-45" in e.value.replace("\\", "") for e in at.error)  # markdown-escaped: it quotes the URL
 
 
 # -- the default period and "all time" ------------------------------------------------------------------------

@@ -100,9 +100,22 @@ def test_md_escape(text, expected):
     assert render.md_escape(text) == expected
 
 
-@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2066", "\u2067", "\u2068", "\u2069", "\u202a", "\u202c", "\u202d"])
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u202a", "\u202c", "\u202d"])
 @pytest.mark.parametrize("escape", [render.esc, render.md_escape, render.text_block])
 def test_bidi_overrides_are_dropped_marks_kept(control, escape):
     out = escape(f"{control}gnp.exe\u200f سوريا")
     assert control not in out
     assert "gnp" in out and "\u200f" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\u2066a\u2069 b", "\u2066a\u2069 b"),  # the app's own isolate around a date
+        ("a\u2069 \u2066b\u2069", "a \u2066b\u2069"),  # a stray PDI cannot close an isolate early
+        ("\u2067a \u2068b", "\u2067a \u2068b\u2069\u2069"),  # open isolates end with the text
+        ("\u202e\u2066x\u2069", "\u2066x\u2069"),
+    ],
+)
+def test_isolates_are_balanced(text, expected):
+    assert render.plain_text(text) == expected
