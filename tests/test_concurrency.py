@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
 from conftest import ANT_SAMPLE, read_lines
 
 from marsad.store import Store
@@ -53,3 +55,19 @@ def test_reads_succeed_and_counts_grow_during_an_ingest(tmp_path):
     assert set(counts) <= boundaries, counts  # only whole batches seen, never half of one
     interleaved = [c for c in counts if 0 < c < final]
     assert len(set(interleaved)) >= 2, counts  # the reader got in between batches, not only before/after
+
+
+@pytest.mark.slow
+def test_dashboard_sessions_keep_answering_while_an_ingest_writes(tmp_path):
+    """bench/concurrent_use.py's measurement, small: two AppTest sessions (a process each) go round the pages while
+    ``marsad ingest`` stores 60 articles in batches of 20; no page shows an error, and after the ingest a refresh
+    shows the new article count."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import concurrent_use
+
+    result = concurrent_use.measure(tmp_path, sessions=2, seed_records=120, records=60, enrich=False)
+    assert result.ingest_rc == 0
+    assert result.errors == [] and result.lock_errors == 0
+    assert result.requests_during_ingest >= 2 * 3  # the sessions were answered while the ingest wrote
+    assert result.stored_after > result.stored_before
+    assert result.new_articles_seen, result.counts_seen
