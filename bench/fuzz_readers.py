@@ -2,7 +2,7 @@
 or one-line Rejects naming their file, never an exception and never the "unexpected error" reject that stands for
 a reader bug.
 
-    .venv/bin/python bench/fuzz_readers.py                 # 10,000 inputs per reader → docs/benchmarks/fuzz_readers.md
+    .venv/bin/python bench/fuzz_readers.py                 # 10,000 inputs per reader → docs/benchmarks/fuzz-readers.md
     .venv/bin/python bench/fuzz_readers.py --n 500 --no-doc
 
 Readers are the formats the sniffer dispatches to (text, html, jsonl, csv, rss, warc) and the containers (zip,
@@ -256,9 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="inputs per reader (default 10,000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--readers", nargs="*", default=None, help="only these (default: all)")
-    parser.add_argument("--no-doc", action="store_true", help="print only; do not write docs/benchmarks/fuzz_readers.md")
+    parser.add_argument("--no-doc", action="store_true", help="print only; do not write docs/benchmarks/fuzz-readers.md")
     args = parser.parse_args(argv)
-    page = ReportPage("fuzz_readers", "Reader fuzzing")
+    page = ReportPage("fuzz_readers", "Reader fuzzing", stem="fuzz-readers")
     seeds = seed_inputs()
     results = {}
     for reader in args.readers or list(seeds):
