@@ -9,18 +9,15 @@ import json
 import random
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from hostile_store import PAYLOADS, article_id, build_hostile_store, entity_key
 from streamlit.testing.v1 import AppTest
+from test_ui_pages import _open
 
 from marsad.ui import i18n
 from marsad.ui.navigation import PAGES
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
-TIMEOUT = 60
 
 # The markup the app itself writes around untrusted text (marsad.ui.render, components, article_view).
 OWN_TAGS = {"div", "span", "a", "mark", "p", "br", "h1"}
@@ -117,15 +114,6 @@ def app(hostile_store, monkeypatch):
     st.cache_resource.clear()
     yield _open
     st.cache_resource.clear()
-
-
-def _open(page: str, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
-    return at
 
 
 # Page-local parameters that make each page show the hostile rows: an article in the reader, an entity page, a
