@@ -174,7 +174,9 @@ def test_whole_fetch_has_a_deadline(server, local, path):
     started = time.monotonic()
     with pytest.raises(FetchError, match=f"{path}: took longer than {DEADLINE_S:g} s"):
         fetch(server.base + path, settings=settings)
-    assert time.monotonic() - started < DEADLINE_S + 1.0  # a byte every 50 ms no longer resets the clock
+    # A byte every 50 ms no longer resets the clock: without the deadline the fetch would run until the server
+    # is released at teardown. The margin is wide so that a loaded machine cannot fail it.
+    assert time.monotonic() - started < DEADLINE_S + 10.0
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "javascript:alert(1)", "http:///nohost"])
@@ -213,12 +215,12 @@ LOCAL_HOSTS = [  # (host as written in a feed, what the refusal says)
 @pytest.mark.parametrize(("host", "reason"), LOCAL_HOSTS)
 def test_local_and_private_addresses_are_refused_by_default(server, strict, host, reason):
     url = f"http://{host.format(port=server.port)}/latest/meta-data/"
-    started = time.monotonic()
     with pytest.raises(FetchError) as caught:
         fetch(url, settings=strict)
     message = str(caught.value)
+    # "refused" (not "took longer"): refused before connecting, whatever the machine's load
     assert message.startswith(f"{url}: refused: ") and reason in message and "\n" not in message
-    assert server.paths() == [] and time.monotonic() - started < DEADLINE_S  # refused before connecting
+    assert server.paths() == []
 
 
 @pytest.mark.parametrize("host", ["169.254.169.254", "[fe80::1]", "224.0.0.1", "0.0.0.0:{port}", "240.0.0.1"])

@@ -412,10 +412,8 @@ def test_archives_nested_too_deep_are_not_opened() -> None:
     ],
 )
 def test_costly_html_is_rejected_before_parsing(markup: str, reason: str) -> None:
-    import time
-
+    # The reason names the limit, which is checked on a cheap count before any parser runs (no timing asserted:
+    # on a loaded shared machine it would make the test flaky, not more meaningful).
     page = f"<html><body>{markup}<article><p>{'A paragraph of article text. ' * 8}</p></article></body></html>"
-    started = time.perf_counter()
     reject = _only_reject(list(read_bytes(page.encode(), name="page.html", settings=SETTINGS)))
     assert reason in reject.reason and "over the limit" in reject.reason
-    assert time.perf_counter() - started < 1.0
