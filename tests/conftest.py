@@ -121,6 +121,22 @@ ENTITIES = [
 ]
 
 
+def tiny_search_index(path: Path, docs: dict[int, str], *, titled: frozenset[int] = frozenset()):
+    """A search index of hand-written bodies (id → body; ids in ``titled`` also carry the body as their title),
+    for tests of the query language and the vocabulary rules without a store."""
+    from marsad.store.search import SqliteSearchIndex
+
+    index = SqliteSearchIndex(path)
+    index.add(
+        {
+            "id": i, "title": body if i in titled else "", "body": body, "language": "en" if body.isascii() else "ar",
+            "source_key": "src", "source_name": "Source", "published_day": None, "duplicate": False,
+        }
+        for i, body in docs.items()
+    )
+    return index
+
+
 def _ant_records() -> list[dict]:
     return read_records(ANT_SAMPLE, step=ANT_STRIDE)
 

@@ -4,9 +4,10 @@ import random
 import re
 
 import pytest
+from conftest import tiny_search_index
 
 from marsad.errors import InvalidQuery
-from marsad.store.search import SearchFilters, SqliteSearchIndex
+from marsad.store.search import SearchFilters
 from marsad.store.search_query import MAX_DEPTH, compile_query, parse
 
 # A tiny hand-built archive: which articles hold which words.
@@ -22,15 +23,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    idx = SqliteSearchIndex(tmp_path_factory.mktemp("search") / "tiny.search.sqlite")
-    idx.add(
-        {
-            "id": i, "title": "", "body": body, "language": "en" if body.isascii() else "ar",
-            "source_key": "src", "source_name": "Source", "published_day": None, "duplicate": False,
-        }
-        for i, body in DOCS.items()
-    )
-    return idx
+    return tiny_search_index(tmp_path_factory.mktemp("search") / "tiny.search.sqlite", DOCS)
 
 
 def _ids(index, text):

@@ -2,8 +2,9 @@
 inflected forms, not the words that merely share its letters or its stem (the bug examples of issue 10)."""
 
 import pytest
+from conftest import tiny_search_index
 
-from marsad.store.search import SearchFilters, SqliteSearchIndex
+from marsad.store.search import SearchFilters
 from marsad.store.search_vocab import MAX_PHRASE_VARIANTS, Vocabulary, phrase_variants, word_forms
 
 DOCS = {
@@ -36,15 +37,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    idx = SqliteSearchIndex(tmp_path_factory.mktemp("vocab") / "tiny.duckdb.search.sqlite")
-    idx.add(
-        {
-            "id": i, "title": body if i == 11 else "", "body": body, "language": "en" if body.isascii() else "ar",
-            "source_key": "src", "source_name": "Source", "published_day": None, "duplicate": False,
-        }
-        for i, body in DOCS.items()
-    )
-    return idx
+    return tiny_search_index(tmp_path_factory.mktemp("vocab") / "tiny.duckdb.search.sqlite", DOCS, titled=frozenset({11}))
 
 
 def _ids(index, text):
