@@ -20,11 +20,13 @@ import gzip
 import io
 import json
 import random
+import signal
 import sys
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,8 @@ SETTINGS = Settings()
 RECORDS_PER_SEED = 12  # records in each export/crawl seed: enough for damage in one to leave the others to keep
 STREAMED = ("jsonl", "csv", "warc", "gz")  # read_path streams these from disk, a separate code path from memory
 UNEXPECTED = "unexpected error"  # the reason readers._guarded gives an exception it did not expect: a reader bug
+# An input still being read after this long is a hang (inputs here are at most a few hundred KB; most read in ms).
+HANG_S = 10
 
 
 # -- seeds: real inputs per reader ---------------------------------------------------------------------------
@@ -170,6 +174,26 @@ def mutant(data: bytes, rng: random.Random) -> tuple[list[str], bytes]:
 
 
 # -- running ---------------------------------------------------------------------------------------------------
+class Hang(BaseException):
+    """Raised by the alarm in an input read past HANG_S: a BaseException, so the readers' own catch-all (which
+    turns a bug into a reject) does not swallow it."""
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """SIGALRM-based: only in the main thread (the bench and pytest run there)."""
+    def ring(signum, frame):
+        raise Hang(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass
 class Tally:
     """What one reader did with its inputs."""
@@ -177,7 +201,7 @@ class Tally:
     inputs: int = 0
     accepted: int = 0  # at least one Article
     rejected: int = 0  # only Rejects
-    crashes: int = 0  # an exception, an "unexpected error" reject, or a reject that is not one line naming its file
+    crashes: int = 0  # an exception, an "unexpected error" reject, a reject that is not one line naming its file, a hang
     records: int = 0  # Articles in all
     crash_examples: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -224,8 +248,11 @@ def fuzz(reader: str, n: int, *, seed: int = 0, seeds: dict[str, list[tuple[str,
                 name += ".zip"
             tally.inputs += 1
             try:
-                runs = list(read_all(data, name, folder=Path(tmp) if reader in STREAMED or name.endswith(".gz") else None))
+                with deadline(HANG_S):
+                    runs = list(read_all(data, name, folder=Path(tmp) if reader in STREAMED or name.endswith(".gz") else None))
                 found = [p for items in runs for p in problems(items, name)]
+            except Hang as exc:
+                runs, found = [], [f"hang: {exc}"]
             except Exception as exc:  # noqa: BLE001 — the point is to count them
                 runs, found = [], [f"raised {type(exc).__name__}: {exc}"]
             if found:
@@ -269,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     mutations = ", ".join(MUTATIONS)
     body = (f"Damaged copies of real inputs ({args.n:,} per reader, seed {args.seed}; mutations: {mutations}), each "
             "read from memory and, for streamed formats, from a file. A crash is an exception, an \"unexpected error\" "
-            "reject (a reader bug), or a reject that is not one line naming its file.\n\n" + _table(results))
+            "reject (a reader bug), a reject that is not one line naming its file, or an input still being read after "
+            f"{HANG_S} s.\n\n" + _table(results))
     if args.no_doc:
         print(body)
         print_load()

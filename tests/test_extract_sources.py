@@ -167,3 +167,18 @@ def test_long_paragraph_about_subscriptions_is_kept() -> None:
     paragraph = ("The company said the number of people who subscribe to its streaming service rose by a third in "
                  "the quarter, helped by new markets in the Middle East and cheaper plans for students and families.")
     assert without_boilerplate([paragraph]) == [paragraph]
+
+
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [("« الجزيرة »", "الجزيرة"), ("- رويترز:", "رويترز"), ("(بغداد)", "بغداد"), ("  أ ف ب  ", "أ ف ب"), ("...", ""),
+     ("وكالة [الأنباء]", "وكالة [الأنباء"), ("x" + "[" * 100_000 + "x", "x" + "[" * 100_000 + "x")],
+)
+def test_clean_name_trims_edge_punctuation_in_linear_time(name, clean):
+    import time
+
+    from marsad.ingest.extract.sources import clean_name
+
+    start = time.perf_counter()
+    assert clean_name(name) == clean
+    assert time.perf_counter() - start < 2  # the regex it replaced took over a minute on the 100,000-character run

@@ -99,17 +99,24 @@ def test_a_damaged_warc_page_costs_only_its_record(tmp_path):
             assert len(good - kept) <= 1, sorted(good - kept)
 
 
-def test_fuzz_counts_a_reader_crash(monkeypatch):
-    """The harness itself: an exception escaping a reader, or its "unexpected error" reject, is a crash."""
-    import marsad.ingest.readers.text as text_reader
+def _broken(*args, **kwargs):
+    raise KeyError("bug")
 
-    def broken(*args, **kwargs):
-        raise KeyError("bug")
 
-    monkeypatch.setattr(text_reader, "article_from_text", broken)
-    monkeypatch.setattr("marsad.ingest.readers.article_from_text", broken)
-    tally = fuzz_readers.fuzz("text", 20, seed=3, seeds=SEEDS)
-    assert tally.crashes > 0 and "unexpected error" in tally.crash_examples[0]
+def _stuck(*args, **kwargs):
+    import time
+
+    time.sleep(30)
+
+
+@pytest.mark.parametrize(("reader_fn", "found"), [(_broken, "unexpected error"), (_stuck, "hang")])
+def test_fuzz_counts_a_reader_crash_or_hang(monkeypatch, reader_fn, found):
+    """The harness itself: an "unexpected error" reject (an exception inside a reader) or an input read past
+    HANG_S is a crash."""
+    monkeypatch.setattr(fuzz_readers, "HANG_S", 1)
+    monkeypatch.setattr("marsad.ingest.readers.article_from_text", reader_fn)
+    tally = fuzz_readers.fuzz("text", 3, seed=3, seeds=SEEDS)
+    assert tally.crashes > 0 and found in tally.crash_examples[0]
 
 
 def test_seeds_are_real_and_read_cleanly(tmp_path):
@@ -118,3 +125,14 @@ def test_seeds_are_real_and_read_cleanly(tmp_path):
             assert data, (reader, name)
             assert all(_origins(data, name, tmp_path)), (reader, name)
     assert gzip.decompress(dict(SEEDS["gz"])["ant.jsonl.gz"]) == dict(SEEDS["jsonl"])["ant.jsonl"]
+
+
+def test_a_line_of_100k_brackets_reads_in_bounded_time():
+    """Found by bench/fuzz_readers.py: a run of punctuation inside a short-word line near the title made the
+    outlet-name cleanup quadratic (over a minute for 100,000 characters)."""
+    import time
+
+    text = b"Sales of homes dropped\n\nx" + b"[" * 100_000 + b"x\n\n" + b"The figures came out today. " * 20
+    start = time.perf_counter()
+    items = list(read_bytes(text, name="wire.txt", settings=fuzz_readers.SETTINGS))
+    assert len(items) == 1 and time.perf_counter() - start < 5
