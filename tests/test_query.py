@@ -71,6 +71,8 @@ def test_base_drops_the_content_part():
         ({"text": "a )"}, "unexpected"),
         ({"text": "NOT a"}, "positive term"),
         ({"topics": ["three"]}, "topic"),
+        ({"start": "0001-01-01"}, "outside the days"),
+        ({"end": "9999-12-31"}, "outside the days"),
     ],
 )
 def test_invalid_queries_say_why(kwargs, message):

@@ -188,3 +188,10 @@ def test_refused_search_is_quoted_inert(app, slug):
     messages = [e.value for e in at.error]
     assert messages and all("\\[x\\]\\(javascript:alert\\(1\\)\\) \\<img" in m for m in messages)
     assert live_content(at) == []
+
+
+@pytest.mark.parametrize("params", [{"from": "0001-01-01"}, {"to": "9999-12-31"}])
+def test_dates_beyond_what_charts_hold_are_refused_with_a_message(app, params):
+    at = app("overview", **params)
+    assert not at.exception
+    assert [e.value for e in at.error] and all("outside the days" in e.value for e in at.error)

@@ -41,15 +41,25 @@ def _as_tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+# The days a filter may name: pandas (every chart and time bin) holds timestamps in nanoseconds, 1677-09-21 to
+# 2262-04-11, and a link with from=0001-01-01 failed the page in the overflow.
+FIRST_DAY = date(1678, 1, 1)
+LAST_DAY = date(2261, 12, 31)
+
+
 def _as_date(value: object, name: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
-        return value if type(value) is date else value.date()  # type: ignore[union-attr]
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise InvalidQuery(f"{name} date “{value}” is not a date like 2020-09-25", detail=str(exc)) from exc
+        day = value if type(value) is date else value.date()  # type: ignore[union-attr]
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise InvalidQuery(f"{name} date “{value}” is not a date like 2020-09-25", detail=str(exc)) from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidQuery(f"{name} date {day.isoformat()} is outside the days Marsad can filter ({FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 @dataclass(frozen=True)
