@@ -249,3 +249,39 @@ def seeded_store_copy(seeded_store, tmp_path) -> Store:
     for src in seeded_store.path.parent.iterdir():
         shutil.copy(src, tmp_path / src.name)
     return Store(tmp_path / seeded_store.path.name)
+
+
+def build_undated_store(path: Path) -> Store:
+    """Two outlets by hand: "wire" has 10 articles, 4 of them undated (plus an undated near-duplicate of one),
+    "daily" 3 dated ones; every wire article says "harbour"."""
+    store = Store(path)
+    store.ensure_schema()
+    rows: dict[str, list] = {k: [] for k in ("id", "source_id", "title", "body", "language", "published_at", "duplicate_of")}
+    for i in range(1, 11):
+        when = None if i <= 4 else datetime(2020, 3, i, 9, tzinfo=UTC)
+        for k, v in zip(rows, (i, 1, f"wire {i}", f"The harbour report number {i}.", "en", when, None), strict=True):
+            rows[k].append(v)
+    for k, v in zip(rows, (11, 1, "wire 1 again", "The harbour report number 1.", "en", None, 1), strict=True):
+        rows[k].append(v)
+    for i in range(12, 15):
+        when = datetime(2020, 3, i - 6, 9, tzinfo=UTC)
+        for k, v in zip(rows, (i, 2, f"daily {i}", f"Weather bulletin {i}.", "en", when, None), strict=True):
+            rows[k].append(v)
+    with store.write() as con:
+        con.execute("INSERT INTO sources (id, key, name) VALUES (1, 'wire', 'Wire'), (2, 'daily', 'Daily')")
+        con.register("_a", pa.table(rows))
+        con.execute(
+            "INSERT INTO articles (id, source_id, title, body, language, published_at, duplicate_of, ingested_at, "
+            "content_hash) SELECT id, source_id, title, body, language, published_at, duplicate_of, "
+            "TIMESTAMP '2026-01-01', md5(body || id::VARCHAR) FROM _a"
+        )
+    from marsad.store.search import rebuild
+
+    rebuild(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def undated_store(tmp_path_factory) -> Store:
+    """See :func:`build_undated_store` (treat as read-only)."""
+    return build_undated_store(tmp_path_factory.mktemp("undated") / "undated.duckdb")

@@ -42,8 +42,9 @@ def test_params_use_short_stable_keys():
         entities=["org:isis"],
         topics=[4],
         include_duplicates=True,
+        undated=True,
     )
-    assert set(q.to_params()) == {"q", "from", "to", "lang", "src", "ent", "topic", "dups"}
+    assert set(q.to_params()) == {"q", "from", "to", "lang", "src", "ent", "topic", "dups", "undated"}
     assert q.to_params()["topic"] == ["4"]
 
 
@@ -80,7 +81,7 @@ def test_invalid_queries_say_why(kwargs, message):
         Query(**kwargs)
 
 
-@pytest.mark.parametrize("params", [{"from": "2020-02-30"}, {"dups": "maybe"}, {"topic": "x"}])
+@pytest.mark.parametrize("params", [{"from": "2020-02-30"}, {"dups": "maybe"}, {"undated": "maybe"}, {"topic": "x"}])
 def test_invalid_params_raise(params):
     with pytest.raises(InvalidQuery):
         Query.from_params(params)

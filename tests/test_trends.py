@@ -4,7 +4,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from marsad.analytics import Query, count_over_time, coverage_periods, entity_timeline, overview_figures
+from marsad.analytics import (
+    Query,
+    count_over_time,
+    count_undated,
+    coverage_periods,
+    entity_timeline,
+    overview_figures,
+    sample_articles,
+    search,
+    undated_only,
+)
 from marsad.analytics.trends import PERIOD_GAP_DAYS
 from marsad.errors import InvalidQuery
 
@@ -142,3 +152,34 @@ def test_a_shorter_allowed_gap_splits_coverage_further(seeded_store):
     strict = coverage_periods(seeded_store, Query(), max_gap_days=0)  # every day without an article splits
     assert len(strict) > len(loose)
     assert sum(p["articles"] for p in strict) == sum(p["articles"] for p in loose)
+
+
+# -- undated articles: left off every time chart, counted beside it, listed on their own ---------------------------
+WIRE = Query(sources=["wire"])
+
+
+@pytest.mark.parametrize(
+    "query, charted, undated",
+    [
+        (WIRE, 6, 4),
+        (WIRE.replace(include_duplicates=True), 6, 5),  # the undated near-duplicate counts only when asked for
+        (WIRE.replace(text="harbour"), 6, 4),
+        (WIRE.replace(start=date(2020, 3, 6), end=date(2020, 3, 31)), 5, 4),  # the count ignores the dates
+        (Query(sources=["daily"]), 3, 0),
+        (Query(languages=["ar"]), 0, 0),
+    ],
+)
+def test_undated_articles_are_counted_beside_the_chart(undated_store, query, charted, undated):
+    assert count_over_time(undated_store, query, interval="day")["count"].sum() == charted
+    assert count_undated(undated_store, query) == undated
+
+
+@pytest.mark.parametrize("text", ["", "harbour"])
+def test_undated_only_lists_exactly_those_articles(undated_store, text):
+    listed = undated_only(WIRE.replace(text=text, start=date(2020, 3, 6)))
+    assert listed.start is None and listed.undated
+    rows = sample_articles(undated_store, listed, n=50)
+    assert sorted(rows["id"]) == [1, 2, 3, 4]
+    assert rows["published_at"].isna().all()
+    found = search(undated_store, listed, per_page=50)
+    assert sorted(found["id"]) == [1, 2, 3, 4] and found.attrs["total"] == 4

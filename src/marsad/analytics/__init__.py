@@ -7,6 +7,8 @@ shape of the named TypedDict (a few return one dict). They open the store read-o
 Volume and share of coverage (trends.py)
     count_over_time(store, q, *, interval="day"|"week"|"month")   -> TrendPoint: bin, count, total, ratio
     entity_timeline(store, entity_key, q, *, interval)            -> TrendPoint
+    count_undated(store, q) -> int: articles matching q's other filters that have no date (left off every time
+        chart); undated_only(q) is the Query that lists them
     coverage_periods(store, q)                                    -> [Period: start, end, articles], oldest first
         (stretches of dates split where 90+ days pass without an article)
 Entities and places (entities.py)
@@ -54,7 +56,7 @@ from marsad.analytics.search import highlight_segments, search
 from marsad.analytics.sources import languages_by_source, list_languages, list_sources, top_sources
 from marsad.analytics.spikes import spikes
 from marsad.analytics.topics import list_topics, top_topics, topic_articles, topic_by_source, topics_over_time
-from marsad.analytics.trends import count_over_time, coverage_periods, entity_timeline
+from marsad.analytics.trends import count_over_time, count_undated, coverage_periods, entity_timeline, undated_only
 
 __all__ = [
     "Query",
@@ -62,6 +64,7 @@ __all__ = [
     "cooccurrence_pairs",
     "cooccurring_entities",
     "count_over_time",
+    "count_undated",
     "coverage_periods",
     "entity_info",
     "entity_timeline",
@@ -85,4 +88,5 @@ __all__ = [
     "topic_articles",
     "topic_by_source",
     "topics_over_time",
+    "undated_only",
 ]

@@ -81,6 +81,8 @@ class Session:
             preds.append(a.published_at >= p.start_ts.as_scalar())
         if query.end:
             preds.append(a.published_at < p.end_ts.as_scalar())
+        if query.undated:
+            preds.append(a.published_at.isnull())
         if query.languages:
             preds.append(p.langs.as_scalar().contains(a.language))
         if query.sources:

@@ -6,7 +6,9 @@ A Query is a set of filters on articles:
 - ``languages``, ``sources`` (source keys): any of;
 - ``entities`` (canonical keys such as "org:isis"): articles mentioning ALL of them (each one narrows);
 - ``topics`` (topic ids): articles carrying ANY of them;
-- ``include_duplicates``: near-duplicates (``duplicate_of`` set) are left out unless True.
+- ``include_duplicates``: near-duplicates (``duplicate_of`` set) are left out unless True;
+- ``undated``: only articles without a publication date (the ones no time chart can place; with a date range
+  set, nothing matches).
 
 ``text``, ``entities`` and ``topics`` are the *content* part; the rest is the *base* (what Media Cloud calls the
 collection): ``count_over_time`` reports the share of the base that matches the content part.
@@ -23,7 +25,7 @@ from marsad.errors import InvalidQuery
 from marsad.store.search_query import compile_query
 
 # Short, stable URL parameter names: shared links keep working when the code moves.
-PARAM_KEYS = ("q", "from", "to", "lang", "src", "ent", "topic", "dups")
+PARAM_KEYS = ("q", "from", "to", "lang", "src", "ent", "topic", "dups", "undated")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -72,6 +74,7 @@ class Query:
     entities: tuple[str, ...] = ()
     topics: tuple[int, ...] = ()
     include_duplicates: bool = False
+    undated: bool = False
 
     def __post_init__(self) -> None:
         # Accept lists and strings from callers but keep the object hashable (st.cache_data keys on it).
@@ -125,6 +128,8 @@ class Query:
             params["topic"] = [str(t) for t in self.topics]
         if self.include_duplicates:
             params["dups"] = "1"
+        if self.undated:
+            params["undated"] = "1"
         return params
 
     @classmethod
@@ -144,9 +149,12 @@ class Query:
                 return _as_tuple(part for v in value for part in str(v).split(","))
             return _as_tuple(None if value is None else str(value))
 
-        dups = one("dups").strip().lower()
-        if dups not in _TRUE | _FALSE:
-            raise InvalidQuery(f"dups=“{dups}” should be 1 or 0")
+        def flag(key: str) -> bool:
+            value = one(key).strip().lower()
+            if value not in _TRUE | _FALSE:
+                raise InvalidQuery(f"{key}=“{value}” should be 1 or 0")
+            return value in _TRUE
+
         return cls(
             text=one("q"),
             start=_as_date(one("from"), "from"),
@@ -155,5 +163,6 @@ class Query:
             sources=many("src"),
             entities=many("ent"),
             topics=many("topic"),  # type: ignore[arg-type]  # converted and checked in __post_init__
-            include_duplicates=dups in _TRUE,
+            include_duplicates=flag("dups"),
+            undated=flag("undated"),
         )

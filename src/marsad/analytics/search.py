@@ -127,7 +127,7 @@ def search(store: Store, query: Query, *, page: int = 1, per_page: int = 20) -> 
     filters = search_filters(query)
     with session(store) as s:
         catch_up(store, s.con)
-        if query.entities or query.topics:
+        if query.entities or query.topics or query.undated:
             # Filters the index does not know: rank all matches, keep those the store's filters allow.
             ranked = index.match(query.text, filters=filters)
             mt = s.register(

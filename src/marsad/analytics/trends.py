@@ -43,6 +43,20 @@ def _frame(query: Query, interval: Interval, count: pd.Series, total: pd.Series)
     return out.reset_index()
 
 
+def count_undated(store: Store, query: Query) -> int:
+    """How many articles match ``query``'s other filters (outlets, languages, text, entities, topics, duplicates)
+    but have no publication date: every time chart of the query leaves them out, whatever its date range, so the
+    dashboard says how many there are beside it (and lists them with ``query.replace(start=None, end=None,
+    undated=True)``)."""
+    with session(store) as s:
+        return int(s.scalar(s.articles(undated_only(query)).count()))
+
+
+def undated_only(query: Query) -> Query:
+    """The articles of ``query`` that no time chart shows: its filters without the dates, undated ones only."""
+    return query.replace(start=None, end=None, undated=True)
+
+
 def entity_timeline(store: Store, entity_key: str, query: Query, *, interval: Interval = "day") -> pd.DataFrame:
     """Articles mentioning ``entity_key`` (within ``query``) per bin, as :class:`TrendPoint` rows."""
     return count_over_time(store, query.replace(entities=(*query.entities, entity_key)), interval=interval)

@@ -110,6 +110,32 @@ def _day(value: object) -> str:
     return ltr_isolate(value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)[:10])
 
 
+def undated_note(query: Query, lang: str, *, label: str = "") -> None:
+    """Under a time chart of ``query``: how many matching articles have no date (the chart cannot place them),
+    with a link listing them on the Search page; nothing when there are none. ``label`` names the series."""
+    from marsad import analytics
+
+    n = state.call(analytics.count_undated, query)
+    if n <= 0:
+        return
+    text = plural("n_undated", lang, n)
+    if label:
+        text = f"{label}: {text}"
+    href = undated_href(query)
+    st.markdown(f'<div class="marsad-meta marsad-undated">{render.esc(text)} · '
+                f'<a href="{render.esc(href)}" target="_self">{render.esc(t("list_undated", lang))}</a></div>',
+                unsafe_allow_html=True)
+
+
+def undated_href(query: Query) -> str:
+    """Link to the Search page listing the undated articles of ``query`` (its filters and text, every date)."""
+    from marsad import analytics
+
+    listed = analytics.undated_only(query).to_params()
+    ui = state.param(state.UI_PARAM)
+    return render.page_href("search", {**listed, state.ALL_TIME_PARAM: "1", **({state.UI_PARAM: ui} if ui else {})})
+
+
 def active_filter_chips(query: Query, lang: str) -> None:
     """Entity/topic filters set from other pages (a map click, a link), each removable."""
     from marsad import analytics
@@ -123,6 +149,10 @@ def active_filter_chips(query: Query, lang: str) -> None:
     for topic in query.topics:
         if st.button(f"✕ {t('topic', lang)} {topic}", key=f"chip-topic-{topic}"):
             state.set_params({"topic": [str(x) for x in query.topics if x != topic]})
+            st.rerun()
+    if query.undated:
+        if st.button(f"✕ {t('undated_only', lang)}", key="chip-undated"):
+            state.set_params({"undated": None})
             st.rerun()
 
 

@@ -206,6 +206,10 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "file": {"en": "File", "ar": "الملف"},
     "record": {"en": "Record", "ar": "السجل"},
     "choose_files": {"en": "Choose at least one file.", "ar": "اختر ملفًا واحدًا على الأقل."},
+    # articles without a date, which no time chart can place
+    "list_undated": {"en": "List them", "ar": "اعرضها"},
+    "undated_articles": {"en": "Undated articles", "ar": "المقالات غير المؤرخة"},
+    "undated_only": {"en": "Undated only", "ar": "غير المؤرخة فقط"},
 }
 
 
@@ -220,6 +224,13 @@ PLURALS: dict[str, dict[UiLang, dict[PluralCategory, str]]] = {
         "en": {"one": "{n} result", "other": "{n} results"},
         "ar": {"zero": "لا نتائج", "one": "نتيجة واحدة", "two": "نتيجتان", "few": "{n} نتائج", "many": "{n} نتيجة",
                "other": "{n} نتيجة"},
+    },
+    "n_undated": {
+        "en": {"one": "{n} undated article is not on the time axis",
+               "other": "{n} undated articles are not on the time axis"},
+        "ar": {"zero": "لا مقالات غير مؤرخة", "one": "مقالة واحدة غير مؤرخة ليست على المحور الزمني",
+               "two": "مقالتان غير مؤرختين ليستا على المحور الزمني", "few": "{n} مقالات غير مؤرخة ليست على المحور الزمني",
+               "many": "{n} مقالة غير مؤرخة ليست على المحور الزمني", "other": "{n} مقالة غير مؤرخة ليست على المحور الزمني"},
     },
     "n_articles_stored": {
         "en": {"one": "{n} article stored", "other": "{n} articles stored"},

@@ -141,6 +141,8 @@ def _filters(lang: str) -> Query:
         entities=url_q.entities,
         topics=url_q.topics,
         include_duplicates=bool(dups),
+        # Undated articles have no place in a date range: picking dates ends the undated-only listing.
+        undated=url_q.undated and f_start is None and f_end is None,
     )
     components.active_filter_chips(query, lang)
     st.caption(t("share_hint", lang))

@@ -84,6 +84,7 @@ def entity_page(key: str) -> None:
     timeline = state.call(analytics.entity_timeline, key, q, interval=interval)
     components.chart(charts.time_series(timeline, title=t("mentions_over_time", lang), y_title=t("articles", lang), lang=lang),
                      key="entity-timeline")
+    components.undated_note(q.replace(entities=(*q.entities, key)), lang)
 
     co = state.call(analytics.cooccurring_entities, key, q, n=combined.ENTITY_CO_MENTIONS)
     left, right = st.columns(2)

@@ -49,6 +49,7 @@ def volume_section() -> None:
                                lang=lang),
             key="overview-volume",
         )
+        components.undated_note(q, lang)
 
 
 volume_section()

@@ -34,7 +34,7 @@ with results_col:
     if searched.text:
         st.caption(plural("n_results", lang, total))
     else:
-        st.subheader(t("latest_articles", lang))
+        st.subheader(t("undated_articles" if searched.undated else "latest_articles", lang))
     if results.empty:
         st.info(t("no_results", lang))
     else:

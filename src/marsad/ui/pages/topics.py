@@ -48,6 +48,8 @@ interval = state.choice("int", ["day", "week", "month"], default=combined.auto_i
 over_time = state.call(analytics.topics_over_time, q, interval=interval, n=8)
 components.chart(charts.time_series(over_time, y="share", series="label", title=t("topics_over_time", lang), lang=lang,
                                     percent=True, y_title=t("share", lang)), key="topics-time")
+if not over_time.empty:  # the undated articles carrying the topics charted
+    components.undated_note(q.replace(topics=tuple(int(x) for x in over_time["topic_id"].unique())), lang)
 by_source = state.call(analytics.topic_by_source, q, n=N_TOPICS)
 if not by_source.empty:
     by_source = by_source.assign(outlet=by_source["name"].where(by_source["name"] != "", by_source["source"]))

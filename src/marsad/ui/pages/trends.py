@@ -68,6 +68,8 @@ fig = charts.time_series(
     y_title=t("articles" if measure == "count" else "share", lang), markers=True,  # a click on a point lists its articles
 )
 event = components.chart(fig, key="trends-chart", on_select=True)
+for _key, label, sq in series:
+    components.undated_note(sq, lang, label=label)
 st.caption(t("click_point", lang))
 wide = data.pivot_table(index="bin", columns="series", values=measure, aggfunc="sum", sort=False)
 wide = wide[(wide != 0).any(axis=1)].reset_index()  # bins with something in them; the chart shows the gaps
