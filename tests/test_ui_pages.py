@@ -439,3 +439,24 @@ def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
     at.switch_page("src/marsad/ui/pages/sources.py").run()
     _ok(at)
     assert len(opened) == 1
+
+
+# -- undated articles ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ui, caption", [("en", "4 undated articles are not on the time axis"),
+                                         ("ar", "4 مقالات غير مؤرخة ليست على المحور الزمني")])
+def test_time_chart_counts_undated_articles_and_links_to_them(undated_store, monkeypatch, ui, caption):
+    monkeypatch.setenv("MARSAD_DB", str(undated_store.path))
+    _clear_caches()
+    try:
+        at = _open("overview", ui=ui, src="wire", all="1")
+        _ok(at)
+        html = markdown(at)
+        assert caption in html
+        link = re.search(r'href="(search\?[^"]+)"', html.split(caption, 1)[1]).group(1).replace("&amp;", "&")
+        assert {"undated=1", "all=1", "src=wire"} <= set(link.split("?", 1)[1].split("&"))
+        assert "undated" not in markdown(_open("overview", ui=ui, src="daily", all="1"))  # none: no caption
+        listed = _open("search", **dict(kv.split("=", 1) for kv in link.split("?", 1)[1].split("&")))
+        _ok(listed)
+        assert sorted(re.findall(r"wire (\d+)</a>", markdown(listed)), key=int) == ["1", "2", "3", "4"]
+    finally:
+        _clear_caches()
