@@ -5,10 +5,15 @@
 
 import streamlit as st
 
-from marsad.config import STATIC_DIR
-from marsad.ui import shell
+from marsad.ui import preload
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon=str(STATIC_DIR / "marsad-icon.png"), layout="wide")
-pages = shell.build_pages()
-current = st.navigation(list(pages.values()), position="hidden")
-shell.run(current, pages)
+# A blank chart and table go out before anything else, the heavy imports (pandas, Ibis, DuckDB) included: the
+# browser loads the code that draws charts and tables while this run imports and computes (see marsad.ui.preload).
+with preload.first_run():
+    from marsad.config import STATIC_DIR
+    from marsad.ui import shell
+
+    st.set_page_config(page_title="Marsad · مرصد", page_icon=str(STATIC_DIR / "marsad-icon.png"), layout="wide")
+    pages = shell.build_pages()
+    current = st.navigation(list(pages.values()), position="hidden")
+    shell.run(current, pages)
