@@ -1,5 +1,7 @@
 """Import directions: ui → analytics → store; cli → everything; nothing but the cli imports ui, nothing imports cli;
-only ui imports streamlit; nlp annotates in memory and imports nothing from store (ingest orchestrates nlp and store)."""
+only ui imports streamlit; nlp annotates in memory and imports nothing from store (ingest orchestrates nlp and store);
+monitor reads through analytics, writes through store, and posts through ingest's checked fetch module only —
+nothing below it (store, analytics, ingest, nlp) imports it: the cli runs it after an ingest or a watch cycle."""
 
 import ast
 from pathlib import Path
@@ -47,5 +49,10 @@ def test_import_directions(path: Path) -> None:
             assert target in LEAVES | {"store", "text"}, f"{path.name}: store imports {name}"
         if layer == "analytics":
             assert target not in {"ingest", "nlp"}, f"{path.name}: analytics imports {name}"
+        if target == "monitor":
+            assert layer in {"monitor", "ui", "cli"}, f"{path.name}: only ui and cli may import {name}"
+        if layer == "monitor":
+            allowed = LEAVES | {"text", "store", "analytics", "monitor"}
+            assert target in allowed or name == "marsad.ingest.fetch", f"{path.name}: monitor imports {name}"
         if layer == "nlp":
             assert target not in {"store", "ingest", "analytics"}, f"{path.name}: nlp imports {name}"

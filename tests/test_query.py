@@ -30,6 +30,15 @@ def test_params_round_trip(query):
     # st.query_params hands multi-valued keys back as lists or as one comma-joined string
     flat = {k: ",".join(v) if isinstance(v, list) else v for k, v in params.items()}
     assert Query.from_params(flat) == query
+    # the URL form a saved monitor keeps (with or without the "?")
+    assert Query.from_url(query.to_url()) == Query.from_url("?" + query.to_url()) == query
+
+
+def test_url_form_escapes_what_urls_reserve():
+    q = Query(text="oil & gas = 100%", entities=("org:a&b",))
+    assert "&gas" not in q.to_url() and Query.from_url(q.to_url()) == q
+    with pytest.raises(InvalidQuery, match="from date"):
+        Query.from_url("from=yesterday")
 
 
 def test_params_use_short_stable_keys():

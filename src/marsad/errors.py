@@ -31,3 +31,11 @@ class InvalidQuery(MarsadError):
 
 class FetchError(MarsadError):
     """A network fetch (feed or page) failed, timed out or exceeded its size limit."""
+
+
+class InvalidMonitor(MarsadError):
+    """A monitor that cannot be saved or found: a bad or taken name, an unknown one, a bad webhook or address."""
+
+
+class DeliveryError(MarsadError):
+    """An alert could not be delivered (webhook or e-mail); it stays in the store, its error beside it."""

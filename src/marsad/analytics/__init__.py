@@ -17,6 +17,7 @@ Entities and places (entities.py)
     cooccurring_entities(store, entity_key, q, *, n=20, type=None)       -> CoMention
     cooccurrence_pairs(store, q, *, n_entities=20, type=None)            -> source, target, articles
     top_places(store, q, *, n=200)                                       -> PlaceCount (lat/lon for the map)
+    entities_of(store, ids) -> ArticleEntity: article_id, key, name_ar, name_en, type (the entities given articles name)
     entity_info(store, entity_key) -> EntityInfo | None;  find_entities(store, text, *, type, n) -> key, names, type, mentions
 Outlets (sources.py)
     top_sources(store, q, *, n=None) -> SourceShare (share of voice);  languages_by_source(store, q) -> SourceLanguage
@@ -30,8 +31,11 @@ Topics (topics.py)
 Spikes (spikes.py)
     spikes(store, q, *, kind="entity"|"topic"|"keyword", since=None, n=20) -> Spike: kind, key, label, day, count,
         baseline, z, articles
+    coverage_spikes(store, q, *, since=None) -> CoverageSpike: day, count, baseline, z, articles (the selection's
+        own volume bursting, scored the same way)
 Articles and search (articles.py, search.py)
     sample_articles(store, q, *, n=20, newest=False) -> ArticleRow;  articles_by_id(store, ids) -> ArticleRow
+    matching_ids(store, q) -> [int]: every matching article's id (saved monitors compare them with what they saw)
     get_article(store, id) -> ArticleDetail | None (with mentions: key, type, start, end, surface; topics; keywords)
     overview_figures(store, q) -> Overview (articles, sources, languages, first/last date, undated, entities, mentions)
     search(store, q, *, page=1, per_page=20) -> SearchResult (… score, snippet, hits, title_hits); df.attrs: total
@@ -41,10 +45,11 @@ Several calls on one connection (a page render; saves opening the store per call
 """
 
 from marsad.analytics._ibis import pinned
-from marsad.analytics.articles import articles_by_id, get_article, overview_figures, sample_articles
+from marsad.analytics.articles import articles_by_id, get_article, matching_ids, overview_figures, sample_articles
 from marsad.analytics.entities import (
     cooccurrence_pairs,
     cooccurring_entities,
+    entities_of,
     entity_info,
     find_entities,
     top_entities,
@@ -54,7 +59,7 @@ from marsad.analytics.keywords import top_keywords
 from marsad.analytics.query import Query
 from marsad.analytics.search import highlight_segments, search
 from marsad.analytics.sources import languages_by_source, list_languages, list_sources, top_sources
-from marsad.analytics.spikes import spikes
+from marsad.analytics.spikes import coverage_spikes, spikes
 from marsad.analytics.topics import list_topics, top_topics, topic_articles, topic_by_source, topics_over_time
 from marsad.analytics.trends import count_over_time, count_undated, coverage_periods, entity_timeline, undated_only
 
@@ -65,7 +70,9 @@ __all__ = [
     "cooccurring_entities",
     "count_over_time",
     "count_undated",
+    "coverage_spikes",
     "coverage_periods",
+    "entities_of",
     "entity_info",
     "entity_timeline",
     "find_entities",
@@ -75,6 +82,7 @@ __all__ = [
     "list_languages",
     "list_sources",
     "list_topics",
+    "matching_ids",
     "overview_figures",
     "pinned",
     "sample_articles",

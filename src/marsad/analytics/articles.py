@@ -88,6 +88,13 @@ def sample_articles(store: Store, query: Query, *, n: int = 20, newest: bool = F
         return s.execute(_listing(s, a.limit(n)))
 
 
+def matching_ids(store: Store, query: Query) -> list[int]:
+    """Ids of every article matching ``query``, ascending (what a saved monitor compares with what it has seen)."""
+    with session(store) as s:
+        a = s.articles(query)
+        return [int(i) for i in s.execute(a.select("id").order_by("id"))["id"]]
+
+
 def articles_by_id(store: Store, ids: list[int]) -> pd.DataFrame:
     """:class:`ArticleRow` rows for ``ids``, in the given order (ids not in the store are left out)."""
     if not ids:

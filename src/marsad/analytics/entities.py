@@ -144,6 +144,28 @@ def cooccurring_entities(
     return df.drop(columns=["mentions"])
 
 
+class ArticleEntity(TypedDict):
+    article_id: int
+    key: str
+    name_ar: str | None
+    name_en: str | None
+    type: str
+
+
+def entities_of(store: Store, ids: list[int]) -> pd.DataFrame:
+    """The entities each of the articles ``ids`` mentions: :class:`ArticleEntity` rows, one per article and
+    entity, by article then key."""
+    if not ids:
+        return pd.DataFrame({c: [] for c in ArticleEntity.__annotations__})
+    with session(store) as s:
+        m = s.table("mentions")
+        e = s.table("entities")
+        want = s.register(pa.table({"wid": pa.array([int(i) for i in ids], pa.int64())}), name="_marsad_entities_of")
+        m = m.filter(m.article_id.isin(want.wid))
+        j = m.join(e, m.entity_id == e.id).select("article_id", "key", "name_ar", "name_en", "type").distinct()
+        return s.execute(j.order_by(["article_id", "key"]))
+
+
 def cooccurrence_pairs(
     store: Store, query: Query, *, n_entities: int = 20, type: EntityType | None = None
 ) -> pd.DataFrame:

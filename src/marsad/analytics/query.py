@@ -20,6 +20,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import parse_qs, urlencode
 
 from marsad.errors import InvalidQuery
 from marsad.store.search_query import compile_query
@@ -166,3 +167,12 @@ class Query:
             include_duplicates=flag("dups"),
             undated=flag("undated"),
         )
+
+    def to_url(self) -> str:
+        """The URL query string of :meth:`to_params` ("q=...&lang=ar&lang=en"): how a saved monitor keeps it."""
+        return urlencode(self.to_params(), doseq=True)
+
+    @classmethod
+    def from_url(cls, text: str) -> Query:
+        """Inverse of :meth:`to_url` (a leading "?" is allowed); ``InvalidQuery`` when malformed."""
+        return cls.from_params(parse_qs(text.removeprefix("?"), keep_blank_values=True))

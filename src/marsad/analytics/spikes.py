@@ -140,6 +140,13 @@ def _first_day(s: Session, a) -> date | None:
 def _score(series: pd.DataFrame, *, first: date, since: date, last: date, archive: date) -> pd.DataFrame:
     """Per item, its strongest day in [since, last] with z ≥ Z_THRESHOLD and at least MIN_ARTICLES, scored
     against the days from ``archive`` (the selection's first day) on only."""
+    df = _burst_days(series, first=first, since=since, last=last, archive=archive)
+    return df.sort_values(["z", "count", "day"], ascending=False, kind="stable").drop_duplicates("item")
+
+
+def _burst_days(series: pd.DataFrame, *, first: date, since: date, last: date, archive: date) -> pd.DataFrame:
+    """Every (item, day) in [since, last] with z ≥ Z_THRESHOLD and at least MIN_ARTICLES (``series``: item, day,
+    n articles), scored against the days from ``archive`` on only."""
     empty = pd.DataFrame({"item": [], "day": [], "count": [], "baseline": [], "z": []})
     if series.empty:
         return empty
@@ -162,8 +169,48 @@ def _score(series: pd.DataFrame, *, first: date, since: date, last: date, archiv
             rows.append((grid.index[i], days[d].date(), int(x[i, d]), float(med[i]), round(float(z[i]), 2)))
     if not rows:
         return empty
-    df = pd.DataFrame(rows, columns=["item", "day", "count", "baseline", "z"])
-    return df.sort_values(["z", "count", "day"], ascending=False, kind="stable").drop_duplicates("item")
+    return pd.DataFrame(rows, columns=["item", "day", "count", "baseline", "z"])
+
+
+class CoverageSpike(TypedDict):
+    day: date  # a UTC day on which the selection's own coverage burst
+    count: int  # matching articles that day
+    baseline: float  # median daily matching articles over the preceding BASELINE_DAYS
+    z: float
+    articles: list[int]  # a few of that day's article ids
+
+
+def coverage_spikes(store: Store, query: Query, *, since: date | None = None) -> pd.DataFrame:
+    """Days from ``since`` (default: the last week of matching coverage) to the end of the query on which the
+    number of articles matching ``query`` bursts against its own baseline — the method of :func:`spikes`, the
+    selection taken as one item: :class:`CoverageSpike` rows, by day (a saved monitor's volume rule)."""
+    columns = list(CoverageSpike.__annotations__)
+    empty = pd.DataFrame({c: [] for c in columns})
+    with session(store) as s:
+        last = query.end or _last_day(s, s.articles(query))
+        if last is None:
+            return empty
+        since = since or (last - timedelta(days=DEFAULT_RECENT_DAYS - 1))
+        if since > last:
+            raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
+        first = since - timedelta(days=BASELINE_DAYS)
+        archive = _first_day(s, s.articles(query.replace(start=None, end=None), content=False))
+        if archive is None:
+            return empty
+        window = s.articles(query.replace(start=first, end=last))
+        a = window.select("id", day=window.published_at.date())
+        series = s.execute(a.group_by("day").agg(n=a.id.count())).assign(item=0)
+        found = _burst_days(series, first=first, since=since, last=last, archive=archive)
+        if found.empty:
+            return empty
+        found = found.sort_values("day").reset_index(drop=True)
+        days = s.register(pa.table({"w_day": pa.array(found["day"].tolist(), pa.date32())}),
+                          name="_marsad_coverage_days")
+        rows = s.execute(a.filter(a.day.isin(days.w_day)).group_by("day").agg(ids=a.id.collect()))
+    ids = {pd.Timestamp(d).date(): sorted(int(i) for i in v)[:ARTICLES_PER_SPIKE]
+           for d, v in zip(rows["day"], rows["ids"], strict=True)}
+    found["articles"] = [ids.get(d, []) for d in found["day"]]
+    return found[columns]
 
 
 def _want_items(s: Session, found: pd.DataFrame):

@@ -97,5 +97,40 @@ CREATE TABLE article_topics (
 );
 """
 
-MIGRATIONS: list[str] = [V1]
+# Saved monitors (marsad.monitor): a named Query in its URL form, where to deliver its alerts, and what each rule
+# has already seen so that every alert fires once (see docs/monitors.md).
+V2_MONITORS = """
+CREATE TABLE monitors (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE,
+    query VARCHAR NOT NULL,             -- the Query's URL form: "q=...&ent=org:isis&lang=ar"
+    webhook VARCHAR,                    -- http(s) URL receiving a JSON POST per alert
+    email VARCHAR,                      -- address receiving a mail per alert
+    created_at TIMESTAMP NOT NULL       -- UTC; the baseline: what matched then never alerts
+);
+-- Articles a monitor has seen (matched at creation or alerted on since): the "new articles" rule skips them.
+CREATE TABLE monitor_articles (
+    monitor_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL
+);
+-- Other things a rule has seen: co-mentioned entity keys ("entity"), burst days ("spike", ISO dates).
+CREATE TABLE monitor_keys (
+    monitor_id INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    key VARCHAR NOT NULL
+);
+CREATE TABLE alerts (
+    id BIGINT PRIMARY KEY,
+    monitor_id INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,              -- articles / spike / entity
+    fired_at TIMESTAMP NOT NULL,        -- UTC
+    article_ids BIGINT[] NOT NULL,
+    detail VARCHAR NOT NULL DEFAULT '{}',   -- JSON: the rule's facts (burst day and z; the new entities)
+    read BOOLEAN NOT NULL DEFAULT FALSE,
+    delivery VARCHAR NOT NULL DEFAULT 'none',  -- none (nowhere to send) / pending / sent / failed
+    delivery_error VARCHAR              -- why the last attempt failed, per channel
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2_MONITORS]
 SCHEMA_VERSION = len(MIGRATIONS)

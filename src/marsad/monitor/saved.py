@@ -1,0 +1,112 @@
+"""Saved monitors: a name, a :class:`Query` (kept in its URL form) and where to deliver its alerts.
+
+A monitor watches what comes next, so its Query carries no date range: a view saved with dates loses them
+(the dashboard's "Save this view as a monitor" takes every other filter of the URL). Creating a monitor sets
+its baseline — every article that matches then, the entities already co-mentioned, the bursts already visible —
+and only what comes after alerts (docs/monitors.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from marsad.analytics import Query
+from marsad.errors import InvalidMonitor
+from marsad.ingest.fetch import is_http_url
+from marsad.monitor.rules import evaluate
+from marsad.store import Store
+from marsad.store import monitors as saved
+
+LOGGER = logging.getLogger(__name__)
+
+# Names show in lists, page titles and feed titles: a short line.
+MAX_NAME_CHARS = 80
+# An address as a person types it: something@domain.tld, no spaces or angle brackets (those make a header).
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+@dataclass(frozen=True)
+class Monitor:
+    name: str
+    query: Query
+    webhook: str | None = None
+    email: str | None = None
+    id: int = 0
+    created_at: datetime | None = None
+
+
+def _from_row(row: saved.MonitorRow) -> Monitor:
+    return Monitor(name=row["name"], query=Query.from_url(row["query"]), webhook=row["webhook"], email=row["email"],
+                   id=row["id"], created_at=row["created_at"])
+
+
+def check_name(name: str) -> str:
+    """``name`` stripped; ``InvalidMonitor`` when it is empty, too long or holds control characters."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidMonitor("a monitor needs a name")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidMonitor(f"a monitor name has at most {MAX_NAME_CHARS} characters (this one has {len(name)})")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise InvalidMonitor("a monitor name is one line without control characters")
+    return name
+
+
+def watched(query: Query) -> Query:
+    """The part of ``query`` a monitor keeps: everything but the date range. ``InvalidMonitor`` when nothing is
+    left to narrow the store (a monitor of every article is not a monitor)."""
+    kept = query.replace(start=None, end=None)
+    if kept == Query() or kept == Query(include_duplicates=True):
+        raise InvalidMonitor("a monitor needs something to watch: a search, an entity, a topic, a source or a language")
+    return kept
+
+
+def _check_delivery(webhook: str | None, email: str | None) -> tuple[str | None, str | None]:
+    webhook = (webhook or "").strip() or None
+    email = (email or "").strip() or None
+    if webhook is not None and not is_http_url(webhook):
+        raise InvalidMonitor(f"webhook “{webhook}” is not an http(s) URL")
+    if email is not None and not _EMAIL.match(email):
+        raise InvalidMonitor(f"“{email}” is not an e-mail address like analyst@example.org")
+    return webhook, email
+
+
+def create_monitor(store: Store, name: str, query: Query, *, webhook: str | None = None,
+                   email: str | None = None) -> Monitor:
+    """Save monitor ``name`` watching ``query`` (its date range dropped) from now on: what matches now is its
+    baseline and never alerts. ``InvalidMonitor`` for a bad or taken name, an empty query, a bad webhook/address."""
+    name = check_name(name)
+    query = watched(query)
+    webhook, email = _check_delivery(webhook, email)
+    store.ensure_schema()
+    if saved.get_monitor(store, name) is not None:  # before the baseline's work; add_monitor checks again
+        raise InvalidMonitor(f"a monitor named “{name}” exists already (remove it first, or choose another name)")
+    base = evaluate(store, query, seen_articles=set(), seen_keys={})
+    row = saved.add_monitor(store, name=name, query=query.to_url(), webhook=webhook, email=email,
+                            seen_articles=base.articles, seen_keys=base.keys)
+    LOGGER.info("monitor %s saved; baseline %d articles", name, len(base.articles))
+    return _from_row(row)
+
+
+def load_monitor(store: Store, name: str) -> Monitor:
+    """The monitor ``name`` (its Query, webhook, address); ``InvalidMonitor`` when there is none."""
+    row = saved.get_monitor(store, (name or "").strip())
+    if row is None:
+        raise InvalidMonitor(f"no monitor named “{name}” (see `marsad monitors list`)")
+    return _from_row(row)
+
+
+def list_monitors(store: Store) -> list[Monitor]:
+    """Every monitor, by name."""
+    return [_from_row(row) for row in saved.list_monitors(store)]
+
+
+def remove_monitor(store: Store, name: str) -> None:
+    """Delete monitor ``name`` with its alerts; ``InvalidMonitor`` when there is none."""
+    store.ensure_schema()
+    if not saved.remove_monitor(store, (name or "").strip()):
+        raise InvalidMonitor(f"no monitor named “{name}” (see `marsad monitors list`)")

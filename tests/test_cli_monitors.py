@@ -1,0 +1,69 @@
+import json
+
+import pytest
+
+from marsad.cli import main
+from marsad.store.monitors import seen_articles
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_list_remove(seeded_store_copy, capsys):
+    db = str(seeded_store_copy.path)
+    code, out, _ = _run(capsys, "monitors", "add", "Iraq border", "--db", db, "--query", "الحدود", "--entity",
+                        "loc:العراق", "--lang", "ar", "--webhook", "http://127.0.0.1:9/hook", "--email", "a@example.org")
+    assert code == 0 and "Iraq border" in out
+    code, out, _ = _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "oil", "--source", "reuters")
+    assert code == 0
+    code, out, _ = _run(capsys, "monitors", "list", "--db", db, "--json")
+    rows = json.loads(out)
+    assert [r["name"] for r in rows] == ["Iraq border", "oil"]
+    assert rows[0]["webhook"] == "http://127.0.0.1:9/hook" and rows[0]["email"] == "a@example.org"
+    assert "ent=loc%3A%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82" in rows[0]["query"] and "lang=ar" in rows[0]["query"]
+    assert rows[1]["query"] == "q=oil&src=reuters" and rows[1]["webhook"] is None
+    code, out, _ = _run(capsys, "monitors", "list", "--db", db)
+    assert out.splitlines()[1] == "oil\tq=oil&src=reuters"
+    code, out, _ = _run(capsys, "monitors", "remove", "oil", "--db", db)
+    assert code == 0
+    code, out, _ = _run(capsys, "monitors", "list", "--db", db, "--json")
+    assert [r["name"] for r in json.loads(out)] == ["Iraq border"]
+
+
+def test_add_sets_the_baseline(seeded_store_copy, capsys):
+    from marsad.analytics import Query, matching_ids
+    from marsad.monitor import load_monitor
+
+    code, _, _ = _run(capsys, "monitors", "add", "oil", "--db", str(seeded_store_copy.path), "--query", "oil")
+    assert code == 0
+    monitor = load_monitor(seeded_store_copy, "oil")
+    expected = matching_ids(seeded_store_copy, Query(text="oil"))
+    assert expected and seen_articles(seeded_store_copy, monitor.id) == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["add", "x", "--query", '"unclosed'], "quotation mark"),
+        (["add", "x"], "needs something to watch"),
+        (["add", " ", "--query", "oil"], "needs a name"),
+        (["add", "x", "--query", "oil", "--webhook", "ftp://example.org/"], "not an http(s) URL"),
+        (["add", "x", "--query", "oil", "--email", "not-an-address"], "not an e-mail address"),
+        (["add", "x", "--query", "oil", "--topic", "two"], "not a topic id"),
+        (["add", "x" * 81, "--query", "oil"], "at most 80 characters"),
+        (["remove", "nobody"], "no monitor named “nobody”"),
+    ],
+)
+def test_bad_input_is_one_line(seeded_store_copy, capsys, argv, message):
+    code, out, err = _run(capsys, "monitors", *argv, "--db", str(seeded_store_copy.path))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and not out
+
+
+def test_a_taken_name_is_refused(seeded_store_copy, capsys):
+    db = str(seeded_store_copy.path)
+    assert _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "oil")[0] == 0
+    code, _, err = _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "gas")
+    assert code == 2 and "exists already" in err
