@@ -1,8 +1,12 @@
 """Ibis over the store: one read-only session per call, and the Query turned into filters on ``articles``.
 
-Every analytics function builds Ibis expressions from ``Session.articles(query)`` so the same code can run on
-another Ibis backend (the scale-out issue uses PySpark). Only the text part of a Query leaves Ibis: it goes to
-the search engine (marsad.store.search), which returns matching ids that come back in as a memtable.
+Every analytics function builds Ibis expressions from ``Session.articles(query)``: the expressions are the single
+source of truth, whatever runs them. A :class:`Session` compiles them for its :class:`Engine`, which is all that
+differs per backend: how tables are bound (the DuckDB store's own tables, or a Parquet lake's tables as Spark
+views), how small tables are registered and integer parameters passed (``$name`` / ``:name``), how results are
+fetched, and which search index answers the text part of a Query (the SQLite index beside the store, or the lake's
+``terms`` table). :func:`session` picks the engine from what it is given: a Store, or a lake
+(marsad.analytics.on_spark.SparkLake), which opens its own.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol
 
 import duckdb
 import ibis
@@ -23,7 +27,8 @@ import pyarrow as pa
 from marsad.analytics.query import Query
 from marsad.errors import InvalidQuery
 from marsad.store import Store
-from marsad.store.search import SearchFilters, SqliteSearchIndex, catch_up, search_path
+from marsad.store.search import HitPattern, SearchFilters, SqliteSearchIndex, catch_up, search_path
+from marsad.store.search_query import Node
 
 Interval = Literal["day", "week", "month"]
 # Ibis truncation units and the matching pandas frequencies (weeks start on Monday, ISO, as DuckDB's).
@@ -47,24 +52,103 @@ def search_filters(query: Query) -> SearchFilters:
     )
 
 
+class TextIndex(Protocol):
+    """What the analytics ask of a search index (marsad.store.search.SqliteSearchIndex, or the lake's)."""
+
+    def match(
+        self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[int, float]]: ...
+
+    def match_ids(self, text: str, *, filters: SearchFilters) -> list[int]: ...
+
+    def count(self, text: str, *, filters: SearchFilters) -> int: ...
+
+    def hit_patterns(self, node: Node | None) -> list[HitPattern]: ...
+
+
+class Engine(Protocol):
+    """One backend under a :class:`Session`: it binds, runs and fetches; it holds no analytics logic."""
+
+    dialect: str  # the sqlglot dialect Ibis compiles to
+
+    def tables(self) -> dict[str, ir.Table]:
+        """The store's tables as unbound Ibis tables (names as in marsad.store.schema)."""
+        ...
+
+    def register(self, name: str, data: pa.Table) -> None: ...
+
+    def unregister(self, name: str) -> None: ...
+
+    def placeholder(self, name: str) -> str:
+        """How the SQL text names a bound parameter ``name``."""
+        ...
+
+    def fetch(self, sql: str, params: dict[str, int]) -> pd.DataFrame: ...
+
+    def fetch_scalar(self, sql: str, params: dict[str, int]) -> object: ...
+
+    def text_index(self) -> TextIndex:
+        """The search index, up to date with the data this engine reads."""
+        ...
+
+
+class DuckDBEngine:
+    """The embedded store: a read-only DuckDB connection, Arrow tables registered on it, ``$name`` parameters,
+    DuckDB's own DataFrame conversion (several times faster than Ibis's Arrow→pandas path for small results)."""
+
+    dialect = "duckdb"
+
+    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
+        self.store = store
+        self.con = con
+
+    def tables(self) -> dict[str, ir.Table]:
+        return _tables(str(self.store.path), self.con)
+
+    def register(self, name: str, data: pa.Table) -> None:
+        self.con.register(name, data)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    def placeholder(self, name: str) -> str:
+        return f"${name}"
+
+    def fetch(self, sql: str, params: dict[str, int]) -> pd.DataFrame:
+        return self.con.execute(sql, params).df() if params else self.con.execute(sql).df()
+
+    def fetch_scalar(self, sql: str, params: dict[str, int]) -> object:
+        return (self.con.execute(sql, params) if params else self.con.execute(sql)).fetchall()[0][0]
+
+    def text_index(self) -> SqliteSearchIndex:
+        catch_up(self.store, self.con)
+        return SqliteSearchIndex(search_path(self.store))
+
+
 @dataclass
 class Session:
-    """A read-only connection to the store for one analytics call, and its tables as Ibis expressions.
+    """One analytics call's view of the data: its tables as Ibis expressions, run on ``engine``.
 
-    Tables are *unbound* Ibis tables with the store's schema (read once per store file): expressions compile to
-    SQL for any Ibis dialect; this session runs them on its DuckDB connection.
+    Tables are *unbound* Ibis tables with the store's schema (read once per store or lake): expressions compile
+    to SQL for the engine's dialect (compiled SQL cached per expression and dialect).
     """
 
-    store: Store
-    con: duckdb.DuckDBPyConnection
+    engine: Engine
     _registered: list[str] = field(default_factory=list)
     _param_tables: dict[Query, ir.Table] = field(default_factory=dict)
     _text_tables: dict[Query, ir.Table] = field(default_factory=dict)
     _tables_by_name: dict[str, ir.Table] = field(default_factory=dict)
     _int_params: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _text_index: TextIndex | None = None
 
     def table(self, name: str) -> ir.Table:
-        return _tables(str(self.store.path), self.con)[name]
+        return self.engine.tables()[name]
+
+    def text_index(self) -> TextIndex:
+        """The engine's search index (brought up to date once per session)."""
+        if self._text_index is None:
+            self._text_index = self.engine.text_index()
+        return self._text_index
 
     def articles(self, query: Query, *, content: bool = True) -> ir.Table:
         """``articles`` filtered by ``query``; ``content=False`` drops the text/entity/topic part (the base).
@@ -137,8 +221,7 @@ class Session:
         """Ids of articles matching the text part (within the query's base filters) as a one-column table."""
         if query in self._text_tables:
             return self._text_tables[query]
-        catch_up(self.store, self.con)
-        ids = SqliteSearchIndex(search_path(self.store)).match_ids(query.text, filters=search_filters(query))
+        ids = self.text_index().match_ids(query.text, filters=search_filters(query))
         table = self.register(
             pa.table({"id": pa.array(ids, pa.int64())}), name=f"_marsad_text_ids{len(self._text_tables)}"
         )
@@ -153,7 +236,7 @@ class Session:
         """An Arrow table visible to this session's queries (dropped when the session ends). The ``name`` is
         fixed by the caller so the compiled SQL is identical from call to call (and cached): use each name once
         per session."""
-        self.con.register(name, data)
+        self.engine.register(name, data)
         self._registered.append(name)
         table = ibis.table(ibis.Schema.from_pyarrow(data.schema), name=name)
         self._tables_by_name[name] = table
@@ -161,30 +244,32 @@ class Session:
 
     def int_param(self, name: str, value: int) -> ir.IntegerScalar:
         """An integer placeholder bound to ``value`` at execution: the compiled SQL (cached) holds a unique
-        sentinel number that is swapped for a DuckDB ``$name`` parameter, so the engine still sees a constant
+        sentinel number that is swapped for the engine's parameter (``$name``, ``:name``), so it still sees a constant
         (index lookups, zone-map pruning) while the SQL text stays the same for every value."""
         sentinel = _SENTINEL_BASE - len(self._int_params)
         self._int_params[name] = (sentinel, int(value))
         return ibis.literal(sentinel, type="int64")
 
     def _sql(self, expr: ir.Expr) -> tuple[str, dict[str, int]]:
-        sql = _compiled(expr)
+        sql = _compiled(expr, self.engine.dialect)
         values = {}
         for name, (sentinel, value) in self._int_params.items():
             if str(sentinel) in sql:
-                sql = sql.replace(str(sentinel), f"${name}")
+                sql = sql.replace(str(sentinel), self.engine.placeholder(name))
                 values[name] = value
         return sql, values
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
-        """Run ``expr``: compiled by Ibis (cached per expression), executed and converted by DuckDB directly,
-        which is several times faster than Ibis's own Arrow→pandas path for small results."""
-        sql, values = self._sql(expr)
-        return self.con.execute(sql, values).df() if values else self.con.execute(sql).df()
+        """Run ``expr``: compiled by Ibis (cached per expression), executed and fetched by the engine."""
+        return self.engine.fetch(*self._sql(expr))
 
     def scalar(self, expr: ir.Expr) -> object:
-        sql, values = self._sql(expr)
-        return (self.con.execute(sql, values) if values else self.con.execute(sql)).fetchall()[0][0]
+        return self.engine.fetch_scalar(*self._sql(expr))
+
+    def close(self) -> None:
+        for name in self._registered:
+            self.engine.unregister(name)
+        self._registered.clear()
 
 
 # Placeholder numbers for Session.int_param: far outside any id, count or offset the store holds.
@@ -193,14 +278,27 @@ _SENTINEL_BASE = -7_340_991_003_100_000_001
 _COMPILE_CACHE = 512
 
 
-def _compiled(expr: ir.Expr) -> str:
+def _compiled(expr: ir.Expr, dialect: str) -> str:
     # Keyed on the operation tree: expressions overload == (it builds a comparison), nodes compare structurally.
-    return _compiled_node(expr.op())
+    return _compiled_node(expr.op(), dialect)
 
 
 @lru_cache(maxsize=_COMPILE_CACHE)
-def _compiled_node(node) -> str:
-    return ibis.to_sql(node.to_expr(), dialect="duckdb")
+def _compiled_node(node, dialect: str) -> str:
+    return ibis.to_sql(node.to_expr(), dialect=dialect)
+
+
+def spread(column: ir.IntegerValue) -> ir.IntegerValue:
+    """A deterministic scatter of a non-negative integer id over [0, 2**32) (Knuth's multiplicative hash), the
+    same number on every backend: ``hash()`` is the engine's own function (DuckDB's and Spark's differ), so a
+    sample ordered or cut by it would not be the same sample. The id is folded below 2**31 first so that the
+    product stays inside int64."""
+    return ((column % _FOLD) * _KNUTH) % _WORD
+
+
+_FOLD = 2**31
+_KNUTH = 2_654_435_761  # ⌊2**32 / φ⌋, odd
+_WORD = 2**32
 
 
 _schema_cache: dict[str, dict[str, ir.Table]] = {}
@@ -224,13 +322,21 @@ def _tables(path: str, con: duckdb.DuckDBPyConnection) -> dict[str, ir.Table]:
 
 @contextmanager
 def session(store: Store) -> Iterator[Session]:
-    with store.read() as con:
-        s = Session(store, con)
+    """A Session for one call on ``store``: a Store (or :func:`pinned` one) runs on DuckDB; an object with an
+    ``open_engine()`` context manager (a lake, marsad.analytics.on_spark.SparkLake) runs on the engine it opens."""
+    opener = getattr(store, "open_engine", None)
+    with opener() if opener is not None else _duckdb(store) as engine:
+        s = Session(engine)
         try:
             yield s
         finally:
-            for name in s._registered:
-                con.unregister(name)
+            s.close()
+
+
+@contextmanager
+def _duckdb(store: Store) -> Iterator[DuckDBEngine]:
+    with store.read() as con:
+        yield DuckDBEngine(store, con)  # type: ignore[arg-type]  # a pinned store stands in for its Store
 
 
 def binned(table: ir.Table, interval: Interval) -> ir.Table:

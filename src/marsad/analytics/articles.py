@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-from marsad.analytics._ibis import session
+from marsad.analytics._ibis import session, spread
 from marsad.analytics.query import Query
 from marsad.store import Store
 
@@ -84,7 +84,7 @@ def sample_articles(store: Store, query: Query, *, n: int = 20, newest: bool = F
     same query shows the same sample), or the newest first with ``newest=True``."""
     with session(store) as s:
         a = s.articles(query)
-        a = a.order_by([ibis.desc(a.published_at), ibis.desc(a.id)]) if newest else a.order_by([a.id.hash(), a.id])
+        a = a.order_by([ibis.desc(a.published_at), ibis.desc(a.id)]) if newest else a.order_by([spread(a.id), a.id])
         return s.execute(_listing(s, a.limit(n)))
 
 

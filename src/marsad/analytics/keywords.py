@@ -7,7 +7,7 @@ from typing import TypedDict
 import ibis
 import pandas as pd
 
-from marsad.analytics._ibis import session
+from marsad.analytics._ibis import session, spread
 from marsad.analytics.query import Query
 from marsad.store import Store
 
@@ -40,7 +40,7 @@ def top_keywords(store: Store, query: Query, *, n: int = 30, sample: int = KEYWO
             # A deterministic sample by hashed id (no sort of the whole match set); its size is close to
             # ``sample`` and counted exactly.
             threshold = s.int_param("kw_threshold", _HASH_BUCKETS * sample // matched)
-            a = a.filter((a.id.hash() % _HASH_BUCKETS).abs() < threshold)  # Ibis hashes are signed
+            a = a.filter(spread(a.id) % _HASH_BUCKETS < threshold)
             size = int(s.scalar(a.count()))
         k = s.table("keywords")
         k = k.filter(k.article_id.isin(a.id))

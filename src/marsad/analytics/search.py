@@ -1,6 +1,6 @@
 """Ranked full-text search over the matching articles, with snippets whose hits are located in the ORIGINAL text.
 
-The index (marsad.store.search) ranks with BM25; this module combines it with the rest of the Query and cuts
+The index (marsad.store.search, or the lake's on Spark) ranks with BM25; this module combines it with the rest of the Query and cuts
 snippets. Hits are returned as character ranges, never as markup: the UI escapes the text and marks the ranges
 itself (``highlight_segments``), so nothing from an article can inject HTML.
 """
@@ -16,7 +16,7 @@ from marsad.analytics.articles import ArticleRow
 from marsad.analytics.query import Query
 from marsad.errors import InvalidQuery
 from marsad.store import Store
-from marsad.store.search import HitPattern, SqliteSearchIndex, catch_up, search_path
+from marsad.store.search import HitPattern
 from marsad.store.search_query import parse
 from marsad.text.terms import search_spans
 
@@ -123,10 +123,9 @@ def search(store: Store, query: Query, *, page: int = 1, per_page: int = 20) -> 
     node = parse(query.text) if query.text else None
     if node is None:
         return _newest(store, query, page=page, per_page=per_page)
-    index = SqliteSearchIndex(search_path(store))
     filters = search_filters(query)
     with session(store) as s:
-        catch_up(store, s.con)
+        index = s.text_index()
         if query.entities or query.topics or query.undated:
             # Filters the index does not know: rank all matches, keep those the store's filters allow.
             ranked = index.match(query.text, filters=filters)
