@@ -205,7 +205,7 @@ def build_store(path: Path, n: int, base: list[dict], mentions, ents, keywords, 
     con.register("_bm", pa.table(mentions))
     con.execute(
         f"""
-        INSERT INTO mentions
+        INSERT INTO mentions (article_id, entity_id, start, "end", surface)
         SELECT a.id, e.id, m.start, m."end", m.surface
         FROM articles a JOIN _bm m ON m.bid = a.id % {STRIDE} JOIN entities e ON e.key = m.key
         ORDER BY a.id

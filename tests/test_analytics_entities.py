@@ -149,7 +149,8 @@ def tiny_store(tmp_path):
                 [aid, str(aid), dup],
             )
             for eid, surface in mentions:
-                con.execute("INSERT INTO mentions VALUES (?, ?, 0, ?, ?)", [aid, eid, len(surface), surface])
+                con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) VALUES (?, ?, 0, ?, ?)',
+                            [aid, eid, len(surface), surface])
     return store
 
 

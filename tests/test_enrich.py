@@ -7,26 +7,29 @@ from pathlib import Path
 import pytest
 from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 
+from marsad.analytics import Query, top_entities
 from marsad.ingest.enrich import enrich_ids, enrich_store, enrich_stored
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.store.db import Store
 from marsad.store.enrichment import pending_ids
 
 N_ANT, N_REUTERS = 6, 3
+SEED_TITLE = "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"  # the seed page's headline
 
 
 def make_store(path: Path) -> Store:
     store = Store(path)
     store.ensure_schema()
     seed = SEED.read_text(encoding="utf-8")
-    rows = [(seed[seed.index("وجّه رئيس الحكومة") :], "ar")]
-    rows += [(r["text"], "ar") for r in read_records(ANT_SAMPLE, N_ANT)]
-    rows += [(r["body"], "en") for r in read_records(REUTERS_SAMPLE, N_REUTERS)]
+    rows = [(SEED_TITLE, seed[seed.index("وجّه رئيس الحكومة") :], "ar")]
+    rows += [(r["title"], r["text"], "ar") for r in read_records(ANT_SAMPLE, N_ANT)]
+    rows += [(r["title"] or "", r["body"], "en") for r in read_records(REUTERS_SAMPLE, N_REUTERS)]
     with store.write() as con:
-        for i, (body, lang) in enumerate(rows, 1):
+        for i, (title, body, lang) in enumerate(rows, 1):
             con.execute(
-                "INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), md5(?))",
-                [i, body, lang, body],
+                "INSERT INTO articles (id, title, body, language, ingested_at, content_hash) "
+                "VALUES (?, ?, ?, ?, now(), md5(?))",
+                [i, title, body, lang, body],
             )
     return store
 
@@ -64,9 +67,27 @@ def test_enrich_writes_all_tables_and_versions(store):
             "SELECT a.norm FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE e.key = 'org:isis'"
         ).fetchall()}
         assert {"داعش", "isis", "daesh", "تنظيم الدوله"} <= aliases
-        body, mentions = con.execute("SELECT body FROM articles WHERE id = 1").fetchall()[0][0], con.execute(
-            'SELECT start, "end", surface FROM mentions WHERE article_id = 1').fetchall()
-        assert all(body[s:e] == surface for s, e, surface in mentions)
+        texts = {(i, "title"): t for i, t, _ in con.execute("SELECT id, title, body FROM articles").fetchall()}
+        texts |= {(i, "body"): b for i, _, b in con.execute("SELECT id, title, body FROM articles").fetchall()}
+        mentions = con.execute('SELECT article_id, field, start, "end", surface FROM mentions').fetchall()
+        assert all(texts[a, f][s:e] == surface for a, f, s, e, surface in mentions)
+        assert {f for _, f, *_ in mentions} == {"title", "body"}
+
+
+def test_a_name_in_title_and_body_counts_one_article(store):
+    enrich_store(store)
+    with store.read() as con:
+        fields = con.execute(
+            "SELECT m.field, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE e.key = 'per:mustafa_al_kadhimi' AND m.article_id = 1 GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        articles = con.execute(
+            "SELECT count(DISTINCT m.article_id), count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            "WHERE e.key = 'per:mustafa_al_kadhimi'"
+        ).fetchall()[0]
+    assert fields[0][0] == "body" and fields[1] == ("title", 1)
+    row = top_entities(store, Query(), type="PER", n=50).set_index("key").loc["per:mustafa_al_kadhimi"]
+    assert (row["articles"], row["mentions"]) == articles and row["mentions"] > row["articles"]
 
 
 def test_rerun_touches_only_missing_or_stale(store):
@@ -115,7 +136,7 @@ def test_stored_curated_entity_is_refreshed_from_the_alias_file(store):
 def _results(store: Store) -> dict[str, list[tuple]]:
     with store.read() as con:
         return {
-            "mentions": con.execute('SELECT m.article_id, e.key, m.start, m."end", m.surface FROM mentions m '
+            "mentions": con.execute('SELECT m.article_id, e.key, m.field, m.start, m."end", m.surface FROM mentions m '
                                     "JOIN entities e ON e.id = m.entity_id ORDER BY ALL").fetchall(),
             "keywords": con.execute("SELECT * FROM keywords ORDER BY ALL").fetchall(),
             "places": con.execute("SELECT e.key, p.name, p.country, p.kind FROM places p "

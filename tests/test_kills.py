@@ -56,7 +56,7 @@ def test_the_checks_see_a_half_written_store(whole_store):
     """The invariants are not vacuous: orphan rows, a doubled article and an index ahead of the store are found."""
     store = whole_store
     with store.write() as con:
-        con.execute("INSERT INTO mentions VALUES (999999, 1, 0, 1, 'x')")
+        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) VALUES (999999, 1, 0, 1, \'x\')')
         con.execute("INSERT INTO article_topics VALUES (1, 424242, 1.0)")
         con.execute("INSERT INTO articles (id, body, ingested_at, content_hash, source_id) "
                     "SELECT 999998, body, now(), content_hash, source_id FROM articles WHERE id = 1")

@@ -130,3 +130,51 @@ def test_dotted_acronyms_and_arabic_datelines():
     assert by_text["أتلانتا"].type == "LOC" and by_text["أتلانتا"].canonical_id.startswith("loc:")
     assert by_text["بي.بي.سي"].canonical_id == "org:bbc"
     assert not any(m.text in ("بي", "سي", "جي") for m in article.entities)
+
+
+# The seed page's headline, as printed above its body.
+SEED_TITLE = "عقب تحذيرات دولية.. الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"
+
+
+@pytest.fixture(scope="module")
+def titled_seed(seed_article) -> Article:
+    return enrich_article(Article(body=seed_article.body, title=SEED_TITLE, language="ar"))
+
+
+def test_title_mentions_count_from_the_title_and_link_to_the_body_names(titled_seed):
+    in_title = [m for m in titled_seed.entities if m.field == "title"]
+    assert {m.text for m in in_title} >= {"الكاظمي", "سوريا"}
+    for m in in_title:
+        assert SEED_TITLE[m.start : m.end] == m.text
+    # The bare last name in the title is the full name the body uses.
+    assert {m.canonical_id for m in in_title if m.text == "الكاظمي"} == {"per:mustafa_al_kadhimi"}
+
+
+def test_a_title_leaves_the_body_mentions_as_they_were(seed_article, titled_seed):
+    def body_mentions(article):
+        return [(m.start, m.end, m.text, m.canonical_id) for m in article.entities if m.field == "body"]
+
+    assert body_mentions(titled_seed) == body_mentions(seed_article)
+    assert all(m.field == "body" for m in seed_article.entities)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "lang", "key"),
+    [
+        ("انفجار في الموصل", "قالت مصادر أمنية إن الانفجار أوقع إصابات.", "ar", "loc:mosul"),
+        ("Explosion in Mosul", "Security sources said the blast wounded several people.", "en", "loc:mosul"),
+    ],
+)
+def test_a_name_only_in_the_title_is_a_mention(title, body, lang, key):
+    article = enrich_article(Article(body=body, title=title, language=lang))
+    found = [m for m in article.entities if m.canonical_id == key]
+    assert [m.field for m in found] == ["title"]
+    assert title[found[0].start : found[0].end] == found[0].text
+
+
+def test_no_span_reaches_across_the_title_break():
+    # A title ending in a name and a body starting with one: two mentions, one in each part.
+    article = enrich_article(Article(body="Baghdad said the talks would go on.", title="Talks in Syria", language="en"))
+    fields = {(m.field, m.canonical_id) for m in article.entities}
+    assert {("title", "loc:sy"), ("body", "loc:baghdad")} <= fields
+    assert all(m.end <= len(article.title if m.field == "title" else article.body) for m in article.entities)

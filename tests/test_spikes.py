@@ -51,7 +51,7 @@ def _store(tmp_path, daily: dict[str, list[int]]) -> Store:
             "SELECT id, published_at, body, 'en', now(), CAST(id AS VARCHAR) FROM _a"
         )
         con.register("_m", pa.table(men))
-        con.execute("INSERT INTO mentions SELECT * FROM _m")
+        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) SELECT * FROM _m')
         con.register("_k", pa.table(kw))
         con.execute("INSERT INTO keywords SELECT * FROM _k")
         con.register("_t", pa.table(top))

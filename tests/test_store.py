@@ -6,7 +6,7 @@ import pytest
 
 from marsad.errors import StoreBusy
 from marsad.store import Store
-from marsad.store.schema import SCHEMA_VERSION
+from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def test_schema_created_and_idempotent(tmp_path):
@@ -17,6 +17,19 @@ def test_schema_created_and_idempotent(tmp_path):
     with store.read() as con:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"articles", "sources", "entities", "mentions", "places", "keywords", "topics"} <= tables
+
+
+def test_mentions_stored_before_title_mentions_are_body_mentions(tmp_path):
+    path = tmp_path / "v1.duckdb"
+    with duckdb.connect(str(path)) as con:  # a store written at schema version 1
+        con.execute(MIGRATIONS[0])
+        con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP)")
+        con.execute("INSERT INTO schema_version VALUES (1, now())")
+        con.execute("INSERT INTO mentions VALUES (1, 1, 0, 5, 'بغداد')")
+    store = Store(path)
+    assert store.ensure_schema() == SCHEMA_VERSION
+    with store.read() as con:
+        assert con.execute('SELECT field, start, "end" FROM mentions').fetchall() == [("body", 0, 5)]
 
 
 def test_write_rolls_back_on_error(tmp_path):

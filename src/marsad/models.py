@@ -8,6 +8,8 @@ from typing import Literal
 
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 DatePrecision = Literal["second", "minute", "hour", "day", "month", "year"]
+# The part of an article a mention was found in; its offsets count from the start of that part.
+TextField = Literal["title", "body"]
 # Longest body an Article keeps (ingest cuts longer ones with a note; enrichment reads no further in older
 # stores). Long-form features run to ~60,000 characters; a body of a million makes the NER models fail
 # (spaCy refuses texts over 1,000,000 characters) and every step slow.
@@ -47,7 +49,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity mention: ``start``/``end`` are character offsets into the article BODY (see nlp.pipeline)."""
+    """An entity mention: ``start``/``end`` are character offsets into the article's ``field`` — its TITLE or its
+    BODY (see nlp.pipeline) — so that a name in both is two mentions of one article."""
 
     text: str
     type: EntityType
@@ -56,6 +59,7 @@ class Mention:
     canonical_id: str = ""
     canonical_name_ar: str = ""
     canonical_name_en: str = ""
+    field: TextField = "body"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ class MentionRow(TypedDict):
     type: str
     name_ar: str | None
     name_en: str | None
-    start: int  # character offsets as stored by the NLP step (see marsad.models.Mention)
+    field: str  # "title" or "body": the part of the article the offsets count from (see marsad.models.Mention)
+    start: int
     end: int
     surface: str
 
@@ -129,8 +130,8 @@ def get_article(store: Store, article_id: int) -> ArticleDetail | None:
         mm = m.filter(m.article_id == aid)
         mentions = s.execute(
             mm.join(e, mm.entity_id == e.id)
-            .select("key", "type", "name_ar", "name_en", "start", "end", "surface")
-            .order_by(["start", "end"])
+            .select("key", "type", "name_ar", "name_en", "field", "start", "end", "surface")
+            .order_by([ibis.desc("field"), "start", "end"])
         )
         at = s.table("article_topics")
         t = s.table("topics")

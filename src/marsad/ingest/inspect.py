@@ -73,6 +73,7 @@ def article_record(article: Article) -> dict[str, object]:
             {
                 "text": m.text,
                 "type": m.type,
+                "field": m.field,
                 "start": m.start,
                 "end": m.end,
                 "canonical_id": m.canonical_id,

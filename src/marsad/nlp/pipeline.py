@@ -1,9 +1,11 @@
 """Article enrichment: language-routed NER + gazetteer layer + canonical linking + places + keywords.
 
-``enrich_article(article) -> Article`` fills ``article.entities`` (``marsad.models.Mention``, offsets into
-``article.body``), ``article.keywords`` and ``article.extra["places"]`` (a list of ``places.PlaceRecord``: name,
-entity, lat, lon, country, kind). ``enrich_batch`` does the same for many articles, running each language's
-statistical model once over the batch (``nlp.pipe``-style). Articles whose language has no statistical model get
+``enrich_article(article) -> Article`` fills ``article.entities`` (``marsad.models.Mention``: found in the title
+and the body, offsets into the ``field`` each was found in), ``article.keywords`` and ``article.extra["places"]``
+(a list of ``places.PlaceRecord``: name, entity, lat, lon, country, kind). The models read the title and the body
+as one text — a paragraph break between them — so a full name in one links a bare last name in the other.
+``enrich_batch`` does the same for many articles, running each language's statistical model once over the batch
+(``nlp.pipe``-style). Articles whose language has no statistical model get
 the gazetteer layer alone; so do all articles when a model is missing from this build (logged once).
 
 Bump ``PIPELINE_VERSION`` whenever a change here, in the gazetteers or in the models changes results:
@@ -13,6 +15,7 @@ Bump ``PIPELINE_VERSION`` whenever a change here, in the gazetteers or in the mo
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import re
 from collections import defaultdict
@@ -33,7 +36,11 @@ LOGGER = logging.getLogger(__name__)
 
 # Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
 # 2: the shipped Arabic CRF joined the gazetteer layer (version 1 stores were enriched by the gazetteer alone).
-PIPELINE_VERSION = 2
+# 3: mentions in titles (Mention.field); version 2 stores have body mentions only.
+PIPELINE_VERSION = 3
+# Between the title and the body in the text the models read: a paragraph break, which no span crosses (the
+# models tag paragraphs separately) and which the article view also puts between them (marsad.ui.render).
+TITLE_BREAK = "\n\n"
 # Markup left in some corpora's text by their conversion (blanked out before the statistical model reads it).
 _MARKUP = re.compile(r"&\\t|&#\d+;")
 # Two to five letters-and-dots groups: "بي.بي.سي", "تي.بي.جي", "U.S.A" (a trailing dot is sentence punctuation).
@@ -147,12 +154,31 @@ def _retype_places(text: str, spans: list[EntitySpan], lang: str) -> list[Entity
     return out
 
 
-def _finish(article: Article, spans: list[EntitySpan], lang: str) -> Article:
+def title_and_body(article: Article) -> tuple[str, int]:
+    """The text enrichment reads — the title, ``TITLE_BREAK``, the body (cut at MAX_BODY_CHARS: stores written
+    before ingest cut bodies may hold longer ones, which the models refuse or take minutes on) — and the offset
+    where the body starts in it (0 without a title)."""
+    body = article.body[:MAX_BODY_CHARS]
+    if not article.title.strip():
+        return body, 0
+    return article.title + TITLE_BREAK + body, len(article.title) + len(TITLE_BREAK)
+
+
+def _in_field(mention: Mention, body_start: int) -> Mention:
+    """A mention found in ``title_and_body`` with offsets into the part it is in."""
+    if mention.start >= body_start:
+        return dataclasses.replace(mention, start=mention.start - body_start, end=mention.end - body_start, field="body")
+    return dataclasses.replace(mention, field="title")
+
+
+def _finish(article: Article, text: str, body_start: int, spans: list[EntitySpan], lang: str) -> Article:
     # MISC spans (nationalities, events) only guarded the gazetteer layer; Marsad's mentions are PER/ORG/LOC.
-    spans = _retype_places(article.body, [s for s in spans if s.type in MENTION_TYPES], lang)
-    linked = link(article.body, spans, entity_index())
+    # A span reaching from the title into the break would belong to neither part.
+    title_end = body_start - len(TITLE_BREAK)
+    kept = [s for s in spans if s.type in MENTION_TYPES and not (s.start < body_start and s.end > title_end)]
+    linked = link(text, _retype_places(text, kept, lang), entity_index())
     mentions, records = _place_records(linked)
-    article.entities = mentions
+    article.entities = [_in_field(m, body_start) for m in mentions]
     article.extra["places"] = records
     article.keywords = extract_keywords(without_markup(article.body), lang)
     return article
@@ -165,12 +191,10 @@ def enrich_batch(articles: Sequence[Article]) -> list[Article]:
     for i, article in enumerate(articles):
         by_lang[language_of(article)].append(i)
     for lang, indices in by_lang.items():
-        # Ingest cuts bodies to MAX_BODY_CHARS; stores written before it did may hold longer ones, which the
-        # models refuse (spaCy: over 1,000,000 characters) or take minutes on: read no further than that.
-        predicted = model_spans([articles[i].body[:MAX_BODY_CHARS] for i in indices], lang)
-        for i, spans in zip(indices, predicted, strict=True):
-            article = articles[i]
-            _finish(article, gaz.apply(without_markup(article.body[:MAX_BODY_CHARS]), spans), lang)
+        texts = [title_and_body(articles[i]) for i in indices]
+        predicted = model_spans([text for text, _ in texts], lang)
+        for i, (text, body_start), spans in zip(indices, texts, predicted, strict=True):
+            _finish(articles[i], text, body_start, gaz.apply(without_markup(text), spans), lang)
     return list(articles)
 
 
@@ -184,7 +208,7 @@ def warm_up(langs: Sequence[str] = ("ar", "en")) -> None:
 
 
 def enrich_article(article: Article) -> Article:
-    """Entities, places and keywords of one article (offsets into ``article.body``)."""
+    """Entities, places and keywords of one article (mention offsets into their ``field``: title or body)."""
     return enrich_batch([article])[0]
 
 

@@ -70,7 +70,7 @@ _ALIASES = pa.schema([("entity_id", pa.int32()), ("alias", pa.string()), ("norm"
 _PLACES = pa.schema([("entity_id", pa.int32()), ("name", pa.string()), ("country", pa.string()), ("lat", pa.float64()),
                      ("lon", pa.float64()), ("geonameid", pa.int64()), ("kind", pa.string())])
 _MENTIONS = pa.schema([("article_id", pa.int64()), ("entity_id", pa.int32()), ("start", pa.int32()),
-                       ("end", pa.int32()), ("surface", pa.string())])
+                       ("end", pa.int32()), ("surface", pa.string()), ("field", pa.string())])
 _KEYWORDS = pa.schema([("article_id", pa.int64()), ("keyword", pa.string()), ("score", pa.float64())])
 
 
@@ -118,7 +118,7 @@ def write_enrichment(
         for article in articles:
             for m in article.mentions:
                 entity_id = entity_ids[m.canonical_id]
-                mention_rows.append((article.article_id, entity_id, m.start, m.end, m.text))
+                mention_rows.append((article.article_id, entity_id, m.start, m.end, m.text, m.field))
                 alias_rows.append((entity_id, m.text, normalize(m.text), article.language or ""))
             keyword_rows += [(article.article_id, k, s) for k, s in article.keywords]
         _insert_new_aliases(con, alias_rows)

@@ -132,5 +132,11 @@ CREATE TABLE alerts (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2_MONITORS]
+# Mentions in titles: ``field`` says which part of the article a mention's offsets count from ("title" or
+# "body"); mentions stored before it were all found in the body.
+V3_TITLE_MENTIONS = """
+ALTER TABLE mentions ADD COLUMN field VARCHAR NOT NULL DEFAULT 'body';
+"""
+
+MIGRATIONS: list[str] = [V1, V2_MONITORS, V3_TITLE_MENTIONS]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,22 +16,22 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 
 
 def placed_mentions(title: str, body: str, mentions: Sequence[Mapping[str, object]]) -> list[tuple[int, int, str, str]]:
-    """Mentions as (start, end, type, key) offsets into ``title + "\\n\\n" + body`` (marsad.models.Mention).
+    """Mentions as (start, end, type, key) offsets into ``title + "\\n\\n" + body`` (marsad.ui.render.article_html).
 
-    A mention whose offsets do not land on its surface form there, but do in the body alone, is shifted (older
-    stores and some fixtures count from the body); one that lands nowhere is dropped rather than mis-highlighted.
+    Stored offsets count from the mention's ``field`` ("title" or "body"; body when absent, as in stores enriched
+    before titles were). One whose offsets do not land on its surface form there is dropped rather than
+    mis-highlighted (a store whose text changed after enrichment).
     """
-    full = f"{title}\n\n{body}"
     shift = len(title) + 2
     placed = []
     for m in mentions:
         start, end, surface = int(m["start"]), int(m["end"]), str(m.get("surface") or "")
-        if not surface or full[start:end] == surface:
-            placed.append((start, end, str(m["type"]), str(m["key"])))
-        elif body[start:end] == surface:
-            placed.append((start + shift, end + shift, str(m["type"]), str(m["key"])))
-        else:
+        in_title = m.get("field") == "title"
+        text, offset = (title, 0) if in_title else (body, shift)
+        if surface and text[start:end] != surface:
             LOGGER.debug("mention %s at %d–%d does not match the text; not highlighted", m.get("key"), start, end)
+            continue
+        placed.append((start + offset, end + offset, str(m["type"]), str(m["key"])))
     return placed
 
 
