@@ -27,11 +27,14 @@ run: setup
 	$(VENV)/bin/marsad demo
 	$(VENV)/bin/marsad serve --port $(PORT)
 
-# Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download).
+# Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download);
+# so do Pango for WeasyPrint's PDF briefings and poppler-utils (pdftotext, pdftoppm) that the briefing tests read them with.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic' || { \
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic' \
+	  && command -v pdftotext >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core \
+	    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }
 
 # Spark (the spark extra) runs on a JVM: Java 17 from Debian when no java is found.
 java-deps:

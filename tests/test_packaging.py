@@ -96,6 +96,7 @@ def _shipped_files() -> list[str]:
     return sorted(
         [f"marsad/data/{p.relative_to(ROOT / 'data')}" for p in data if p.is_file()]
         + [f"marsad/static/{p.relative_to(ROOT / 'static')}" for p in (ROOT / "static").rglob("*") if p.is_file()]
+        + [f"marsad/{p.relative_to(SRC)}" for p in (SRC / "report" / "templates").glob("*.j2")]
         + ["marsad/streamlit_config/config.toml", "marsad/ui/dashboard/app.py"]
     )
 

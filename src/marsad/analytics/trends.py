@@ -25,6 +25,19 @@ def _counts(s: Session, query: Query, interval: Interval, *, content: bool) -> p
     return df.set_index(pd.to_datetime(df["bin"]))["n"] if len(df) else pd.Series(dtype="int64")
 
 
+# Span thresholds (days) for the automatic interval: keep a chart between roughly 20 and 150 points.
+DAY_MAX_SPAN = 120
+WEEK_MAX_SPAN = 3 * 365
+
+
+def auto_interval(first: date | None, last: date | None) -> Interval:
+    """A readable bin size for a date span: days for a few months, weeks up to three years, else months."""
+    if first is None or last is None:
+        return "month"
+    span = (last - first).days
+    return "day" if span <= DAY_MAX_SPAN else "week" if span <= WEEK_MAX_SPAN else "month"
+
+
 def count_over_time(store: Store, query: Query, *, interval: Interval = "day") -> pd.DataFrame:
     """Rows shaped like :class:`TrendPoint`, one per bin, empty bins filled with zero."""
     interval = check_interval(interval)

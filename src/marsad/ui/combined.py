@@ -13,13 +13,11 @@ import pandas as pd
 
 from marsad import analytics
 from marsad.analytics.query import Query
+from marsad.analytics.trends import auto_interval  # noqa: F401  (the pages call it from here)
 from marsad.store import Store
 
 # Volume "by language/source" draws this many lines at most; the rest would be an unreadable tangle.
 MAX_SPLIT_SERIES = 6
-# Span thresholds (days) for the automatic interval: keep a chart between roughly 20 and 150 points.
-DAY_MAX_SPAN = 120
-WEEK_MAX_SPAN = 3 * 365
 # The kinds of "spiking now" rows the Overview lists.
 SPIKE_KINDS = ("entity", "topic", "keyword")
 # Top people / organisations / places on the Overview.
@@ -28,14 +26,6 @@ OVERVIEW_TOP_N = 10
 DEFAULT_SPLIT = "language"
 
 Call = tuple[Callable[..., Any], tuple, dict[str, Any]]
-
-
-def auto_interval(first: date | None, last: date | None) -> str:
-    """A readable bin size for a date span: days for a few months, weeks up to three years, else months."""
-    if first is None or last is None:
-        return "month"
-    span = (last - first).days
-    return "day" if span <= DAY_MAX_SPAN else "week" if span <= WEEK_MAX_SPAN else "month"
 
 
 def volume_by(store: Store, query: Query, *, by: str, interval: str) -> pd.DataFrame:

@@ -1,0 +1,51 @@
+import sys
+
+import lxml.html
+import pytest
+
+from marsad.cli import main
+from marsad.report import pdf as pdf_module
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_html_briefing_of_filters(seeded_store, tmp_path, capsys):
+    out = tmp_path / "iraq.html"
+    code, stdout, _ = _run(capsys, "report", "--db", str(seeded_store.path), "--since", "2018-01-01",
+                           "--until", "2018-12-31", "--entity", "loc:العراق", "--lang", "ar", "--out", str(out))
+    assert code == 0 and str(out) in stdout
+    doc = lxml.html.document_fromstring(out.read_text(encoding="utf-8"))
+    assert doc.get("dir") == "rtl"
+    assert "loc:العراق" in doc.xpath("string(//h1)")
+    assert "2018-01-01 – 2018-12-31" in doc.xpath("string(//header)")
+    assert not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--out", "b.docx", "--since", "2018-01-01"], "written as .html or .pdf"),
+        (["--out", "b.html", "--since", "2018-01-01", "--query", '"unclosed'], "quotation mark"),
+        (["--out", "b.html", "--since", "2018-02-01", "--until", "2018-01-01"], "reversed"),
+    ],
+)
+def test_refusals_are_one_line(seeded_store, tmp_path, capsys, argv, message):
+    argv = [a if not a.startswith("b.") else str(tmp_path / a) for a in argv]
+    code, _, err = _run(capsys, "report", "--db", str(seeded_store.path), *argv)
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_pdf_without_pango_is_one_clear_line(seeded_store, tmp_path, capsys, monkeypatch):
+    pdf_module._weasyprint.cache_clear()
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    code, _, err = _run(capsys, "report", "--db", str(seeded_store.path), "--since", "2018-01-01",
+                        "--out", str(tmp_path / "b.pdf"))
+    monkeypatch.undo()
+    pdf_module._weasyprint.cache_clear()
+    assert code == 2 and err.count("\n") == 1 and "Pango" in err and ".html" in err
+    assert not (tmp_path / "b.pdf").exists()
