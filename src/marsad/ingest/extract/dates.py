@@ -2,7 +2,7 @@
 
 Fast explicit formats first (RFC-822, ISO 8601 incl. the basic ``T185600`` form, dd/mm/yyyy, dotted
 ``2020.09.25 - 21:32``, Reuters ``26-FEB-1987 15:01:01.79``, Arabic and English month names with Eastern Arabic
-digits); ``dateparser`` only as a cached fallback, because it costs milliseconds per call and returns None for the
+digits, then Hijri dates converted to Gregorian — marsad.ingest.extract.hijri — when no Gregorian date is beside them); ``dateparser`` only as a cached fallback, because it costs milliseconds per call and returns None for the
 Levantine/Iraqi month names anyway. A date in the future or before 1900 is not a publication date: it is dropped
 with a note, and a missing date stays missing (never the ingest time).
 
@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from marsad.ingest.extract.hijri import HIJRI_YEARS, find_hijri, to_gregorian
 from marsad.models import DatePrecision
 from marsad.text.normalize import normalize_arabic
 
@@ -36,8 +37,6 @@ LOGGER = logging.getLogger(__name__)
 FUTURE_TOLERANCE = timedelta(days=1)
 # Nothing Marsad monitors predates this; earlier years are misparsed numbers (e.g. "1000 قتيل").
 MIN_YEAR = 1900
-# Years of the Hijri calendar in use on today's pages (1300 AH = 1882 CE, 1500 AH = 2077 CE).
-HIJRI_YEARS = range(1300, 1500)
 # dateparser is slow (ms per call) but one export repeats the same few date strings: cache them.
 FALLBACK_CACHE_SIZE = 65536
 # Longer strings are prose, not a date field; the fallback parser would find spurious dates in them.
@@ -201,7 +200,7 @@ def _parse(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDate | 
     raw = " ".join(normalize_arabic(text).split()).lower()
     if not raw:
         return None
-    result = _first(raw, zone, (_parse_iso, _parse_rfc822, _parse_reuters, _parse_numeric, _parse_wordy))
+    result = _first(raw, zone, (_parse_iso, _parse_rfc822, _parse_reuters, _parse_numeric, _parse_wordy, _parse_hijri))
     if result is not None:
         return result
     # Without a four-digit year the string is relative ("منذ 3 ساعات", "yesterday"): relative to a crawl time we
@@ -213,7 +212,7 @@ def _parse(text: str, *, zone: str = "", fallback: bool = True) -> ParsedDate | 
 def find_date(text: str, *, zone: str = "") -> ParsedDate | None:
     """The first date in a longer text (a date line with other words around it), or None."""
     try:
-        return _first(" ".join(normalize_arabic(text).split()).lower(), zone, (_parse_numeric, _parse_wordy))
+        return _first(" ".join(normalize_arabic(text).split()).lower(), zone, (_parse_numeric, _parse_wordy, _parse_hijri))
     except ImpossibleDate:
         return None
 
@@ -235,8 +234,8 @@ def _first(raw: str, zone: str, parsers) -> ParsedDate | None:
 
 
 def _parse_iso(raw: str, zone: str) -> ParsedDate | None:
-    if not (len(raw) >= 8 and raw[:4].isdigit() and raw[4] == "-"):
-        return None
+    if not (len(raw) >= 8 and raw[:4].isdigit() and raw[4] == "-") or int(raw[:4]) in HIJRI_YEARS:
+        return None  # "1442-02-08" is Hijri (_parse_hijri)
     value = raw.upper().replace(" ", "T", 1)
     try:
         when = datetime.fromisoformat(value)
@@ -294,8 +293,8 @@ def _parse_numeric(raw: str, zone: str) -> ParsedDate | None:
         # Arab and European exports write day first; only an impossible month says it is US order.
         day, month = (second, first) if second > 12 >= first else (first, second)
     if year in HIJRI_YEARS:
-        # "1442/02/08 هـ": a Hijri date, not a Gregorian one from the 15th century. Pages print the Gregorian
-        # date beside it; a Hijri date alone is left unparsed rather than misread.
+        # "1442/02/08 هـ": a Hijri date, not a Gregorian one from the 15th century. Pages often print the
+        # Gregorian date beside it, which is read first; a Hijri date alone is converted by _parse_hijri.
         return _parse_numeric(raw[match.end() :], zone) if match.end() < len(raw) else None
     return _with_time(_day(year, month, day), raw, match.span(), zone)
 
@@ -311,6 +310,19 @@ def _parse_wordy(raw: str, zone: str) -> ParsedDate | None:
         month = _MONTHS_AR.get(match["mon"]) or _MONTHS_EN[match["mon"]]
         return _finish(datetime(int(match["y"]), month, 1), zone, "month")
     return None
+
+
+def _parse_hijri(raw: str, zone: str) -> ParsedDate | None:
+    """A Hijri date ("8 صفر 1442 هـ", "1442/02/08") as its Umm al-Qura Gregorian day, with a clock time if one is
+    beside it. Last in the chain: a Gregorian date printed beside the Hijri one is what the outlet meant."""
+    found = find_hijri(raw)
+    if found is None:
+        return None
+    try:
+        day = to_gregorian(found)
+    except ValueError as exc:  # 30 in a 29-day month, month 13
+        raise ImpossibleDate(raw) from exc
+    return None if day is None else _with_time(day, raw, found.span, zone)
 
 
 def _day(year: int, month: int, day: int) -> datetime:
