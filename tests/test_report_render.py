@@ -8,7 +8,7 @@ from hostile_store import PAYLOADS, build_hostile_store
 from marsad import analytics
 from marsad.analytics import Query
 from marsad.report import gather, render_html
-from marsad.report.render import safe_href
+from marsad.report.render import safe_href, title_of
 from marsad.report.strings import REPORT_LANGS, STRINGS
 from marsad.text.bidi import plain_text
 
@@ -97,3 +97,16 @@ def test_language_and_direction(seeded_store, lang):
 
 def test_every_string_has_both_languages():
     assert all(set(v) == set(REPORT_LANGS) and all(v.values()) for v in STRINGS.values())
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "title"),
+    [(Query(entities=["loc:العراق", "per:nobody"]), "ar", "العراق · per:nobody"),
+     (Query(entities=["loc:العراق"]), "en", "Iraq"), (Query(text="oil OR OPEC"), "ar", "oil OR OPEC"),
+     (Query(languages=["en"]), "en", "Marsad")],
+)
+def test_default_title(seeded_store, query, lang, title):
+    b = gather(seeded_store, query)
+    assert [e["key"] for e in b.entities] == list(query.entities)
+    assert title_of(b, lang) == title
+    assert lxml.html.document_fromstring(render_html(b, lang=lang)).xpath("string(//h1/span)") == title

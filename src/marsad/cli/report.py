@@ -31,8 +31,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         topics=args.topic,
         include_duplicates=args.include_duplicates,
     )
-    title = args.title or args.query or " · ".join(query.entities) or "Marsad"
-    size = write_briefing(existing_store(args), query, args.out, title=title, lang=args.report_lang)
+    size = write_briefing(existing_store(args), query, args.out, title=args.title or "", lang=args.report_lang)
     print(f"{args.out}: {size:,} bytes")
     return 0
 
@@ -49,6 +48,6 @@ def register(subparsers) -> None:
     p.add_argument("--entity", action="append", default=[], help="entity key such as org:isis (repeatable)")
     p.add_argument("--topic", action="append", default=[], help="topic id (repeatable)")
     p.add_argument("--include-duplicates", action="store_true", help="count near-duplicates too")
-    p.add_argument("--title", help="the briefing's title (default: the search expression or the entities)")
+    p.add_argument("--title", help="the briefing's title (default: the search expression or the entities' names)")
     p.add_argument("--report-lang", choices=["ar", "en"], default="ar", help="the briefing's own words (default: ar)")
     p.set_defaults(func=cmd_report)

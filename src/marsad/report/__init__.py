@@ -42,8 +42,9 @@ __all__ = [
 ]
 
 
-def briefing_bytes(store: Store, query: Query, *, title: str, fmt: str, lang: ReportLang = "ar") -> bytes:
-    """The briefing of ``query`` as a file's content: ``fmt`` "html" (UTF-8) or "pdf"."""
+def briefing_bytes(store: Store, query: Query, *, fmt: str, title: str = "", lang: ReportLang = "ar") -> bytes:
+    """The briefing of ``query`` as a file's content: ``fmt`` "html" (UTF-8) or "pdf" (see :func:`gather` for
+    ``title``)."""
     if fmt not in FORMATS:
         raise MarsadError(f"a briefing is written as .html or .pdf, not .{fmt}")
     if fmt == "pdf":
@@ -52,7 +53,7 @@ def briefing_bytes(store: Store, query: Query, *, title: str, fmt: str, lang: Re
     return html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
 
 
-def write_briefing(store: Store, query: Query, out: Path, *, title: str, lang: ReportLang = "ar") -> int:
+def write_briefing(store: Store, query: Query, out: Path, *, title: str = "", lang: ReportLang = "ar") -> int:
     """Write the briefing to ``out`` (HTML or PDF by its suffix); returns the bytes written."""
     data = briefing_bytes(store, query, title=title, fmt=out.suffix.lower().lstrip("."), lang=lang)
     tmp = out.with_name(f".{out.name}.part")

@@ -63,16 +63,19 @@ class Briefing:
     stories: list[Story]
     spikes: list[dict[str, Any]]  # Spike rows of every kind, biggest z first
     articles: list[dict[str, Any]]  # ArticleRow rows, newest first
+    entities: list[dict[str, Any]]  # the Query's entities (EntityInfo, or just the key when unknown) for the header
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [] if df is None or df.empty else df.to_dict("records")
 
 
-def gather(store: Store, query: Query, *, title: str, now: datetime | None = None) -> Briefing:
-    """The briefing of ``query`` (its dates are the briefing's period), from the analytics calls alone."""
+def gather(store: Store, query: Query, *, title: str = "", now: datetime | None = None) -> Briefing:
+    """The briefing of ``query`` (its dates are the briefing's period), from the analytics calls alone. Without a
+    ``title`` the rendering makes one from the search expression or the query's entities."""
     started = datetime.now(UTC)
     with analytics.pinned(store) as s:
+        entities = [analytics.entity_info(s, key) or {"key": key} for key in query.entities]
         figures = analytics.overview_figures(s, query)
         first = query.start or (figures["first_date"] and figures["first_date"].date())
         last = query.end or (figures["last_date"] and figures["last_date"].date())
@@ -99,6 +102,7 @@ def gather(store: Store, query: Query, *, title: str, now: datetime | None = Non
         stories=stories,
         spikes=spikes,
         articles=articles,
+        entities=entities,
     )
 
 

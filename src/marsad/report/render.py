@@ -102,6 +102,12 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def title_of(briefing: Briefing, lang: ReportLang) -> str:
+    """The briefing's title; without one, its search expression or its entities' names in ``lang``."""
+    names = " · ".join(_entity_name(e, lang) for e in briefing.entities)
+    return briefing.title or briefing.query.text or names or t("marsad", lang)
+
+
 def _filters(briefing: Briefing, lang: ReportLang) -> list[tuple[str, str]]:
     """The Query's filters besides its dates, as (label, value) lines for the header."""
     q = briefing.query
@@ -109,7 +115,7 @@ def _filters(briefing: Briefing, lang: ReportLang) -> list[tuple[str, str]]:
         ("f_text", q.text),
         ("f_languages", ", ".join(q.languages)),
         ("f_sources", ", ".join(q.sources)),
-        ("f_entities", ", ".join(q.entities)),
+        ("f_entities", ", ".join(_entity_name(e, lang) for e in briefing.entities)),
         ("f_topics", ", ".join(str(x) for x in q.topics)),
     ]
     out = [(t(key, lang), value) for key, value in lines if value]
@@ -125,6 +131,7 @@ def render_html(briefing: Briefing, *, lang: ReportLang = "ar") -> str:
     template = _environment().get_template("briefing.html.j2")
     return template.render(
         b=briefing,
+        title=title_of(briefing, lang),
         lang=lang,
         t=functools.partial(t, lang=lang),
         fonts=Markup(FONTS[lang]),

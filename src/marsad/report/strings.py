@@ -13,6 +13,7 @@ REPORT_LANGS: tuple[ReportLang, ...] = ("ar", "en")
 
 STRINGS: dict[str, dict[ReportLang, str]] = {
     "briefing": {"ar": "موجز", "en": "Briefing"},
+    "marsad": {"ar": "مرصد", "en": "Marsad"},
     "period": {"ar": "الفترة", "en": "Period"},
     "period_open": {"ar": "حتى آخر مقالة", "en": "to the latest article"},
     "generated": {"ar": "أُعِدّ في", "en": "Generated"},
