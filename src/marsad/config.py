@@ -62,6 +62,21 @@ class Settings:
     # machine or LAN). On for tests with local servers and for feeds on an intranet (see docs/reliability.md).
     allow_private_networks: bool = False
     user_agent: str = "Marsad/0.1 (+media monitoring; offline-first)"
+    # Alert delivery (marsad.monitor.deliver): a webhook POST (bounded by fetch_timeout_s, same address checks as a
+    # fetch) and/or a mail per alert, tried delivery_attempts times with exponential backoff from
+    # delivery_backoff_s; a run's deliveries all end within delivery_deadline_s, so an ingest or a watch cycle is
+    # never held longer. What is not sent by then stays pending and is tried again by the next run.
+    delivery_attempts: int = 3
+    delivery_backoff_s: float = 1.0
+    delivery_deadline_s: float = 60.0
+    # E-mail delivery: an SMTP server (no host: an alert for an address fails, saying e-mail is not configured).
+    # The password may come from MARSAD_SMTP_PASSWORD rather than a file.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "marsad@localhost"
 
     @classmethod
     def load(cls, toml_path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:

@@ -1,4 +1,5 @@
-"""HTTP fetching for ingest and watch: the one place a URL is checked and downloaded.
+"""HTTP fetching for ingest and watch: the one place a URL is checked and downloaded (and, for monitors' webhooks,
+posted to: :func:`post`).
 
 A feed's links are chosen by whoever publishes the feed, so a fetch is built not to be turned against the user:
 
@@ -101,6 +102,38 @@ def fetch(url: str, *, settings: Settings, etag: str = "", last_modified: str = 
         deadline.cancel()
 
 
+# A webhook's answer is read only to finish the exchange cleanly: its body says nothing we keep.
+MAX_POST_REPLY_BYTES = 64 * 1024
+
+
+def post(url: str, data: bytes, *, settings: Settings, content_type: str = "application/json") -> int:
+    """POST ``data`` to ``url`` (a webhook) under the same address checks and total deadline as :func:`fetch`;
+    the 2xx status, else ``FetchError``. Redirects are not followed: a POST redirected elsewhere would carry the
+    alert to a place nobody configured."""
+    url = url.strip() if isinstance(url, str) else url
+    if not is_http_url(url):
+        raise FetchError(f"{url}: only http(s) URLs are posted to")
+    headers = {"User-Agent": settings.user_agent, "Content-Type": content_type, "Accept-Encoding": "identity"}
+    deadline = _Deadline(settings.fetch_timeout_s)
+    try:
+        conn = _connect(url, settings=settings, deadline=deadline, origin=url)
+        try:
+            conn.request("POST", _target(url), body=data, headers=headers)
+            with conn.getresponse() as resp:
+                resp.read(MAX_POST_REPLY_BYTES)
+                deadline.check(url)
+                if not 200 <= resp.status < 300:
+                    raise FetchError(f"{url}: HTTP {resp.status} {resp.reason}")
+                return resp.status
+        finally:
+            conn.close()
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        deadline.check(url)
+        raise FetchError(f"{url}: post failed ({_reason(exc)})", detail=repr(exc)) from exc
+    finally:
+        deadline.cancel()
+
+
 # -- one hop ----------------------------------------------------------------------------------------
 def _connect(url: str, *, settings: Settings, deadline: _Deadline, origin: str) -> _PinnedHTTPConnection:
     """A connection to ``url``'s host, opened on an address that passed :func:`refusal`."""
@@ -128,10 +161,13 @@ def _connect(url: str, *, settings: Settings, deadline: _Deadline, origin: str) 
     return conn
 
 
-def _get(conn: _PinnedHTTPConnection, url: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+def _target(url: str) -> str:
     parts = urlsplit(url)
-    target = quote(parts.path or "/", safe=URL_SAFE) + (f"?{quote(parts.query, safe=URL_SAFE)}" if parts.query else "")
-    conn.request("GET", target, headers=headers)
+    return quote(parts.path or "/", safe=URL_SAFE) + (f"?{quote(parts.query, safe=URL_SAFE)}" if parts.query else "")
+
+
+def _get(conn: _PinnedHTTPConnection, url: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+    conn.request("GET", _target(url), headers=headers)
     return conn.getresponse()
 
 

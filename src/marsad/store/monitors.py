@@ -140,11 +140,15 @@ def seen_keys(store: Store, monitor_id: int, rule: str) -> set[str]:
 
 def record_alerts(store: Store, monitor_id: int, alerts: Sequence[NewAlert], *, fired_at: datetime,
                   seen_articles: Iterable[int] = (), seen_keys: Mapping[str, Iterable[str]] | None = None,
-                  deliver: bool = False) -> list[int]:
+                  deliver: bool = False) -> list[int] | None:
     """Store a run's ``alerts`` and what its rules saw, in one transaction; their new ids, in order.
-    ``deliver``: the monitor has somewhere to send them (their delivery starts ``pending``)."""
+    ``deliver``: the monitor has somewhere to send them (their delivery starts ``pending``). None, storing
+    nothing, when another run (a watch cycle beside a ``monitors run``) recorded some of the same things first:
+    its alerts already said it."""
     articles, keys = _seen_rows(monitor_id, seen_articles, seen_keys or {})
     with store.write() as con:
+        if _already_seen(con, articles, keys):
+            return None
         first = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM alerts").fetchall()[0][0])
         ids = list(range(first, first + len(alerts)))
         rows = [(i, monitor_id, a["rule"], fired_at, [int(x) for x in a["article_ids"]],
@@ -154,6 +158,16 @@ def record_alerts(store: Store, monitor_id: int, alerts: Sequence[NewAlert], *, 
         bulk.insert(con, "monitor_articles", articles)
         bulk.insert(con, "monitor_keys", keys)
     return ids
+
+
+def _already_seen(con: duckdb.DuckDBPyConnection, articles: pa.Table, keys: pa.Table) -> bool:
+    with bulk.registered(con, articles) as view:
+        if con.execute(f"SELECT 1 FROM monitor_articles s JOIN {view} v ON s.monitor_id = v.monitor_id "
+                       "AND s.article_id = v.article_id LIMIT 1").fetchall():
+            return True
+    with bulk.registered(con, keys) as view:
+        return bool(con.execute(f"SELECT 1 FROM monitor_keys s JOIN {view} v ON s.monitor_id = v.monitor_id "
+                                "AND s.rule = v.rule AND s.key = v.key LIMIT 1").fetchall())
 
 
 _ALERT_SELECT = (
@@ -170,10 +184,15 @@ def _alert(row: Sequence[object]) -> AlertRow:
                     delivery_error=error or None)  # type: ignore[arg-type]
 
 
-def list_alerts(store: Store, *, monitor: str | None = None, unread_only: bool = False,
+def list_alerts(store: Store, *, monitor: str | None = None, unread_only: bool = False, delivery: str | None = None,
                 ids: Sequence[int] | None = None, limit: int | None = None) -> list[AlertRow]:
-    """Alerts, newest first: of one monitor (by name), only the unread, or the given ids."""
-    where, params = [], []
+    """Alerts, newest first: of one monitor (by name), only the unread, those in one ``delivery`` state, or the
+    given ids."""
+    where: list[str] = []
+    params: list[object] = []
+    if delivery is not None:
+        where.append("a.delivery = ?")
+        params.append(delivery)
     if monitor is not None:
         where.append("m.name = ?")
         params.append(monitor)
