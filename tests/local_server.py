@@ -1,6 +1,7 @@
-"""A local HTTP server for tests, on a 127.0.0.x address: ``route(handler)`` answers every GET.
+"""A local HTTP server for tests, on a 127.0.0.x address: ``route(handler)`` answers every GET and POST.
 
-Used by tests/test_fetch.py and tests/test_watch.py (fetch with ``allow_private_networks`` on).
+Used by tests/test_fetch.py and tests/test_watch.py (fetch with ``allow_private_networks`` on), and by
+tests/test_monitor_deliver.py as a webhook receiver (``posted`` holds the POST bodies).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class LocalServer:
     def __init__(self, route: Callable[[BaseHTTPRequestHandler], None], host: str = "127.0.0.1", port: int = 0,
                  *, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.posted: list[bytes] = []
         self.release = threading.Event()  # set at close: slow and hanging routes wait on it, so they end
         server = self
 
@@ -31,6 +33,10 @@ class LocalServer:
                     route(self)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up on a slow route, as it should
                     pass
+
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                server.posted.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.do_GET()
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.port = self.httpd.server_address[1]

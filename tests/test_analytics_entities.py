@@ -4,8 +4,10 @@ from marsad.analytics import (
     Query,
     cooccurrence_pairs,
     cooccurring_entities,
+    entities_of,
     entity_info,
     find_entities,
+    matching_ids,
     top_entities,
     top_places,
 )
@@ -176,3 +178,12 @@ def test_entity_page_counts_leave_out_near_duplicates(tiny_store):
     found = find_entities(tiny_store, "donald")
     assert found[["key", "mentions"]].values.tolist() == [["per:donald_trump", 2]]
     assert top_entities(tiny_store, Query(), n=1)[["key", "mentions"]].values.tolist() == [["loc:us", 3]]
+
+
+def test_entities_of_given_articles(seeded_store):
+    ids = matching_ids(seeded_store, Query(entities=["org:opec"]))[:3]
+    df = entities_of(seeded_store, [*ids, 10**9])
+    assert set(df["article_id"]) == set(ids) and list(df.columns) == ["article_id", "key", "name_ar", "name_en", "type"]
+    assert (df.groupby("article_id")["key"].apply(lambda k: "org:opec" in set(k))).all()
+    assert not df.duplicated(["article_id", "key"]).any()
+    assert entities_of(seeded_store, []).empty

@@ -12,6 +12,7 @@ from marsad.analytics import (
     list_languages,
     list_sources,
     list_topics,
+    matching_ids,
     overview_figures,
     sample_articles,
     top_keywords,
@@ -85,6 +86,15 @@ def test_sample_articles_is_deterministic(seeded_store):
     newest = sample_articles(seeded_store, Query(), n=5, newest=True)
     assert list(newest["published_at"]) == sorted(newest["published_at"], reverse=True)
     assert articles_by_id(seeded_store, newest["id"].tolist()[::-1])["id"].tolist() == newest["id"].tolist()[::-1]
+
+
+@pytest.mark.parametrize("query", [Query(languages=["en"]), Query(text="الحدود"), Query(entities=["org:opec"]),
+                                   Query(include_duplicates=True)])
+def test_matching_ids_are_every_match(seeded_store, query):
+    ids = matching_ids(seeded_store, query)
+    total = overview_figures(seeded_store, query)["articles"]
+    assert len(ids) == total > 0 and ids == sorted(set(ids))
+    assert set(sample_articles(seeded_store, query, n=5)["id"]) <= set(ids)
 
 
 def test_get_article_with_mentions(seeded_store):

@@ -67,3 +67,43 @@ def test_a_taken_name_is_refused(seeded_store_copy, capsys):
     assert _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "oil")[0] == 0
     code, _, err = _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "gas")
     assert code == 2 and "exists already" in err
+
+
+def test_run_prints_new_alerts_once_and_feed(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+    from datetime import timedelta
+
+    from monitor_store import DAY0, DAYS, add_day, build
+
+    store = build(tmp_path / "m.duckdb")
+    db = str(store.path)
+    assert _run(capsys, "monitors", "add", "opec", "--db", db, "--entity", "org:opec")[0] == 0
+    code, out, _ = _run(capsys, "monitors", "run", "--db", db, "--json")
+    assert code == 0 and json.loads(out) == []
+    add_day(store, DAY0 + timedelta(days=DAYS), 2, ["org:opec"])
+    code, out, _ = _run(capsys, "monitors", "run", "--db", db, "--json")
+    alerts = json.loads(out)
+    assert [(a["monitor"], a["rule"]) for a in alerts] == [("opec", "articles")]
+    assert {"monitor", "rule", "fired_at", "articles"} <= set(alerts[0])
+    assert [set(a) >= {"url", "title", "published_at", "source"} for a in alerts[0]["articles"]] == [True, True]
+    assert json.loads(_run(capsys, "monitors", "run", "--db", db, "--json")[1]) == []
+    code, out, _ = _run(capsys, "monitors", "run", "--db", db)
+    assert out == "no new alerts\n"
+    code, out, _ = _run(capsys, "monitors", "feed", "opec", "--db", db)
+    assert code == 0 and len(ET.fromstring(out).findall("{http://www.w3.org/2005/Atom}entry")) == 1
+    target = tmp_path / "opec.atom"
+    assert _run(capsys, "monitors", "feed", "opec", "--db", db, "--out", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8") == out
+    code, _, err = _run(capsys, "monitors", "feed", "nobody", "--db", db)
+    assert code == 2 and "no monitor named “nobody”" in err
+
+
+def test_ingest_runs_the_monitors(seeded_store_copy, tmp_path, capsys):
+    db = str(seeded_store_copy.path)
+    assert _run(capsys, "monitors", "add", "harbour", "--db", db, "--query", "harbour")[0] == 0
+    page = tmp_path / "page.txt"
+    page.write_text("The harbour reopened.\n\nThe harbour of the city reopened today after a week of storms, "
+                    "the port authority said, and the first ships came in at noon. " * 3, encoding="utf-8")
+    code, _, err = _run(capsys, "ingest", str(page), "--db", db, "--no-enrich")
+    assert code == 0 and "monitors: 1 new alert (harbour: 1 new article)" in err
+    assert json.loads(_run(capsys, "monitors", "run", "--db", db, "--json")[1]) == []

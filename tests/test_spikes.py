@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from marsad.analytics import Query, spikes
+from marsad.analytics import Query, coverage_spikes, spikes
 from marsad.analytics.spikes import MIN_ARTICLES
 from marsad.errors import InvalidQuery
 from marsad.store import Store
@@ -142,3 +142,22 @@ def test_ties_are_broken_by_key(tmp_path, kind):
     assert both["z"].nunique() == 1 and len(both) == 2
     assert both["key"].tolist() == sorted(both["key"])
     assert spikes(store, Query(), kind=kind, n=1)["key"].tolist() == both["key"].tolist()[:1]
+
+
+def test_coverage_spikes_scores_the_selection_itself(bursty):
+    # the "burst" entity's own coverage: one burst day, as spikes() finds it among items
+    df = coverage_spikes(bursty, Query(entities=("org:burst",)), since=DAY0 + timedelta(days=20))
+    assert df["day"].tolist() == [DAY0 + timedelta(days=38)]
+    row = df.iloc[0]
+    assert row["count"] == 9 and row["z"] >= 3.5 and len(row["articles"]) == 5
+    # the whole store's volume is steady + high + burst: 9 more articles on a ~24 a day baseline is no burst
+    assert coverage_spikes(bursty, Query(), since=DAY0 + timedelta(days=20)).empty
+
+
+def test_coverage_spikes_lists_every_burst_day(tmp_path):
+    store = _store(tmp_path, {"twice": [1, 0] * 10 + [8, 1, 0, 9]})
+    df = coverage_spikes(store, Query(), since=DAY0 + timedelta(days=15))
+    assert df["day"].tolist() == [DAY0 + timedelta(days=20), DAY0 + timedelta(days=23)]
+    assert coverage_spikes(store, Query(end=DAY0 + timedelta(days=19)), since=DAY0 + timedelta(days=15)).empty
+    with pytest.raises(InvalidQuery, match="after"):
+        coverage_spikes(store, Query(end=DAY0 + timedelta(days=5)), since=DAY0 + timedelta(days=10))

@@ -195,6 +195,26 @@ def test_cli_watch_once_logs_one_line_per_cycle(site, tmp_path, caplog, monkeypa
     assert len(cycle_lines) == 1 and "1 feeds polled" in cycle_lines[0] and "2 stored" in cycle_lines[0]
 
 
+def test_after_cycle_sees_each_cycle_after_its_commit(site, settings):
+    seen = []
+
+    def after(report):
+        seen.append((report.stored, count_articles(Store(settings.db_path))))
+
+    Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL, after_cycle=after).run_cycle()
+    assert seen == [(2, 2)]
+
+
+def test_cli_watch_runs_the_monitors_after_a_cycle(site, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MARSAD_ALLOW_PRIVATE_NETWORKS", "1")
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(site.base + "/feed.xml\n", encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    assert main(["monitors", "add", "english", "--lang", "en", "--db", db]) == 0
+    assert main(["watch", "--feeds", str(feeds), "--once", "--db", db, "--no-enrich"]) == 0
+    assert "monitors: 1 new alert (english: 2 new articles)" in capsys.readouterr().err
+
+
 def test_cli_watch_refuses_a_loopback_feed_by_default(site, tmp_path, caplog, monkeypatch):
     monkeypatch.delenv("MARSAD_ALLOW_PRIVATE_NETWORKS", raising=False)
     feeds = tmp_path / "feeds.txt"

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from marsad.cli import add_db_option, existing_store, settings_from
+from marsad.cli.monitors import run_after_ingest
 from marsad.errors import RejectedInput
 from marsad.models import MAX_BODY_CHARS, IngestReport
 
@@ -123,7 +124,8 @@ def _print_report(report: IngestReport, *, rejects_file: str | None, db: Path, a
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Read PATHs (files, directories, zips; .gz read directly; http(s) feed or page URLs) and store their articles.
 
-    Prints a summary (read, stored, exact duplicates, near-duplicates, rejected, undated) and the rejects.
+    Prints a summary (read, stored, exact duplicates, near-duplicates, rejected, undated) and the rejects;
+    then runs the saved monitors (their new alerts are counted on stderr; see `marsad monitors run`).
     Exit status is non-zero only when nothing could be read.
     """
     from marsad.ingest.pipeline import ingest
@@ -136,6 +138,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         close()
     _print_report(report, rejects_file=args.rejects, db=settings.db_path, as_json=args.json)
+    run_after_ingest(settings)
     return 0 if report.read else 1
 
 
@@ -197,13 +200,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     """Poll the RSS/Atom feeds listed in --feeds; store each new item's page (conditional GET, per-feed backoff).
 
-    Logs one line per cycle. Stop with Ctrl-C.
+    Logs one line per cycle; the saved monitors run after each cycle. Stop with Ctrl-C.
     """
     from marsad.ingest.watch import Watcher, load_feeds, parse_interval
 
     settings = settings_from(args)
     logging.getLogger("marsad.ingest.watch").setLevel(logging.INFO)  # the per-cycle line
     watcher = Watcher(load_feeds(Path(args.feeds)), settings=settings, interval_s=parse_interval(args.interval),
-                      after_batch=_hooks(args))
+                      after_batch=_hooks(args), after_cycle=lambda _report: run_after_ingest(settings))
     watcher.run(once=args.once)
     return 0

@@ -1,16 +1,23 @@
-"""Commands: ``monitors add``, ``monitors list``, ``monitors remove``."""
+"""Commands: ``monitors add``, ``monitors list``, ``monitors remove``, ``monitors run``, ``monitors feed``; and
+:func:`run_after_ingest`, which ``marsad ingest`` and ``marsad watch`` call after storing."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from pathlib import Path
 
-from marsad.cli import add_db_option, settings_from
+from marsad.cli import add_db_option, existing_store, settings_from
+from marsad.config import Settings
+from marsad.errors import MarsadError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("monitors", help="saved monitors: add, list, remove", description=__doc__)
+    p = sub.add_parser("monitors", help="saved monitors: add, list, remove, run, feed",
+                       description="Saved monitors: named views that alert on new articles, bursts of coverage and "
+                                   "newly co-mentioned entities (docs/monitors.md).")
     msub = p.add_subparsers(dest="monitors_command", required=True, metavar="ACTION")
 
     a = msub.add_parser("add", help="save a monitor (what matches now is its baseline)", description=cmd_add.__doc__)
@@ -35,6 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm.add_argument("name", metavar="NAME")
     add_db_option(rm)
     rm.set_defaults(func=cmd_remove)
+
+    r = msub.add_parser("run", help="evaluate every monitor now; print the new alerts", description=cmd_run.__doc__)
+    r.add_argument("--json", action="store_true", help="print the alerts as a JSON list")
+    r.add_argument("--no-deliver", action="store_true", help="store the alerts but send no webhook or mail now")
+    add_db_option(r)
+    r.set_defaults(func=cmd_run)
+
+    f = msub.add_parser("feed", help="a monitor's alerts as an Atom 1.0 feed", description=cmd_feed.__doc__)
+    f.add_argument("name", metavar="NAME")
+    f.add_argument("--out", metavar="FILE", help="write the feed to FILE (default: stdout)")
+    add_db_option(f)
+    f.set_defaults(func=cmd_feed)
 
 
 def _store(args: argparse.Namespace):
@@ -86,3 +105,60 @@ def cmd_remove(args: argparse.Namespace) -> int:
     remove_monitor(_store(args), args.name)
     print(f"monitor “{args.name}” removed")
     return 0
+
+
+def _article_line(a: dict) -> str:
+    when = (a["published_at"] or "undated")[:10]
+    return f"    {a['title'] or '(untitled)'} — {a['source_name'] or a['source']}, {when}" + (f" {a['url']}" if a["url"] else "")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Evaluate every saved monitor now and print the alerts that fired (each fires once: a second run with
+    nothing new prints [] with --json). Webhooks and mails are sent afterwards unless --no-deliver."""
+    from marsad.monitor import run_monitors
+
+    records = run_monitors(existing_store(args), settings=settings_from(args), deliver=not args.no_deliver)
+    if args.json:
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not records:
+        print("no new alerts")
+    for r in records:
+        print(r["summary"])
+        for a in r["articles"][:5]:
+            print(_article_line(a))
+        if len(r["articles"]) > 5:
+            print(f"    … and {len(r['articles']) - 5} more")
+    return 0
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    """Print monitor NAME's newest alerts as an Atom 1.0 feed (or write it to --out), for any feed reader."""
+    from marsad.monitor import atom_feed
+
+    text = atom_feed(existing_store(args), args.name)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_after_ingest(settings: Settings) -> None:
+    """Run the saved monitors after ``marsad ingest`` or a ``marsad watch`` cycle has stored: their alerts are
+    counted on stderr; a failure is reported, never fatal (what was stored stays stored)."""
+    from marsad.monitor import run_monitors
+    from marsad.store import Store
+
+    if not settings.db_path.is_file():
+        return
+    try:
+        records = run_monitors(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds), settings=settings)
+    except MarsadError as exc:
+        logging.getLogger("marsad").debug("detail: %s", exc.detail)
+        print(f"marsad: monitors not run: {exc.message}", file=sys.stderr)
+        return
+    if records:
+        print(f"monitors: {len(records)} new alert{'s' if len(records) != 1 else ''} "
+              f"({'; '.join(r['summary'] for r in records[:3])}{'; …' if len(records) > 3 else ''})", file=sys.stderr)

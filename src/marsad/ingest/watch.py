@@ -143,6 +143,7 @@ class Watcher:
         interval_s: float,
         store: Store | None = None,
         after_batch: Sequence[AfterBatch] = (),
+        after_cycle: Callable[[CycleReport], None] | None = None,
         state_path: Path | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -150,6 +151,8 @@ class Watcher:
         self.interval_s = interval_s
         self.store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
         self.after_batch = list(after_batch)
+        # Called after each cycle has committed what it stored (``marsad watch`` runs the saved monitors there).
+        self.after_cycle = after_cycle
         self.state_path = state_path or state_path_for(settings)
         self.clock = clock
         saved = load_state(self.state_path)
@@ -211,6 +214,8 @@ class Watcher:
         save_state(self.state_path, self.states)
         # One line per cycle; a warning when a feed failed.
         LOGGER.log(logging.WARNING if report.failures else logging.INFO, "%s", report.line())
+        if self.after_cycle is not None:
+            self.after_cycle(report)
         return report
 
     def _store_item(self, item, ingestor: Ingestor, report: CycleReport, *, attempt: int) -> bool:  # noqa: ANN001

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from marsad.analytics import Query, coverage_spikes, entities_of, matching_ids
 from marsad.store import Store
 from marsad.store.monitors import NewAlert
@@ -65,10 +67,14 @@ def _entities(store: Store, query: Query, new: list[int], seen: Set[str], out: E
     entities = []
     for key, rows in named.groupby("key", sort=True):
         first = rows.iloc[0]
-        entities.append({"key": key, "type": first["type"], "name_ar": first["name_ar"] or None,
-                         "name_en": first["name_en"] or None, "articles": int(rows["article_id"].nunique())})
+        entities.append({"key": key, "type": first["type"], "name_ar": _name(first["name_ar"]),
+                         "name_en": _name(first["name_en"]), "articles": int(rows["article_id"].nunique())})
     # Most widely co-mentioned first: the one an analyst should look at.
     entities.sort(key=lambda e: (-e["articles"], e["key"]))
     ids = sorted({int(i) for i in named["article_id"]})
     out.alerts.append(NewAlert(rule="entity", article_ids=ids, detail={"entities": entities}))
     out.keys["entity"] = [e["key"] for e in entities]
+
+
+def _name(value: object) -> str | None:
+    return None if value is None or pd.isna(value) or not str(value) else str(value)

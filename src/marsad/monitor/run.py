@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from marsad.analytics import pinned
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.monitor.deliver import deliver_pending
@@ -28,8 +29,10 @@ def run_monitors(store: Store, *, settings: Settings, deliver: bool = True) -> l
     fired_at = saved.utc_now()
     for monitor in list_monitors(store):
         try:
-            found = evaluate(store, monitor.query, seen_articles=saved.seen_articles(store, monitor.id),
-                             seen_keys={rule: saved.seen_keys(store, monitor.id, rule) for rule in ("spike", "entity")})
+            # One read-only connection for the monitor's reads; closed before its alerts are written.
+            with pinned(store) as reader:
+                found = evaluate(reader, monitor.query, seen_articles=saved.seen_articles(reader, monitor.id),
+                                 seen_keys=saved.seen_keys(reader, monitor.id))
         except MarsadError as exc:
             LOGGER.warning("monitor %s skipped: %s", monitor.name, exc.message)
             LOGGER.debug("detail: %s", exc.detail)

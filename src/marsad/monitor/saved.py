@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from marsad.analytics import Query
+from marsad.analytics import Query, pinned
 from marsad.errors import InvalidMonitor
 from marsad.ingest.fetch import is_http_url
 from marsad.monitor.rules import evaluate
@@ -85,7 +85,8 @@ def create_monitor(store: Store, name: str, query: Query, *, webhook: str | None
     store.ensure_schema()
     if saved.get_monitor(store, name) is not None:  # before the baseline's work; add_monitor checks again
         raise InvalidMonitor(f"a monitor named “{name}” exists already (remove it first, or choose another name)")
-    base = evaluate(store, query, seen_articles=set(), seen_keys={})
+    with pinned(store) as reader:  # one read-only connection for the baseline's queries
+        base = evaluate(reader, query, seen_articles=set(), seen_keys={})
     row = saved.add_monitor(store, name=name, query=query.to_url(), webhook=webhook, email=email,
                             seen_articles=base.articles, seen_keys=base.keys)
     LOGGER.info("monitor %s saved; baseline %d articles", name, len(base.articles))

@@ -133,9 +133,12 @@ def seen_articles(store: Store, monitor_id: int) -> set[int]:
     return {int(r[0]) for r in _read(store, "SELECT article_id FROM monitor_articles WHERE monitor_id = ?", [monitor_id])}
 
 
-def seen_keys(store: Store, monitor_id: int, rule: str) -> set[str]:
-    rows = _read(store, "SELECT key FROM monitor_keys WHERE monitor_id = ? AND rule = ?", [monitor_id, rule])
-    return {str(r[0]) for r in rows}
+def seen_keys(store: Store, monitor_id: int) -> dict[str, set[str]]:
+    """Rule → the keys it has seen (entity keys, burst days) for monitor ``monitor_id``."""
+    out: dict[str, set[str]] = {}
+    for rule, key in _read(store, "SELECT rule, key FROM monitor_keys WHERE monitor_id = ?", [monitor_id]):
+        out.setdefault(str(rule), set()).add(str(key))
+    return out
 
 
 def record_alerts(store: Store, monitor_id: int, alerts: Sequence[NewAlert], *, fired_at: datetime,
