@@ -51,5 +51,6 @@ def _add(con, day: date, n: int, entities: list[str], *, title: str, url: str | 
     con.unregister("_a")
     for i in ids:
         for key in entities:
-            con.execute("INSERT INTO mentions VALUES (?, ?, 0, 4, 'OPEC')", [i, ENTITIES[key][0]])
+            con.execute("""INSERT INTO mentions (article_id, entity_id, start, "end", surface) VALUES (?, ?, 0, 4, 'OPEC')""",
+                        [i, ENTITIES[key][0]])
     return ids
