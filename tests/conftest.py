@@ -299,3 +299,88 @@ def spark():
     session = spark_session("local[2]", app_name="marsad-tests")
     yield session
     session.stop()
+
+
+# -- a store with stories ------------------------------------------------------------------------------------------
+# (id, source, title, body, language, published_at (UTC) or None, duplicate_of): three reports of one death in two
+# days from three outlets and a copy of one of them, an English report of it, the same death again three weeks on,
+# an undated report, two reports of a summit, and an unrelated match.
+STORY_ARTICLES = [
+    (1, "alarabiya.net", "النائب العام السعودي يعلن وفاة الصحفي جمال خاشقجي في القنصلية",
+     "أعلن النائب العام السعودي وفاة الصحفي جمال خاشقجي داخل القنصلية السعودية في إسطنبول إثر شجار.", "ar",
+     datetime(2018, 10, 19, 22), None),
+    (2, "cnn.com", "السعودية تعلن وفاة الصحفي جمال خاشقجي داخل القنصلية في إسطنبول",
+     "أعلنت السعودية وفاة الصحفي جمال خاشقجي داخل القنصلية السعودية في إسطنبول بعد شجار مع أشخاص قابلوه.", "ar",
+     datetime(2018, 10, 20, 3), None),
+    (3, "skynewsarabia.com", "ردود فعل دولية على إعلان وفاة الصحفي جمال خاشقجي في إسطنبول",
+     "توالت ردود الفعل الدولية على إعلان السعودية وفاة الصحفي جمال خاشقجي في القنصلية في إسطنبول.", "ar",
+     datetime(2018, 10, 21, 9), None),
+    (4, "france24.com", "السعودية تعلن وفاة الصحفي جمال خاشقجي داخل القنصلية في إسطنبول",
+     "أعلنت السعودية وفاة الصحفي جمال خاشقجي داخل القنصلية السعودية في إسطنبول بعد شجار مع أشخاص قابلوه.", "ar",
+     datetime(2018, 10, 20, 5), 2),
+    (5, "reuters.com", "Saudi Arabia says journalist Jamal Khashoggi died in Istanbul consulate",
+     "Saudi Arabia said on Saturday that journalist Jamal Khashoggi died in its consulate in Istanbul.", "en",
+     datetime(2018, 10, 20, 6), None),
+    (6, "alarabiya.net", "وفاة الصحفي جمال خاشقجي في القنصلية السعودية في إسطنبول",
+     "وفاة الصحفي جمال خاشقجي في القنصلية السعودية في إسطنبول، بعد ثلاثة أسابيع.", "ar",
+     datetime(2018, 11, 10, 9), None),
+    (7, "cnn.com", "وفاة الصحفي جمال خاشقجي", "خبر عن وفاة الصحفي جمال خاشقجي في إسطنبول بلا تاريخ.", "ar", None, None),
+    (8, "bbc.co.uk", "قمة ترامب وكيم في سنغافورة تنتهي بوثيقة مشتركة",
+     "انتهت قمة الرئيس الأمريكي دونالد ترامب والزعيم الكوري الشمالي كيم جونغ أون في سنغافورة بتوقيع وثيقة مشتركة.",
+     "ar", datetime(2018, 6, 12, 8), None),
+    (9, "skynewsarabia.com", "ترامب وكيم يوقعان وثيقة مشتركة في قمة سنغافورة",
+     "وقع الرئيس الأمريكي دونالد ترامب والزعيم الكوري الشمالي كيم جونغ أون وثيقة مشتركة في ختام قمة سنغافورة.",
+     "ar", datetime(2018, 6, 12, 10), None),
+    (10, "alarabiya.net", "المنتخب المصري يخسر أمام روسيا في كأس العالم",
+     "خسر المنتخب المصري لكرة القدم أمام روسيا بثلاثة أهداف مقابل هدف في كأس العالم.", "ar",
+     datetime(2018, 6, 19, 20), None),
+]
+# (key, type, surfaces, place kind or None)
+STORY_ENTITIES = [
+    ("per:jamal_khashoggi", "PER", ("جمال خاشقجي", "Jamal Khashoggi"), None),
+    ("loc:istanbul", "LOC", ("إسطنبول", "Istanbul"), "city"),
+    ("loc:sa", "LOC", ("السعودية", "Saudi Arabia"), "country"),
+    ("per:donald_trump", "PER", ("دونالد ترامب",), None),
+    ("per:kim_jong_un", "PER", ("كيم جونغ أون",), None),
+    ("loc:sg", "LOC", ("سنغافورة",), "country"),
+    ("loc:ru", "LOC", ("روسيا",), "country"),
+]
+
+
+def build_stories_store(path: Path) -> Store:
+    """:data:`STORY_ARTICLES` with their entities (a mention wherever a surface form occurs in a body), enriched
+    (pipeline_version 1), stories assigned by ``marsad stories rebuild``'s code, and a search index."""
+    from marsad.ingest.stories import rebuild
+    from marsad.store.search import rebuild as rebuild_search
+
+    store = Store(path)
+    store.ensure_schema()
+    sources = sorted({a[1] for a in STORY_ARTICLES})
+    with store.write() as con:
+        for i, key in enumerate(sources, start=1):
+            con.execute("INSERT INTO sources (id, key, name) VALUES (?, ?, ?)", [i, key, key.split(".")[0].upper()])
+        for aid, src, title, body, lang, when, dup in STORY_ARTICLES:
+            con.execute(
+                "INSERT INTO articles (id, source_id, title, body, language, published_at, duplicate_of, url, "
+                "ingested_at, content_hash, pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, TIMESTAMP '2026-01-01', "
+                "md5(?), 1)",
+                [aid, sources.index(src) + 1, title, body, lang, when, dup, f"https://{src}/{aid}", f"{aid}{body}"],
+            )
+        for eid, (key, typ, surfaces, kind) in enumerate(STORY_ENTITIES, start=1):
+            con.execute("INSERT INTO entities (id, key, type) VALUES (?, ?, ?)", [eid, key, typ])
+            if kind:
+                con.execute("INSERT INTO places (entity_id, name, kind) VALUES (?, ?, ?)", [eid, key, kind])
+            for aid, _src, _title, body, *_rest in STORY_ARTICLES:
+                for surface in surfaces:
+                    if (pos := body.find(surface)) != -1:
+                        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) '
+                                    "VALUES (?, ?, ?, ?, ?)", [aid, eid, pos, pos + len(surface), surface])
+    rebuild(store)
+    rebuild_search(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def stories_store(tmp_path_factory) -> Store:
+    """See :func:`build_stories_store` (treat as read-only)."""
+    return build_stories_store(tmp_path_factory.mktemp("stories") / "stories.duckdb")

@@ -393,6 +393,7 @@ def test_standard_hooks():
         "marsad.store.search.index_stored",
         "marsad.ingest.enrich.enrich_stored",
         "marsad.ingest.topics.assign_new",
+        "marsad.ingest.stories.assign_new",
     ]
 
 

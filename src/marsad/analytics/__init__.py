@@ -33,6 +33,11 @@ Spikes (spikes.py)
         baseline, z, articles
     coverage_spikes(store, q, *, since=None) -> CoverageSpike: day, count, baseline, z, articles (the selection's
         own volume bursting, scored the same way)
+Stories (stories.py; articles about one event across outlets and languages, marsad.nlp.stories)
+    top_stories(store, q, *, n=20, min_articles=2) -> StorySummary: story_id, articles, outlets, sources, languages,
+        first_seen, last_seen, title, titles (language → title); counts only articles matching q
+    story_articles(store, story_id, q, *, n=200) -> StoryArticle (oldest first)
+    story_timeline(store, story_id, q, *, interval="day") -> StoryPoint: bin, language, articles
 Articles and search (articles.py, search.py)
     sample_articles(store, q, *, n=20, newest=False) -> ArticleRow;  articles_by_id(store, ids) -> ArticleRow
     matching_ids(store, q) -> [int]: every matching article's id (saved monitors compare them with what they saw)
@@ -60,6 +65,7 @@ from marsad.analytics.query import Query
 from marsad.analytics.search import highlight_segments, search
 from marsad.analytics.sources import languages_by_source, list_languages, list_sources, top_sources
 from marsad.analytics.spikes import coverage_spikes, spikes
+from marsad.analytics.stories import story_articles, story_timeline, top_stories
 from marsad.analytics.topics import list_topics, top_topics, topic_articles, topic_by_source, topics_over_time
 from marsad.analytics.trends import count_over_time, count_undated, coverage_periods, entity_timeline, undated_only
 
@@ -88,10 +94,13 @@ __all__ = [
     "sample_articles",
     "search",
     "spikes",
+    "story_articles",
+    "story_timeline",
     "top_entities",
     "top_keywords",
     "top_places",
     "top_sources",
+    "top_stories",
     "top_topics",
     "topic_articles",
     "topic_by_source",

@@ -34,14 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     """Enrich stored articles whose pipeline version is missing or stale (all with --all): entities linked to
-    canonical ids, places with coordinates, keywords. Writes in short transactions; safe to interrupt and re-run."""
+    canonical ids, places with coordinates, keywords; then newly enriched articles join stories. Writes in short
+    transactions; safe to interrupt and re-run."""
     from marsad.ingest.enrich import enrich_store
+    from marsad.ingest.stories import assign_pending
     from marsad.store.db import Store
 
     settings = settings_from(args)
     store = Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     report = enrich_store(store, all=args.all, n_process=None if args.processes is None else max(1, args.processes),
                           progress=not args.no_progress and sys.stderr.isatty() or False)
+    assign_pending(store)
     figures = report.as_dict()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))

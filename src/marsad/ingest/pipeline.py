@@ -455,6 +455,7 @@ _CATCH_UPS = {
     "marsad.store.search.index_stored": "marsad.store.search:catch_up",
     "marsad.ingest.enrich.enrich_stored": "marsad.ingest.enrich:enrich_unenriched",
     "marsad.ingest.topics.assign_new": "marsad.ingest.topics:assign_new",
+    "marsad.ingest.stories.assign_new": "marsad.ingest.stories:assign_pending",
 }
 
 
@@ -478,15 +479,16 @@ def finish_interrupted(store: Store, hooks: Sequence[AfterBatch]) -> None:
 
 def standard_hooks(*, enrich: bool = True) -> list[AfterBatch]:
     """The after-batch steps a normal ingest runs, each ``(store, article_ids)``: search indexing, then (unless
-    ``enrich=False``) entities/places/keywords and topic assignment — in that order, since topic assignment
-    reads the enriched articles. Imported here, not at module level, so plain reading stays light.
+    ``enrich=False``) entities/places/keywords, topic assignment and stories — in that order, since topic and
+    story assignment read the enriched articles. Imported here, not at module level, so plain reading stays light.
     """
     from marsad.store.search import index_stored
 
     hooks: list[AfterBatch] = [index_stored]
     if enrich:
         from marsad.ingest.enrich import enrich_stored
+        from marsad.ingest.stories import assign_new as assign_stories
         from marsad.ingest.topics import assign_new
 
-        hooks += [enrich_stored, assign_new]
+        hooks += [enrich_stored, assign_new, assign_stories]
     return hooks

@@ -138,5 +138,21 @@ V3_TITLE_MENTIONS = """
 ALTER TABLE mentions ADD COLUMN field VARCHAR NOT NULL DEFAULT 'body';
 """
 
-MIGRATIONS: list[str] = [V1, V2_MONITORS, V3_TITLE_MENTIONS]
+# Stories (marsad.nlp.stories): which story each article is in. A story's id is the id of the article that started
+# it, so it stays the same as the story grows.
+V4_STORIES = """
+CREATE TABLE stories (
+    id BIGINT NOT NULL,                 -- the id of the article that started it
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE article_stories (
+    article_id BIGINT NOT NULL,
+    story_id BIGINT NOT NULL,
+    similarity DOUBLE NOT NULL          -- cosine of the link that put it there; 1 for a story's first article and copies
+);
+CREATE INDEX article_stories_article ON article_stories(article_id);
+CREATE INDEX article_stories_story ON article_stories(story_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2_MONITORS, V3_TITLE_MENTIONS, V4_STORIES]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,163 @@
+"""Stories: the articles about one real-world event or development, across outlets and languages.
+
+Like the Europe Media Monitor's top stories, a story is grown article by article in publication order:
+
+- A dated article is compared with every article already in a story and published within ``window_days``
+  (±3 days) of it. It *links* to one when their titles and leads are alike (TF-IDF cosine of their normalised
+  terms, marsad.nlp.topics.analyze, at least ``same_text``), or when they are somewhat alike (``text_with_entities``)
+  and share entities and places that together weigh ``shared_entities`` — each entity weighs its inverse document
+  frequency, so "loc:us" counts little and "per:jamal_khashoggi" a lot, and countries and regions count half.
+  Entities are those mentioned in the title or the first ``ENTITY_LEAD_CHARS`` of the body: they name the event's
+  who and where, while the end of a page holds related-article links that would tie unrelated stories together.
+  Across languages the words differ, so an Arabic and an English report link on shared entities alone
+  (``cross_language_entities``, stricter; the demo corpus has no two languages in one period to tune it on).
+- It joins the story of its strongest link (the highest cosine, then the heavier shared entities, then the lower
+  story id); with no link it starts a story of its own.
+- A near-duplicate (``duplicate_of`` set by marsad.ingest.dedup) joins its original's story.
+- An undated article cannot be placed in a window: it joins no story unless it is a near-duplicate of one that has.
+
+Story ids are stable: a story's id is the id of the article that started it, and stories are never merged — an
+article that links to two stories joins the stronger one and both keep their ids (``marsad stories rebuild``
+recomputes every story from scratch, in publication order; stories that start with the same article keep their id).
+Everything here is deterministic: ties fall to the lower id, and no randomness or hash order is involved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marsad.nlp.topics import analyze
+
+# Characters of the body whose entity mentions count for a story (about the first two paragraphs; the title's count too).
+ENTITY_LEAD_CHARS = 600
+# Characters of the lead (or, without one, of the body) compared as text with the title.
+TEXT_LEAD_CHARS = 400
+# Countries and regions name where a story happens but not which one: two World Cup matches share "loc:ru" and
+# "loc:de". Their weight is scaled down by this (tuned with the thresholds below; docs/stories.md).
+BROAD_PLACE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """The thresholds of story assignment (tuned on half of tests/fixtures/story_pairs.jsonl; docs/stories.md)."""
+
+    window_days: float = 3.0
+    same_text: float = 0.4  # cosine that links on its own
+    text_with_entities: float = 0.08  # cosine that links when entities are shared too
+    shared_entities: float = 8.0  # summed weight (idf) of the shared entities that supports a weaker cosine
+    cross_language_entities: float = 16.0  # summed idf that links articles in different languages
+
+
+DEFAULT_PARAMS = StoryParams()
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """What assignment knows of one article."""
+
+    id: int
+    published_at: datetime | None
+    language: str
+    text: str  # title and lead (see story_text)
+    entities: frozenset[str]  # canonical keys mentioned in the title or the lead
+    duplicate_of: int | None = None  # the first article of its near-duplicate cluster (None for an original)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    article_id: int
+    story_id: int
+    similarity: float  # cosine of the link that put it there; 1.0 for a story's first article and for copies
+
+
+def story_text(title: str | None, lead: str | None, body: str | None) -> str:
+    """The text an article is compared on: its title and its lead (the start of the body when it has none)."""
+    lead = (lead or "").strip() or (body or "")
+    return f"{title or ''}\n{lead[:TEXT_LEAD_CHARS]}"
+
+
+def entity_weights(document_frequency: Mapping[str, int], n_documents: int, *,
+                   broad_places: frozenset[str] | set[str] = frozenset()) -> dict[str, float]:
+    """Weight of each entity: its inverse document frequency ``log(N / df)``, so rare entities weigh more than
+    common ones, times BROAD_PLACE_WEIGHT for ``broad_places`` (the keys of countries and regions)."""
+    n = max(n_documents, 1)
+    return {key: math.log(max(n / max(df, 1), 1.0)) * (BROAD_PLACE_WEIGHT if key in broad_places else 1.0)
+            for key, df in document_frequency.items()}
+
+
+class _Vectors:
+    """L2-normalised TF-IDF vectors (sublinear tf, smoothed idf) of the texts of one run."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        counts = [Counter(analyze(t)) for t in texts]
+        df = Counter(term for c in counts for term in c)
+        n = len(texts)
+        idf = {term: math.log((n + 1) / (d + 1)) + 1.0 for term, d in df.items()}
+        self.rows: list[dict[str, float]] = []
+        for c in counts:
+            row = {term: (1.0 + math.log(k)) * idf[term] for term, k in c.items()}
+            norm = math.sqrt(sum(w * w for w in row.values())) or 1.0
+            self.rows.append({term: w / norm for term, w in row.items()})
+
+    def cosine(self, i: int, j: int) -> float:
+        a, b = self.rows[i], self.rows[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(w * b.get(term, 0.0) for term, w in a.items())
+
+
+def assign(new: Sequence[StoryInput], known: Sequence[tuple[StoryInput, int]], *,
+           weights: Mapping[str, float], params: StoryParams = DEFAULT_PARAMS) -> list[Assignment]:
+    """Stories for the ``new`` articles, given ``known`` articles already in stories (``(article, story_id)``, at
+    least those within the window of the new ones). Returns one Assignment per new article that gets a story
+    (undated originals and copies of story-less originals get none). ``weights``: entity key → idf."""
+    everything = [*(a for a, _ in known), *new]
+    vectors = _Vectors([a.text for a in everything])
+    index = {a.id: i for i, a in enumerate(everything)}
+    story_of: dict[int, int] = {a.id: story for a, story in known}
+    # Dated articles in stories, ordered by time, for the window lookups.
+    timeline: list[tuple[datetime, int]] = sorted((a.published_at, a.id) for a, _ in known if a.published_at)
+    window = timedelta(days=params.window_days)
+    out: list[Assignment] = []
+
+    def strength(a: StoryInput, b: StoryInput) -> tuple[float, float] | None:
+        """(cosine, shared entity weight) when ``a`` links to ``b``, else None."""
+        shared = sum(weights.get(key, 0.0) for key in a.entities & b.entities)
+        if a.language and b.language and a.language != b.language:
+            return (0.0, shared) if shared >= params.cross_language_entities else None
+        cos = vectors.cosine(index[a.id], index[b.id])
+        if cos >= params.same_text or (cos >= params.text_with_entities and shared >= params.shared_entities):
+            return (cos, shared)
+        return None
+
+    originals = sorted((a for a in new if a.duplicate_of in (None, a.id) and a.published_at),
+                       key=lambda a: (a.published_at, a.id))
+    by_id = {a.id: a for a in everything}
+    for article in originals:
+        lo = bisect.bisect_left(timeline, (article.published_at - window, -1))
+        hi = bisect.bisect_right(timeline, (article.published_at + window, math.inf))
+        best: tuple[float, float, int] | None = None  # (cosine, shared, -story) — larger is better
+        for _, other_id in timeline[lo:hi]:
+            link = strength(article, by_id[other_id])
+            if link is not None:
+                key = (link[0], link[1], -story_of[other_id])
+                if best is None or key > best:
+                    best = key
+        if best is None:
+            story, similarity = article.id, 1.0
+        else:
+            story, similarity = -best[2], round(best[0], 4)
+        story_of[article.id] = story
+        bisect.insort(timeline, (article.published_at, article.id))
+        out.append(Assignment(article.id, story, similarity))
+    for article in sorted((a for a in new if a.duplicate_of not in (None, a.id)), key=lambda a: a.id):
+        story = story_of.get(article.duplicate_of)  # type: ignore[arg-type]
+        if story is not None:
+            story_of[article.id] = story
+            out.append(Assignment(article.id, story, 1.0))
+    return out
