@@ -3,6 +3,8 @@ import sys
 import lxml.html
 import pytest
 
+from marsad import analytics
+from marsad.analytics import Query
 from marsad.cli import main
 from marsad.report import pdf as pdf_module
 
@@ -49,3 +51,39 @@ def test_pdf_without_pango_is_one_clear_line(seeded_store, tmp_path, capsys, mon
     pdf_module._weasyprint.cache_clear()
     assert code == 2 and err.count("\n") == 1 and "Pango" in err and ".html" in err
     assert not (tmp_path / "b.pdf").exists()
+
+
+MONITOR = "حدود العراق"
+
+
+@pytest.fixture
+def monitored(seeded_store_copy):
+    from marsad.monitor import create_monitor
+
+    create_monitor(seeded_store_copy, MONITOR, Query(text="الحدود OR العراق", languages=["ar"]))
+    return seeded_store_copy
+
+
+def test_briefing_of_a_monitor(monitored, tmp_path, capsys):
+    out = tmp_path / "m.html"
+    code, _, err = _run(capsys, "report", "--db", str(monitored.path), "--monitor", MONITOR, "--since", "2018-01-01",
+                        "--out", str(out))
+    assert code == 0, err
+    doc = lxml.html.document_fromstring(out.read_text(encoding="utf-8"))
+    assert doc.xpath("string(//h1/span)") == MONITOR
+    assert "الحدود OR العراق" in doc.xpath("string(//header)")
+    figures = analytics.overview_figures(monitored, Query(text="الحدود OR العراق", languages=["ar"], start="2018-01-01"))
+    assert figures["articles"] > 0
+    shown = doc.xpath("string(//section[@id='figures']//td[1]/span[contains(@class, 'n')])")
+    assert shown == f"{figures['articles']:,}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--monitor", "nobody"], "no monitor named “nobody”"),
+     (["--monitor", MONITOR, "--query", "oil", "--lang", "en"], "leave out --query, --lang")],
+)
+def test_monitor_refusals(monitored, tmp_path, capsys, extra, message):
+    code, _, err = _run(capsys, "report", "--db", str(monitored.path), "--since", "2018-01-01",
+                        "--out", str(tmp_path / "m.html"), *extra)
+    assert code == 2 and message in err and err.count("\n") == 1
