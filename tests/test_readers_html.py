@@ -250,3 +250,22 @@ def test_feed_dates_that_are_no_dates_stay_undated(date: str, note: str) -> None
 def test_feed_dates_only_feedparser_reads_are_kept() -> None:
     (item,) = parse_feed(_feed_with_date("Κυρ, 27 Σεπ 2020 10:00:00 +0300"))  # Greek RFC 822: feedparser knows it
     assert item.published_at == datetime(2020, 9, 27, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"[" * 100_000,  # unclosed: json recurses before it finds the array open (found by bench/fuzz_readers.py)
+        b'{"a":' * 990,
+        # well-formed, as deep as json reads: the walk over authors is as deep again
+        b'{"@type": "NewsArticle", "author": ' + b"[" * 950 + b'{"name": "x"}' + b"]" * 950 + b"}",
+    ],
+    ids=["unclosed-arrays", "unclosed-objects", "deep-author"],
+)
+def test_json_ld_nested_too_deep_costs_only_itself(block: bytes) -> None:
+    page = (HTML_PAGES / "cbsnews.com.carolina.html").read_bytes()
+    start = page.index(b">", page.index(b"application/ld+json")) + 1
+    damaged = page[:start] + block + page[page.index(b"</script>", start):]
+    (article,) = list(read_bytes(damaged, name="page.html", settings=SETTINGS))
+    assert isinstance(article, Article), article
+    assert _norm(article.title) == _norm(html_gold("cbsnews.com.carolina.html")["title"])

@@ -277,23 +277,32 @@ def _read_json_ld(tree, meta: PageMeta) -> None:
         if (node.get("type") or "").lower() != "application/ld+json" or not node.text:
             continue
         try:
-            data = json.loads(node.text)
-        except (json.JSONDecodeError, ValueError):
+            if _read_ld_block(node.text, meta):
+                return
+        except (json.JSONDecodeError, ValueError, RecursionError):
+            # Damaged or hostile metadata costs only itself, never the page. RecursionError: "[" or "{" nested
+            # deeper than Python's stack, raised by json (even before it finds the array unclosed) or by the walks
+            # below; found by bench/fuzz_readers.py.
             continue
-        for item in _ld_items(data):
-            kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if not any(isinstance(k, str) and ("Article" in k or k in ("BlogPosting", "Report")) for k in kinds):
-                continue
-            if isinstance(item.get("headline"), str) and not meta.headline:
-                meta.headline = item["headline"]
-            if isinstance(item.get("datePublished"), str) and item["datePublished"].strip():
-                meta.date = item["datePublished"]
-            if not meta.author:
-                meta.author = _ld_name(item.get("author"))
-            if not meta.site_name:
-                meta.site_name = _ld_name(item.get("publisher"))
-            return
+
+
+def _read_ld_block(text: str, meta: PageMeta) -> bool:
+    """Fill ``meta`` from the first article-like item of one JSON-LD block; False when it has none."""
+    for item in _ld_items(json.loads(text)):
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if not any(isinstance(k, str) and ("Article" in k or k in ("BlogPosting", "Report")) for k in kinds):
+            continue
+        if isinstance(item.get("headline"), str) and not meta.headline:
+            meta.headline = item["headline"]
+        if isinstance(item.get("datePublished"), str) and item["datePublished"].strip():
+            meta.date = item["datePublished"]
+        if not meta.author:
+            meta.author = _ld_name(item.get("author"))
+        if not meta.site_name:
+            meta.site_name = _ld_name(item.get("publisher"))
+        return True
+    return False
 
 
 def _ld_items(data: object) -> list[dict]:
