@@ -1,4 +1,6 @@
+import errno
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -58,6 +60,24 @@ def test_save_and_load_round_trip(ant_model, tmp_path, ant_sample):
     texts = ant_sample[0][:20]
     assert np.allclose(models["ar"].transform(texts), ant_model.transform(texts), atol=1e-6)
     assert T.load_models(tmp_path / "missing.npz") == ({}, 0)
+
+
+@pytest.mark.parametrize("error", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
+def test_a_failed_save_leaves_no_temp_file_and_the_saved_models_as_they_were(ant_model, tmp_path, monkeypatch, error):
+    path = tmp_path / "m.topics.npz"
+    ant_model.ids = list(range(1, 1 + ant_model.k))
+    T.save_models(path, {"ar": ant_model}, version=1)
+    before = path.read_bytes()
+
+    def full_disk(file, **arrays):  # writes part of the archive, then the disk is full
+        Path(file).write_bytes(b"PK\x03\x04" + b"\0" * 1000)
+        raise error
+
+    monkeypatch.setattr(T.np, "savez_compressed", full_disk)
+    with pytest.raises(type(error)):
+        T.save_models(path, {"ar": ant_model}, version=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.topics.npz"]
+    assert path.read_bytes() == before and T.load_models(path)[1] == 1
 
 
 def test_match_topics_recovers_a_permutation(ant_model):

@@ -309,6 +309,7 @@ def label_model(model: TopicModel, texts: Sequence[str], *, weights: np.ndarray)
 
 # -- persistence --------------------------------------------------------------------------------------
 def save_models(path: Path, models: dict[str, TopicModel], *, version: int) -> None:
+    """Write ``models`` to ``path`` whole or not at all: through a temp file beside it, renamed into place."""
     arrays: dict[str, np.ndarray] = {}
     meta = {"version": version, "languages": {}}
     for lang, m in models.items():
@@ -320,8 +321,14 @@ def save_models(path: Path, models: dict[str, TopicModel], *, version: int) -> N
         meta["languages"][lang] = {"ids": m.ids, "labels": m.labels, "terms": m.terms}
     arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
     tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **arrays)
-    tmp.replace(path)
+    try:
+        np.savez_compressed(tmp, **arrays)
+        tmp.replace(path)
+    except BaseException:
+        # A full disk (or Ctrl-C) leaves a partial temp file of up to the model's size beside the store: remove
+        # it; the caller reports the failure and the file at ``path`` stays as it was.
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def load_models(path: Path) -> tuple[dict[str, TopicModel], int]:
