@@ -238,9 +238,8 @@ def scenarios(work: Path, reference_db: Path) -> list[Scenario]:
         run(["ingest", str(sample), "--db", str(db), "--no-enrich"])
 
     def fitted(db: Path) -> None:
-        for src in work.glob(reference_db.name + "*"):  # the store, its search index
+        for src in work.glob(reference_db.name + "*"):  # the store, its search index, its topic models
             shutil.copy(src, db.with_name(db.name + src.name.removeprefix(reference_db.name)))
-        shutil.copy(reference_db.with_suffix(".topics.npz"), db.with_suffix(".topics.npz"))
 
     return [
         Scenario("ingest", fresh, ["ingest", str(sample), "--db", "{db}"]),
@@ -267,9 +266,7 @@ def survive(scenario: Scenario, db: Path, reference: Snapshot, *, kills: int, wi
             + (f": {found}" if found else ""))
         if not killed:  # it completed what the kills before left: check that, then start over with work to do
             outcome.differences += [f"run {i + 1}: {d}" for d in differences(snapshot(db), reference)]
-            for path in db.parent.glob(db.name + "*"):  # the store, its write-ahead log, its search index
-                path.unlink()
-            for path in db.parent.glob(db.with_suffix("").name + ".topics*"):
+            for path in db.parent.glob(db.name + "*"):  # the store, its write-ahead log, search index, topic models
                 path.unlink()
             scenario.prepare(db)
     run(args)

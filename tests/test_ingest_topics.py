@@ -1,5 +1,10 @@
 """Topics of stored articles: fit, assign new articles, refit keeping ids."""
 
+import dataclasses
+import shutil
+
+import pytest
+
 from marsad.analytics import Query, list_topics, top_topics
 from marsad.ingest import topics
 
@@ -37,3 +42,84 @@ def test_fit_assign_refit_keeps_ids(seeded_store_copy):
 
 def test_assign_new_without_a_model_is_a_no_op(seeded_store_copy):
     assert topics.assign_new(seeded_store_copy) == 0
+
+
+def test_the_model_file_is_named_after_the_store_file(tmp_path):
+    from marsad.store import Store
+    from marsad.store.topics import model_file, pending_model_file
+
+    a, b = Store(tmp_path / "news.duckdb"), Store(tmp_path / "news.db")
+    assert (model_file(a).name, model_file(b).name) == ("news.duckdb.topics.npz", "news.db.topics.npz")
+    assert pending_model_file(a).name == "news.duckdb.topics.next.npz"
+
+
+@pytest.fixture(scope="module")
+def fitted_store(seeded_store, tmp_path_factory):
+    """A copy of the seeded store with a fit (k=4), and the models of that fit."""
+    from marsad.store import Store
+
+    folder = tmp_path_factory.mktemp("fitted")
+    for src in seeded_store.path.parent.iterdir():
+        shutil.copy(src, folder / src.name)
+    store = Store(folder / seeded_store.path.name)
+    topics.fit(store, k=4)
+    return store, topics.live_models(store)
+
+
+@pytest.fixture
+def old_store(fitted_store, tmp_path):
+    """A private copy of ``fitted_store`` whose model file has the naming before it followed the store's full file
+    name (``store.topics.npz``)."""
+    from marsad.store import Store
+    from marsad.store.topics import model_file
+
+    store, _ = fitted_store
+    copy = Store(tmp_path / store.path.name)
+    shutil.copy(store.path, copy.path)
+    shutil.copy(model_file(store), copy.path.with_suffix(".topics.npz"))
+    return copy
+
+
+def _same(found, expected) -> bool:
+    (models, version), (want, want_version) = found, expected
+    return version == want_version and {k: (m.ids, m.labels) for k, m in models.items()} == {
+        k: (m.ids, m.labels) for k, m in want.items()}
+
+
+def test_an_old_stores_model_file_is_adopted(old_store, fitted_store):
+    from marsad.store.topics import model_file
+
+    legacy = old_store.path.with_suffix(".topics.npz")
+    assert not model_file(old_store).exists()
+    assert _same(topics.live_models(old_store), fitted_store[1])
+    assert model_file(old_store).read_bytes() == legacy.read_bytes()
+    assert legacy.exists()  # left in place: news.db may be the store it belongs to
+
+
+def test_an_old_model_file_that_cannot_be_copied_is_read_where_it_is(old_store, fitted_store, monkeypatch):
+    from marsad.store.topics import model_file
+
+    def read_only(src, dst):
+        raise PermissionError(13, "Read-only file system", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", read_only)
+    assert _same(topics.live_models(old_store), fitted_store[1])
+    assert not model_file(old_store).exists() and not list(old_store.path.parent.glob("*.copy"))
+
+
+@pytest.mark.parametrize("change", ["version", "label"])
+def test_an_old_model_file_of_another_fit_is_left_alone(old_store, fitted_store, change):
+    """``news.topics.npz`` was shared by ``news.duckdb`` and ``news.db``: a file whose fit is not this store's is
+    never read as its models."""
+    from marsad.nlp.topics import save_models
+    from marsad.store.topics import model_file
+
+    models, version = fitted_store[1]
+    models = {lang: dataclasses.replace(m, labels=list(m.labels)) for lang, m in models.items()}
+    if change == "label":
+        models["ar"].labels[0] = "another store's topic"
+    else:
+        version += 1
+    save_models(old_store.path.with_suffix(".topics.npz"), models, version=version)
+    assert topics.live_models(old_store) == ({}, 0)
+    assert not model_file(old_store).exists()

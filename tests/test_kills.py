@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import kills  # noqa: E402
 
 from marsad.ingest import topics  # noqa: E402
+from marsad.store import Store  # noqa: E402
 from marsad.store import topics as store_topics  # noqa: E402
 
 RECORDS = 55  # six write batches (kills land before, between and after commits); enough for a topic model
@@ -33,7 +34,7 @@ def test_a_killed_writer_leaves_whole_state_and_a_rerun_completes_it(reference, 
     work, db, windows, want = reference
     scenario = next(s for s in kills.scenarios(work, db) if s.name == writer)
     assert want.articles and not want.unenriched and want.indexed == want.stored  # the reference is whole
-    assert (db.with_suffix(".topics.npz")).is_file()  # and fitted
+    assert store_topics.model_file(Store(db)).is_file()  # and fitted
     outcome = kills.survive(scenario, work / f"{writer.replace(' ', '-')}.duckdb", want, kills=n_kills,
                             window=windows[writer], rng=random.Random(SEED))
     assert outcome.problems == []

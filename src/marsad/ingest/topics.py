@@ -8,6 +8,7 @@ is marsad.store.topics. This orchestration lives in ingest/ beside the enrichmen
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypedDict
@@ -43,14 +44,44 @@ def live_models(store: Store) -> tuple[dict[str, TopicModel], int]:
     A fit saves its models to a pending file, commits its topics and weights, then renames the file into place
     (see :func:`fit`). A kill between the commit and the rename leaves a pending file of the live version: it is
     published here. One of another version is a fit that never committed (or one committing right now, in
-    another process): it is left alone and the current file is used."""
+    another process): it is left alone and the current file is used. A store fitted before model files were named
+    after the store's full file name has its file adopted (:func:`_adopt_legacy`)."""
     path, pending = store_topics.model_file(store), store_topics.pending_model_file(store)
     if pending.is_file():
         _, version = load_models(pending)
         if version == store_topics.fitted_version(store):
             LOGGER.info("topics: publishing the model file of fit %s (its writer was interrupted)", version)
             _publish(pending, path)
+    if not path.is_file():
+        return load_models(_adopt_legacy(store, path))
     return load_models(path)
+
+
+def _adopt_legacy(store: Store, path: Path) -> Path:
+    """The file to read the live fit from when ``path`` does not exist: ``path`` itself after copying to it a model
+    file of the old naming (``news.topics.npz``) that is this store's live fit — the same version and the same
+    active topics (ids and labels). The old name was shared by ``news.duckdb`` and ``news.db``: a file that is
+    another store's fit is left alone, and the old file stays in place, since it may be that other store's to
+    adopt. Where the copy cannot be written (a read-only folder), the old file is read where it is."""
+    fitted = store_topics.fitted_version(store)
+    for legacy in store_topics.legacy_model_files(store) if fitted else []:
+        if not legacy.is_file():
+            continue
+        models, version = load_models(legacy)
+        held = {lang: sorted(zip(m.ids, m.labels, strict=True)) for lang, m in models.items()}
+        if version != fitted or held != store_topics.active_topics(store):
+            continue
+        tmp = path.with_name(path.name + ".copy")
+        try:
+            shutil.copyfile(legacy, tmp)
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            LOGGER.warning("topics: cannot copy %s to %s (%s); reading it where it is", legacy.name, path.name, exc)
+            return legacy
+        LOGGER.info("topics: %s holds this store's fit %s; copied to %s", legacy.name, version, path.name)
+        return path
+    return path
 
 
 def _publish(pending: Path, path: Path) -> None:

@@ -27,14 +27,35 @@ _ARTICLE_TOPICS = pa.schema([("article_id", pa.int64()), ("topic_id", pa.int32()
 TopicText = tuple[int, str, str]  # article id, title + lead + start of body, source id ("" when unknown)
 
 
+MODEL_SUFFIX = ".topics.npz"
+PENDING_SUFFIX = ".topics.next.npz"
+
+
 def model_file(store: Store) -> Path:
-    """Where the fitted topic models of this store are saved (``<db>.topics.npz``)."""
-    return store.path.with_suffix(".topics.npz")
+    """Where the fitted topic models of this store are saved: named after the store's full file name
+    (``news.duckdb.topics.npz``), so ``news.duckdb`` and ``news.db`` never share one."""
+    return store.path.with_name(store.path.name + MODEL_SUFFIX)
 
 
 def pending_model_file(store: Store) -> Path:
-    """Where a fit saves its models before its transaction commits (``<db>.topics.next.npz``)."""
-    return store.path.with_suffix(".topics.next.npz")
+    """Where a fit saves its models before its transaction commits (``news.duckdb.topics.next.npz``)."""
+    return store.path.with_name(store.path.name + PENDING_SUFFIX)
+
+
+def legacy_model_files(store: Store) -> list[Path]:
+    """The pending and the saved model file of the naming before :func:`model_file` (``news.topics.npz``, which
+    ``news.duckdb`` and ``news.db`` shared), pending first (see marsad.ingest.topics.live_models)."""
+    return [store.path.with_suffix(PENDING_SUFFIX), store.path.with_suffix(MODEL_SUFFIX)]
+
+
+def active_topics(store: Store) -> dict[str, list[tuple[int, str]]]:
+    """``(id, label)`` of the active topics per language, by id: what the live fit's model file must hold."""
+    with store.read() as con:
+        rows = con.execute("SELECT language, id, label FROM topics WHERE active ORDER BY id").fetchall()
+    out: dict[str, list[tuple[int, str]]] = {}
+    for lang, tid, label in rows:
+        out.setdefault(lang, []).append((int(tid), label))
+    return out
 
 
 def fitted_version(store: Store) -> int:
