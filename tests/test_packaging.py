@@ -21,8 +21,9 @@ SRC = ROOT / "src" / "marsad"
 # What a wheel is built from (pyproject.toml maps data/, static/ and .streamlit/ into the package).
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "src", "data", "static", ".streamlit")
 # Files the code writes beside the store (see .gitignore): a wheel built in a used checkout must leave them out.
-WRITTEN = ("marsad.duckdb", "marsad.duckdb.wal", "marsad.search.sqlite", "marsad.topics.npz", "marsad.watch.json",
-           "rejects-20260101-000000.txt")
+WRITTEN = ("marsad.duckdb", "marsad.duckdb.wal", "marsad.duckdb.search.sqlite", "marsad.duckdb.topics.npz",
+           "marsad.duckdb.watch.json", "marsad.search.sqlite", "marsad.topics.npz", "marsad.watch.json",
+           "rejects-20260101-000000.txt")  # the names after the store's full file name, and the older ones
 
 
 def _normalise(name: str) -> str:

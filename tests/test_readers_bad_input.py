@@ -417,3 +417,41 @@ def test_costly_html_is_rejected_before_parsing(markup: str, reason: str) -> Non
     page = f"<html><body>{markup}<article><p>{'A paragraph of article text. ' * 8}</p></article></body></html>"
     reject = _only_reject(list(read_bytes(page.encode(), name="page.html", settings=SETTINGS)))
     assert reason in reject.reason and "over the limit" in reject.reason
+
+
+def _feed_of(n: int) -> bytes:
+    item = "<item><title>Headline {0}</title><link>http://example.org/{0}</link><description>Story {0} text.</description></item>"
+    items = "".join(item.format(i) for i in range(1, n + 1))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_a_feed_over_the_item_limit_keeps_its_first_items_and_says_so(monkeypatch, n: int) -> None:
+    from marsad.ingest import limits
+    from marsad.ingest.readers import read_feed
+
+    monkeypatch.setattr(limits, "MAX_FEED_ITEMS", 3)
+    out = list(read_bytes(_feed_of(n), name="big.rss", settings=SETTINGS))
+    articles = [i for i in out if isinstance(i, Article)]
+    assert [a.title for a in articles] == ["Headline 1", "Headline 2", "Headline 3"]
+    rejects = [i for i in out if isinstance(i, Reject)]
+    feed = read_feed(_feed_of(n))
+    if n == 3:
+        assert rejects == [] and feed.note == ""
+    else:
+        (cut,) = rejects
+        assert (cut.file, cut.record) == ("big.rss", 4)
+        assert cut.reason == "feed with 5 items is over the limit of 3: the first 3 were read, the other 2 cut"
+        assert len(feed.items) == 3 and feed.note == cut.reason
+
+
+def test_the_feed_item_limit_is_above_real_feeds_and_below_what_watch_remembers() -> None:
+    from marsad.ingest.limits import MAX_FEED_ITEMS, feed_items_cut
+    from marsad.ingest.watch import SEEN_PER_FEED
+
+    assert 500 <= MAX_FEED_ITEMS < SEEN_PER_FEED
+    assert feed_items_cut(MAX_FEED_ITEMS) == ""
+    assert f"the other {2:,} cut" in feed_items_cut(MAX_FEED_ITEMS + 2)
+    out = list(read_bytes(_feed_of(MAX_FEED_ITEMS + 2), name="real.rss", settings=SETTINGS))
+    assert sum(isinstance(i, Article) for i in out) == MAX_FEED_ITEMS
+    assert [r.record for r in out if isinstance(r, Reject)] == [MAX_FEED_ITEMS + 1]

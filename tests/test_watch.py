@@ -6,13 +6,21 @@ from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import HTML_PAGES, html_gold
+from conftest import ANT_SAMPLE, HTML_PAGES, html_gold, read_lines
 from local_server import LocalServer, send, trickle
 
 from marsad.cli import main
 from marsad.config import Settings
 from marsad.errors import RejectedInput
-from marsad.ingest.watch import MAX_BACKOFF_S, MAX_PAGE_ATTEMPTS, Watcher, load_feeds, load_state, parse_interval
+from marsad.ingest.watch import (
+    MAX_BACKOFF_S,
+    MAX_PAGE_ATTEMPTS,
+    Watcher,
+    load_feeds,
+    load_state,
+    parse_interval,
+    state_path_for,
+)
 from marsad.store import Store
 from marsad.store.articles import count_articles
 
@@ -126,7 +134,7 @@ def test_new_items_fetched_and_stored_then_conditional_get_gives_304(site, setti
 
 def test_state_survives_a_restart(site, settings):
     Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL).run_cycle()
-    state = load_state(settings.db_path.with_suffix(".watch.json"))
+    state = load_state(state_path_for(settings))
     assert state[site.base + "/feed.xml"].etag == '"v1"'
     site.requests.clear()
     again = Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL, clock=lambda: time.time() + 2 * INTERVAL)
@@ -238,7 +246,7 @@ def test_watch_survives_a_misbehaving_feed_and_backs_off(site, settings, path, s
     first = cycle()
     assert (first.feeds_polled, first.feed_errors, first.stored) == (2, 1, 2)  # the good feed goes on
     assert says in first.line() and "retry in 1200 s" in first.line()
-    saved = load_state(settings.db_path.with_suffix(".watch.json"))[bad]  # the backoff is kept in the state file
+    saved = load_state(state_path_for(settings))[bad]  # the backoff is kept in the state file
     assert (saved.failures, saved.next_due) == (1, clock.now + 2 * INTERVAL) and says in saved.last_error
 
     site.requests.clear()
@@ -261,7 +269,7 @@ def test_watch_gives_up_on_a_page_that_keeps_failing(site, settings):
         clock.now += INTERVAL
     site.requests.clear()
     assert watcher.run_cycle().new_items == 0 and site.paths() == ["/hanging-pages.xml"]  # given up
-    assert load_state(settings.db_path.with_suffix(".watch.json"))[site.base + "/hanging-pages.xml"].page_failures == {}
+    assert load_state(state_path_for(settings))[site.base + "/hanging-pages.xml"].page_failures == {}
 
 
 def test_ingest_accepts_page_and_feed_urls(site, settings):
@@ -282,3 +290,56 @@ def test_inspect_a_page_url(site, settings):
     assert article.title == html_gold(PAGE_FILES["/pages/carolina"])["title"] and article.language == "en"
     with pytest.raises(RejectedInput, match="HTTP 404"):
         inspect_path(site.base + "/nothing", settings=settings, enrich=False)
+
+
+def test_the_first_cycle_finishes_what_a_killed_run_left(site, settings, tmp_path, monkeypatch):
+    """Articles stored by a run killed before its after-batch steps are indexed and enriched by the next watcher's
+    first cycle, even when the feeds bring nothing new (here: a failing feed); later cycles do not look again."""
+    from marsad.ingest import watch
+    from marsad.ingest.enrich import enrich_stored
+    from marsad.ingest.pipeline import ingest
+    from marsad.store.search import SqliteSearchIndex, index_stored, search_path
+
+    path = tmp_path / "ant.jsonl"
+    path.write_text("".join(read_lines(ANT_SAMPLE, 12)), encoding="utf-8")
+    assert ingest([path], settings=settings, workers=0).stored == 12  # no steps after the batch: as if killed
+    store = Store(settings.db_path)
+    calls: list[int] = []
+    real = watch.finish_interrupted
+    monkeypatch.setattr(watch, "finish_interrupted", lambda *a: calls.append(1) or real(*a))
+    clock = Clock()
+    watcher = Watcher([site.base + "/error.xml"], settings=settings, interval_s=INTERVAL, clock=clock,
+                      after_batch=[index_stored, enrich_stored])
+    assert watcher.run_cycle().stored == 0
+    assert SqliteSearchIndex(search_path(store)).doc_count() == 12
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE pipeline_version = 0").fetchall()[0][0] == 0
+    clock.now += 10 * INTERVAL
+    watcher.run_cycle()
+    assert calls == [1]
+
+
+def test_a_feed_over_the_item_limit_fetches_its_first_items_and_says_so(site, settings, monkeypatch):
+    from marsad.ingest import limits
+
+    monkeypatch.setattr(limits, "MAX_FEED_ITEMS", 1)
+    report = Watcher([site.base + "/feed.xml"], settings=settings, interval_s=INTERVAL, clock=Clock()).run_cycle()
+    assert (report.new_items, report.stored) == (1, 1)
+    assert sorted(site.paths()) == ["/feed.xml", next(iter(PAGE_FILES))]
+    (note,) = report.rejects
+    assert note.file == site.base + "/feed.xml" and "over the limit of 1" in note.reason and "1 rejected" in report.line()
+
+
+def test_the_state_file_is_named_after_the_store_file(site, tmp_path):
+    """news.duckdb and news.db beside each other keep their own state; the older shared name is not read (it may
+    be the other store's "already seen" items): a store starts afresh and fetches the items once."""
+    def settings_for(name):
+        return dataclasses.replace(Settings.load(db_path=tmp_path / name), allow_private_networks=True)
+
+    a, b = settings_for("news.duckdb"), settings_for("news.db")
+    assert (state_path_for(a).name, state_path_for(b).name) == ("news.duckdb.watch.json", "news.db.watch.json")
+    Watcher([site.base + "/feed.xml"], settings=a, interval_s=INTERVAL).run_cycle()
+    (tmp_path / "news.watch.json").write_text(state_path_for(a).read_text(encoding="utf-8"), encoding="utf-8")
+    second = Watcher([site.base + "/feed.xml"], settings=b, interval_s=INTERVAL).run_cycle()
+    assert (second.new_items, second.stored) == (2, 2)
+    assert count_articles(Store(b.db_path)) == 2 and state_path_for(b).is_file()

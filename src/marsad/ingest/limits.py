@@ -23,6 +23,12 @@ COMPRESSION_SLACK_BYTES = 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 20_000
 # Containers inside containers (a .gz inside a zip inside a zip): real exports nest two deep at most.
 MAX_CONTAINER_DEPTH = 3
+# Items read from one RSS/Atom feed: news feeds carry 10-100 items (the Sky News Arabia fixture 5, big outlets'
+# "latest" feeds 20-50), archives a few hundred. Each item read costs HTML-to-text and date parsing and, in
+# `marsad watch`, a page fetch of up to fetch_timeout_s: a feed listing 100,000 links would hold a cycle for
+# days. Items past the limit are cut with a note (the first ones are kept). Below watch.SEEN_PER_FEED, so every
+# item read is remembered as seen.
+MAX_FEED_ITEMS = 1_000
 # HTML pages: the 112 real news pages of ../shared/html have at most 5,535 tags and 6,248 attributes.
 # trafilatura needs ~0.2-0.5 ms per tag, and libxml2 checks an element's attributes pairwise (20k attributes on
 # one element take 1.8 s, 80k take 72 s): beyond these limits a page is generated or hostile and is rejected
@@ -36,7 +42,8 @@ _ATTRIBUTE = re.compile(r"\s[\w:.-]+\s*=")
 # Marks the end of a body cut at MAX_BODY_CHARS: an editorial ellipsis, read the same in every language.
 CUT_MARK = "[…]"
 
-__all__ = ["CUT_MARK", "MAX_BODY_CHARS", "cut_body", "expansion_allowed", "markup_over_limits"]
+__all__ = ["CUT_MARK", "MAX_BODY_CHARS", "MAX_FEED_ITEMS", "cut_body", "expansion_allowed", "feed_items_cut",
+           "markup_over_limits"]
 
 
 def markup_over_limits(html: str) -> str:
@@ -48,6 +55,14 @@ def markup_over_limits(html: str) -> str:
     if attributes > MAX_HTML_ATTRIBUTES:
         return f"HTML with {attributes:,} attributes is over the limit of {MAX_HTML_ATTRIBUTES:,} (a generated or hostile page)"
     return ""
+
+
+def feed_items_cut(total: int) -> str:
+    """The note for a feed of ``total`` items when it is over :data:`MAX_FEED_ITEMS` ("" when it is not)."""
+    if total <= MAX_FEED_ITEMS:
+        return ""
+    return (f"feed with {total:,} items is over the limit of {MAX_FEED_ITEMS:,}: the first {MAX_FEED_ITEMS:,} "
+            f"were read, the other {total - MAX_FEED_ITEMS:,} cut")
 
 
 def expansion_allowed(compressed: int) -> int:

@@ -11,6 +11,8 @@
   does not cost a fetch timeout on every cycle forever.
 - State (validators, backoff, items already seen) lives in a JSON file beside the store, so
   ``marsad watch --once`` from cron behaves like a long-running watcher.
+- A watcher's first cycle first finishes what a killed ingest or watcher left (``finish_interrupted``: articles
+  stored but not indexed, enriched or given topics), as ``marsad ingest`` does.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from marsad.config import Settings
 from marsad.errors import FetchError, MarsadError, RejectedInput
 from marsad.ingest.fetch import fetch, is_http_url
-from marsad.ingest.pipeline import AfterBatch, Ingestor
+from marsad.ingest.pipeline import AfterBatch, Ingestor, finish_interrupted
 from marsad.models import Article, Reject
 from marsad.store import Store
 
@@ -40,6 +42,7 @@ SEEN_PER_FEED = 2000
 # Cycles in which an item's page fetch may fail before the item is given up (remembered as seen): a page
 # server that is down for a cycle or two is retried, one that hangs for good stops costing fetch timeouts.
 MAX_PAGE_ATTEMPTS = 3
+STATE_SUFFIX = ".watch.json"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -88,7 +91,12 @@ class FeedState:
 
 
 def state_path_for(settings: Settings) -> Path:
-    return settings.db_path.with_suffix(".watch.json")
+    """The watch state of the store at ``settings.db_path``, named after its full file name
+    (``news.duckdb.watch.json``), so ``news.duckdb`` and ``news.db`` never share one. A state file of the older
+    naming (``news.watch.json``) is not read: it may be the other store's, whose "already seen" items this store
+    would never fetch; starting afresh only costs fetching the feeds' current items once (those stored already
+    are recognised as duplicates)."""
+    return settings.db_path.with_name(settings.db_path.name + STATE_SUFFIX)
 
 
 def load_state(path: Path) -> dict[str, FeedState]:
@@ -157,16 +165,22 @@ class Watcher:
         self.clock = clock
         saved = load_state(self.state_path)
         self.states = {url: saved.get(url) or FeedState(url) for url in feeds}
+        self.caught_up = False  # finish_interrupted runs before the first cycle's items
 
     def backoff_s(self, failures: int) -> float:
         return min(self.interval_s * 2**failures, MAX_BACKOFF_S)
 
     def run_cycle(self) -> CycleReport:
-        from marsad.ingest.readers import parse_feed  # readers pull in feedparser/trafilatura: load on use
+        from marsad.ingest.readers import read_feed  # readers pull in feedparser/trafilatura: load on use
 
         report = CycleReport()
         now = self.clock()
         with Ingestor(self.store, settings=self.settings, after_batch=self.after_batch) as ingestor:
+            if not self.caught_up:
+                # As `marsad ingest` does: a watcher killed between storing a batch and its after-batch steps
+                # (indexing, enrichment, topics) left articles that no later batch would complete.
+                finish_interrupted(self.store, self.after_batch)
+                self.caught_up = True
             for state in self.states.values():
                 if state.next_due > now:
                     report.backing_off += state.failures > 0
@@ -174,7 +188,7 @@ class Watcher:
                 report.feeds_polled += 1
                 try:
                     result = fetch(state.url, settings=self.settings, etag=state.etag, last_modified=state.last_modified)
-                    items = [] if result.status == 304 else parse_feed(result.data, url=result.url or state.url)
+                    feed = None if result.status == 304 else read_feed(result.data, url=result.url or state.url)
                 except MarsadError as exc:
                     state.failures += 1
                     state.last_error = exc.message
@@ -186,13 +200,15 @@ class Watcher:
                     continue
                 state.failures, state.last_error = 0, ""
                 state.next_due = now + self.interval_s
-                if result.status == 304:
+                if feed is None:
                     report.not_modified += 1
                     continue
                 state.etag, state.last_modified = result.etag, result.last_modified
+                if feed.note:  # items past limits.MAX_FEED_ITEMS: never fetched, and said so in the report
+                    report.rejects.append(Reject(state.url, None, feed.note))
                 failures = state.page_failures  # counts for items no longer in the feed are dropped below
                 state.page_failures = {}
-                for item in items:
+                for item in feed.items:
                     key = item.guid or item.url
                     if not key or key in state.seen:
                         continue

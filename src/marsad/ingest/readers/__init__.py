@@ -3,6 +3,7 @@
     read_path(path, *, fmt="auto", mapping=None, settings, source=None)   files, folders (recursive), .zip, .gz
     read_bytes(data, *, name, fmt="auto", url="", settings, mapping=None, source=None)   uploads, fetched pages
     parse_feed(data, *, url="") -> list[FeedItem]                          items of an RSS/Atom feed
+    read_feed(data, *, url="") -> Feed                                     the same with the feed's title, link, note
 
 Every document or record yields one :class:`~marsad.models.Article` (``origin`` = "<file>", "<file>#<record>" or
 "<zip>!<member>#<record>") or one :class:`~marsad.models.Reject` (file, record number, reason). Bad input never
@@ -24,7 +25,7 @@ from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, decode_bytes
 from marsad.ingest.limits import MAX_CONTAINER_DEPTH
 from marsad.ingest.readers.containers import read_warc, read_zip
-from marsad.ingest.readers.feeds import FeedItem, articles_from_feed, parse_feed
+from marsad.ingest.readers.feeds import Feed, FeedItem, articles_from_feed, parse_feed, read_feed
 from marsad.ingest.readers.html import article_from_html
 from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
 from marsad.ingest.readers.streams import Prefixed, Unbombed
@@ -34,7 +35,7 @@ from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["FORMATS", "FeedItem", "parse_feed", "read_bytes", "read_path"]
+__all__ = ["FORMATS", "Feed", "FeedItem", "parse_feed", "read_bytes", "read_feed", "read_path"]
 
 # Hidden files and editor/OS leftovers in an ingest folder are not documents: ".DS_Store", ".git/",
 # "~$report.docx" (Office lock files), "page.txt~" (editor backups), Windows thumbnails.

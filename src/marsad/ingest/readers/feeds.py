@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marsad.errors import MarsadError, RejectedInput
+from marsad.ingest import limits
 from marsad.ingest.encoding import check_text
 from marsad.ingest.extract import (
     canonical_url,
@@ -59,11 +60,13 @@ class FeedItem:
 class Feed:
     title: str
     link: str
-    items: list[FeedItem]
+    items: list[FeedItem]  # at most limits.MAX_FEED_ITEMS
+    note: str = ""  # why items were cut (limits.feed_items_cut), "" when none were
 
 
 def parse_feed(data: bytes, *, url: str = "") -> list[FeedItem]:
-    """The items of an RSS/Atom document. Raises :class:`RejectedInput` when it is not a feed."""
+    """The items of an RSS/Atom document (the first limits.MAX_FEED_ITEMS). Raises :class:`RejectedInput` when it is not a
+    feed."""
     return read_feed(data, url=url).items
 
 
@@ -81,9 +84,12 @@ def read_feed(data: bytes, *, url: str = "") -> Feed:
     if not parsed.get("version") and not parsed.entries:
         reason = str(parsed.get("bozo_exception", "")) or "no <rss>, <feed> or <rdf> root"
         raise RejectedInput(f"{url or 'document'}: not an RSS/Atom feed", detail=reason)
-    items = [_item(entry) for entry in parsed.entries]
+    items = [_item(entry) for entry in parsed.entries[: limits.MAX_FEED_ITEMS]]
+    note = limits.feed_items_cut(len(parsed.entries))
+    if note:
+        LOGGER.warning("%s: %s", url or "feed", note)
     channel = parsed.get("feed", {})
-    return Feed(title=clean_title(channel.get("title", "")), link=channel.get("link", "") or url, items=items)
+    return Feed(title=clean_title(channel.get("title", "")), link=channel.get("link", "") or url, items=items, note=note)
 
 
 def articles_from_feed(data: bytes, *, name: str, url: str = "", source: str | None = None) -> Iterator[Article | Reject]:
@@ -103,6 +109,8 @@ def articles_from_feed(data: bytes, *, name: str, url: str = "", source: str | N
             yield _article(item, origin=origin, source_key_=feed_source or source_from_url(item.url), found=source or feed.title)
         except MarsadError as exc:
             yield Reject(name, number, exc.message.removeprefix(f"{origin}: "))
+    if feed.note:  # the items past the limit: one line in the rejects report, after the items that were read
+        yield Reject(name, limits.MAX_FEED_ITEMS + 1, feed.note)
 
 
 def _item(entry) -> FeedItem:
