@@ -110,3 +110,17 @@ def test_default_title(seeded_store, query, lang, title):
     assert [e["key"] for e in b.entities] == list(query.entities)
     assert title_of(b, lang) == title
     assert lxml.html.document_fromstring(render_html(b, lang=lang)).xpath("string(//h1/span)") == title
+
+
+@pytest.mark.parametrize("lang", REPORT_LANGS)
+def test_stories_section(stories_store, lang):
+    query = Query(start="2018-10-01")
+    b = gather(stories_store, query)
+    doc = lxml.html.document_fromstring(render_html(b, lang=lang))
+    stories = doc.xpath("//section[@id='stories']/div[@class='story']")
+    assert len(stories) == len(b.stories) > 0
+    first, shown = b.stories[0], stories[0]
+    assert shown.xpath("string(h3)") == first.summary["titles"].get(lang, first.summary["title"])
+    assert f"{first.summary['articles']} " in shown.xpath("string(p[1])")
+    links = shown.xpath(".//li/a/@href")
+    assert links == [a["url"] for a in first.articles] and links

@@ -27,24 +27,18 @@ TOP_N = 10
 # Spike kinds, as the Overview lists them (see marsad.analytics.spikes).
 SPIKE_KINDS = ("entity", "topic", "keyword")
 SPIKES_N = 10
-# The strongest entity/topic bursts shown as "top stories", each with its articles (see docs/briefings.md: until
-# a stories call exists, a story is a burst of coverage around one entity or topic on one day).
+# The largest stories (articles about one event across outlets and languages, marsad.nlp.stories), each with
+# its first articles: the event at a glance, the full list is in the dashboard's Stories page.
 STORIES_N = 5
-STORY_KINDS = ("entity", "topic")
+STORY_ARTICLES_N = 6
 # Articles listed with links, newest first: a briefing is read, not searched; the total is always stated.
 ARTICLES_N = 100
 
 
 @dataclass(frozen=True)
 class Story:
-    kind: str  # "entity" or "topic": what burst
-    key: str
-    label: str
-    day: Any  # date of the burst
-    count: int
-    baseline: float
-    z: float
-    articles: list[dict[str, Any]]  # ArticleRow dicts
+    summary: dict[str, Any]  # a StorySummary row: story_id, articles, outlets, sources, languages, first/last seen, titles
+    articles: list[dict[str, Any]]  # its first StoryArticle rows matching the query, oldest first
 
 
 @dataclass(frozen=True)
@@ -85,8 +79,10 @@ def gather(store: Store, query: Query, *, title: str = "", now: datetime | None 
             _records(analytics.top_entities(s, query, type=kind, n=TOP_N)) for kind in ("PER", "ORG", "LOC")
         )
         spikes = _all_spikes(s, query)
-        stories = _stories(s, spikes)
-        spikes = spikes[:SPIKES_N]
+        stories = [
+            Story(summary=row, articles=_records(analytics.story_articles(s, row["story_id"], query, n=STORY_ARTICLES_N)))
+            for row in _records(analytics.top_stories(s, query, n=STORIES_N))
+        ]
         articles = _records(analytics.sample_articles(s, query, n=ARTICLES_N, newest=True))
     LOGGER.info("briefing %r gathered in %.2f s", title, (datetime.now(UTC) - started).total_seconds())
     return Briefing(
@@ -113,14 +109,5 @@ def _all_spikes(s: Store, query: Query) -> list[dict[str, Any]]:
     for kind in SPIKE_KINDS:
         rows.extend(_records(analytics.spikes(s, query, kind=kind, since=query.start, n=SPIKES_N)))
     rows.sort(key=lambda r: (-r["z"], -r["count"], str(r["key"])))
-    return rows
+    return rows[:SPIKES_N]
 
-
-def _stories(s: Store, spikes: list[dict[str, Any]]) -> list[Story]:
-    """The strongest entity and topic bursts with the articles of their day."""
-    stories = []
-    for r in [r for r in spikes if r["kind"] in STORY_KINDS][:STORIES_N]:
-        arts = _records(analytics.articles_by_id(s, list(r["articles"])))
-        stories.append(Story(kind=r["kind"], key=str(r["key"]), label=str(r["label"]), day=r["day"],
-                             count=int(r["count"]), baseline=float(r["baseline"]), z=float(r["z"]), articles=arts))
-    return stories
