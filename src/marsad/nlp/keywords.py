@@ -1,22 +1,26 @@
-"""Key phrases per article: YAKE on the clean body with extended stoplists and post-filters.
+"""Key phrases per article: YAKE-style statistical scores on the clean body, extended stoplists and post-filters.
 
-YAKE's bundled Arabic stoplist (161 words) misses إلى, يتم, وأكد, طريق and most reporting verbs, and YAKE does not
-know Arabic punctuation (the Arabic comma sticks to words and phrases run across it). So: Arabic punctuation is
-spaced out and tashkeel removed before YAKE runs; the stoplist is YAKE's plus ``data/stoplists/<lang>.txt`` compared
-after normalisation; a phrase is kept only if it neither starts nor ends with a stopword, contains no boilerplate
-(``data/stoplists/boilerplate.txt``: app-store banners, share buttons, disclaimers), has letters, and — for Arabic
-articles — is written in Arabic script (Latin menu lines such as "Play store icon" are not what the article is about).
-Near-repeats (a phrase sharing most of its stemmed words with a better-ranked one) are dropped.
+Candidates and scores come from marsad.nlp.keyphrases (YAKE's features — Campos et al. 2020 — computed in one
+pass: ~2 ms an article where the ``yake`` package took 15–30 ms, same or better lists: docs/keywords.md). YAKE's
+bundled Arabic stoplist (161 words) misses إلى, يتم, وأكد, طريق and most reporting verbs: the stoplist is the
+``yake`` package's list plus ``data/stoplists/<lang>.txt``, compared after normalisation. Tashkeel is removed
+before scoring and Arabic punctuation bounds phrases. A phrase is kept only if it neither starts nor ends with a
+stopword, contains no boilerplate (``data/stoplists/boilerplate.txt``: app-store banners, share buttons,
+disclaimers), has letters, and — for Arabic articles — is written in Arabic script (Latin menu lines such as
+"Play store icon" are not what the article is about). Near-repeats (a phrase sharing most of its stemmed words with
+a better-ranked one) are dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from marsad.config import DATA_DIR
+from marsad.nlp import keyphrases
 from marsad.text.clitics import ATTACHED_ARTICLES
 from marsad.text.normalize import is_arabic, normalize, stem, strip_diacritics, tokens
 
@@ -28,18 +32,14 @@ BOILERPLATE_FILE = STOPLIST_DIR / "boilerplate.txt"
 TOP_N = 10
 # Phrases up to three words: Arabic names of organisations (قيادة العمليات المشتركة) need three.
 MAX_WORDS = 3
-# YAKE scans this many characters of the body at most. News puts what the story is about in its first paragraphs,
-# and YAKE's cost grows with length: 2,000 characters (the median ANT body is ~1,400) take ~17 ms per article on
-# this machine against ~40 ms for 6,000 — the difference between meeting and missing 50 articles/s end to end.
+# Keywords are scored on this many characters of the body at most: news puts what the story is about in its first
+# paragraphs (the median ANT body is ~1,400 characters), and the cost grows with length.
 MAX_CHARS = 2000
-# Over-generate before filtering so that TOP_N survive.
-CANDIDATES = 30
 # A candidate sharing this fraction of its (stemmed) words with a better-ranked keyword repeats it
 # (لإنهاء ملف الحدود after إنهاء ملف الحدود; ملف الحدود المشتركة after ملف أمن الحدود).
 MIN_SHARED = 0.6
 _EDGE_PUNCT = " .,;:!?\"'()[]-–—…"
 YAKE_LANGS = {"ar": "ar", "en": "en", "fr": "fr"}
-_ARABIC_PUNCT = str.maketrans({"،": " , ", "؛": " ; ", "؟": " ? ", "«": ' " ', "»": ' " ', "“": ' " ', "”": ' " '})
 _QUOTES = ('"', "“", "”", "«", "»")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -74,20 +74,9 @@ def boilerplate() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(e for e in entries if " " not in e), tuple(e for e in entries if " " in e)
 
 
-@cache
-def _extractor(lang: str):
-    import yake
-
-    # YAKE compares lowercased surface tokens: give it both the written and the normalised forms.
-    stops = _yake_stopwords(YAKE_LANGS.get(lang, "en")) | set(stopwords(lang))
-    # window_size=1: co-occurrence with direct neighbours only (YAKE's default, stated because it bounds the cost).
-    return yake.KeywordExtractor(lan=YAKE_LANGS.get(lang, "en"), n=MAX_WORDS, top=CANDIDATES, dedup_lim=0.9,
-                                 window_size=1, stopwords=stops)
-
-
 def prepare(body: str) -> str:
-    """The body as YAKE should see it: no tashkeel/tatweel, Arabic punctuation spaced out, capped in length."""
-    return strip_diacritics(body[:MAX_CHARS]).translate(_ARABIC_PUNCT)
+    """The body as it is scored: no tashkeel/tatweel, capped in length."""
+    return strip_diacritics(body[:MAX_CHARS])
 
 
 def acceptable(phrase: str, lang: str) -> bool:
@@ -114,14 +103,19 @@ def acceptable(phrase: str, lang: str) -> bool:
 
 
 def extract_keywords(body: str, lang: str, *, top: int = TOP_N) -> list[tuple[str, float]]:
-    """Up to ``top`` (phrase, score) pairs for an article body; lower YAKE scores are better, so scores are
-    returned as 1/(1+yake) — higher is more relevant, in (0, 1]."""
+    """Up to ``top`` (phrase, score) pairs for an article body, most relevant first; scores are 1/(1+s) of the
+    statistical score s (lower s is better), so higher is more relevant, in (0, 1]."""
     text = prepare(body)
     if not _HAS_LETTER.search(text):
         return []
+    return select(keyphrases.rank(text, stopwords(lang), max_words=MAX_WORDS), lang, top=top)
+
+
+def select(ranked: Iterable[tuple[str, float]], lang: str, *, top: int = TOP_N) -> list[tuple[str, float]]:
+    """The first ``top`` acceptable, non-repeating phrases of ``ranked`` (phrase, score; best = lowest first)."""
     kept: list[tuple[str, float]] = []
     seen: list[frozenset[str]] = []
-    for phrase, score in _extractor(lang).extract_keywords(text):
+    for phrase, score in ranked:
         phrase = " ".join(phrase.split()).strip(_EDGE_PUNCT)
         if not acceptable(phrase, lang):
             continue

@@ -37,7 +37,8 @@ LOGGER = logging.getLogger(__name__)
 # Version of the enrichment results stored per article (articles.pipeline_version); 0 means "never enriched".
 # 2: the shipped Arabic CRF joined the gazetteer layer (version 1 stores were enriched by the gazetteer alone).
 # 3: mentions in titles (Mention.field); version 2 stores have body mentions only.
-PIPELINE_VERSION = 3
+# 4: keywords scored by marsad.nlp.keyphrases instead of the yake package.
+PIPELINE_VERSION = 4
 # Between the title and the body in the text the models read: a paragraph break, which no span crosses (the
 # models tag paragraphs separately) and which the article view also puts between them (marsad.ui.render).
 TITLE_BREAK = "\n\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 # Tashkeel (U+064B–U+065F), superscript alef (U+0670) and tatweel (U+0640) carry no lexical identity.
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -64,6 +64,12 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
+# Distinct (word, language) stems kept: Snowball's Arabic stemmer is pure Python (~0.1 ms a word) and news repeats
+# its vocabulary, so keywords and topics stem each word once; bounded so that a long ingest stays small.
+STEM_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=STEM_CACHE)
 def stem(token: str, lang: str = "") -> str:
     """Light stem: Snowball Arabic for Arabic script, Snowball English/French by ``lang`` otherwise."""
     if is_arabic(token):
