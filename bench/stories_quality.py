@@ -39,7 +39,6 @@ from marsad.nlp.stories import (
     ENTITY_LEAD_CHARS,
     TEXT_LEAD_CHARS,
     StoryInput,
-    StoryParams,
     assign,
     entity_weights,
     story_text,

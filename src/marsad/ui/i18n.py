@@ -28,6 +28,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "page_map": {"en": "Map", "ar": "الخريطة"},
     "page_search": {"en": "Search & articles", "ar": "البحث والمقالات"},
     "page_sources": {"en": "Sources", "ar": "المصادر"},
+    "page_stories": {"en": "Stories", "ar": "القصص الإخبارية"},
     "page_ingest": {"en": "Ingest", "ar": "إدخال البيانات"},
     "interface_language": {"en": "Interface language", "ar": "لغة الواجهة"},
     # sidebar filters
@@ -157,6 +158,19 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "no_topics": {
         "en": "No topic model yet. Fit one with `marsad topics fit` in a terminal.",
         "ar": "لا يوجد نموذج مواضيع بعد. درّبه بالأمر `marsad topics fit` في الطرفية.",
+    },
+    # stories
+    "story": {"en": "Story", "ar": "القصة"},
+    "outlets": {"en": "Outlets", "ar": "المنافذ الإعلامية"},
+    "first_seen": {"en": "First seen", "ar": "أول ظهور"},
+    "last_seen": {"en": "Last seen", "ar": "آخر ظهور"},
+    "story_timeline": {"en": "The story over time", "ar": "القصة عبر الزمن"},
+    "story_articles": {"en": "Its articles", "ar": "مقالاتها"},
+    "no_stories": {
+        "en": "No story has two or more articles in these filters. Stories are grouped after each ingest; for a store "
+              "loaded before they existed, run `marsad stories rebuild` in a terminal.",
+        "ar": "لا توجد قصة تضم مقالتين أو أكثر ضمن هذه التصفية. تُجمَّع القصص بعد كل إدخال للبيانات؛ وللمخزن المحمَّل قبل "
+              "وجودها نفّذ الأمر `marsad stories rebuild` في الطرفية.",
     },
     # map
     "places_map": {"en": "Places mentioned", "ar": "الأماكن المذكورة"},

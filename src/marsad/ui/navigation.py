@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("trends", "trends.py", ":material/show_chart:", "page_trends"),
     PageSpec("entities", "entities.py", ":material/groups:", "page_entities"),
     PageSpec("topics", "topics.py", ":material/topic:", "page_topics"),
+    PageSpec("stories", "stories.py", ":material/library_books:", "page_stories"),
     PageSpec("map", "map.py", ":material/public:", "page_map"),
     PageSpec("search", "search.py", ":material/search:", "page_search"),
     PageSpec("sources", "sources.py", ":material/newspaper:", "page_sources"),
