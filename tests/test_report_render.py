@@ -7,6 +7,7 @@ from hostile_store import PAYLOADS, build_hostile_store
 
 from marsad import analytics
 from marsad.analytics import Query
+from marsad.ingest.stories import rebuild as rebuild_stories
 from marsad.report import gather, render_html
 from marsad.report.render import safe_href, title_of
 from marsad.report.strings import REPORT_LANGS, STRINGS
@@ -19,6 +20,9 @@ LOADING_TAGS = ("script", "img", "iframe", "object", "embed", "link", "base", "v
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory):
     store = build_hostile_store(tmp_path_factory.mktemp("hostile") / "h.duckdb")
+    with store.write() as con:  # enriched, so the stories code takes the articles in: payloads in story titles too
+        con.execute("UPDATE articles SET pipeline_version = 1")
+    rebuild_stories(store)
     query = Query(start="2020-09-01")
     return store, query, render_html(gather(store, query, title=PAYLOADS[0]), lang="ar")
 
@@ -48,6 +52,8 @@ def test_every_article_text_shows_as_typed(hostile_html):
     for title, source in zip(listed["title"], listed["source_name"], strict=True):
         assert plain_text(title) in text and plain_text(source) in text
     assert plain_text(PAYLOADS[0]) in doc.xpath("//h1")[0].text_content()
+    stories = doc.xpath("//section[@id='stories']/div[@class='story']")
+    assert stories and all(plain_text(h) in text for h in analytics.top_stories(store, query, n=5)["title"])
     assert "\u202e" not in html and "\u202b" not in html  # bidi overrides dropped (see marsad.text.bidi)
 
 
