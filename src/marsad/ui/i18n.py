@@ -220,6 +220,16 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "file": {"en": "File", "ar": "الملف"},
     "record": {"en": "Record", "ar": "السجل"},
     "choose_files": {"en": "Choose at least one file.", "ar": "اختر ملفًا واحدًا على الأقل."},
+    # a monitor's briefing (Alerts page; marsad.ui.briefing)
+    "briefing": {"en": "Briefing", "ar": "موجز"},
+    "briefing_period": {"en": "Period of the briefing", "ar": "فترة الموجز"},
+    "briefing_pick_end": {"en": "Pick the last day of the period.", "ar": "اختر اليوم الأخير من الفترة."},
+    "briefing_html": {"en": "Briefing (HTML)", "ar": "الموجز (HTML)"},
+    "briefing_pdf": {"en": "Briefing (PDF)", "ar": "الموجز (PDF)"},
+    "briefing_no_pdf": {
+        "en": "PDF needs the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0).",
+        "ar": "يتطلب PDF مكتبة Pango على الخادم (في دبيان: libpango-1.0-0 libpangoft2-1.0-0).",
+    },
     # articles without a date, which no time chart can place
     "list_undated": {"en": "List them", "ar": "اعرضها"},
     "undated_articles": {"en": "Undated articles", "ar": "المقالات غير المؤرخة"},
