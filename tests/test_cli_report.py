@@ -1,3 +1,4 @@
+import subprocess
 import sys
 
 import lxml.html
@@ -87,3 +88,27 @@ def test_monitor_refusals(monitored, tmp_path, capsys, extra, message):
     code, _, err = _run(capsys, "report", "--db", str(monitored.path), "--since", "2018-01-01",
                         "--out", str(tmp_path / "m.html"), *extra)
     assert code == 2 and message in err and err.count("\n") == 1
+
+
+# A machine without Pango, as WeasyPrint meets it: every dlopen of a Pango library fails (and WeasyPrint prints
+# its troubleshooting banner before raising).
+NO_PANGO = """
+import sys, cffi
+real = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if "pango" in str(name):
+        raise OSError(f"cannot load library '{name}': no such file")
+    return real(self, name, *args)
+cffi.FFI.dlopen = dlopen
+from marsad.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_pdf_without_the_pango_library(seeded_store, tmp_path):
+    out = tmp_path / "b.pdf"
+    done = subprocess.run([sys.executable, "-c", NO_PANGO, "report", "--db", str(seeded_store.path), "--since",
+                           "2018-01-01", "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("marsad: PDF briefings need WeasyPrint and the Pango library")
+    assert done.stderr.count("\n") == 1 and not out.exists()

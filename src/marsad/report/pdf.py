@@ -7,7 +7,9 @@ Marsad work on a machine without Pango; asking for a PDF there fails with one cl
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import logging
 import time
 
@@ -25,13 +27,17 @@ class PdfUnavailable(MarsadError):
 
 @functools.cache
 def _weasyprint():
+    # WeasyPrint prints a multi-line troubleshooting banner to stdout when it cannot load Pango: it goes to the
+    # log detail instead, and the user reads one line.
+    banner = io.StringIO()
     try:
-        import weasyprint
+        with contextlib.redirect_stdout(banner):
+            import weasyprint
     except (ImportError, OSError) as exc:  # OSError: cffi found no libpango/libpangoft2 to load
         raise PdfUnavailable(
             f"PDF briefings need WeasyPrint and the Pango library (Debian: apt-get install {PANGO_PACKAGES}); "
             "an .html briefing works without them",
-            detail=f"{type(exc).__name__}: {exc}",
+            detail=f"{type(exc).__name__}: {exc} {banner.getvalue().strip()}",
         ) from exc
     return weasyprint
 
