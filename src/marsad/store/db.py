@@ -27,8 +27,10 @@ from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 LOGGER = logging.getLogger(__name__)
 
-# DuckDB reports a held file lock as an IOException mentioning the lock.
-_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
+# DuckDB reports a held file lock as an IOException mentioning the lock; inside one process, a writer opening the
+# file while another thread holds it read-only (a dashboard session saving a monitor beside another session's page
+# run) hears of a "different configuration": both pass once the other side closes.
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file", "different configuration")
 
 
 # What the operating system says (in DuckDB's message, or as an errno) when the store's disk or folder refuses

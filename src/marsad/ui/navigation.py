@@ -34,6 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("search", "search.py", ":material/search:", "page_search"),
     PageSpec("sources", "sources.py", ":material/newspaper:", "page_sources"),
     PageSpec("ingest", "ingest.py", ":material/upload_file:", "page_ingest"),
+    PageSpec("alerts", "alerts.py", ":material/notifications:", "page_alerts"),
 )
 PAGE_BY_SLUG = {p.slug: p for p in PAGES}
 # Pages that still make sense with an empty store (everything else shows the "load data" panel instead).

@@ -12,12 +12,12 @@ from streamlit.navigation.page import StreamlitPage
 from marsad import analytics
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
-from marsad.ui import combined, components, render, state
+from marsad.ui import combined, components, monitors, render, state
 from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
 # Pages that write to the store: an open reader in this process would keep their writes out.
-WRITING_PAGES = frozenset({"ingest"})
+WRITING_PAGES = frozenset({"ingest", "alerts"})
 
 LOGGER = logging.getLogger(__name__)
 _LANG_LABELS = {"en": "English", "ar": "العربية"}
@@ -184,6 +184,9 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         if empty and slug not in WORKS_WITHOUT_DATA:
             components.empty_store_panel(lang)  # its demo button writes: no reader may be open
             return
+        if not empty:
+            with st.sidebar:  # between the read blocks: saving writes the store (the URL holds the page's search too)
+                monitors.save_view_form(lang)
         if slug in WRITING_PAGES:
             current.run()
         else:

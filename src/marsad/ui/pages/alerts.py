@@ -1,0 +1,54 @@
+"""Alerts: an inbox per monitor (unread first or all), each alert linking to its articles in the reader and to the
+monitor's view; delivery failures shown; mark read/unread. Monitors come from the sidebar's "Save this view as a
+monitor" or `marsad monitors add`."""
+
+import streamlit as st
+
+from marsad.monitor import alert_records
+from marsad.store import monitors as saved
+from marsad.ui import monitors, render, state
+from marsad.ui.i18n import plural, t
+
+lang = state.lang()
+st.title(t("page_alerts", lang))
+store = state.store()
+
+unread = saved.unread_counts(store)
+if not unread:
+    st.info(t("no_monitors", lang))
+    st.stop()
+names = list(unread)
+name = state.choice("monitor", names, default=names[0], label=t("monitor", lang), widget="selectbox",
+                    format_func=lambda n: f"{n} ({plural('n_unread', lang, unread[n])})" if unread[n] else n)
+monitor = saved.get_monitor(store, name)
+show = state.choice("show", ["all", "unread"], default="all", label=t("alerts_show", lang),
+                    format_func=lambda v: t(f"alerts_{v}", lang))
+
+links = f'<a href="{render.esc(monitors.view_href(monitor["query"]))}" target="_self">{render.esc(t("monitor_view", lang))}</a>'
+st.markdown(f'<div class="marsad-meta">{render.esc(monitor["query"])}</div>{links}', unsafe_allow_html=True)
+st.caption(t("monitor_feed", lang))
+
+rows = saved.list_alerts(store, monitor=name, unread_only=show == "unread", limit=200)
+if not rows:
+    st.info(t("no_alerts", lang))
+    st.stop()
+if unread[name] and st.button(t("mark_all_read", lang), key="alerts-all-read", icon=":material/done_all:"):
+    saved.mark_read(store, [r["id"] for r in rows if not r["read"]])
+    st.rerun()
+
+for alert in alert_records(store, rows):
+    with st.container(border=True):
+        head = monitors.alert_summary(next(r for r in rows if r["id"] == alert["id"]), lang)
+        mark = "" if alert["read"] else f'<span class="marsad-new">{render.esc(t("alert_unread", lang))}</span> '
+        st.markdown(f'<div class="marsad-title">{mark}{render.esc(head)}</div>'
+                    f'<div class="marsad-meta">{render.esc(alert["fired_at"][:16].replace("T", " "))} UTC</div>',
+                    unsafe_allow_html=True)
+        if alert["delivery"] == "failed":
+            st.warning(render.md_escape(t("delivery_failed", lang, error=alert["delivery_error"] or "")))
+        elif alert["delivery"] != "none":
+            st.caption(t(f"delivery_{alert['delivery']}", lang))
+        st.markdown(monitors.articles_html(alert["articles"], lang), unsafe_allow_html=True)
+        label, read = (t("mark_unread", lang), False) if alert["read"] else (t("mark_read", lang), True)
+        if st.button(label, key=f"alert-read-{alert['id']}"):
+            saved.mark_read(store, [alert["id"]], read=read)
+            st.rerun()

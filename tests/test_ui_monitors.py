@@ -1,0 +1,135 @@
+"""AppTest for the Alerts page and the sidebar's "Save this view as a monitor" form, on a copy of the seeded store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from marsad.analytics import Query
+from marsad.monitor import create_monitor, load_monitor
+from marsad.store import monitors as saved
+from marsad.ui.monitors import alert_summary
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 60
+HOSTILE = '<script>alert(1)</script> & "x"'
+
+
+@pytest.fixture
+def store(seeded_store_copy, monkeypatch):
+    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
+    st.cache_resource.clear()
+    yield seeded_store_copy
+    st.cache_resource.clear()
+
+
+def _open(page: str = "overview", **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    if page != "overview":
+        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
+    return at
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _with_alerts(store) -> saved.MonitorRow:
+    create_monitor(store, "iraq <b>", Query(entities=("loc:العراق",)), webhook="https://hooks.example/x")
+    monitor = saved.get_monitor(store, "iraq <b>")
+    with store.write() as con:  # one article titled with markup, to see it escaped
+        con.execute("UPDATE articles SET title = ? WHERE id = 2", [HOSTILE])
+    when = datetime(2026, 1, 2, 3, 4)
+    saved.record_alerts(store, monitor["id"], [
+        saved.NewAlert(rule="articles", article_ids=[2, 3], detail={"count": 2}),
+        saved.NewAlert(rule="entity", article_ids=[3],
+                       detail={"entities": [{"key": "org:opec", "name_ar": "أوبك", "name_en": "OPEC", "type": "ORG"}]}),
+    ], fired_at=when, deliver=True)
+    saved.set_delivery(store, 1, status="failed", error="webhook: https://hooks.example/x: HTTP 500 <oops>")
+    return monitor
+
+
+@pytest.mark.parametrize("ui, text", [("en", "No monitors yet"), ("ar", "لا مراصد بعد")])
+def test_no_monitors_says_how_to_make_one(store, ui, text):
+    at = _open("alerts", ui=ui)
+    _ok(at)
+    assert text in at.info[0].value
+
+
+def test_inbox_lists_alerts_escaped_with_links_and_failures(store):
+    _with_alerts(store)
+    at = _open("alerts")
+    _ok(at)
+    assert at.title[0].value == "Alerts"
+    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "iraq <b> (2 unread)"
+    html = _html(at)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in html
+    assert "2 new articles" in html and "Newly co-mentioned: OPEC" in html
+    assert 'href="search?a=2"' in html and 'href="search?a=3"' in html
+    assert 'href="search?ent=loc%3A%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82&amp;all=1"' in html  # the monitor's view
+    assert [w.value for w in at.warning] == [r"Not delivered: webhook: https://hooks\.example/x: HTTP 500 \<oops\>"]
+    assert [c.value for c in at.caption if c.value.startswith("Delivery")] == ["Delivery pending"]
+
+
+def test_mark_read_and_unread_filter(store):
+    _with_alerts(store)
+    at = _open("alerts")
+    next(b for b in at.button if b.key == "alert-read-2").click().run()
+    _ok(at)
+    assert [a["read"] for a in saved.list_alerts(store)] == [True, False]
+    at.segmented_control(key="_p_alerts_show").set_value("unread").run()
+    assert at.query_params["show"] in ("unread", ["unread"]) and "Newly co-mentioned" not in _html(at)
+    at.button(key="alerts-all-read").click().run()
+    _ok(at)
+    assert all(a["read"] for a in saved.list_alerts(store)) and "No alerts here." in at.info[0].value
+
+
+def test_arabic_inbox(store):
+    _with_alerts(store)
+    at = _open("alerts", ui="ar")
+    _ok(at)
+    html = _html(at)
+    assert "مقالتان جديدتان" in html and "يُذكر معه لأول مرة: أوبك" in html
+    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "iraq <b> (تنبيهان غير مقروءين)"
+
+
+def test_save_this_view_as_a_monitor(store):
+    at = _open("search", q="الحدود", lang="ar")
+    _ok(at)
+    at.text_input(key="_mon_name").input("حدود")
+    at.text_input(key="_mon_email").input("analyst@example.org")
+    next(b for b in at.button if b.label == "Save monitor").click().run()
+    _ok(at)
+    monitor = load_monitor(store, "حدود")
+    assert monitor.query == Query(text="الحدود", languages=("ar",)) and monitor.email == "analyst@example.org"
+    assert "Monitor “حدود” saved." in _html(at)
+
+
+def test_saving_a_bad_monitor_explains(store):
+    at = _open("overview")
+    at.text_input(key="_mon_name").input("x")
+    next(b for b in at.button if b.label == "Save monitor").click().run()
+    assert "something to watch" in at.error[0].value  # the view has no filters: nothing to watch
+    assert saved.list_monitors(store) == []
+
+
+@pytest.mark.parametrize(("alert", "ui", "text"), [
+    ({"rule": "spike", "detail": {"day": "2020-09-25", "count": 9, "baseline": 1.0}, "article_ids": [1]}, "en",
+     "Coverage burst on 2020-09-25: 9 articles (usually 1 a day)"),
+    ({"rule": "articles", "detail": {}, "article_ids": [1, 2, 3]}, "ar", "3 مقالات جديدة"),
+    ({"rule": "entity", "detail": {"entities": [{"key": "per:x", "name_ar": None, "name_en": None}]}, "article_ids": [1]},
+     "en", "Newly co-mentioned: per:x"),
+])
+def test_alert_summary(alert, ui, text):
+    assert alert_summary(alert, ui) == text
