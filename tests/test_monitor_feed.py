@@ -30,6 +30,7 @@ def test_feed_is_valid_escaped_atom(store):
     feed = ET.fromstring(text)  # parses: control characters dropped, markup escaped
     assert feed.tag == f"{A}feed"
     assert feed.find(f"{A}title").text == "Marsad monitor: opec <&>"
+    assert feed.find(f"{A}subtitle").text == "Alerts for ent=org:opec"
     entries = feed.findall(f"{A}entry")
     assert len(entries) == 1
     entry = entries[0]

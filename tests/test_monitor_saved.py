@@ -5,7 +5,7 @@ import pytest
 from marsad.analytics import Query
 from marsad.errors import InvalidMonitor
 from marsad.monitor import create_monitor, list_monitors, load_monitor, remove_monitor
-from marsad.monitor.saved import check_name, watched
+from marsad.monitor.saved import check_name, describe, watched
 
 
 def test_load_returns_the_saved_query(seeded_store_copy):
@@ -47,3 +47,8 @@ def test_unknown_and_removed(seeded_store_copy):
         load_monitor(seeded_store_copy, "x")
     with pytest.raises(InvalidMonitor):
         remove_monitor(seeded_store_copy, "x")
+
+
+def test_describe_reads_like_the_address_bar_unescaped():
+    q = Query(text="الحدود OR القائم", languages=("ar",), entities=("org:a&b",))
+    assert describe(q) == "q=الحدود OR القائم&lang=ar&ent=org:a&b"

@@ -85,18 +85,10 @@ def spikes(
     columns = list(Spike.__annotations__)
     with session(store) as s:
         pairs, labels = _items(s, kind)
-        a = s.articles(query)
-        last = query.end or _last_day(s, a)
-        if last is None:
+        days = _days(s, query, since)
+        if days is None:
             return pd.DataFrame({c: [] for c in columns})
-        since = since or (last - timedelta(days=DEFAULT_RECENT_DAYS - 1))
-        if since > last:
-            raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
-        first = since - timedelta(days=BASELINE_DAYS)
-        # Days before the archive began are no observations: the baseline and the history start there.
-        archive = _first_day(s, s.articles(query.replace(start=None, end=None), content=False))
-        if archive is None:
-            return pd.DataFrame({c: [] for c in columns})
+        first, since, last, archive = days
         # The baseline needs the days before ``since`` even when the query starts later.
         window = s.articles(query.replace(start=first, end=last))
         a = window.select("id", day=window.published_at.date())
@@ -116,6 +108,23 @@ def spikes(
         ids = _spike_articles(s, pairs, a, found)
         found["articles"] = [ids.get((i, d), []) for i, d in zip(found["item"], found["day"], strict=True)]
     return found[columns].reset_index(drop=True)
+
+
+def _days(s: Session, query: Query, since: date | None) -> tuple[date, date, date, date] | None:
+    """(first, since, last, archive): the window scored — ``since`` (default: the last week of matching coverage)
+    to the query's end or last matching day — with BASELINE_DAYS before it, and the selection's first day;
+    None when nothing matches."""
+    last = query.end or _last_day(s, s.articles(query))
+    if last is None:
+        return None
+    since = since or (last - timedelta(days=DEFAULT_RECENT_DAYS - 1))
+    if since > last:
+        raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
+    # Days before the archive began are no observations: the baseline and the history start there.
+    archive = _first_day(s, s.articles(query.replace(start=None, end=None), content=False))
+    if archive is None:
+        return None
+    return since - timedelta(days=BASELINE_DAYS), since, last, archive
 
 
 def _labelled(s: Session, labels, found: pd.DataFrame) -> pd.DataFrame:
@@ -187,16 +196,10 @@ def coverage_spikes(store: Store, query: Query, *, since: date | None = None) ->
     columns = list(CoverageSpike.__annotations__)
     empty = pd.DataFrame({c: [] for c in columns})
     with session(store) as s:
-        last = query.end or _last_day(s, s.articles(query))
-        if last is None:
+        days = _days(s, query, since)
+        if days is None:
             return empty
-        since = since or (last - timedelta(days=DEFAULT_RECENT_DAYS - 1))
-        if since > last:
-            raise InvalidQuery(f"since {since} is after the last day looked at ({last})")
-        first = since - timedelta(days=BASELINE_DAYS)
-        archive = _first_day(s, s.articles(query.replace(start=None, end=None), content=False))
-        if archive is None:
-            return empty
+        first, since, last, archive = days
         window = s.articles(query.replace(start=first, end=last))
         a = window.select("id", day=window.published_at.date())
         series = s.execute(a.group_by("day").agg(n=a.id.count())).assign(item=0)

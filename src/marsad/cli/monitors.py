@@ -75,26 +75,29 @@ def cmd_add(args: argparse.Namespace) -> int:
     """
     from marsad.analytics import Query
     from marsad.monitor import create_monitor
+    from marsad.monitor.saved import describe
 
     query = Query(text=args.query, entities=args.entity, sources=args.source, languages=args.lang, topics=args.topic,
                   include_duplicates=args.include_duplicates)
     monitor = create_monitor(_store(args), args.name, query, webhook=args.webhook, email=args.email)
-    print(f"monitor “{monitor.name}” saved: {monitor.query.to_url()}")
+    print(f"monitor “{monitor.name}” saved: {describe(monitor.query)}")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """The saved monitors: name, query (its URL form), webhook, e-mail, when created."""
     from marsad.monitor import list_monitors
+    from marsad.monitor.saved import describe
 
-    rows = [_record(m) for m in list_monitors(_store(args))]
+    monitors = list_monitors(_store(args))
+    rows = [_record(m) for m in monitors]
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    for r in rows:
+    for r, m in zip(rows, monitors, strict=True):
         where = ", ".join(str(x) for x in (r["webhook"], r["email"]) if x)
-        print(f"{r['name']}\t{r['query']}" + (f"\t→ {where}" if where else ""))
+        print(f"{r['name']}\t{describe(m.query)}" + (f"\t→ {where}" if where else ""))
     return 0
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from marsad.ingest.fetch import is_http_url
 from marsad.monitor.payload import AlertRecord, alert_records
-from marsad.monitor.saved import load_monitor
+from marsad.monitor.saved import describe, load_monitor
 from marsad.store import Store
 from marsad.store import monitors as saved
 
@@ -67,7 +67,7 @@ def atom_feed(store: Store, name: str) -> str:
     base_id = f"urn:marsad:monitor:{monitor.id}:{created}"
     _add(feed, "id", base_id)
     _add(feed, "title", f"Marsad monitor: {monitor.name}")
-    _add(feed, "subtitle", f"Alerts for ?{monitor.query.to_url()}")
+    _add(feed, "subtitle", f"Alerts for {describe(monitor.query)}")
     _add(feed, "updated", records[0]["fired_at"] and _stamp(records[0]["fired_at"]) if records else created)
     _add(_add(feed, "author"), "name", "Marsad")
     _add(feed, "generator", "Marsad")

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import unquote_plus
 
 from marsad.analytics import Query, pinned
 from marsad.errors import InvalidMonitor
@@ -42,6 +43,11 @@ class Monitor:
 def _from_row(row: saved.MonitorRow) -> Monitor:
     return Monitor(name=row["name"], query=Query.from_url(row["query"]), webhook=row["webhook"], email=row["email"],
                    id=row["id"], created_at=row["created_at"])
+
+
+def describe(query: Query) -> str:
+    """The Query's URL form as a person reads it: "q=الحدود OR القائم&lang=ar" (unescaped; for display only)."""
+    return unquote_plus(query.to_url())
 
 
 def check_name(name: str) -> str:

@@ -4,7 +4,9 @@ monitor" or `marsad monitors add`."""
 
 import streamlit as st
 
+from marsad.analytics import Query
 from marsad.monitor import alert_records
+from marsad.monitor.saved import describe
 from marsad.store import monitors as saved
 from marsad.ui import monitors, render, state
 from marsad.ui.i18n import plural, t
@@ -25,7 +27,8 @@ show = state.choice("show", ["all", "unread"], default="all", label=t("alerts_sh
                     format_func=lambda v: t(f"alerts_{v}", lang))
 
 links = f'<a href="{render.esc(monitors.view_href(monitor["query"]))}" target="_self">{render.esc(t("monitor_view", lang))}</a>'
-st.markdown(f'<div class="marsad-meta">{render.esc(monitor["query"])}</div>{links}', unsafe_allow_html=True)
+st.markdown(f'<div class="marsad-meta">{render.esc(describe(Query.from_url(monitor["query"])))}</div>{links}',
+            unsafe_allow_html=True)
 st.caption(t("monitor_feed", lang))
 
 rows = saved.list_alerts(store, monitor=name, unread_only=show == "unread", limit=200)
