@@ -38,7 +38,7 @@ def test_schemas_follow_the_store(seeded_store):
 
 
 def test_terms_schema():
-    assert schema("terms").names == ["term", "article_id", "field", "count", MONTH]
+    assert schema("terms").names == ["term", "article_id", "field", "count", "positions", MONTH]
     assert schema("terms").field("article_id").type == pa.int64()
 
 

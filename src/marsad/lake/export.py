@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pyarrow.parquet as pq
 from marsad.lake.layout import BY_ARTICLE, MONTH, MONTH_SQL, TABLES, UNDATED, schema, table_path
 from marsad.store import bulk
 from marsad.store.db import Store
-from marsad.text.terms import search_keys
+from marsad.store.search import index_tokens
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,11 +26,14 @@ LOGGER = logging.getLogger(__name__)
 TERMS_BATCH = 5000
 
 
-def term_rows(article_id: int, title: str | None, body: str | None) -> Iterable[tuple[str, int, str, int]]:
-    """The ``terms`` rows of one article: (key, article id, field, occurrences), title and body apart."""
+def term_rows(article_id: int, title: str | None, body: str | None) -> Iterable[tuple[str, int, str, int, list[int]]]:
+    """The ``terms`` rows of one article: (token, article id, field, occurrences, positions), title and body apart."""
     for field, text in (("title", title), ("body", body)):
-        for key, count in Counter(search_keys(text or "")).items():
-            yield key, article_id, field, count
+        positions: dict[str, list[int]] = {}
+        for pos, token in enumerate(index_tokens(text)):
+            positions.setdefault(token, []).append(pos)
+        for token, where in positions.items():
+            yield token, article_id, field, len(where), where
 
 
 def terms_table(rows: Iterable[tuple[int, str | None, str | None, str]]) -> pa.Table:

@@ -45,10 +45,11 @@ class LakeTable:
 
 TERMS_SCHEMA = pa.schema(
     [
-        ("term", pa.string()),  # a search key (marsad.text.terms.search_keys)
+        ("term", pa.string()),  # a token of the search index (marsad.store.search.index_tokens)
         ("article_id", pa.int64()),
         ("field", pa.string()),  # "title" or "body": a title hit ranks higher, as in the SQLite index
         ("count", pa.int32()),  # occurrences of the key in that field
+        ("positions", pa.list_(pa.int32())),  # where (token numbers in the field, from 0): phrases and their counts
     ]
 )
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,9 +42,9 @@ from marsad.text.terms import search_keys
 LOGGER = logging.getLogger(__name__)
 
 _EPOCH = date(1970, 1, 1)
-# BM25 column weights (title, body, source, lang): a hit in the title says more about the article than one in
+# BM25 column weights (INDEX_FIELDS: title, body, source, lang): a hit in the title says more about the article than one in
 # the body; metadata columns only filter.
-_BM25_WEIGHTS = (3.0, 1.0, 0.0, 0.0)
+BM25_WEIGHTS = (3.0, 1.0, 0.0, 0.0)
 # Articles read from DuckDB and written to SQLite per transaction while (re)indexing.
 INDEX_BATCH = 2000
 # How long a search/index call waits for another process writing the index before giving up.
@@ -114,6 +115,54 @@ class HitPattern:
     prefix: bool = False
 
 
+# The index's columns in order: what a word matches (title, body), what field filters match (source:, lang:).
+INDEX_FIELDS = ("title", "body", "source", "lang")
+
+
+def index_keys(row: IndexRow) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The keys the index stores for ``row``, per column of INDEX_FIELDS, in text order (space-joined, they are
+    the FTS5 columns)."""
+    return (
+        search_keys(row["title"] or ""),
+        search_keys(row["body"] or ""),
+        source_keys(f"{row['source_key'] or ''} {row['source_name'] or ''}"),
+        [(row["language"] or "").lower()],
+    )
+
+
+def index_tokens(text: str | None) -> list[str]:
+    """The tokens the index holds for a title or a body, in order: its search keys as the index's tokenizer
+    splits them (:func:`fts_tokens`). Another index of the same articles (the lake's ``terms`` table) holds these."""
+    return fts_tokens(" ".join(search_keys(text or "")))
+
+
+def source_tokens(key: str | None, name: str | None) -> list[str]:
+    """The tokens of the index's ``source`` column for an outlet (what ``source:`` matches)."""
+    return fts_tokens(" ".join(source_keys(f"{key or ''} {name or ''}")))
+
+
+def lang_tokens(language: str | None) -> list[str]:
+    """The tokens of the index's ``lang`` column (what ``lang:`` matches)."""
+    return fts_tokens((language or "").lower())
+
+
+def fts_tokens(text: str) -> list[str]:
+    """``text`` split the way the index's tokenizer splits it (FTS5 unicode61: runs of letters, numbers and
+    private-use characters, lowercased; everything else separates). A search key is almost always one token;
+    an odd character inside one (an Arabic comma kept by a word's normalisation) splits it, in both engines."""
+    out: list[str] = []
+    word: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co":
+            word.append(ch)
+        elif word:
+            out.append("".join(word).lower())
+            word = []
+    if word:
+        out.append("".join(word).lower())
+    return out
+
+
 def search_path(store: Store) -> Path:
     """Where the index of ``store`` lives: beside it, named after its full file name."""
     return store.path.with_name(store.path.name + INDEX_SUFFIX)
@@ -161,16 +210,7 @@ class SqliteSearchIndex:
         """Index rows not yet in the index (ids already present are skipped: articles are immutable)."""
         # Keys are computed before the write lock is taken, so concurrent readers and writers wait less.
         prepared = [
-            (
-                r["id"],
-                " ".join(search_keys(r["title"] or "")),
-                " ".join(search_keys(r["body"] or "")),
-                " ".join(source_keys(f"{r['source_key'] or ''} {r['source_name'] or ''}")),
-                (r["language"] or "").lower(),
-                r["published_day"],
-                r["source_key"],
-                int(r["duplicate"]),
-            )
+            (r["id"], *(" ".join(keys) for keys in index_keys(r)), r["published_day"], r["source_key"], int(r["duplicate"]))
             for r in rows
         ]
         if not prepared:
@@ -229,7 +269,7 @@ class SqliteSearchIndex:
         where, args = self._where(filters)
         sql = f"SELECT {select} FROM docs d JOIN doc_meta m ON m.id = d.rowid WHERE docs MATCH ?{where}{tail}"
         with self.connect() as con:
-            expr = to_fts(node, _vocabulary_variants(Vocabulary(con)))
+            expr = to_fts(node, vocabulary_variants(Vocabulary(con)))
             try:
                 return con.execute(sql, [expr, *args]).fetchall()
             except sqlite3.OperationalError as exc:
@@ -239,7 +279,7 @@ class SqliteSearchIndex:
         self, text: str, *, filters: SearchFilters, limit: int | None = None, offset: int = 0
     ) -> list[tuple[int, float]]:
         """(article id, BM25 score; higher is better) best first, within ``filters``."""
-        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         tail = " ORDER BY score DESC, d.rowid"
         if limit is not None:
             tail += f" LIMIT {int(limit)} OFFSET {int(offset)}"
@@ -255,15 +295,21 @@ class SqliteSearchIndex:
 
     def hit_patterns(self, node: Node | None) -> list[HitPattern]:
         """How each positive term of a parsed query shows in a text (its indexed variants), for highlighting."""
-        terms = positive_terms(node)
-        if not terms:
+        if not positive_terms(node):
             return []
         with self.connect() as con:
-            variants = _vocabulary_variants(Vocabulary(con))
-            return [HitPattern(tuple(variants(t)), t.prefix) for t in terms]
+            return hit_patterns(node, Vocabulary(con))
 
 
-def _vocabulary_variants(vocab: Vocabulary):
+def hit_patterns(node: Node | None, vocab: Vocabulary) -> list[HitPattern]:
+    """The :class:`HitPattern` of each positive term of ``node``, its variants read against ``vocab``."""
+    variants = vocabulary_variants(vocab)
+    return [HitPattern(tuple(variants(t)), t.prefix) for t in positive_terms(node)]
+
+
+def vocabulary_variants(vocab: Vocabulary):
+    """A query term's indexed alternatives as ``vocab`` has them (marsad.store.search_vocab)."""
+
     def variants(term: Term) -> list[tuple[str, ...]]:
         return phrase_variants(term.keys, vocab, prefix=term.prefix)
 

@@ -216,7 +216,9 @@ def parse(text: str) -> Node | None:
 
 
 # -- compile to FTS5 ------------------------------------------------------------------------------------
-_COLUMN = {"": "{title body}", "title": "title", "source": "source", "lang": "lang"}
+# The index columns each field searches (a plain word: title and body).
+TERM_COLUMNS = {"": ("title", "body"), "title": ("title",), "source": ("source",), "lang": ("lang",)}
+_COLUMN = {f: cols[0] if len(cols) == 1 else "{" + " ".join(cols) + "}" for f, cols in TERM_COLUMNS.items()}
 
 
 def _quote(key: str) -> str:
@@ -231,13 +233,18 @@ def _as_written(term: Term) -> list[tuple[str, ...]]:
     return [term.keys]
 
 
+def alternatives(term: Term, variants: Variants) -> list[tuple[str, ...]]:
+    """What ``term`` matches: each alternative a phrase of keys (``variants`` for text terms). Metadata fields
+    hold names and codes: matched as written, never expanded."""
+    return variants(term) if term.field in ("", "title") else _as_written(term)
+
+
 def _term_fts(term: Term, variants: Variants) -> str:
-    # Metadata fields hold names and codes: matched as written, never expanded.
-    alternatives = variants(term) if term.field in ("", "title") else _as_written(term)
+    alternatives_ = alternatives(term, variants)
     star = " *" if term.prefix else ""
     # Several keys form one quoted FTS5 phrase (the tokenizer splits it on spaces, order kept).
-    inner = " OR ".join(_quote(" ".join(keys)) + star for keys in alternatives)
-    return f"{_COLUMN[term.field]} : " + (f"({inner})" if len(alternatives) > 1 else inner)
+    inner = " OR ".join(_quote(" ".join(keys)) + star for keys in alternatives_)
+    return f"{_COLUMN[term.field]} : " + (f"({inner})" if len(alternatives_) > 1 else inner)
 
 
 def to_fts(node: Node, variants: Variants = _as_written) -> str:
