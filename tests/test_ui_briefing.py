@@ -55,3 +55,23 @@ def test_file_names_are_ascii():
     from datetime import date
 
     assert briefing.file_name((date(2018, 4, 1), date(2018, 4, 7)), "pdf") == "marsad-briefing-2018-04-01_2018-04-07.pdf"
+
+
+@pytest.mark.parametrize("ui", ["en", "ar"])
+def test_the_alerts_page_offers_the_monitors_briefing(seeded_store_copy, monkeypatch, ui):
+    from test_ui_pages import _open
+
+    from marsad.monitor import create_monitor
+
+    create_monitor(seeded_store_copy, "Iraq <b>", QUERY)  # no alert yet: the briefing is offered all the same
+    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
+    st.cache_resource.clear()
+    try:
+        at = _open("alerts", ui=ui)
+    finally:
+        st.cache_resource.clear()
+    assert not at.exception, [e.value for e in at.exception]
+    assert i18n.t("briefing", ui) in [h.value for h in at.subheader]
+    last = analytics.overview_figures(seeded_store_copy, QUERY)["last_date"].date()
+    assert at.date_input[0].value[1] == last
+    assert [b.proto.label for b in at.get("download_button")][:1] == [i18n.t("briefing_html", ui)]

@@ -1,6 +1,6 @@
 """Alerts: an inbox per monitor (unread first or all), each alert linking to its articles in the reader and to the
-monitor's view; delivery failures shown; mark read/unread. Monitors come from the sidebar's "Save this view as a
-monitor" or `marsad monitors add`."""
+monitor's view; delivery failures shown; mark read/unread; the monitor's briefing (HTML/PDF, marsad.ui.briefing).
+Monitors come from the sidebar's "Save this view as a monitor" or `marsad monitors add`."""
 
 import streamlit as st
 
@@ -8,7 +8,7 @@ from marsad.analytics import Query
 from marsad.monitor import alert_records
 from marsad.monitor.saved import describe
 from marsad.store import monitors as saved
-from marsad.ui import monitors, render, state
+from marsad.ui import briefing, monitors, render, state
 from marsad.ui.i18n import plural, t
 
 lang = state.lang()
@@ -30,6 +30,7 @@ links = f'<a href="{render.esc(monitors.view_href(monitor["query"]))}" target="_
 st.markdown(f'<div class="marsad-meta">{render.esc(describe(Query.from_url(monitor["query"])))}</div>{links}',
             unsafe_allow_html=True)
 st.caption(t("monitor_feed", lang))
+briefing.briefing_buttons(name, Query.from_url(monitor["query"]), lang)  # before the inbox: a briefing needs no alert
 
 rows = saved.list_alerts(store, monitor=name, unread_only=show == "unread", limit=200)
 if not rows:
