@@ -1,3 +1,5 @@
+import email
+import email.policy
 import json
 import socket
 import threading
@@ -7,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from local_server import LocalServer, send
 from monitor_store import DAY0, DAYS, add_day, build
 
@@ -39,7 +42,8 @@ def test_webhook_gets_one_json_post_per_alert(store):
         server.close()
     assert server.paths() == ["/hook?k=1"] and len(server.posted) == 1
     body = json.loads(server.posted[0])
-    assert body["monitor"] == "opec" and body["rule"] == "articles"
+    assert body["monitor"] == "opec" and body["rule"] == "articles" and body["summary"] == "opec: 1 new article"
+    assert {"fired_at", "query", "detail", "articles"} <= set(body) and not {"read", "delivery"} & set(body)
     assert body["articles"][0]["title"].startswith("<b>OPEC</b> & \u202eoil")
     assert server.requests[0][1]["Content-Type"].startswith("application/json")
     assert [(a["delivery"], a["delivery_error"]) for a in list_alerts(store)] == [("sent", None)]
@@ -129,9 +133,34 @@ def test_email_through_a_local_smtp_server(store, smtp):
     assert len(inbox.messages) == 1
     envelope = inbox.messages[0]
     assert envelope.rcpt_tos == ["analyst@example.org"] and envelope.mail_from == "marsad@example.org"
-    text = envelope.content.decode("utf-8", "replace")
-    assert "Subject: [Marsad] opec: 1 new article" in text
+    mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert mail["Subject"] == "[Marsad] opec: 1 new article" and mail["Date"].datetime is not None
+    assert mail["Message-ID"].strip().startswith("<") and mail["Message-ID"].endswith("@example.org>")
+    lines = mail.get_content().splitlines()
+    assert lines[0] == "opec: 1 new article" and lines[3].startswith("  https://wire.example/")
+    assert lines[2].startswith("- <b>OPEC</b> & oil ")  # the title's bidi override is gone, its text kept as typed
     assert list_alerts(store)[0]["delivery"] == "sent"
+
+
+def test_email_logs_in_with_the_configured_credentials(store):
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    inbox = _Inbox()
+    # Login over plain TCP only because this test server allows it; real servers want STARTTLS first.
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        settings = Settings(db_path=store.path, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False,
+                            smtp_user="desk", smtp_password="s3cret", **FAST)
+        _fire(store, settings, email="analyst@example.org")
+    finally:
+        controller.stop()
+    assert logins == [(b"desk", b"s3cret")] and len(inbox.messages) == 1
 
 
 def test_starttls_refused_by_the_server_fails_clearly(store, smtp):

@@ -30,7 +30,7 @@ def test_a_query_without_filters_is_refused(query):
 
 
 @pytest.mark.parametrize(("name", "message"), [("", "needs a name"), ("a\nb", "control characters"),
-                                               ("م" * 81, "at most 80")])
+                                               ("م" * 81, "at most 80"), ("abc\u202e", "bidi")])
 def test_bad_names(name, message):
     with pytest.raises(InvalidMonitor, match=message):
         check_name(name)

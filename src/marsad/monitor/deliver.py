@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from marsad.config import Settings
 from marsad.errors import DeliveryError, MarsadError
@@ -27,6 +28,7 @@ from marsad.ingest.fetch import post
 from marsad.monitor.payload import AlertRecord, alert_records
 from marsad.store import Store
 from marsad.store import monitors as saved
+from marsad.text.bidi import plain_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -50,12 +52,19 @@ def _retried(send: Callable[[], None], *, settings: Settings, deadline: float, s
         delay *= 2
 
 
+# An alert's inbox state says nothing to the receiver (and "pending" would be wrong by the time it arrives).
+_INBOX_FIELDS = ("read", "delivery", "delivery_error")
+
+
 def post_webhook(url: str, record: AlertRecord, *, settings: Settings) -> None:
-    body = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    """POST the alert as JSON: the fields ``marsad monitors run --json`` prints, less its inbox state."""
+    payload = {k: v for k, v in record.items() if k not in _INBOX_FIELDS}
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     post(url, body, settings=settings, content_type="application/json; charset=utf-8")
 
 
 def mail_text(record: AlertRecord) -> str:
+    """The alert as a plain-text mail body: the summary, each article (title, outlet, time, link), the view."""
     lines = [record["summary"], ""]
     for a in record["articles"]:
         when = (a["published_at"] or "undated")[:16].replace("T", " ")
@@ -63,7 +72,8 @@ def mail_text(record: AlertRecord) -> str:
         if a["url"]:
             lines.append(f"  {a['url']}")
     lines += ["", f"Monitor view: ?{record['query']}", f"Fired at {record['fired_at']} UTC by Marsad."]
-    return "\n".join(lines) + "\n"
+    # Titles are untrusted: a bidi override in one would reverse the rest of its line in the reader's mail client.
+    return plain_text("\n".join(lines)) + "\n"
 
 
 def send_mail(address: str, record: AlertRecord, *, settings: Settings) -> None:
@@ -74,6 +84,9 @@ def send_mail(address: str, record: AlertRecord, *, settings: Settings) -> None:
     msg["From"] = settings.smtp_sender
     msg["To"] = address
     msg["Subject"] = f"[Marsad] {record['summary']}"
+    # Date and Message-ID: servers and spam filters expect both, and a client that adds none leaves them out.
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = make_msgid(idstring=f"marsad-alert-{record['id']}", domain=settings.smtp_sender.rpartition("@")[2] or None)
     msg.set_content(mail_text(record))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.fetch_timeout_s) as smtp:

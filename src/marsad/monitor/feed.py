@@ -1,7 +1,8 @@
 """A monitor's alerts as an Atom 1.0 feed (RFC 4287), so any feed reader can subscribe to it.
 
 Built with ElementTree, which escapes markup characters; characters XML 1.0 cannot carry at all (most C0 control
-characters, which scraped titles do contain) are dropped first, so the document always parses. Each entry's
+characters, which scraped titles do contain) are dropped first, so the document always parses; so are bidi
+overrides, which would reverse the rest of a line in a reader. Each entry's
 content is a small HTML list of the alert's articles, itself escaped (Atom ``type="html"``); only http(s)
 addresses become links.
 """
@@ -18,6 +19,7 @@ from marsad.monitor.payload import AlertRecord, alert_records
 from marsad.monitor.saved import describe, load_monitor
 from marsad.store import Store
 from marsad.store import monitors as saved
+from marsad.text.bidi import plain_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Entries per feed: readers poll the newest; the Alerts page and `monitors run` hold the rest.
@@ -27,7 +29,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _text(value: object) -> str:
-    return _NOT_XML.sub("", str(value or ""))
+    """Untrusted text as XML can carry it, bidi overrides dropped (marsad.text.bidi) as everywhere it is shown."""
+    return _NOT_XML.sub("", plain_text(value or ""))
 
 
 def _stamp(value: datetime | str | None) -> str:

@@ -21,6 +21,7 @@ from marsad.ingest.fetch import is_http_url
 from marsad.monitor.rules import evaluate
 from marsad.store import Store
 from marsad.store import monitors as saved
+from marsad.text.bidi import plain_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def check_name(name: str) -> str:
         raise InvalidMonitor(f"a monitor name has at most {MAX_NAME_CHARS} characters (this one has {len(name)})")
     if any(unicodedata.category(c) == "Cc" for c in name):
         raise InvalidMonitor("a monitor name is one line without control characters")
+    if plain_text(name) != name:  # a bidi override would reverse whatever follows the name where it is shown
+        raise InvalidMonitor("a monitor name may not hold bidi embedding or override characters (U+202A–U+202E)")
     return name
 
 
