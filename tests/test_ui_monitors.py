@@ -133,3 +133,17 @@ def test_saving_a_bad_monitor_explains(store):
 ])
 def test_alert_summary(alert, ui, text):
     assert alert_summary(alert, ui) == text
+
+
+def test_an_upload_runs_the_monitors(store, tmp_path):
+    create_monitor(store, "harbour", Query(text="harbour"))
+    at = AppTest.from_file(str(APP), default_timeout=180)  # the upload enriches: NER models load on a shared machine
+    at.run()
+    at.switch_page("src/marsad/ui/pages/ingest.py").run()
+    page = ("The harbour reopened\n\nThe harbour of the city reopened today after a week of storms, the port "
+            "authority said, and the first ships came in at noon. " * 3).encode()
+    at.file_uploader[0].set_value([("harbour.txt", page, "text/plain")])
+    next(b for b in at.button if b.label == "Ingest").click().run()
+    _ok(at)
+    assert '1 new alert · <a href="alerts" target="_self">Open the alerts</a>' in _html(at)
+    assert [a["rule"] for a in saved.list_alerts(store)] == ["articles"]

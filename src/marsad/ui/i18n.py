@@ -298,6 +298,11 @@ PLURALS: dict[str, dict[UiLang, dict[PluralCategory, str]]] = {
         "ar": {"zero": "لا مقالات جديدة", "one": "مقالة جديدة واحدة", "two": "مقالتان جديدتان", "few": "{n} مقالات جديدة",
                "many": "{n} مقالة جديدة", "other": "{n} مقالة جديدة"},
     },
+    "n_new_alerts": {
+        "en": {"one": "{n} new alert", "other": "{n} new alerts"},
+        "ar": {"zero": "لا تنبيهات جديدة", "one": "تنبيه جديد واحد", "two": "تنبيهان جديدان", "few": "{n} تنبيهات جديدة",
+               "many": "{n} تنبيهًا جديدًا", "other": "{n} تنبيه جديد"},
+    },
     "n_unread": {
         "en": {"one": "{n} unread", "other": "{n} unread"},
         "ar": {"zero": "لا غير مقروء", "one": "تنبيه غير مقروء", "two": "تنبيهان غير مقروءين", "few": "{n} تنبيهات غير مقروءة",

@@ -1,11 +1,13 @@
 """Ingest: upload files (txt, html, jsonl, csv, zip, rss, warc) → progress → summary and rejects, through the
-ingestion pipeline (search index and enrichment run after each stored batch, as with `marsad ingest`)."""
+ingestion pipeline (search index and enrichment run after each stored batch, as with `marsad ingest`), then the saved
+monitors."""
 
 import pandas as pd
 import streamlit as st
 
-from marsad.ui import components, loading, state
-from marsad.ui.i18n import t
+from marsad.monitor import run_monitors
+from marsad.ui import components, loading, render, state
+from marsad.ui.i18n import plural, t
 
 lang = state.lang()
 st.title(t("page_ingest", lang))
@@ -26,6 +28,8 @@ elif submitted:
         status.update(label=t("summary", lang), state="complete" if report.stored or not report.rejected else "error")
     state.clear_caches()
     st.session_state["_last_ingest"] = report.as_dict()
+    # The saved monitors run after every ingest, this one too (their alerts go to the Alerts page and beyond).
+    st.session_state["_last_alerts"] = len(run_monitors(state.store(), settings=state.settings()))
 
 summary = st.session_state.get("_last_ingest")
 if summary:
@@ -35,6 +39,11 @@ if summary:
                                         ("near_duplicates", "near_dups"), ("rejected", "rejected_n"),
                                         ("undated", "undated_n")], strict=True):
         col.metric(t(label, lang), f"{int(summary[key]):,}")
+    if alerts := st.session_state.get("_last_alerts"):
+        href = render.page_href("alerts", {k: v for k, v in state.global_params().items() if k == state.UI_PARAM})
+        st.markdown(f'{render.esc(plural("n_new_alerts", lang, alerts))} · '
+                    f'<a href="{render.esc(href)}" target="_self">{render.esc(t("open_alerts", lang))}</a>',
+                    unsafe_allow_html=True)
     if summary["rejects"]:
         st.subheader(t("rejects", lang))
         components.table(pd.DataFrame({t("reason", lang): summary["rejects"]}), name="rejects", lang=lang)
