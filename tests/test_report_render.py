@@ -130,3 +130,12 @@ def test_stories_section(stories_store, lang):
     assert f"{first.summary['articles']} " in shown.xpath("string(p[1])")
     links = shown.xpath(".//li/a/@href")
     assert links == [a["url"] for a in first.articles] and links
+
+
+@pytest.mark.parametrize(("lang", "name"), [("ar", "القائم"), ("en", "Al-Qaim")])
+def test_spiking_entities_are_named_in_the_briefings_language(tmp_path, lang, name):
+    from test_report_gather import BURST_DAY, _burst_store
+
+    b = gather(_burst_store(tmp_path), Query(start=BURST_DAY))
+    doc = lxml.html.document_fromstring(render_html(b, lang=lang))
+    assert doc.xpath("string(//section[@id='spikes']//tr[2]/td[3])") == name

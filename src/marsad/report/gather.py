@@ -55,7 +55,7 @@ class Briefing:
     organisations: list[dict[str, Any]]
     places: list[dict[str, Any]]  # EntityCount rows of LOC entities
     stories: list[Story]
-    spikes: list[dict[str, Any]]  # Spike rows of every kind, biggest z first
+    spikes: list[dict[str, Any]]  # Spike rows of every kind, biggest z first (entities with name_ar/name_en)
     articles: list[dict[str, Any]]  # ArticleRow rows, newest first
     entities: list[dict[str, Any]]  # the Query's entities (EntityInfo, or just the key when unknown) for the header
 
@@ -79,6 +79,10 @@ def gather(store: Store, query: Query, *, title: str = "", now: datetime | None 
             _records(analytics.top_entities(s, query, type=kind, n=TOP_N)) for kind in ("PER", "ORG", "LOC")
         )
         spikes = _all_spikes(s, query)
+        # A spike's label is Arabic first; the entity's names let an English briefing name it in English.
+        for r in spikes:
+            if r["kind"] == "entity" and (info := analytics.entity_info(s, str(r["key"]))):
+                r.update(name_ar=info["name_ar"], name_en=info["name_en"])
         stories = [
             Story(summary=row, articles=_records(analytics.story_articles(s, row["story_id"], query, n=STORY_ARTICLES_N)))
             for row in _records(analytics.top_stories(s, query, n=STORIES_N))

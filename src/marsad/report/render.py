@@ -80,7 +80,7 @@ def safe_href(url: object) -> str | None:
 
 def _entity_name(row: dict[str, Any], lang: ReportLang) -> str:
     names = (row.get("name_ar"), row.get("name_en")) if lang == "ar" else (row.get("name_en"), row.get("name_ar"))
-    return next((str(n) for n in names if isinstance(n, str) and n.strip()), str(row.get("key", "")))
+    return next((str(n) for n in names if isinstance(n, str) and n.strip()), str(row.get("label") or row.get("key", "")))
 
 
 def _article_link(row: dict[str, Any], lang: ReportLang) -> Markup:
