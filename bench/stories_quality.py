@@ -49,7 +49,6 @@ from marsad.store.stories import entity_frequencies, story_rows
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "fixtures" / "story_pairs.jsonl"
 FEATURES = ROOT / "tests" / "fixtures" / "story_features.json.gz"
-DEMO_FILES = [ROOT / "data" / "demo" / "ant_v2.1_sample.jsonl.gz", ROOT / "data" / "demo" / "reuters21578_sample.jsonl.gz"]
 HALVES = ("tune", "test", "all")
 # The grid --sweep scores on the tune half (the shipped values are in it).
 GRID = {"same_text": (0.3, 0.4, 0.5), "text_with_entities": (0.05, 0.08, 0.12), "shared_entities": (6.0, 8.0, 10.0, 12.0)}
@@ -105,15 +104,16 @@ def write_features(store: Store, path: Path = FEATURES) -> Path:
 def inputs_from_features(path: Path = FEATURES) -> tuple[list[StoryInput], dict[int, str], dict[str, float]]:
     """StoryInputs of the demo corpus (texts and dates read from data/demo by the project's readers, entities and
     languages from the fixture), a key per input id, and the entity weights."""
+    from marsad.ingest.demo import demo_files
     from marsad.ingest.readers import read_path
     from marsad.models import Article
 
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         data = json.load(fh)
     known = data["articles"]
-    settings = Settings.load()
+    settings = dataclasses.replace(Settings.load(), data_dir=ROOT / "data")
     by_key: dict[str, Article] = {}
-    for demo in DEMO_FILES:
+    for demo in demo_files(settings):  # what `marsad demo` reads
         for item in read_path(demo, fmt="auto", mapping=None, settings=settings, source=None):
             if isinstance(item, Article):
                 key = item.url or item.origin.rsplit("/", 1)[-1]

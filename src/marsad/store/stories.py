@@ -30,7 +30,7 @@ class StoryRow:
     lead: str
     body_start: str
     duplicate_of: int | None
-    entities: frozenset[str]  # keys of the entities mentioned in the title or the first ``entity_chars`` of the body
+    entities: frozenset[str]  # keys of the entities mentioned in the first ``entity_chars`` of the body
 
 
 _ROW_SQL = """
@@ -38,7 +38,7 @@ SELECT a.id, a.published_at, coalesce(a.language, ''), coalesce(a.title, ''), co
        substr(a.body, 1, $body_chars), a.duplicate_of,
        list(DISTINCT e.key ORDER BY e.key) FILTER (WHERE e.key IS NOT NULL) AS keys{story}
 FROM articles a{join}
-LEFT JOIN mentions m ON m.article_id = a.id AND (m.field = 'title' OR m.start < $entity_chars)
+LEFT JOIN mentions m ON m.article_id = a.id AND m.field = 'body' AND m.start < $entity_chars
 LEFT JOIN entities e ON e.id = m.entity_id
 WHERE {where}
 GROUP BY ALL
