@@ -24,3 +24,13 @@ def test_boolean_from_toml(tmp_path, value):
     toml = tmp_path / "marsad.toml"
     toml.write_text(f"[marsad]\nallow_private_networks = {str(value).lower()}\n", encoding="utf-8")
     assert Settings.load(toml_path=toml, env={}).allow_private_networks is value
+
+
+def test_smtp_settings_from_toml_and_environment(tmp_path):
+    toml = tmp_path / "marsad.toml"
+    toml.write_text('[marsad]\nsmtp_host = "mail.example.org"\nsmtp_port = 465\nsmtp_user = "desk"\n', encoding="utf-8")
+    env = {"MARSAD_SMTP_PORT": "2525", "MARSAD_SMTP_STARTTLS": "0", "MARSAD_SMTP_PASSWORD": "s3cret"}
+    settings = Settings.load(toml_path=toml, env=env)
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("mail.example.org", 2525, False)
+    assert (settings.smtp_user, settings.smtp_password) == ("desk", "s3cret")
+    assert "s3cret" not in repr(settings)

@@ -147,3 +147,25 @@ def test_an_upload_runs_the_monitors(store, tmp_path):
     _ok(at)
     assert '1 new alert · <a href="alerts" target="_self">Open the alerts</a>' in _html(at)
     assert [a["rule"] for a in saved.list_alerts(store)] == ["articles"]
+
+
+def test_a_failed_delivery_can_be_retried(store, monkeypatch):
+    from local_server import LocalServer, send
+
+    server = LocalServer(lambda h: send(h, 200, b""))
+    monkeypatch.setenv("MARSAD_ALLOW_PRIVATE_NETWORKS", "1")  # the receiver is on 127.0.0.1
+    try:
+        create_monitor(store, "hook", Query(languages=("en",)), webhook=f"{server.base}/hook")
+        monitor = saved.get_monitor(store, "hook")
+        saved.record_alerts(store, monitor["id"], [saved.NewAlert(rule="articles", article_ids=[2], detail={})],
+                            fired_at=datetime(2026, 1, 2), deliver=True)
+        saved.set_delivery(store, 1, status="failed", error="webhook: HTTP 503 Service Unavailable")
+        at = _open("alerts")
+        _ok(at)
+        at.button(key="alert-retry-1").click().run()
+        _ok(at)
+    finally:
+        server.close()
+    assert len(server.posted) == 1
+    assert [(a["delivery"], a["delivery_error"]) for a in saved.list_alerts(store)] == [("sent", None)]
+    assert not at.warning and "Delivered" in [c.value for c in at.caption]

@@ -75,7 +75,7 @@ class Settings:
     smtp_port: int = 587
     smtp_starttls: bool = True
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: str = field(default="", repr=False)  # kept out of any log line that prints the settings
     smtp_sender: str = "marsad@localhost"
 
     @classmethod

@@ -266,6 +266,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "delivery_failed": {"en": "Not delivered: {error}", "ar": "لم يُسلَّم: {error}"},
     "delivery_pending": {"en": "Delivery pending", "ar": "التسليم قيد الانتظار"},
     "delivery_sent": {"en": "Delivered", "ar": "سُلِّم"},
+    "retry_delivery": {"en": "Retry delivery", "ar": "أعد محاولة التسليم"},
+    "delivering": {"en": "Delivering…", "ar": "جارٍ التسليم…"},
     "more_articles": {"en": "… and {n} more", "ar": "… و{n} غيرها"},
     # articles without a date, which no time chart can place
     "list_undated": {"en": "List them", "ar": "اعرضها"},

@@ -6,6 +6,7 @@ import streamlit as st
 
 from marsad.analytics import Query
 from marsad.monitor import alert_records
+from marsad.monitor.deliver import deliver_pending
 from marsad.monitor.saved import describe
 from marsad.store import monitors as saved
 from marsad.ui import briefing, monitors, render, state
@@ -49,6 +50,11 @@ for alert in alert_records(store, rows):
                     unsafe_allow_html=True)
         if alert["delivery"] == "failed":
             st.warning(render.md_escape(t("delivery_failed", lang, error=alert["delivery_error"] or "")))
+            if st.button(t("retry_delivery", lang), key=f"alert-retry-{alert['id']}", icon=":material/send:"):
+                saved.set_delivery(store, alert["id"], status="pending")
+                with st.spinner(t("delivering", lang)):  # bounded: settings.delivery_deadline_s
+                    deliver_pending(store, settings=state.settings())
+                st.rerun()
         elif alert["delivery"] != "none":
             st.caption(t(f"delivery_{alert['delivery']}", lang))
         st.markdown(monitors.articles_html(alert["articles"], lang), unsafe_allow_html=True)
