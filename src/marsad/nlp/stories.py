@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -105,11 +105,31 @@ class _Vectors:
             norm = math.sqrt(sum(w * w for w in row.values())) or 1.0
             self.rows.append({term: w / norm for term, w in row.items()})
 
-    def cosine(self, i: int, j: int) -> float:
-        a, b = self.rows[i], self.rows[j]
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(w * b.get(term, 0.0) for term, w in a.items())
+
+def _languages_differ(a: StoryInput, b: StoryInput) -> bool:
+    return bool(a.language and b.language and a.language != b.language)
+
+
+class _Postings:
+    """Articles already in stories by term and by entity, each list in publication order. A new article's
+    candidates are those sharing a term (or, across languages, an entity) with it within the window: found without
+    looking at the rest of the window, which in a busy store holds thousands of articles."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+        self.entities: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+
+    def add(self, when: datetime, article_id: int, terms: Iterable[str], entities: Iterable[str]) -> None:
+        for term in terms:
+            bisect.insort(self.terms[term], (when, article_id))
+        for key in entities:
+            bisect.insort(self.entities[key], (when, article_id))
+
+    @staticmethod
+    def within(items: list[tuple[datetime, int]] | None, lo: datetime, hi: datetime) -> list[tuple[datetime, int]]:
+        if not items:
+            return []
+        return items[bisect.bisect_left(items, (lo, -1)) : bisect.bisect_right(items, (hi, math.inf))]
 
 
 def assign(new: Sequence[StoryInput], known: Sequence[tuple[StoryInput, int]], *,
@@ -118,35 +138,44 @@ def assign(new: Sequence[StoryInput], known: Sequence[tuple[StoryInput, int]], *
     least those within the window of the new ones). Returns one Assignment per new article that gets a story
     (undated originals and copies of story-less originals get none). ``weights``: entity key → idf."""
     everything = [*(a for a, _ in known), *new]
-    vectors = _Vectors([a.text for a in everything])
+    rows = _Vectors([a.text for a in everything]).rows
     index = {a.id: i for i, a in enumerate(everything)}
+    by_id = {a.id: a for a in everything}
     story_of: dict[int, int] = {a.id: story for a, story in known}
-    # Dated articles in stories, ordered by time, for the window lookups.
-    timeline: list[tuple[datetime, int]] = sorted((a.published_at, a.id) for a, _ in known if a.published_at)
+    postings = _Postings()
+    for a, _ in known:
+        if a.published_at:
+            postings.add(a.published_at, a.id, rows[index[a.id]], a.entities)
     window = timedelta(days=params.window_days)
     out: list[Assignment] = []
 
-    def strength(a: StoryInput, b: StoryInput) -> tuple[float, float] | None:
-        """(cosine, shared entity weight) when ``a`` links to ``b``, else None."""
+    def strength(a: StoryInput, b: StoryInput, cos: float) -> tuple[float, float] | None:
+        """(cosine, shared entity weight) when ``a`` links to ``b`` (their cosine is ``cos``), else None."""
         shared = sum(weights.get(key, 0.0) for key in a.entities & b.entities)
-        if a.language and b.language and a.language != b.language:
+        if _languages_differ(a, b):
             return (0.0, shared) if shared >= params.cross_language_entities else None
-        cos = vectors.cosine(index[a.id], index[b.id])
         if cos >= params.same_text or (cos >= params.text_with_entities and shared >= params.shared_entities):
             return (cos, shared)
         return None
 
     originals = sorted((a for a in new if a.duplicate_of in (None, a.id) and a.published_at),
                        key=lambda a: (a.published_at, a.id))
-    by_id = {a.id: a for a in everything}
     for article in originals:
-        lo = bisect.bisect_left(timeline, (article.published_at - window, -1))
-        hi = bisect.bisect_right(timeline, (article.published_at + window, math.inf))
+        lo, hi = article.published_at - window, article.published_at + window
+        row = rows[index[article.id]]
+        cosines: dict[int, float] = defaultdict(float)  # the dot product over shared terms is the cosine
+        for term, weight in row.items():
+            for _, other in postings.within(postings.terms.get(term), lo, hi):
+                cosines[other] += weight * rows[index[other]][term]
+        candidates = set(cosines)
+        for key in article.entities:  # across languages (no shared terms) only entities can link
+            candidates.update(other for _, other in postings.within(postings.entities.get(key), lo, hi)
+                              if _languages_differ(article, by_id[other]))
         best: tuple[float, float, int] | None = None  # (cosine, shared, -story) — larger is better
-        for _, other_id in timeline[lo:hi]:
-            link = strength(article, by_id[other_id])
+        for other in candidates:
+            link = strength(article, by_id[other], cosines.get(other, 0.0))
             if link is not None:
-                key = (link[0], link[1], -story_of[other_id])
+                key = (link[0], link[1], -story_of[other])
                 if best is None or key > best:
                     best = key
         if best is None:
@@ -154,7 +183,7 @@ def assign(new: Sequence[StoryInput], known: Sequence[tuple[StoryInput, int]], *
         else:
             story, similarity = -best[2], round(best[0], 4)
         story_of[article.id] = story
-        bisect.insort(timeline, (article.published_at, article.id))
+        postings.add(article.published_at, article.id, row, article.entities)
         out.append(Assignment(article.id, story, similarity))
     for article in sorted((a for a in new if a.duplicate_of not in (None, a.id)), key=lambda a: a.id):
         story = story_of.get(article.duplicate_of)  # type: ignore[arg-type]
