@@ -1,5 +1,6 @@
 """top_stories, story_articles, story_timeline on the stories store (tests/conftest.py: STORY_ARTICLES)."""
 
+import shutil
 from datetime import date, datetime
 
 import pandas as pd
@@ -64,9 +65,9 @@ def test_story_timeline_fills_the_days_between(stories_store):
     assert story_timeline(stories_store, 1, Query(sources=["nowhere"])).empty
 
 
-def test_a_store_without_stories_tables_has_no_stories(tmp_path):
+def test_a_store_without_stories_tables_has_no_stories(stories_store, tmp_path):
     store = Store(tmp_path / "old.duckdb")
-    store.ensure_schema()
+    shutil.copy(stories_store.path, store.path)
     with store.write() as con:  # what a store made before the stories migration lacks
         con.execute("DROP TABLE article_stories")
         con.execute("DROP TABLE stories")

@@ -57,3 +57,10 @@ def test_filters_apply_and_an_empty_selection_says_so(app):
     empty = app("stories", all="1", lang="en")
     _ok(empty)
     assert "marsad stories rebuild" in "\n".join(i.value for i in empty.info)
+
+
+@pytest.mark.parametrize("story", ["", "0", "-1", "99999999999999999999", "abc", "<script>alert(1)</script>", "1,8"])
+def test_an_odd_story_in_the_url_shows_the_largest(app, story):
+    at = app("stories", all="1", story=story)
+    _ok(at)
+    assert TITLE[2] in markdown(at)  # the largest story's articles

@@ -144,6 +144,11 @@ class Session:
     def table(self, name: str) -> ir.Table:
         return self.engine.tables()[name]
 
+    def has_table(self, name: str) -> bool:
+        """Whether the data has table ``name`` (a store made before the migration that adds it has not; the
+        tables are read once per store, so a process that read them before the migration does not see it)."""
+        return name in self.engine.tables()
+
     def text_index(self) -> TextIndex:
         """The engine's search index (brought up to date once per session)."""
         if self._text_index is None:

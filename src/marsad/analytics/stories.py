@@ -54,11 +54,7 @@ _SUMMARY_COLUMNS = list(StorySummary.__annotations__)
 
 
 def _has_stories(s: Session) -> bool:
-    try:
-        s.table("article_stories")
-    except KeyError:
-        return False
-    return True
+    return s.has_table("article_stories")
 
 
 def _story_articles(s: Session, query: Query):
