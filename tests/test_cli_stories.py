@@ -58,3 +58,24 @@ def test_rebuild(stories_store, tmp_path, capsys, db_after):
     argv = ["stories", "rebuild", "--db", str(db)] if db_after else ["stories", "--db", str(db), "rebuild"]
     code, out, _ = _run(capsys, *argv)
     assert code == 0 and out.startswith("9 articles in 5 stories")
+
+
+def test_enrich_puts_what_it_enriched_into_stories(tmp_path, capsys):
+    from datetime import datetime
+
+    from marsad.store import Store
+
+    store = Store(tmp_path / "e.duckdb")
+    store.ensure_schema()
+    texts = ["انفجار في بغداد وأعلن تنظيم داعش مسؤوليته عن الهجوم في العراق",
+             "أعلن تنظيم داعش مسؤوليته عن انفجار بغداد والهجوم في العراق",
+             "OPEC ministers met in Vienna while Iraq raised output."]
+    with store.write() as con:
+        for i, body in enumerate(texts, 1):
+            con.execute("INSERT INTO articles (id, title, body, language, published_at, ingested_at, content_hash) "
+                        "VALUES (?, ?, ?, ?, ?, now(), ?)",
+                        [i, body[:40], body, "en" if i == 3 else "ar", datetime(2020, 9, 25, i), str(i)])
+    assert main(["enrich", "--db", str(store.path), "--no-progress"]) == 0
+    capsys.readouterr()
+    with store.read() as con:
+        assert dict(con.execute("SELECT article_id, story_id FROM article_stories").fetchall()) == {1: 1, 2: 1, 3: 3}
