@@ -61,7 +61,7 @@ class EnrichReport:
         return out
 
 
-def _entity_records(articles: Sequence[Article]) -> list[EntityRecord]:
+def entity_records(articles: Sequence[Article]) -> list[EntityRecord]:
     """The entity behind each mentioned key: curated or gazetteer entity when known, else the mention's own names."""
     index = entity_index()
     places = places_gazetteer()
@@ -78,7 +78,7 @@ def _entity_records(articles: Sequence[Article]) -> list[EntityRecord]:
             for e in wanted.values()]
 
 
-def _place_rows(articles: Sequence[Article]) -> list[PlaceRow]:
+def place_rows(articles: Sequence[Article]) -> list[PlaceRow]:
     places = places_gazetteer()
     rows = []
     for article in articles:
@@ -94,8 +94,8 @@ def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichRepo
     counts = write_enrichment(
         store,
         [AnnotatedArticle(i, a.language or "", a.entities, a.keywords) for i, a in enriched],
-        entities=_entity_records(articles),
-        places=_place_rows(articles),
+        entities=entity_records(articles),
+        places=place_rows(articles),
         pipeline_version=PIPELINE_VERSION,
     )
     report.articles += len(enriched)
@@ -113,7 +113,7 @@ def _enriched(articles: list[Article], pool: WorkerPool | None, n_process: int) 
     return [article for _, chunk in pool.imap(chunked(articles, size)) for article in chunk]
 
 
-def _one_by_one(loaded: list[tuple[int, Article]], report: EnrichReport) -> list[tuple[int, Article]]:
+def one_by_one(loaded: list[tuple[int, Article]], report: EnrichReport) -> list[tuple[int, Article]]:
     """A batch the pipeline raised on, enriched article by article in this process: one bad article must not
     keep the rest of its batch (and every later run) from being enriched. The failing ones are skipped."""
     out = []
@@ -156,7 +156,7 @@ def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE
                 if pool is not None:  # imap closed it; the rest of the run goes on in this process
                     pool.close()
                     pool = None
-                pairs = _one_by_one(loaded, report)
+                pairs = one_by_one(loaded, report)
             if pairs:
                 _write(store, pairs, report)
             if bar is not None:

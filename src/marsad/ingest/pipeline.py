@@ -228,7 +228,7 @@ class Ingestor:
         self._seen_hashes.add(digest)
         if url:
             self._seen_urls.add(url)
-        self._pending.append(_Pending(_row(article, digest), prepared.fingerprint, article.published_at is None))
+        self._pending.append(_Pending(article_row(article, digest), prepared.fingerprint, article.published_at is None))
         if len(self._pending) >= self.settings.write_batch:
             self.flush()
 
@@ -332,7 +332,8 @@ class Ingestor:
         self._shingle_cache[article_id] = member
 
 
-def _row(article: Article, digest: str) -> ArticleRow:
+def article_row(article: Article, digest: str) -> ArticleRow:
+    """The store row of a read article: published_at as naive UTC, the source's display name and web domain."""
     published = article.published_at
     if published is not None:
         published = (published if published.tzinfo else published.replace(tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)

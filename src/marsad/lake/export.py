@@ -84,15 +84,18 @@ def export_store(store: Store, lake: Path | str) -> dict[str, int]:
             written[name] = con.execute(f"SELECT count(*) FROM {table.store_table}").fetchall()[0][0]
         for name in BY_ARTICLE:
             if written[name] == 0:
-                _write_empty(table_path(lake, name), name)
+                write_empty(lake, name)
     LOGGER.info("lake %s: %s", lake, ", ".join(f"{k} {v}" for k, v in written.items()))
     return written
 
 
-def _write_empty(dest: Path, name: str) -> None:
-    """An empty Parquet file (schema only) for a table without rows: readers then see its columns instead of
-    failing on a folder without files. It sits in the undated partition, which holds no rows either."""
-    folder = dest / f"{MONTH}={UNDATED}"
+def write_empty(lake: Path, name: str) -> None:
+    """An empty Parquet file (schema only) for lake table ``name`` without rows: readers then see its columns
+    instead of failing on a folder without files. A partitioned table's sits in the undated partition, which
+    holds no rows either."""
+    folder = table_path(lake, name)
+    if TABLES[name].by_article:
+        folder = folder / f"{MONTH}={UNDATED}"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(schema(name, with_month=False).empty_table(), folder / "data_0.parquet")
 

@@ -81,8 +81,6 @@ def spark_session(master: str = DEFAULT_MASTER, *, app_name: str = APP_NAME, con
         # The lake's month partitions ('2018-03', '__undated__') are strings: inferred, dated-only lakes would
         # read them as dates (marsad.lake.layout).
         "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
-        # Re-running the pipeline replaces only the months it writes (idempotent, other months untouched).
-        "spark.sql.sources.partitionOverwriteMode": "dynamic",
     }
     cores = local_cores(master)
     if cores is not None:

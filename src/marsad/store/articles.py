@@ -141,27 +141,35 @@ def insert_articles(
     now = (ingested_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     cols: dict[str, list] = {name: [] for name in _ARTICLE_SCHEMA.names}
     for article_id, r in zip(ids, rows, strict=True):
-        cols["id"].append(article_id)
-        cols["url"].append(r.url or None)
-        cols["canonical_url"].append(r.canonical_url or None)
-        cols["source_id"].append(source_ids.get(r.source_key) if r.source_key else None)
-        cols["title"].append(r.title)
-        cols["lead"].append(r.lead or None)
-        cols["body"].append(r.body)
-        cols["language"].append(r.language or None)
-        cols["language_confidence"].append(r.language_confidence)
-        cols["published_at"].append(r.published_at)
-        cols["published_tz"].append(r.published_tz or None)
-        cols["published_precision"].append(r.published_precision or None)
-        cols["date_note"].append(r.date_note or None)
-        cols["ingested_at"].append(now)
-        cols["content_hash"].append(r.content_hash)
-        cols["author"].append(r.author or None)
-        cols["dateline"].append(r.dateline or None)
-        cols["category"].append(r.category or None)
-        cols["origin"].append(r.origin or None)
-        cols["duplicate_of"].append(r.duplicate_of)
+        values = article_values(r) | {"id": article_id, "ingested_at": now,
+                                      "source_id": source_ids.get(r.source_key) if r.source_key else None}
+        for name, column in cols.items():
+            column.append(values[name])
     bulk.insert(con, "articles", pa.table(cols, schema=_ARTICLE_SCHEMA))
+
+
+def article_values(r: ArticleRow) -> dict[str, object]:
+    """The ``articles`` columns a row fills itself (all but id, source_id, ingested_at): empty strings are NULL
+    except in the title and body. The Spark pipeline writes its lake rows with it too."""
+    return {
+        "url": r.url or None,
+        "canonical_url": r.canonical_url or None,
+        "title": r.title,
+        "lead": r.lead or None,
+        "body": r.body,
+        "language": r.language or None,
+        "language_confidence": r.language_confidence,
+        "published_at": r.published_at,
+        "published_tz": r.published_tz or None,
+        "published_precision": r.published_precision or None,
+        "date_note": r.date_note or None,
+        "content_hash": r.content_hash,
+        "author": r.author or None,
+        "dateline": r.dateline or None,
+        "category": r.category or None,
+        "origin": r.origin or None,
+        "duplicate_of": r.duplicate_of,
+    }
 
 
 def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], band_keys: Sequence[Sequence[int]]) -> None:

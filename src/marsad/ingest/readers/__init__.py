@@ -53,7 +53,7 @@ def read_path(path: Path, *, fmt: str = "auto", mapping: dict[str, str] | None =
     if not path.exists():
         raise RejectedInput(f"{path}: no such file or directory")
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not _skipped(p.relative_to(path)))
+        files = folder_files(path)
         if not files:
             yield Reject(str(path), None, "folder without files")
         for file in files:
@@ -68,6 +68,12 @@ def read_bytes(data: bytes, *, name: str, fmt: str = "auto", url: str = "", sett
     for format sniffing."""
     _check_format(fmt)
     yield from _guarded(_read_data(data, name=name, fmt=fmt, url=url, settings=settings, mapping=mapping, source=source), name)
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The documents of a folder, recursively, in the order :func:`read_path` reads them (name order), without
+    hidden files and OS/editor leftovers."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not _skipped(p.relative_to(folder)))
 
 
 def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> Iterator[Article | Reject]:
