@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="file, folder (recursive), .zip, .gz, or http(s) URL of a feed or page")
     add_db_option(p)
-    _add_read_options(p)
+    add_read_options(p)
     p.add_argument("--no-enrich", action="store_true", help="skip NLP enrichment (entities, places, keywords)")
     p.add_argument("--rejects", metavar="FILE", help="write every reject line to FILE")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help="parse one document (or a file's first record, or a URL) and print it; stores nothing",
                        description=cmd_inspect.__doc__)
     p.add_argument("file", metavar="FILE", help="a file, or the http(s) URL of a page or feed")
-    _add_read_options(p)
+    add_read_options(p)
     p.add_argument("--no-enrich", action="store_true", help="skip entities, places and keywords")
     p.add_argument("--json", action="store_true", help="print the full record as JSON")
     p.set_defaults(func=cmd_inspect)
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_watch)
 
 
-def _add_read_options(p: argparse.ArgumentParser) -> None:
+def add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", metavar="NAME", help="outlet name for every article (overrides the record's)")
     p.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: detect)")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",

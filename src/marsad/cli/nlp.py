@@ -7,6 +7,7 @@ import json
 import sys
 
 from marsad.cli import add_db_option, settings_from
+from marsad.cli.lake import add_spark_options, cmd_enrich_spark
 
 SCORE_KEYS = ("PER", "LOC", "ORG", "micro_f1", "precision", "recall")
 
@@ -20,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="worker processes (default: 2 for 400+ articles on a multi-core machine, else 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--engine", choices=("embedded", "spark"), default="embedded",
+                   help="embedded (default): the store's articles, here; spark: raw inputs to a Parquet lake")
+    add_spark_options(p)
     p.set_defaults(func=cmd_enrich)
 
     p = sub.add_parser("eval-ner", help="score the NER pipeline on a CoNLL-style file (token first, BIO tag last)",
@@ -35,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_enrich(args: argparse.Namespace) -> int:
     """Enrich stored articles whose pipeline version is missing or stale (all with --all): entities linked to
     canonical ids, places with coordinates, keywords; then newly enriched articles join stories. Writes in short
-    transactions; safe to interrupt and re-run."""
+    transactions; safe to interrupt and re-run.
+    With --engine spark: raw inputs (--input) read, deduplicated, enriched and given topics on Spark, written to a
+    Parquet lake (--output); load it into a store with `marsad import-parquet`."""
+    if args.engine == "spark":
+        return cmd_enrich_spark(args)
     from marsad.ingest.enrich import enrich_store
     from marsad.ingest.stories import assign_pending
     from marsad.store.db import Store

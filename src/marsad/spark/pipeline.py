@@ -40,6 +40,7 @@ from pathlib import Path
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
+from marsad.ingest.enrich import BATCH_SIZE
 from marsad.lake.layout import MONTH, UNDATED
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
@@ -199,6 +200,7 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     report.rejects += [r["reject"] for r in read.filter("reject IS NOT NULL").orderBy("file_idx", "rec_idx").collect()]
     found = read.filter("reject IS NULL")
     report.read, report.cut = (lambda r: (r[0], r[1] or 0))(found.agg(F.count("*"), F.sum(F.col("cut").cast("int"))).first())
+    LOGGER.info("read %d articles from %d files (%.1f s)", report.read, len(files), time.perf_counter() - started)
 
     order = ("file_idx", "rec_idx")
     unique = _first_of(_first_of(found, "content_hash", order), "canonical_url", order)
@@ -207,7 +209,9 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     report.exact_duplicates = report.read - report.stored
     read.unpersist()
 
+    LOGGER.info("%d after exact dedup (%.1f s)", report.stored, time.perf_counter() - started)
     roots = _near_duplicates(spark, articles)
+    LOGGER.info("%d near-duplicates (%.1f s)", len(roots), time.perf_counter() - started)
     report.near_duplicates = len(roots)
     dups = spark.createDataFrame(sorted(roots.items()), "id BIGINT, duplicate_of BIGINT")
     sources = (articles.filter(F.col("source_key").isNotNull()).groupBy("source_key")
@@ -241,12 +245,14 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     def enrich(batches):
         return tasks.enrich_rows(batches, topics_file=SparkFiles.get(TOPICS_FILE) if models else "")
 
-    partitions = max(1, ENRICH_PARTITIONS_PER_CORE * cores)
+    # Each Python worker loads the models once (seconds): no more partitions than batches of work to share.
+    partitions = max(1, min(ENRICH_PARTITIONS_PER_CORE * cores, -(-report.stored // BATCH_SIZE)))
     enriched = (articles.select("id", "title", "lead", "body", "language").repartition(partitions)
                 .mapInPandas(enrich, tasks.ENRICH_SCHEMA)
                 .withColumn("p", F.from_json("payload", tasks.PAYLOAD_SCHEMA)).drop("payload")
                 .persist(StorageLevel.MEMORY_AND_DISK))
     report.enriched = enriched.filter("enriched").count()
+    LOGGER.info("enriched %d articles (%.1f s)", report.enriched, time.perf_counter() - started)
     report.failed = report.stored - report.enriched
     _write_tables(spark, lake, articles, enriched, sources, models, version, ingested_at, report)
     enriched.unpersist()

@@ -58,15 +58,23 @@ def local_cores(master: str) -> int | None:
     return None
 
 
-def spark_session(master: str = DEFAULT_MASTER, *, app_name: str = APP_NAME, conf: dict[str, str] | None = None) -> SparkSession:
+def spark_session(master: str | None = DEFAULT_MASTER, *, app_name: str = APP_NAME,
+                  conf: dict[str, str] | None = None) -> SparkSession:
     """The SparkSession on ``master`` (``local[2]`` by default), reused when one is already running in this process.
+    ``master=None``: the one spark-submit was given (``--master``) when run under it, else ``local[2]``.
 
     ``conf`` adds or overrides Spark settings (``spark.executor.memory`` …). Raises RuntimeError when no ``java``
     is found, before Spark fails with a less direct message.
     """
     from pyspark.sql import SparkSession
 
-    if not java_available():
+    submitted = master is None and bool(os.environ.get("PYSPARK_GATEWAY_PORT"))  # spark-submit started the JVM
+    if submitted:
+        from pyspark import SparkConf
+
+        master = SparkConf().get("spark.master", DEFAULT_MASTER)
+    master = master or DEFAULT_MASTER
+    if not submitted and not java_available():
         raise RuntimeError("Spark needs Java 17: install it (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME")
     # The workers must run this interpreter (the venv that holds marsad and its models), not whatever
     # "python3" is first on PATH.
@@ -98,7 +106,9 @@ def spark_session(master: str = DEFAULT_MASTER, *, app_name: str = APP_NAME, con
             "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log_config} -Dderby.system.home={scratch}",
         }
     settings |= conf or {}
-    builder = SparkSession.builder.master(master).appName(app_name)
+    builder = SparkSession.builder.appName(app_name)
+    if not submitted:
+        builder = builder.master(master)
     for key, value in settings.items():
         builder = builder.config(key, value)
     LOGGER.info("starting Spark on %s", master)

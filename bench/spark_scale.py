@@ -1,0 +1,192 @@
+"""Spark pipeline throughput: local[1] vs local[2] vs the embedded path on the same input; writes
+docs/benchmarks/spark_scale.md.
+
+    .venv/bin/python bench/spark_scale.py [--articles N] [--files F] [--no-doc | --out FILE]
+
+Input: N ANT v2.1 records (every k-th of ../shared's full corpus, so all outlets and categories appear), split into
+F JSONL files (Spark reads one file per task). A topic model is fitted first, outside the clock, on a throwaway
+store of the same input (ingest without enrichment + ``marsad topics fit``), and every path assigns with it:
+
+- embedded: ``marsad ingest --no-enrich`` (read, dedup, store, search index), ``marsad enrich`` (two worker
+  processes, as it picks for 400+ articles on 2 cores) and ``marsad topics assign``, into an empty store holding
+  that fit;
+- spark local[1] and local[2]: ``enrich_to_lake`` with ``--topics-model`` (read, dedup, enrichment, topics, the
+  lake written), each on a fresh SparkSession whose start-up is timed apart.
+
+Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its live
+descendants (the JVM and its Python workers) from /proc. The 2 cores are shared with other work: the load average
+is printed and written beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ANT = ROOT.parent / "shared" / "corpora" / "ant_v2.1_multisource.jsonl.gz"
+ANT_TOTAL = 31_525
+sys.path.insert(0, str(ROOT / "src"))
+
+from report_page import ReportPage, load_average, print_load  # noqa: E402
+
+from marsad.config import Settings  # noqa: E402
+from marsad.ingest.enrich import enrich_store  # noqa: E402
+from marsad.ingest.pipeline import ingest, standard_hooks  # noqa: E402
+from marsad.ingest.topics import assign_new, fit  # noqa: E402
+from marsad.spark.pipeline import enrich_to_lake  # noqa: E402
+from marsad.spark.session import spark_session  # noqa: E402
+from marsad.store import Store  # noqa: E402
+from marsad.store.topics import model_file  # noqa: E402
+
+# Targets of issue 11.
+SCALING_TARGET = 1.7  # local[2] / local[1]
+EMBEDDED_WITHIN = 0.25  # Spark on 2 cores at least (1 - this) × the embedded path
+
+
+def write_input(folder: Path, n: int, files: int) -> list[Path]:
+    step = max(1, ANT_TOTAL // n)
+    records = []
+    with gzip.open(ANT, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i % step == 0:
+                records.append(line)
+            if len(records) >= n:
+                break
+    paths = []
+    for f in range(files):
+        path = folder / f"part-{f:02d}.jsonl"
+        path.write_text("".join(records[f::files]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _tree_cpu_seconds() -> float:
+    """CPU seconds of this process, its reaped children, and every live descendant (the JVM, Python workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    me = os.getpid()
+    tree, frontier = {me}, [me]
+    while frontier:
+        parent = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(kids)
+        frontier += kids
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return sum(times.get(p, 0.0) for p in tree if p != me) + sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + (
+        reaped.ru_utime + reaped.ru_stime)
+
+
+def run_spark(master: str, paths: list[Path], model: Path, work: Path) -> dict:
+    t = time.perf_counter()
+    spark = spark_session(master, app_name=f"bench-{master}")
+    spark.range(1).count()  # the JVM and one executor are up before the clock starts
+    start = time.perf_counter() - t
+    cpu, load, t = _tree_cpu_seconds(), load_average(), time.perf_counter()
+    try:
+        report = enrich_to_lake(spark, paths, work / f"lake-{master}", settings=Settings.load(), topics_model=model)
+    finally:
+        seconds, used = time.perf_counter() - t, _tree_cpu_seconds() - cpu
+        spark.stop()
+    return {"path": f"spark {master}", "articles": report.read, "seconds": seconds, "cpu": used, "load": load,
+            "start": start, "mentions": report.mentions}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--files", type=int, default=8)
+    ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    if not ANT.is_file():
+        sys.exit(f"needs {ANT} (the shared corpora)")
+    page = ReportPage("spark_scale", "Spark pipeline scaling: local[1], local[2] and the embedded path")
+    with tempfile.TemporaryDirectory(prefix="marsad-spark-bench-") as tmp:
+        work = Path(tmp)
+        (work / "input").mkdir()
+        paths = write_input(work / "input", args.articles, args.files)
+        fitted = Store(work / "fit" / "fit.duckdb")
+        (work / "fit").mkdir()
+        ingest(paths, settings=Settings.load(db_path=fitted.path), store=fitted, after_batch=[])
+        fit(fitted)
+        model = model_file(fitted)
+        rows = [run_embedded(paths, fitted, work)]
+        print(json.dumps(rows[-1]), flush=True)
+        for master in ("local[1]", "local[2]"):
+            rows.append(run_spark(master, paths, model, work))
+            print(json.dumps(rows[-1]), flush=True)
+    by = {r["path"]: r["articles"] / r["seconds"] for r in rows}
+    scaling = by["spark local[2]"] / by["spark local[1]"]
+    vs_embedded = by["spark local[2]"] / by["embedded"]
+    summary = {"scaling_2_over_1": round(scaling, 2), "spark2_over_embedded": round(vs_embedded, 2),
+               "scaling_target_met": scaling >= SCALING_TARGET, "embedded_target_met": vs_embedded >= 1 - EMBEDDED_WITHIN}
+    print(json.dumps(summary))
+    lines = [
+        f"Input: {rows[0]['articles']} ANT v2.1 records (every {ANT_TOTAL // args.articles}-th of the corpus) in "
+        f"{args.files} JSONL files. Every path reads, deduplicates, enriches and assigns topics with the same topic "
+        "model (fitted beforehand, outside the clock). **This ran beside other engineers' work on the same 2 cores**: "
+        "the load average (column) shows how much of the machine the run had.",
+        "",
+        "| path | articles | wall s | articles/s | CPU s (process tree) | session start s | load at start |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['path']} | {r['articles']} | {r['seconds']:.1f} | {r['articles'] / r['seconds']:.1f} | "
+                     f"{r['cpu']:.0f} | {r['start']:.1f} | {r['load']} |")
+    lines += [
+        "",
+        f"- local[2] / local[1]: **{scaling:.2f}×** (target ≥ {SCALING_TARGET}×: "
+        f"{'met' if summary['scaling_target_met'] else 'not met'})",
+        f"- Spark local[2] / embedded: **{vs_embedded:.2f}** (target ≥ {1 - EMBEDDED_WITHIN:.2f}: "
+        f"{'met' if summary['embedded_target_met'] else 'not met'})",
+        "",
+        "What the figures mean and the projection for a million articles a day: [docs/scale.md](../scale.md).",
+    ]
+    if args.no_doc:
+        print_load()
+    else:
+        page.write("\n".join(lines), out=args.out)
+
+
+def run_embedded(paths: list[Path], fitted: Store, work: Path) -> dict:
+    """The embedded path at its fastest on 2 cores: ``marsad ingest --no-enrich`` (read, dedup, store, search
+    index), then ``marsad enrich`` (2 worker processes for 400+ articles) and ``marsad topics assign`` — into a copy
+    of the fitted store emptied of articles, which keeps the live fit (its topics and model file)."""
+    db = work / "embedded" / "e.duckdb"
+    db.parent.mkdir(parents=True)
+    shutil.copyfile(fitted.path, db)
+    store = Store(db)
+    shutil.copyfile(model_file(fitted), model_file(store))
+    with store.write() as con:
+        for table in ("article_topics", "keywords", "mentions", "entity_aliases", "places", "entities",
+                      "article_bands", "articles", "sources"):
+            con.execute(f"DELETE FROM {table}")
+    cpu, load, t = _tree_cpu_seconds(), load_average(), time.perf_counter()
+    report = ingest(paths, settings=Settings.load(db_path=db), after_batch=standard_hooks(enrich=False), store=store)
+    enrich_store(store, n_process=None)
+    assign_new(store)
+    return {"path": "embedded", "articles": report.read, "seconds": time.perf_counter() - t,
+            "cpu": _tree_cpu_seconds() - cpu, "load": load, "start": 0.0}
+
+
+if __name__ == "__main__":
+    main()
