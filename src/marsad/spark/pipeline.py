@@ -30,8 +30,10 @@ been dropped. Duplicates of duplicates under two different keys are rare; the lo
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -240,10 +242,10 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
         _fit_topics(articles, models_path)
         report.topic_model = "fitted on this input"
     models, version = load_models(models_path)
-    spark.sparkContext.addFile(str(models_path))
+    shipped = _ship(spark, models_path)
 
     def enrich(batches):
-        return tasks.enrich_rows(batches, topics_file=SparkFiles.get(TOPICS_FILE) if models else "")
+        return tasks.enrich_rows(batches, topics_file=SparkFiles.get(shipped) if models else "")
 
     # Each Python worker loads the models once (seconds): no more partitions than batches of work to share.
     partitions = max(1, min(ENRICH_PARTITIONS_PER_CORE * cores, -(-report.stored // BATCH_SIZE)))
@@ -261,6 +263,20 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info("spark enrich: %s", report.as_dict())
     return report
+
+
+def _ship(spark, models_path: Path) -> str:
+    """Send the topic model file to the executors (SparkContext.addFile) under a name made of its content hash:
+    Spark keeps one file per name for the session's life, and the workers cache the model by path, so another run
+    with another model must not reuse the name. Returns the name to give SparkFiles.get."""
+    data = models_path.read_bytes()
+    name = f"topics-{hashlib.sha256(data).hexdigest()[:16]}.npz"
+    folder = Path(tempfile.gettempdir()) / "marsad-spark-models"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / name).is_file():
+        (folder / name).write_bytes(data)
+    spark.sparkContext.addFile(str(folder / name))
+    return name
 
 
 def _exploded(enriched, column: str):
