@@ -72,13 +72,13 @@ def test_inbox_lists_alerts_escaped_with_links_and_failures(store):
     at = _open("alerts")
     _ok(at)
     assert at.title[0].value == "Alerts"
-    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "iraq <b> (2 unread)"
+    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (2 unread)"
     html = _html(at)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in html
     assert "2 new articles" in html and "Newly co-mentioned: OPEC" in html
     assert 'href="search?a=2"' in html and 'href="search?a=3"' in html
     assert 'href="search?ent=loc%3A%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82&amp;all=1"' in html  # the monitor's view
-    assert [w.value for w in at.warning] == [r"Not delivered: webhook: https://hooks\.example/x: HTTP 500 \<oops\>"]
+    assert '<div dir="ltr" class="marsad-ltr marsad-failed">Not delivered: webhook: https://hooks.example/x: HTTP 500 &lt;oops&gt;</div>' in html
     assert [c.value for c in at.caption if c.value.startswith("Delivery")] == ["Delivery pending"]
 
 
@@ -101,7 +101,8 @@ def test_arabic_inbox(store):
     _ok(at)
     html = _html(at)
     assert "مقالتان جديدتان" in html and "يُذكر معه لأول مرة: أوبك" in html
-    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "iraq <b> (تنبيهان غير مقروءين)"
+    assert "\u20662026-01-02 03:04 UTC\u2069" in html  # kept in reading order inside the Arabic page
+    assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (تنبيهان غير مقروءين)"
 
 
 def test_save_this_view_as_a_monitor(store):
@@ -168,4 +169,4 @@ def test_a_failed_delivery_can_be_retried(store, monkeypatch):
         server.close()
     assert len(server.posted) == 1
     assert [(a["delivery"], a["delivery_error"]) for a in saved.list_alerts(store)] == [("sent", None)]
-    assert not at.warning and "Delivered" in [c.value for c in at.caption]
+    assert "marsad-failed" not in _html(at) and "Delivered" in [c.value for c in at.caption]

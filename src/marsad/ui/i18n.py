@@ -389,6 +389,11 @@ def layout_css(lang: str) -> str:
         ".marsad-item { padding: 0.45rem 0; border-bottom: 1px solid rgba(128,128,128,0.2); }",
         ".marsad-title { font-weight: 600; font-size: 1.02rem; } .marsad-title a { text-decoration: none; }",
         ".marsad-meta { color: #6b6b6b; font-size: 0.85rem; }",
+        # Alerts page: the unread badge and a delivery failure (untrusted text, so our own escaped box rather than
+        # st.warning, whose markdown would link and mangle the URL in the message).
+        ".marsad-new { background: #d32f2f; color: #fff; border-radius: 0.6rem; padding: 0 0.45rem; font-size: 0.8rem; }",
+        ".marsad-failed { background: #fff4e5; color: #7a4b00; border-radius: 0.5rem; padding: 0.6rem 0.8rem;"
+        " margin: 0.3rem 0; overflow-wrap: anywhere; }",
         # Text boxes take their direction from their own text, line by line (each placeholder from its own): an
         # Arabic query reads right to left in the English interface, an English one left to right in the Arabic.
         # Browsers apply this to what is typed and, styled on ::placeholder, to the example shown in an empty box.

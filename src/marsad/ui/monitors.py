@@ -50,6 +50,13 @@ def _ui() -> dict[str, str]:
     return {state.UI_PARAM: ui} if ui else {}
 
 
+def with_unread(name: str, unread: int, lang: str) -> str:
+    """A monitor's name for the chooser, with its unread count: "border (2 unread)". The name is isolated
+    (FSI … PDI) so an Arabic name does not pull the count's brackets and digits into its own direction."""
+    isolated = f"\u2068{name}\u2069"
+    return f"{isolated} ({plural('n_unread', lang, unread)})" if unread else isolated
+
+
 def view_href(query_url: str) -> str:
     """The monitor's view: the Search page with its Query, every date (a monitor has no date range)."""
     params = Query.from_url(query_url).to_params()

@@ -10,7 +10,7 @@ from marsad.monitor.deliver import deliver_pending
 from marsad.monitor.saved import describe
 from marsad.store import monitors as saved
 from marsad.ui import briefing, monitors, render, state
-from marsad.ui.i18n import plural, t
+from marsad.ui.i18n import ltr_isolate, t
 
 lang = state.lang()
 st.title(t("page_alerts", lang))
@@ -22,7 +22,7 @@ if not unread:
     st.stop()
 names = list(unread)
 name = state.choice("monitor", names, default=names[0], label=t("monitor", lang), widget="selectbox",
-                    format_func=lambda n: f"{n} ({plural('n_unread', lang, unread[n])})" if unread[n] else n)
+                    format_func=lambda n: monitors.with_unread(n, unread[n], lang))
 monitor = saved.get_monitor(store, name)
 show = state.choice("show", ["all", "unread"], default="all", label=t("alerts_show", lang),
                     format_func=lambda v: t(f"alerts_{v}", lang))
@@ -46,10 +46,12 @@ for alert in alert_records(store, rows):
         head = monitors.alert_summary(next(r for r in rows if r["id"] == alert["id"]), lang)
         mark = "" if alert["read"] else f'<span class="marsad-new">{render.esc(t("alert_unread", lang))}</span> '
         st.markdown(f'<div class="marsad-title">{mark}{render.esc(head)}</div>'
-                    f'<div class="marsad-meta">{render.esc(alert["fired_at"][:16].replace("T", " "))} UTC</div>',
+                    f'<div class="marsad-meta">{render.esc(ltr_isolate(alert["fired_at"][:16].replace("T", " ") + " UTC"))}</div>',
                     unsafe_allow_html=True)
         if alert["delivery"] == "failed":
-            st.warning(render.md_escape(t("delivery_failed", lang, error=alert["delivery_error"] or "")))
+            failure = t("delivery_failed", lang, error=alert["delivery_error"] or "")
+            st.markdown(render.directed(render.esc(failure), render.text_direction(failure), cls="marsad-failed"),
+                        unsafe_allow_html=True)
             if st.button(t("retry_delivery", lang), key=f"alert-retry-{alert['id']}", icon=":material/send:"):
                 saved.set_delivery(store, alert["id"], status="pending")
                 with st.spinner(t("delivering", lang)):  # bounded: settings.delivery_deadline_s
