@@ -65,3 +65,12 @@ def test_rebuild_recomputes_with_the_same_ids(store):
     report = rebuild(store)
     assert assignments(store) == EXPECTED
     assert (report.articles, report.new_stories) == (len(EXPECTED), 5)
+
+
+def test_a_rerun_ingest_catches_up_on_stories(store):
+    from marsad.ingest.pipeline import finish_interrupted
+
+    add_article(store, 11, "قمة سنغافورة: ترامب وكيم يوقعان وثيقة مشتركة", "وثيقة مشتركة في ختام قمة سنغافورة.",
+                datetime(2018, 6, 13, 8))
+    finish_interrupted(store, [assign_new])  # what `marsad ingest` runs first with the standard hooks
+    assert assignments(store)[11] == 8 and pending_ids(store) == []
