@@ -74,3 +74,23 @@ def test_a_rerun_ingest_catches_up_on_stories(store):
                 datetime(2018, 6, 13, 8))
     finish_interrupted(store, [assign_new])  # what `marsad ingest` runs first with the standard hooks
     assert assignments(store)[11] == 8 and pending_ids(store) == []
+
+
+def test_a_batch_reads_the_stories_around_its_own_dates_only(store, monkeypatch):
+    from marsad.store import stories as store_stories
+
+    read = []
+    real = store_stories.rows_in_stories
+
+    def recording(s, lo, hi, **kw):
+        read.append((lo, hi))
+        return real(s, lo, hi, **kw)
+
+    monkeypatch.setattr(store_stories, "rows_in_stories", recording)
+    add_article(store, 11, "قمة سنغافورة: ترامب وكيم يوقعان وثيقة مشتركة", "وثيقة مشتركة في ختام قمة سنغافورة.",
+                datetime(2018, 6, 13, 8))
+    add_article(store, 12, "تركيا: " + STORY_ARTICLES[2][2], STORY_ARTICLES[2][3], datetime(2018, 10, 22, 8))
+    assign_new(store, [11, 12])
+    assert read == [(datetime(2018, 6, 10, 8), datetime(2018, 6, 16, 8)),  # not the four months between
+                    (datetime(2018, 10, 19, 8), datetime(2018, 10, 25, 8))]
+    assert assignments(store)[11] == 8 and assignments(store)[12] == 1

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from marsad.nlp.stories import (
     DEFAULT_PARAMS,
@@ -53,14 +53,25 @@ def _input(row: StoryRow) -> StoryInput:
                       row.entities, row.duplicate_of)
 
 
+def _periods(days: Sequence[datetime], window: timedelta) -> list[tuple[datetime, datetime]]:
+    """The sorted publication times of a batch as periods whose windows do not overlap: a batch of old and new
+    articles (a backfill, a file in no date order) reads the stories around each period, not all years between."""
+    periods: list[tuple[datetime, datetime]] = []
+    for day in days:
+        if periods and day - periods[-1][1] <= 2 * window:
+            periods[-1] = (periods[-1][0], day)
+        else:
+            periods.append((day, day))
+    return periods
+
+
 def _assign_chunk(store: Store, ids: Sequence[int], params: StoryParams) -> list[Assignment]:
     rows = store_stories.story_rows(store, ids, body_chars=TEXT_LEAD_CHARS, entity_chars=ENTITY_LEAD_CHARS)
-    dated = [r.published_at for r in rows if r.published_at is not None]
+    window = timedelta(days=params.window_days)
     known: list[tuple[StoryRow, int]] = []
-    if dated:
-        window = timedelta(days=params.window_days)
-        known = store_stories.rows_in_stories(store, min(dated) - window, max(dated) + window,
-                                              body_chars=TEXT_LEAD_CHARS, entity_chars=ENTITY_LEAD_CHARS)
+    for start, end in _periods(sorted(r.published_at for r in rows if r.published_at is not None), window):
+        known += store_stories.rows_in_stories(store, start - window, end + window,
+                                               body_chars=TEXT_LEAD_CHARS, entity_chars=ENTITY_LEAD_CHARS)
     # Copies whose original is in an older story: the original must be known to pass its story on.
     known_ids = {r.id for r, _ in known} | {r.id for r in rows}
     originals = sorted({r.duplicate_of for r in rows if r.duplicate_of not in (None, r.id)} - known_ids)
