@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from marsad.config import Settings
-from marsad.ingest.readers import read_path
+from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.tabular import MAX_INT_DIGITS, load_json, read_csv, read_jsonl
 from marsad.models import Article
 
@@ -51,6 +51,30 @@ def test_a_bad_json_line_costs_only_its_record(tmp_path: Path, case: str) -> Non
     items = list(read_path(path, settings=SETTINGS))
     assert _kinds(items) == ["A", "A", "R", "A", "A"], items
     assert items[2].record == 3 and reason in items[2].reason
+
+
+@pytest.mark.parametrize("bad", ["[" * 100_000, "[" * 50 + '{"title": "x"', '[{"title": "x", "text": "a b"}, 5'],
+                         ids=["100000-deep", "unclosed", "an-array-line"])
+def test_a_first_json_line_that_opens_an_array_costs_only_itself(tmp_path: Path, bad: str) -> None:
+    """A JSONL file whose FIRST line starts with "[" was read as one JSON document: one reject for the whole
+    file (bench/malformed_files.py lost the good records beside a 100,000-deep first line)."""
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join([bad, *_good_lines(3)]), encoding="utf-8")
+    for items in (list(read_path(path, settings=SETTINGS)), list(read_bytes(path.read_bytes(), name="x.jsonl",
+                                                                             settings=SETTINGS))):
+        assert _kinds(items) == ["R", "A", "A", "A"], items
+        assert items[0].record == 1
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_json_array_documents_are_still_one_document(indent: int | None) -> None:
+    records = [json.loads(line) for line in _good_lines(3)]
+    text = json.dumps(records, ensure_ascii=False, indent=indent) if indent else (
+        "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]")
+    items = list(read_bytes(text.encode(), name="export.json", settings=SETTINGS))
+    assert _kinds(items) == ["A", "A", "A"]
+    broken = list(read_bytes(text[: len(text) // 2].encode(), name="export.json", settings=SETTINGS))
+    assert len(broken) == 1 and broken[0].reason.startswith("invalid JSON")
 
 
 def test_surrogates_in_other_fields_are_replaced(tmp_path: Path) -> None:
@@ -92,7 +116,7 @@ def test_an_overlong_line_is_skipped_unread_in_bounded_memory(tmp_path: Path) ->
 import resource
 from pathlib import Path
 from marsad.config import Settings
-from marsad.ingest.readers import read_path
+from marsad.ingest.readers import read_bytes, read_path
 list(read_path(Path({str(small)!r}), settings=Settings()))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 items = list(read_path(Path({str(big)!r}), settings=Settings()))
@@ -131,6 +155,19 @@ def test_a_csv_field_over_the_limit_costs_only_its_row(tmp_path: Path) -> None:
     assert _kinds(items)[:2] == ["A", "A"] and _kinds(items)[-2:] == ["A", "A"]
     assert [i.title for i in items if isinstance(i, Article)][-2:] == [good[2][0], good[3][0]]
     assert items[2].record == 3 and "over the limit" in items[2].reason
+
+
+@pytest.mark.parametrize("first", ["long", "short"], ids=["a-field-filling-the-sample", "doubled-quotes-in-the-sample"])
+def test_quotes_inside_fields_are_read_whatever_the_sniffed_sample_shows(first: str) -> None:
+    """The sniffer turned doubled quotes off for an Arabic field with '""' in its sample (and would for a first
+    field filling the sample): the '""' then ended its field and the rows after it fell apart."""
+    body = "نص " * (5_000 if first == "long" else 20)
+    quoted = 'قال "المثقف" في كلمته\nسطر ثان فيه "اقتباس" آخر'
+    rows = [["title", "text", "date"], ["first", body, "2020-01-01"], ["quoted", quoted, "2020-01-02"],
+            ["last", "نص أخير كامل", "2020-01-03"]]
+    items = list(read_csv(io.BytesIO(_csv_text(rows).encode()), name="x.csv", settings=SETTINGS))
+    assert [i.title for i in items] == ["first", "quoted", "last"]
+    assert '"المثقف"' in items[1].body and '"اقتباس" آخر' in items[1].body
 
 
 def test_a_nul_byte_in_a_csv_keeps_the_file(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import BinaryIO
 
 from marsad.config import Settings
@@ -54,7 +55,7 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
                                      "(max_file_bytes); split it into JSON lines")
             return
         text = data.decode(codec, errors="replace")
-        if _is_document(text):
+        if _is_document(text) and not _lines_of_records(text):
             yield from _read_json_document(text, name=name, mapping=mapping, source=source)
             return
         lines: Iterator[bytes | str | int] = iter(text.splitlines())
@@ -122,6 +123,13 @@ def _nested_records(record: object) -> list | None:
     return None
 
 
+def _lines_of_records(text: str, *, sample: int = 50) -> bool:
+    """Most of the first ``sample`` lines after the first are one whole object each ("{…}"): JSON lines whose
+    first line is damaged into a "[" run, not a document (whose lines are fragments, or end in commas)."""
+    lines = [line.strip() for line in islice((ln for ln in text.splitlines() if ln.strip()), 1, sample + 1)]
+    return bool(lines) and 2 * sum(ln.startswith("{") and ln.endswith("}") for ln in lines) > len(lines)
+
+
 def _is_document(start: str) -> bool:
     """A JSON array, or one pretty-printed object spanning lines, rather than one object per line."""
     text = start.lstrip("\ufeff \t\r\n")
@@ -139,6 +147,12 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
     sample = head[:8192].decode(codec, errors="ignore")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+        # The sniffer says "no doubled quotes" whenever its pattern finds none in the sample: when one long field
+        # fills it, and even for '""' inside an Arabic field ("قال ""المثقف"""); then a '""' ends its field and
+        # the rows after it fall apart (found by bench/malformed_files.py). A quote inside a field is doubled by
+        # every CSV writer we know (RFC 4180) and the sniffer never finds the escape character that would replace
+        # doubling: keep it on.
+        dialect.doublequote = True
     except csv.Error:
         dialect = csv.excel
     csv.field_size_limit(max(settings.max_record_bytes, csv.field_size_limit()))
