@@ -263,7 +263,19 @@ def test_a_malformed_warc_record_is_a_clear_reject() -> None:
     no_uri = _warc_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE, uri=b"")
     items = list(read_bytes(good + no_uri + good, name="crawl.warc", settings=SETTINGS))
     assert isinstance(items[0], Article) and isinstance(items[-1], Reject)
-    assert items[-1].reason.startswith("broken WARC") and "\n" not in items[-1].reason
+    assert items[-1].reason == ("broken WARC (a response record without WARC-Target-URI): the records after it "
+                                "cannot be found")
+
+
+def test_a_warc_header_block_that_is_no_record_is_a_reject_not_silence() -> None:
+    """Without WARC-Type and Content-Length warcio reads the rest of the file as one record's content: the records
+    after it used to vanish without a word (bench/malformed_files.py)."""
+    good = _warc_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE)
+    garbage = b"WARC/1.0\r\nnot a header line\r\n\r\n\x00\x01\x02"
+    items = list(read_bytes(good + garbage + good, name="crawl.warc", settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Article", "Reject"]
+    assert (items[1].file, items[1].record) == ("crawl.warc", 2)
+    assert "without WARC-Type or Content-Length" in items[1].reason
 
 
 def test_a_bad_character_reference_costs_only_its_feed_item() -> None:

@@ -85,6 +85,11 @@ def read_warc(stream: BinaryIO, *, name: str, settings: Settings, source: str | 
     try:
         for record in ArchiveIterator(stream):
             number += 1
+            if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
+                # Not a record (a garbage header block): warcio takes the rest of the file as its content.
+                yield Reject(name, number, "WARC record without WARC-Type or Content-Length: the records after it "
+                                           "cannot be found")
+                return
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             content_type = (record.http_headers.get_header("Content-Type") or "").lower()
@@ -102,10 +107,13 @@ def read_warc(stream: BinaryIO, *, name: str, settings: Settings, source: str | 
             except MarsadError as exc:
                 yield Reject(name, number, f"{url}: {exc.message.removeprefix(f'{name}#{number}: ')}")
     except (ArchiveLoadFailed, ChunkedDataException, StatusAndHeadersParserException, zlib.error, EOFError, OSError,
-            ValueError, AttributeError) as exc:  # AttributeError: warcio on a response without WARC-Target-URI
+            ValueError, AttributeError) as exc:
         # warcio cannot find the next record after a broken one: the records before it are kept.
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        yield Reject(name, number or None, f"broken WARC ({reason})")
+        if isinstance(exc, AttributeError):  # what warcio raises reading a response without WARC-Target-URI
+            reason = "a response record without WARC-Target-URI"
+        else:
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        yield Reject(name, number or None, f"broken WARC ({reason}): the records after it cannot be found")
         return
     if not found:
         yield Reject(name, None, "WARC without HTML responses")
