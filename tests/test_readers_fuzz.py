@@ -109,11 +109,20 @@ def _stuck(*args, **kwargs):
     time.sleep(30)
 
 
-@pytest.mark.parametrize(("reader_fn", "found"), [(_broken, "unexpected error"), (_stuck, "hang")])
+def _spinning(*args, **kwargs):
+    import time
+
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.mark.parametrize(("reader_fn", "found"), [(_broken, "unexpected error"), (_spinning, "hang"), (_stuck, "hang")])
 def test_fuzz_counts_a_reader_crash_or_hang(monkeypatch, reader_fn, found):
-    """The harness itself: an "unexpected error" reject (an exception inside a reader) or an input read past
-    HANG_S is a crash."""
+    """The harness itself: an "unexpected error" reject (an exception inside a reader), or an input read past
+    HANG_S of CPU time (spinning) or HANG_WALL_FACTOR times that of wall-clock (stuck), is a crash."""
     monkeypatch.setattr(fuzz_readers, "HANG_S", 1)
+    monkeypatch.setattr(fuzz_readers, "HANG_WALL_FACTOR", 2)
     monkeypatch.setattr("marsad.ingest.readers.article_from_text", reader_fn)
     tally = fuzz_readers.fuzz("text", 3, seed=3, seeds=SEEDS)
     assert tally.crashes > 0 and found in tally.crash_examples[0]
