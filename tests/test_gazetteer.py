@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 
 from marsad.nlp.entities import CanonicalEntity, EntitySpan
-from marsad.nlp.ner.gazetteer import Matcher, apply, merge, normalize_offsets, short_names
+from marsad.nlp.ner.gazetteer import Matcher, _normalize_offsets_by_char, apply, merge, normalize_offsets, short_names
 from marsad.text.normalize import normalize
 
 # Page furniture of the seed: menus, tag line, app-store banner.
@@ -28,6 +28,21 @@ def matcher() -> Matcher:
 
 def found(matcher: Matcher, text: str) -> list[tuple[str, str]]:
     return [(text[s.start : s.end], s.key) for s in matcher.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "  \n ", "ً", " ًً  بغداد", "قالَ  الرئيسُ\u200f إنّ العراقَ ", "ﻻ يوجد… ½ Straße", "Ｉｒａｑ\t\tand ـالعراق",
+     "\u00a0Baghdad\u00a0\u00a0Mosul", "abc ًdef  ً  ghi"],
+)
+def test_normalize_offsets_in_bulk_equals_the_character_loop(text):
+    assert normalize_offsets(text) == _normalize_offsets_by_char(text)
+
+
+def test_normalize_offsets_in_bulk_on_real_articles():
+    for record in read_records(ANT_SAMPLE, 40) + read_records(REUTERS_SAMPLE, 20):
+        text = record.get("text") or record["body"]
+        assert normalize_offsets(text) == _normalize_offsets_by_char(text)
 
 
 @pytest.mark.parametrize(
