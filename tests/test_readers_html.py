@@ -269,3 +269,56 @@ def test_json_ld_nested_too_deep_costs_only_itself(block: bytes) -> None:
     (article,) = list(read_bytes(damaged, name="page.html", settings=SETTINGS))
     assert isinstance(article, Article), article
     assert _norm(article.title) == _norm(html_gold("cbsnews.com.carolina.html")["title"])
+
+
+def _english_page(*, head: str = "", top: str = "", paragraphs: int = 4) -> bytes:
+    body = "".join(f"<p>The council voted on the budget on Monday, paragraph {i}, after a long debate about schools "
+                   "and roads in the district.</p>" for i in range(paragraphs))
+    return (f"<html><head><meta charset='utf-8'>{head}</head><body><header>{top}</header>"
+            f"<article><h2>Council passes the budget after long debate</h2>{body}</article></body></html>").encode()
+
+
+def test_site_logo_heading_is_not_the_headline() -> None:
+    # politico.com in ../shared/html: the logo <h1> and a section <h2> carry the site's name, which every declared
+    # title ends with; the headline itself is not among the first headings.
+    head = ('<title>Council passes the budget after long debate - POLITICO</title><meta property="og:site_name" '
+            'content="POLITICO"><meta property="og:title" content="Council passes the budget after long debate">')
+    page = _english_page(head=head, top="<h1>POLITICO</h1><h2>POLITICO LIVE</h2>")
+    (article,) = list(read_bytes(page.replace(b"<h2>Council", b"<div>Council").replace(b"debate</h2>", b"debate</div>"),
+                                 name="p.html", settings=SETTINGS))
+    assert article.title == "Council passes the budget after long debate"
+
+
+@pytest.mark.parametrize(
+    ("shown", "when", "tz", "precision"),
+    [
+        # pagesix.com in ../shared/html: 02:25Z on the 25th is the evening of the 24th in New York.
+        ("February 24, 2020", datetime(2020, 2, 24, tzinfo=UTC), "", "day"),
+        ("February 24, 2020 9:25 pm", datetime(2020, 2, 25, 2, 25, tzinfo=UTC), "-05:00", "minute"),
+        # the same day, or a day the instant cannot fall on anywhere: the declared instant stands.
+        ("February 25, 2020", datetime(2020, 2, 25, 2, 25, 54, tzinfo=UTC), "+00:00", "second"),
+        ("February 26, 2020", datetime(2020, 2, 25, 2, 25, 54, tzinfo=UTC), "+00:00", "second"),
+    ],
+)
+def test_declared_utc_instant_on_the_publishers_day(shown: str, when: datetime, tz: str, precision: str) -> None:
+    head = ('<title>Council passes the budget after long debate</title>'
+            '<meta property="article:published_time" content="2020-02-25T02:25:54Z">')
+    page = _english_page(head=head, top=f"<span>{shown}</span>")
+    (article,) = list(read_bytes(page, name="p.html", settings=SETTINGS))
+    assert (article.published_at, article.published_tz, article.published_precision) == (when, tz, precision)
+
+
+@pytest.mark.parametrize(
+    ("body", "paragraph_chars", "missed"),
+    [
+        ("A teaser of forty characters, no more...", 5000, True),  # vergleich.de: 278 of ~9,700 characters
+        ("x" * 3000, 5000, False),
+        ("| Su | Mo | Tu | We | Th | Fr | Sa | | 1 | 2 | 3 |", 0, True),  # villacc.de: a calendar table
+        ("Shares rose 3% | Reuters reported on Monday that trading was heavy.", 0, False),
+        ("", 0, False),
+    ],
+)
+def test_fast_pass_missed_the_article(body: str, paragraph_chars: int, missed: bool) -> None:
+    from marsad.ingest.readers.html import _missed_article
+
+    assert _missed_article(body, paragraph_chars) is missed

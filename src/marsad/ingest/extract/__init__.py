@@ -19,6 +19,7 @@ from marsad.ingest.extract.dateline import (
     zone_for_place,
 )
 from marsad.ingest.extract.dates import (
+    CALENDAR_PRECISIONS,
     DateFields,
     ParsedDate,
     date_fields,
@@ -38,6 +39,7 @@ from marsad.ingest.extract.sources import (
 )
 
 __all__ = [
+    "CALENDAR_PRECISIONS",
     "DateFields",
     "Dateline",
     "ParsedDate",

@@ -13,9 +13,11 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from marsad.errors import RejectedInput
 from marsad.ingest.extract import (
+    CALENDAR_PRECISIONS,
     Dateline,
     canonical_url,
     clean_line,
@@ -37,8 +39,14 @@ from marsad.models import Article
 LOGGER = logging.getLogger(__name__)
 
 # fast=True skips trafilatura's justext/readability fallbacks: about twice the pages/s for a small loss of
-# recall (measured in bench/html_extraction.py; the pipeline target is ≥ 30 pages/s on 2 cores).
+# recall (measured in bench/html_extraction.py; the pipeline target is ≥ 30 pages/s on 2 cores). The few pages
+# where the fast pass plainly missed the article (see _missed_article) are read again with the fallbacks on.
 FAST_EXTRACTION = True
+# A fast-pass body shorter than this share of the page's <p> text missed the article (a teaser, a newsletter
+# intro, one section of a long page): on ../shared/html the fallbacks then found 3–20x the text.
+MIN_BODY_SHARE_OF_PARAGRAPHS = 0.2
+# A fast-pass body with at least this many "|" per word is a layout table (a calendar), not prose.
+MAX_TABLE_CELLS_PER_WORD = 0.5
 # Run trafilatura's metadata extraction on every page (slower; measured no better once page_meta exists).
 TRAFILATURA_METADATA = False
 # htmldate: the original publication date, no extensive (slow, error-prone) text search; keep time and offset.
@@ -64,6 +72,8 @@ MAX_DATELINE_WORDS = 6
 # "By Jane Doe", "بقلم: …", "كتب …": the prefix is not part of the name.
 _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|بقلم|كتب|كتبت)\s*:?\s+", re.IGNORECASE)
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The offsets of the world's clocks from UTC: where a UTC instant's local day can lie.
+LOCAL_OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 # Meta tags that carry the publication date (name/property/itemprop values, lowercased).
@@ -101,14 +111,19 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     if tree is None:
         raise RejectedInput(f"{name}: not parseable as HTML")
     meta = page_meta(tree)
+    paragraph_chars = _paragraph_chars(tree)  # before trafilatura, which prunes the tree it is given
     # trafilatura's own metadata pass costs ~30% of its time and mostly re-reads what page_meta already has;
     # it runs only when the page declares no title at all (see docs/html-extraction.md).
     with_metadata = TRAFILATURA_METADATA or not (meta.og_title or meta.headline or meta.title)
-    doc = trafilatura.bare_extraction(
-        tree, url=url or None, fast=FAST_EXTRACTION, include_comments=INCLUDE_COMMENTS, with_metadata=with_metadata,
-        date_extraction_params=_HTMLDATE_OPTIONS,
-    )
+    options = {"url": url or None, "include_comments": INCLUDE_COMMENTS, "with_metadata": with_metadata,
+               "date_extraction_params": _HTMLDATE_OPTIONS}
+    doc = trafilatura.bare_extraction(tree, fast=FAST_EXTRACTION, **options)
     body = "\n\n".join(paragraphs(doc.text if doc is not None else ""))
+    if FAST_EXTRACTION and _missed_article(body, paragraph_chars):
+        LOGGER.debug("%s: fast extraction missed the article, reading it again with fallbacks", name)
+        second = trafilatura.bare_extraction(load_html(html), fast=False, **options)
+        if second is not None and len(second.text or "") > len(body):
+            doc, body = second, "\n\n".join(paragraphs(second.text))
     found_title = doc.title if doc is not None and doc.title else ""
     title = choose_title(meta, found_title)
     body, head_dateline = _split_head(body, title)
@@ -135,10 +150,26 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
         visible = visible_date_line(html)
         if visible and (not date_value or _same_day(date_value, visible)):
             date_value = visible
+    else:
+        date_value = _publisher_local(date_value, html)
     dates = date_fields(date_value, zone=zone_for_place(article.dateline) if article.dateline else "")
     article.published_at, article.published_tz = dates["published_at"], dates["published_tz"]
     article.published_precision, article.date_note = dates["published_precision"], dates["date_note"]
     return article
+
+
+def _paragraph_chars(tree) -> int:
+    """Characters of text in the page's <p> elements: what an article page has at least roughly as its body."""
+    return sum(len(" ".join(node.text_content().split())) for node in tree.iter("p"))
+
+
+def _missed_article(body: str, paragraph_chars: int) -> bool:
+    """True when the fast pass plainly missed the article: far less text than the page's paragraphs hold, or a
+    layout table (cells joined by "|") instead of prose."""
+    words = len(body.split())
+    if body and body.count("|") >= MAX_TABLE_CELLS_PER_WORD * words:
+        return True
+    return len(body) < MIN_BODY_SHARE_OF_PARAGRAPHS * paragraph_chars
 
 
 def _split_head(body: str, title: str) -> tuple[str, Dateline]:
@@ -157,6 +188,35 @@ def _split_head(body: str, title: str) -> tuple[str, Dateline]:
         dateline = byline if is_dateline and byline else dateline
         head += 1
     return "\n\n".join(paragraphs_[head:]), dateline
+
+
+def _publisher_local(declared: str, html: str) -> str:
+    """A declared instant in UTC ("…T02:25:54Z", as many CMSs normalise it) falls on the next or previous day
+    of the publisher's own calendar when the newsroom is west or east of Greenwich. When the page shows its date
+    line for a neighbouring day that the instant can fall on somewhere (UTC-12 to UTC+14), that line is the
+    publisher's day: with its clock time, the offset follows from the two clocks; without one, the day is kept
+    (day precision). Any other declared value is returned as it is."""
+    found = parse_date(declared, fallback=False)
+    if found is None or found.tz != "+00:00" or found.precision in CALENDAR_PRECISIONS:
+        return declared
+    shown = parse_date(visible_date_line(html) or "", fallback=False)
+    if shown is None:
+        return declared
+    shown_local = shown.when.replace(tzinfo=None)
+    utc = found.when.replace(tzinfo=None)
+    days = (shown_local.date() - utc.date()).days
+    if abs(days) != 1:
+        return declared
+    if shown.precision in CALENDAR_PRECISIONS:
+        lowest, highest = utc + LOCAL_OFFSET_RANGE[0], utc + LOCAL_OFFSET_RANGE[1]
+        return shown_local.date().isoformat() if lowest.date() <= shown_local.date() <= highest.date() else declared
+    offset = shown_local - utc.replace(second=shown_local.second)  # a shown clock often has no seconds
+    minutes = round(offset.total_seconds() / 60)
+    if shown.tz or minutes % 15 or not LOCAL_OFFSET_RANGE[0] <= offset <= LOCAL_OFFSET_RANGE[1]:
+        return declared  # the shown clock is not the same instant in a local zone
+    sign = "-" if minutes < 0 else "+"
+    clock = shown_local.isoformat(timespec="seconds" if shown.precision == "second" else "minutes")
+    return f"{clock}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _same_day(a: str, b: str) -> bool:
@@ -210,10 +270,14 @@ def choose_title(meta: PageMeta, extracted: str) -> str:
     the headline shown on the page. "Agrees": at least :data:`MIN_HEADING_AGREEMENT` of the heading's words occur
     in the declared titles; among agreeing headings the one sharing most words wins (not the site's logo <h1>).
     """
-    declared = _words(meta.og_title) | _words(meta.headline) | _words(meta.title) | _words(extracted)
+    # The site's name (og:site_name, JSON-LD publisher) agrees with every declared title that carries it: its
+    # words do not count, or a logo <h1> ("POLITICO") or a section heading ("POLITICO LIVE") would pass for the
+    # headline. (Not the <title>'s last segment: in "Site » Blog » Headline" that is the headline.)
+    site = _words(meta.site_name)
+    declared = (_words(meta.og_title) | _words(meta.headline) | _words(meta.title) | _words(extracted)) - site
     best, best_shared = "", 0
     for heading in meta.headings:
-        words = _words(heading)
+        words = _words(heading) - site
         shared = len(words & declared)
         if words and shared / len(words) >= MIN_HEADING_AGREEMENT and shared > best_shared:
             best, best_shared = heading, shared
