@@ -14,6 +14,7 @@ from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
 from marsad.config import Settings
 from marsad.ingest.pipeline import ingest, standard_hooks
 from marsad.ingest.topics import fit
+from marsad.lake.export import export_store
 from marsad.lake.layout import MONTH, UNDATED, present_months, read_parquet_sql
 from marsad.spark.pipeline import cluster_roots, enrich_to_lake, input_files
 from marsad.store import Store
@@ -121,6 +122,15 @@ def test_lake_layout(embedded, lake):
     assert [m for m in present_months(lake[0]) if m != UNDATED] == months
     terms = duckdb.sql(f"SELECT count(DISTINCT article_id), min({MONTH}) FROM {read_parquet_sql(lake[0], 'terms')}")
     assert terms.fetchall()[0][0] == lake[1].stored
+
+
+def test_terms_are_those_the_store_exports(embedded, lake, tmp_path):
+    """The inverted search table Spark writes is the one export_store writes from the embedded store."""
+    store, _ = embedded
+    export_store(store, tmp_path)
+    sql = "SELECT term, article_id, field, count, array_to_string(positions, ','), month FROM {}"
+    expected = sorted(duckdb.sql(sql.format(read_parquet_sql(tmp_path, "terms"))).fetchall())
+    assert sorted(duckdb.sql(sql.format(read_parquet_sql(lake[0], "terms"))).fetchall()) == expected and expected
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ import pytest
 
 from marsad.config import Settings
 from marsad.ingest.dedup import MinHasher, content_hash, normalized_text
+from marsad.lake.export import term_rows
+from marsad.lake.layout import schema
 from marsad.models import Article
 from marsad.nlp.topics import MAX_CHARS
-from marsad.spark.tasks import payload, read_files, topic_text, verify_pairs
+from marsad.spark.tasks import payload, read_files, term_frames, topic_text, verify_pairs
 
 BODY = ("The central bank raised its main interest rate by half a point on Tuesday, citing inflation that has "
         "stayed above its target for a year, and said further increases were likely before the summer.")
@@ -68,3 +70,12 @@ def test_payload_of_an_article():
 
 def test_topic_text():
     assert topic_text("T", None, "b" * (MAX_CHARS + 10)) == "T\n\n" + "b" * MAX_CHARS
+
+
+def test_term_frames_have_the_lake_columns():
+    batch = pd.DataFrame({"article_id": [7], "title": ["Rates up"], "body": [BODY], "month": ["2020-09"]})
+    (frame,) = list(term_frames(iter([batch])))
+    assert list(frame.columns) == schema("terms").names
+    assert set(frame["month"]) == {"2020-09"} and set(frame["field"]) == {"title", "body"}
+    assert sorted(map(tuple, frame.drop(columns="month").astype(str).values)) == sorted(
+        tuple(map(str, row)) for row in term_rows(7, "Rates up", BODY))

@@ -47,7 +47,7 @@ from marsad.lake.layout import MONTH, UNDATED
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
 from marsad.spark import tasks
-from marsad.spark.lake_io import read_table, write_table
+from marsad.spark.lake_io import read_table, spark_schema, write_table
 
 LOGGER = logging.getLogger(__name__)
 
@@ -334,7 +334,7 @@ def _write_tables(spark, lake: Path, articles, enriched, sources, models: dict[s
     write_table(spark.createDataFrame(topics, "id INT, label STRING, terms ARRAY<STRING>, language STRING, "
                                               "model_version INT, active BOOLEAN"), lake, "topics")
     terms = articles.select(F.col("id").alias("article_id"), "title", "body", MONTH).mapInPandas(
-        tasks.term_frames, "term STRING, article_id BIGINT, field STRING, count INT, month STRING")
+        tasks.term_frames, spark_schema("terms"))
     write_table(terms, lake, "terms")
     # Counted from what was written (reading Parquet footers) rather than by computing the tables again.
     report.mentions, report.keywords, report.topics = (

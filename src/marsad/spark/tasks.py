@@ -29,6 +29,7 @@ from marsad.ingest.enrich import BATCH_SIZE, EnrichReport, entity_records, one_b
 from marsad.ingest.limits import MAX_BODY_CHARS, cut_body
 from marsad.ingest.pipeline import article_row, prepare
 from marsad.lake.export import term_rows
+from marsad.lake.layout import schema
 from marsad.models import Article, Reject
 from marsad.nlp.pipeline import enrich_batch
 from marsad.nlp.topics import MAX_CHARS, TopicModel, load_models
@@ -204,8 +205,8 @@ def enrich_rows(batches: Iterator[pd.DataFrame], *, topics_file: str = "") -> It
 
 def term_frames(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """Articles ``(article_id, title, body, month)`` → the lake's ``terms`` rows (marsad.lake.export.term_rows:
-    the search index's keys)."""
-    columns = ["term", "article_id", "field", "count", "month"]
+    the search index's own tokens), in the lake's column order (marsad.lake.layout.schema)."""
+    columns = schema("terms").names
     for batch in batches:
         rows = [(*row, month) for i, t, b, month in zip(batch["article_id"], batch["title"], batch["body"],
                                                         batch["month"], strict=True)
