@@ -162,3 +162,30 @@ def test_document_memory_carries_cues_to_bare_repeats():
     assert "m_per_first" not in sentence_features(later, res)[1]
     # CoNLL-style input: consecutive sentences share a pseudo-document.
     assert corpus_features([first, later], res)[1][1]["m_per_first"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("tokens", "marks"),
+    [
+        (["زار", "نوري", "المالكي", "بغداد"], {1: "per:B", 2: "per:I"}),
+        (["في", "مجلس", "الأمن", "الدولي"], {1: "org:B", 2: "org:I", 3: "org:I"}),
+        (["إلى", "الولايات", "المتحدة"], {1: "B", 2: "I"}),  # places keep their bare marks
+        (["ومجلس", "الأمن"], {0: "org:B", 1: "org:I"}),  # the first word may carry a proclitic
+        (["نوري", "قال"], {}),
+    ],
+)
+def test_gazetteer_phrases_mark_their_type(tokens, marks):
+    from marsad.nlp.ner.arabic_crf import PHRASE_MARKS, Resources, sentence_features
+    from marsad.text.normalize import normalize_arabic
+
+    entries = {"loc": ["الولايات المتحدة"], "gaz_per": ["نوري المالكي"], "gaz_org": ["مجلس الأمن", "مجلس الأمن الدولي"]}
+    phrases: dict = {}
+    for name, names in entries.items():
+        for entry in names:
+            parts = tuple(normalize_arabic(p) for p in entry.split())
+            phrases.setdefault(parts[0], []).append((parts, PHRASE_MARKS[name]))
+    feats = sentence_features(tokens, Resources(phrases=phrases))
+    found = {i: key[3:] for i, f in enumerate(feats) for key in f if key.startswith("gz:")}
+    assert found == marks
+    if 1 in marks and len(tokens) > 2:
+        assert feats[2][f"-1gz:{marks[1]}"] == 1.0  # neighbours see the mark too

@@ -3,8 +3,8 @@
     .venv/bin/python training/train_ar_ner.py --out data/models/ar_ner --cv 5     (what `make ner-model` runs)
 
 Steps: build lexicons, word clusters and vectors (training/ar_resources.py); then — unless ``--skip-eval`` —
-train on the first 80% of ANERcorp and score the contiguous tail (by document order: random sentence splits
-overestimate) and, with ``--cv K``, K contiguous folds; then train the shipped model on all of ANERcorp and score
+train on the head of ANERcorp and score the document-level held-out tail (whole stories, none repeated from the
+head: training/anercorp_split.py; random sentence splits overestimate) and, with ``--cv K``, K contiguous folds; then train the shipped model on all of ANERcorp and score
 it on AQMAR (never trained on). Settings are in training/ar_ner.json; all figures go to ``meta.json`` next to the
 model.
 """
@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO / "training"))
 
+from anercorp_split import heldout_split  # noqa: E402
 from ar_resources import build_clusters, build_lexicons  # noqa: E402
 
 from marsad.nlp.ner.arabic_crf import META_FILE, MODEL_FILE, Resources, corpus_features, sentence_features  # noqa: E402
@@ -82,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz",
                         help="unlabeled Arabic news (JSONL.gz) for word clusters")
     parser.add_argument("--config", type=Path, default=CONFIG)
-    parser.add_argument("--tail", type=float, default=0.2, help="share of ANERcorp held out for the tail evaluation")
+    parser.add_argument("--tail", type=float, default=0.2,
+                        help="share of ANERcorp (whole stories at its end) held out for the evaluation")
     parser.add_argument("--cv", type=int, default=0, help="also run K-fold cross-validation over contiguous folds")
     parser.add_argument("--skip-eval", action="store_true", help="only train the shipped model")
     parser.add_argument("--reuse-resources", action="store_true", help="keep lexicons/clusters already in --out")
@@ -106,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     aqmar = read_conll_archive(args.aqmar) if config.get("aqmar_in_training") or not args.skip_eval else []
     extra = aqmar if config.get("aqmar_in_training") else []
     if not args.skip_eval:
-        cut = round(len(anercorp) * (1 - args.tail))
-        tail = evaluate(anercorp[:cut] + extra, anercorp[cut:], resources, config)
-        LOGGER.info("contiguous tail (last %.0f%%): %s", args.tail * 100, _brief(tail))
-        meta["eval_tail"] = tail
+        split = heldout_split(anercorp, args.tail)
+        heldout = evaluate(split.train + extra, split.test, resources, config)
+        heldout["split"] = split.describe()
+        LOGGER.info("document-level held-out (last %.0f%%): %s", args.tail * 100, _brief(heldout))
+        meta["eval_heldout"] = heldout
         if args.cv > 1:
             folds = []
             for start, end in contiguous_folds(len(anercorp), args.cv):

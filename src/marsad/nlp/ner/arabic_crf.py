@@ -37,7 +37,11 @@ META_FILE = "meta.json"
 CLUSTERS_FILE = "clusters.tsv"
 VECTORS_FILE = "vectors.npy"  # optional: dense word vectors, rows in clusters.tsv order
 LEXICON_DIR = "lexicons"
-LEXICON_NAMES = ("loc", "per_first", "per_context", "org_trigger", "loc_context")
+LEXICON_NAMES = ("loc", "per_first", "per_context", "org_trigger", "loc_context", "gaz_per", "gaz_org")
+# Lexicons whose multi-word entries are matched as phrases, and the prefix of their B/I marks: a whole name
+# ("نوري المالكي", "مجلس الأمن") is stronger evidence than any of its words. Place marks keep the bare "B"/"I"
+# they had before person and organisation gazetteers were added (models trained then read them so).
+PHRASE_MARKS = {"loc": "", "gaz_per": "per", "gaz_org": "org"}
 
 # Raw-text tokens as in ANERcorp: runs of letters/digits (with Arabic diacritics and tatweel kept inside the word),
 # every other non-space character alone. Arabic punctuation (، ؛ ؟) is outside \w, so it splits off too.
@@ -127,8 +131,8 @@ class Resources:
     """Lexicons (normalised, clitic-free entries) and word clusters used as features."""
 
     lexicons: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Multi-word place names, first token → token tuples, longest first.
-    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    # Multi-word gazetteer names, first token → (token tuple, mark prefix), longest first.
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vectors: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
     cache: dict[str, WordFeatures] = field(default_factory=dict, repr=False)
@@ -142,13 +146,13 @@ class Resources:
             single = {strip_clitics(e) for e in entries if " " not in e}
             single |= {normalize_arabic(e) for e in entries if " " not in e}
             res.lexicons[name] = frozenset(single)
-            if name == "loc":
+            if name in PHRASE_MARKS:
                 for entry in entries:
                     parts = tuple(normalize_arabic(p) for p in entry.split())
                     if 1 < len(parts) <= _MAX_GAZ_TOKENS:
-                        res.phrases.setdefault(parts[0], []).append(parts)
-                for key in res.phrases:
-                    res.phrases[key].sort(key=len, reverse=True)
+                        res.phrases.setdefault(parts[0], []).append((parts, PHRASE_MARKS[name]))
+        for key in res.phrases:
+            res.phrases[key].sort(key=lambda phrase: len(phrase[0]), reverse=True)
         cluster_path = directory / CLUSTERS_FILE
         if cluster_path.exists():
             with cluster_path.open(encoding="utf-8") as handle:
@@ -170,21 +174,26 @@ def read_lexicon(path: Path) -> list[str]:
         return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
 
 
-def _phrase_tags(norms: list[str], stripped: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> list[str]:
-    """B/I marks of tokens covered by a multi-word place name (first token may carry a proclitic)."""
+def _phrase_tags(
+    norms: list[str], stripped: list[str], phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+) -> list[str]:
+    """B/I marks ("B", "I" for places, "per:B", "org:I" …) of tokens covered by a multi-word gazetteer name; the
+    first token may carry a proclitic. The longest match wins, places on ties."""
     marks = [""] * len(norms)
     i = 0
     while i < len(norms):
-        matched = 0
-        for first in {norms[i], stripped[i], "ال" + stripped[i]}:
-            for phrase in phrases.get(first, ()):
+        matched, kind = 0, ""
+        for first in sorted({norms[i], stripped[i], "ال" + stripped[i]}):
+            for phrase, prefix in phrases.get(first, ()):
                 n = len(phrase)
-                if tuple(norms[i + 1 : i + n]) == phrase[1:]:
-                    matched = max(matched, n)
+                if n > matched or (n == matched and not prefix):
+                    if tuple(norms[i + 1 : i + n]) == phrase[1:]:
+                        matched, kind = n, prefix
         if matched:
-            marks[i] = "B"
+            mark = f"{kind}:" if kind else ""
+            marks[i] = mark + "B"
             for j in range(i + 1, i + matched):
-                marks[j] = "I"
+                marks[j] = mark + "I"
             i += matched
         else:
             i += 1
