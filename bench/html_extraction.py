@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "html"
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
+# Arabic outlets' pages with hand-checked gold (full bodies), kept apart from the pages build_fixtures.py copies.
+FIXTURES_AR = ROOT / "tests" / "fixtures" / "html_ar"
 sys.path.insert(0, str(ROOT / "src"))
 
 from report_page import ReportPage, print_load  # noqa: E402
@@ -188,10 +190,10 @@ def evaluate(pages: list[tuple[dict, str]], run, repeat: int) -> tuple[dict[str,
 
 
 def load_pages() -> list[tuple[dict, str]]:
-    """The pages of ../shared/html (when present) and of tests/fixtures/html, each once, with their gold entry;
+    """The pages of ../shared/html (when present) and of tests/fixtures/html and html_ar, each once, with their gold entry;
     ``entry["set"]`` says where a page came from ("shared", or "fixtures" for pages only the repository has)."""
     pages = []
-    for folder, label in ((FIXTURES, "fixtures"), (SHARED, "shared")):
+    for folder, label in ((FIXTURES, "fixtures"), (FIXTURES_AR, "fixtures"), (SHARED, "shared")):
         gold_file = folder / "gold.json"
         if not gold_file.exists():
             print(f"no {gold_file}: its pages are left out", file=sys.stderr)

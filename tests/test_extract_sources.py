@@ -163,6 +163,27 @@ def test_boilerplate_paragraphs_are_dropped(paragraph: str) -> None:
     assert without_boilerplate(["نص المقال الأول.", paragraph]) == ["نص المقال الأول."]
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # arabic.cnn.com (tests/fixtures/html_ar): the notices between the article and its comments, 44 and 13 words
+        "ترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر في موقع CNN بالعربية إلى مراجعة التعليقات قبل نشرها. "
+        "ننصحك بمراجعة إرشادات الاستخدام للتعرف إليها جيداً. وللعلم فان جميع مشاركاتك يمكن استخدامها، مع اسمك "
+        "وصورتك، استنادا إلى سياسة الخصوصية بما يتوافق مع شروط استخدام الموقع.",
+        "الآراء الواردة أدناه لا تعبر عن رأي موقع CNN بالعربية، بل تعكس وجهات نظر أصحابها فقط.",
+        "Comments are moderated. Please read our community guidelines before posting.",
+    ],
+)
+def test_comment_section_notices_are_dropped(paragraph: str) -> None:
+    assert without_boilerplate(["نص المقال الأول.", paragraph]) == ["نص المقال الأول."]
+
+
+def test_article_quoting_a_disclaimer_is_kept() -> None:
+    # over MAX_NOTICE_WORDS: an article paragraph that happens to mention comments and opinions stays
+    paragraph = " ".join(["قال المتحدث إن الآراء الواردة في التقرير لا تعبر عن موقف الحكومة الرسمي"] * 6)
+    assert without_boilerplate([paragraph]) == [paragraph]
+
+
 def test_long_paragraph_about_subscriptions_is_kept() -> None:
     paragraph = ("The company said the number of people who subscribe to its streaming service rose by a third in "
                  "the quarter, helped by new markets in the Middle East and cheaper plans for students and families.")

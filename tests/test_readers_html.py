@@ -322,3 +322,40 @@ def test_fast_pass_missed_the_article(body: str, paragraph_chars: int, missed: b
     from marsad.ingest.readers.html import _missed_article
 
     assert _missed_article(body, paragraph_chars) is missed
+
+
+HTML_AR = Path(__file__).parent / "fixtures" / "html_ar"
+AR_GOLD = list(json.loads((HTML_AR / "gold.json").read_text(encoding="utf-8")).values())
+
+
+@pytest.mark.parametrize("gold", AR_GOLD, ids=[g["file"] for g in AR_GOLD])
+def test_arabic_outlet_page_exactly(gold: dict) -> None:
+    (article,) = list(read_path(HTML_AR / "pages" / gold["file"], settings=SETTINGS))
+    assert article.title == gold["title"]
+    assert article.body == gold["body"]  # every paragraph, nothing else (no comment notices, no related titles)
+    assert (article.published_at.date().isoformat(), article.published_precision) == (gold["date"], "day")
+    assert article.canonical_url == gold["url"]
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html", "2013-08-03"),
+        ("https://pagesix.com/2020/02/24/former-wh-press-secretary/", "2020-02-24"),
+        ("https://example.org/2020/13/45/x/", ""),  # no such day
+        ("https://example.org/news/12345/story", ""),
+        ("https://example.org/2020/politics/world/02/24/x/", ""),  # two sections: not a date path we trust
+    ],
+)
+def test_url_day(url: str, day: str) -> None:
+    from marsad.ingest.readers.html import url_day
+
+    assert url_day(url) == day
+
+
+def test_update_stamp_of_another_day_does_not_replace_the_url_day() -> None:
+    # The CNN Arabic page shows only "last updated Sunday 4 August 02:21 (GMT+0400)"; its URL files it on the 3rd.
+    page = (HTML_AR / "pages" / AR_GOLD[0]["file"]).read_text(encoding="utf-8")
+    same_day = page.replace("الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21", "السبت، 03 آب/اغسطس 2013، 21:10")
+    (article,) = list(read_bytes(same_day.encode(), name="p.html", settings=SETTINGS))
+    assert (article.published_at, article.published_tz) == (datetime(2013, 8, 3, 17, 10, tzinfo=UTC), "+04:00")

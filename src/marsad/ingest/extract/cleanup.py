@@ -47,6 +47,14 @@ _BOILERPLATE = re.compile(
     r"جميع الحقوق محفوظة|حقوق النشر محفوظة|اشترك الآن|اشترك في نشرتنا|حمّل تطبيق|حمل تطبيق|تابعونا على)",
     re.IGNORECASE,
 )
+# Comment-section notices (moderation policy, "opinions below are the readers' own") run longer than calls to
+# action: matched in paragraphs of at most MAX_NOTICE_WORDS words.
+MAX_NOTICE_WORDS = 60
+_COMMENT_NOTICE = re.compile(
+    r"\b(?:comments? (?:policy|guidelines)|community guidelines|comments are (?:moderated|reviewed))|"
+    r"التعليقات قبل نشرها|(?:الآراء|التعليقات)\s+(?:الواردة|المنشورة)\s.{0,40}لا تعبر",
+    re.IGNORECASE,
+)
 _PARA_START = re.compile(r"^(?:\t|\s{3,}|&\\t|&\t)")
 
 
@@ -101,9 +109,18 @@ def looks_like_html(text: str) -> bool:
 
 def without_boilerplate(paragraphs_: list[str]) -> list[str]:
     """Drop short paragraphs that are calls to action, not article text: "Read more: …", "Lea también: …",
-    "اقرأ أيضاً", subscription/app/newsletter prompts, copyright notices. Long paragraphs are kept whatever
-    they say (an article may well discuss subscriptions)."""
-    return [p for p in paragraphs_ if len(p.split()) > MAX_BOILERPLATE_WORDS or not _BOILERPLATE.search(p)]
+    "اقرأ أيضاً", subscription/app/newsletter prompts, copyright notices, and comment-section notices
+    ("الآراء الواردة أدناه لا تعبر عن رأي الموقع"). Long paragraphs are kept whatever they say (an article may
+    well discuss subscriptions)."""
+    kept = []
+    for paragraph in paragraphs_:
+        words = len(paragraph.split())
+        if words <= MAX_BOILERPLATE_WORDS and _BOILERPLATE.search(paragraph):
+            continue
+        if words <= MAX_NOTICE_WORDS and _COMMENT_NOTICE.search(paragraph):
+            continue
+        kept.append(paragraph)
+    return kept
 
 
 def clean_body(text: object) -> str:

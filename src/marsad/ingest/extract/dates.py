@@ -84,7 +84,10 @@ _AR_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS_AR), key=len, rev
 _EN_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS_EN), key=len, reverse=True))
 
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[صم]|am|pm|a\.m\.|p\.m\.)?(?![\d:])"
-_OFFSET = re.compile(r"(?:\b(?:gmt|utc)\s*)?(?P<sign>[+-])(?P<oh>\d{1,2}):?(?P<om>\d{2})?\s*$|\b(?P<utc>gmt|utc|z)\s*$")
+# Also in parentheses, as CNN Arabic prints it: "02:21 (GMT+0400)".
+_OFFSET = re.compile(
+    r"(?:\(\s*)?(?:\b(?:gmt|utc)\s*)?(?P<sign>[+-])(?P<oh>\d{1,2}):?(?P<om>\d{2})?\s*\)?\s*$|\(?\b(?P<utc>gmt|utc|z)\)?\s*$"
+)
 _RFC822 = re.compile(rf"^\s*(?:[a-z]{{3}},?\s+)?\d{{1,2}}\s+(?:{_EN_MONTH_ALT})\s+\d{{2,4}}\s+\d{{1,2}}:\d{{2}}")
 _REUTERS = re.compile(
     r"^\s*(?P<d>\d{1,2})-(?P<mon>[a-z]{3})-(?P<y>\d{4})\s+(?:(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:\.\d+)?)?"

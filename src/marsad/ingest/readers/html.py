@@ -13,12 +13,13 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta, timezone
 
 from marsad.errors import RejectedInput
 from marsad.ingest.extract import (
     CALENDAR_PRECISIONS,
     Dateline,
+    ParsedDate,
     canonical_url,
     clean_line,
     clean_title,
@@ -72,6 +73,8 @@ MAX_DATELINE_WORDS = 6
 # "By Jane Doe", "بقلم: …", "كتب …": the prefix is not part of the name.
 _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|بقلم|كتب|كتبت)\s*:?\s+", re.IGNORECASE)
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day in a URL path: year, at most one section name, month, day ("/2013/middle_east/8/3/", "/2020/02/24/").
+_URL_DAY = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?:[a-z_-]+/)?(?P<m>\d{1,2})/(?P<d>\d{1,2})/", re.IGNORECASE)
 # The offsets of the world's clocks from UTC: where a UTC instant's local day can lie.
 LOCAL_OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))
 # Site-name suffixes publishers append to titles ("Headline | Site", "Headline - Site").
@@ -144,7 +147,8 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str | None
     found = source or meta.site_name or (doc.sitename if doc is not None and doc.sitename else "") or head_dateline.outlet
     key = source_key(source) if source else (source_from_url(article.canonical_url or page_url) or source_key(found))
     article.source, article.source_name = key, display_name(key, found) if key else ""
-    date_value = meta.date or (doc.date if doc is not None and doc.date else "") or _htmldate(html, url)
+    date_value = (meta.date or (doc.date if doc is not None and doc.date else "") or _htmldate(html, url)
+                  or url_day(article.canonical_url or page_url))
     if not date_value or _DAY_ONLY.fullmatch(date_value):
         # No date, or only a day (often from the URL): a visible "25 أيلول 2020 - 21:32" line may say more.
         visible = visible_date_line(html)
@@ -220,8 +224,30 @@ def _publisher_local(declared: str, html: str) -> str:
 
 
 def _same_day(a: str, b: str) -> bool:
+    """Whether two date strings name the same calendar day, each on its own clock ("2013-08-03" is not the day
+    of "04 آب 2013 02:21 (GMT+0400)", although that is 22:21 UTC on the 3rd)."""
     first, second = parse_date(a), parse_date(b)
-    return first is not None and second is not None and first.when.date() == second.when.date()
+    return first is not None and second is not None and _local_day(first) == _local_day(second)
+
+
+def _local_day(parsed: ParsedDate) -> date:
+    if not parsed.tz:
+        return parsed.when.date()
+    sign = -1 if parsed.tz.startswith("-") else 1
+    hours, minutes = parsed.tz[1:].split(":")
+    return parsed.when.astimezone(timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))).date()
+
+
+def url_day(url: str) -> str:
+    """The day a news URL is filed under ("/2013/middle_east/8/3/…", "/2020/02/24/…"), "" when none: htmldate
+    reads only zero-padded dates with no section between year and month."""
+    match = _URL_DAY.search(url)
+    if not match:
+        return ""
+    try:
+        return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+    except ValueError:
+        return ""
 
 
 def visible_date_line(html: str) -> str:
