@@ -121,6 +121,8 @@ def test_lead_dateline() -> None:
     assert lead_dateline("SOUTHWEST MIAMI-DADE, FLA. (WSVN) - An overnight crash").place == "SOUTHWEST MIAMI-DADE, FLA"
     assert lead_dateline("بيروت (رويترز) - قال").place == "بيروت"
     assert lead_dateline("No dateline here at all.").place == ""
+    cnn = lead_dateline("دمشق، سوريا (CNN) -- أكدت جهات سورية معارضة")  # tests/fixtures/html_ar
+    assert (cnn.place, cnn.outlet) == ("دمشق، سوريا", "CNN")
 
 
 def test_zone_for_place() -> None:

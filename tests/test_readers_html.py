@@ -335,6 +335,7 @@ def test_arabic_outlet_page_exactly(gold: dict) -> None:
     assert article.body == gold["body"]  # every paragraph, nothing else (no comment notices, no related titles)
     assert (article.published_at.date().isoformat(), article.published_precision) == (gold["date"], "day")
     assert article.canonical_url == gold["url"]
+    assert article.dateline == gold["dateline"]
 
 
 @pytest.mark.parametrize(

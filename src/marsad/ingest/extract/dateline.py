@@ -30,8 +30,9 @@ _NOT_PLACE_WORDS = frozenset(
 )
 # Wire datelines: "SALVADOR, Feb 26 -", "PORTLAND, Ore., Feb 26 -", "NEW YORK -": the city is the first part.
 _REUTERS_DATELINE = re.compile(r"^\s*(?P<place>[A-Za-z][A-Za-z .'&/-]*?[A-Za-z.])\s*(?:,[^\n]{0,40})?-?\s*$")
-# "LONDON (Reuters) -" / "بيروت (رويترز) -" at the start of a body: place, agency in brackets, a dash.
-_LEAD_DATELINE = re.compile(r"^\s*(?P<place>[^\s()\-–—][^()\n]{0,40}?)\s*\((?P<agency>[^()\n]{2,40})\)\s*[-–—ـ]\s+")
+# "LONDON (Reuters) -" / "بيروت (رويترز) -" at the start of a body: place, agency in brackets, a dash (CNN's
+# "دمشق، سوريا (CNN) --" doubles it).
+_LEAD_DATELINE = re.compile(r"^\s*(?P<place>[^\s()\-–—][^()\n]{0,40}?)\s*\((?P<agency>[^()\n]{2,40})\)\s*[-–—ـ]{1,2}\s+")
 
 
 # Dateline places → time zone, for pages that print a local time without an offset ("2020.09.25 - 21:32" in a
