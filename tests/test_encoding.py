@@ -99,3 +99,32 @@ def test_empty_and_binary_are_refused(data: bytes, match: str) -> None:
 def test_declared_html_charset_is_used() -> None:
     page = '<html><head><meta charset="windows-1256"></head><body>مرحبا بكم في بغداد</body></html>'
     assert detect_encoding(page.encode("cp1256"), name="p.html") == "cp1256"
+
+
+ARABIC_LINES = ['{"title": "عقب تحذيرات دولية", "text": "الكاظمي يوجّه بتأمين الحدود العراقية مع سوريا"}'] * 20
+LATIN_LINES = ['{"title": "Le café", "text": "Une réunion à Genève"}'] + ['{"title": "plain", "text": "ascii only"}'] * 6
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("\n".join(ARABIC_LINES).encode() + b"\n" + bytes(range(128, 256)) * 4 + b"\n", "الكاظمي"),  # not cp1256
+        ("\n".join(ARABIC_LINES).encode() + b"\n" + bytes(range(256)) * 4 + b"\n", "الكاظمي"),  # not "binary"
+        ("\n".join(ARABIC_LINES).encode("cp1256"), "الكاظمي"),
+        ("\n".join(LATIN_LINES).encode("cp1252"), "Le café"),  # ASCII lines are no evidence of UTF-8
+    ],
+    ids=["utf-8-with-a-line-of-high-bytes", "utf-8-with-a-binary-line", "cp1256", "cp1252-mostly-ascii"],
+)
+def test_detect_lines_encoding_judges_the_lines_not_the_whole_head(head: bytes, expected: str) -> None:
+    from marsad.ingest.encoding import detect_lines_encoding
+
+    assert expected in head.decode(detect_lines_encoding(head, name="x.jsonl"), errors="replace")
+
+
+def test_detect_lines_encoding_still_refuses_binary() -> None:
+    import random
+
+    from marsad.ingest.encoding import detect_lines_encoding
+
+    with pytest.raises(RejectedInput, match="binary file, not text"):
+        detect_lines_encoding(random.Random(0).randbytes(8192), name="x.csv")

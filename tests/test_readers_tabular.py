@@ -66,6 +66,23 @@ def test_a_first_json_line_that_opens_an_array_costs_only_itself(tmp_path: Path,
         assert items[0].record == 1
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_binary_line_in_a_small_export_costs_only_itself(fmt: str) -> None:
+    """1 KB of garbage beside two records made the whole file "binary file, not text" (its head held more than 2%
+    control bytes) or, with longer records, decoded it as cp1256: every record mojibake (bench/malformed_files.py)."""
+    records = [json.loads(line) for line in _good_lines(2)]
+    if fmt == "jsonl":
+        good = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+    else:
+        good = [_csv_text([["title", "text", "date"]]).encode().rstrip(b"\n")]
+        good += [_csv_text([[r["title"], r["text"], r["time"]]]).encode().rstrip(b"\n") for r in records]
+    data = b"\n".join([*good, bytes(range(256)) * 4]) + b"\n"
+    items = list(read_bytes(data, name=f"x.{fmt}", settings=SETTINGS))
+    assert [i.title for i in items if isinstance(i, Article)] == [r["title"] for r in records]
+    assert [i.reason for i in list(read_bytes(os.urandom(4096), name=f"r.{fmt}", settings=SETTINGS))] == [
+        "binary file, not text"]
+
+
 @pytest.mark.parametrize("indent", [None, 2])
 def test_json_array_documents_are_still_one_document(indent: int | None) -> None:
     records = [json.loads(line) for line in _good_lines(3)]

@@ -79,6 +79,25 @@ def detect_encoding(data: bytes, *, name: str) -> str:
     return _charset_normalizer_guess(head, name=name)
 
 
+def detect_lines_encoding(head: bytes, *, name: str) -> str:
+    """:func:`detect_encoding` for formats read line by line (JSON lines, CSV): a few lines of garbage among text
+    lines are those records' problem (each becomes a reject), not the file's. Judged on the whole head, one line of
+    binary bytes made a small export "binary", and one of invalid UTF-8 made a UTF-8 export of Arabic records
+    decode as cp1256 (every record mojibake). So: UTF-8 when the lines with non-ASCII bytes that decode as UTF-8
+    hold most of those lines' bytes; else the head without its binary-looking lines, when those are a minority of
+    its bytes; a file that is binary throughout is still refused."""
+    if not head.startswith(tuple(bom for bom, _ in _BOMS)) and not _utf16_without_bom(head):
+        lines = head.split(b"\n")
+        wide = [line for line in lines if max(line, default=0) > 0x7F]
+        utf8 = sum(len(line) for line in wide if not _is_binary(line) and _decodes(line, "utf-8"))
+        if wide and 2 * utf8 > sum(len(line) for line in wide):
+            return "utf-8"
+        clean = [line for line in lines if not _is_binary(line)]
+        if _is_binary(head) and 2 * sum(len(line) + 1 for line in clean) > len(head):
+            return detect_encoding(b"\n".join(clean), name=name)
+    return detect_encoding(head, name=name)
+
+
 def decode_bytes(data: bytes, *, name: str) -> str:
     """Decode a whole document and check the result (see :func:`check_text`). Raises :class:`RejectedInput`."""
     if not data.strip():

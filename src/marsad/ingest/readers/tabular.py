@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from marsad.config import Settings
 from marsad.errors import MarsadError, RejectedInput
-from marsad.ingest.encoding import SNIFF_BYTES, detect_encoding
+from marsad.ingest.encoding import SNIFF_BYTES, detect_lines_encoding
 from marsad.ingest.readers.records import article_from_record, resolve_mapping
 from marsad.ingest.readers.streams import Prefixed
 from marsad.models import Article, Reject
@@ -203,7 +203,7 @@ def _open(stream: BinaryIO, *, name: str) -> tuple[bytes, str] | Reject:
     if not head.strip():
         return Reject(name, None, "empty file")
     try:
-        return head, detect_encoding(head, name=name)
+        return head, detect_lines_encoding(head, name=name)
     except RejectedInput as exc:
         return Reject(name, None, exc.message.removeprefix(f"{name}: "))
 
