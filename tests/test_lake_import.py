@@ -100,3 +100,26 @@ def test_a_date_range(seeded_store, lake, tmp_path, since, until):
 def test_not_a_lake(tmp_path):
     with pytest.raises(MarsadError, match="not a Marsad lake"):
         import_lake(Store(tmp_path / "s.duckdb"), tmp_path)
+
+
+def test_a_rerun_finishes_an_interrupted_import(seeded_store_copy, tmp_path):
+    """Killed between a batch's articles and its enrichment: the articles are stored, un-enriched; importing again
+    writes their enrichment (and nothing else)."""
+    with seeded_store_copy.write() as con:  # a lake of enriched articles
+        con.execute("UPDATE articles SET pipeline_version = 3")
+    lake = tmp_path / "lake"
+    export_store(seeded_store_copy, lake)
+    store = Store(tmp_path / "killed.duckdb")
+    import_lake(store, lake)
+    with store.write() as con:
+        cut = [r[0] for r in con.execute("SELECT DISTINCT article_id FROM mentions ORDER BY 1 LIMIT 5").fetchall()]
+        con.execute("DELETE FROM mentions WHERE article_id IN (SELECT unnest(?::BIGINT[]))", [cut])
+        con.execute("DELETE FROM keywords WHERE article_id IN (SELECT unnest(?::BIGINT[]))", [cut])
+        con.execute("UPDATE articles SET pipeline_version = 0 WHERE id IN (SELECT unnest(?::BIGINT[]))", [cut])
+    assert len(cut) == 5
+    again = import_lake(store, lake)
+    assert (again.stored, again.finished) == (0, 5)
+    assert _rows(store, CONTENT["mentions"]) == _rows(seeded_store_copy, CONTENT["mentions"])
+    assert _rows(store, CONTENT["keywords"]) == _rows(seeded_store_copy, CONTENT["keywords"])
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE pipeline_version = 0").fetchall() == [(0,)]

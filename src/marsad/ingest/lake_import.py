@@ -6,7 +6,8 @@ Everything goes through the store's own writes, the paths ``marsad ingest`` take
 entities matched by key, new ones numbered after the store's), topics, then the search index (index_stored).
 
 Idempotent: an article whose content hash or canonical URL the store already holds is skipped with everything it
-carries, so importing the same lake twice adds nothing. Lake ids become store ids (the next free ones, in lake id
+carries, so importing the same lake twice adds nothing — except that a stored article never enriched (an import
+killed between a batch's articles and its enrichment) gets the lake's enrichment: re-running finishes the import. Lake ids become store ids (the next free ones, in lake id
 order); a near-duplicate whose original is neither imported nor stored becomes an original.
 
 Topics: into a store without a fit, the lake's topics come along with their ids and its model file (``_models/``),
@@ -53,6 +54,7 @@ class ImportReport:
     read: int = 0
     stored: int = 0
     already_stored: int = 0
+    finished: int = 0  # of those, articles an interrupted import had left un-enriched: their enrichment written now
     mentions: int = 0
     new_entities: int = 0
     keywords: int = 0
@@ -124,12 +126,10 @@ def import_lake(store: Store, lake: Path | str, *, since: date | None = None, un
         report.read += len(rows)
         for start in range(0, len(rows), IMPORT_BATCH):
             batch = rows[start : start + IMPORT_BATCH]
-            ids = _store_articles(store, source, batch, id_map, report)
+            ids, to_enrich = _store_articles(store, source, batch, id_map, report)
             new_ids += ids
-            if ids:
-                added = set(ids)
-                fresh = [r for r in batch if id_map.get(r["id"]) in added]
-                _store_enrichment(store, source, month, fresh, id_map, report, topic_mode, topic_version)
+            if to_enrich:
+                _store_enrichment(store, source, month, to_enrich, id_map, report, topic_mode, topic_version)
     report.topics = _finish_topics(store, lake, source, topic_mode, new_ids)
     report.indexed = index_stored(store, new_ids) if new_ids else 0
     report.seconds = round(time.perf_counter() - started, 3)
@@ -137,17 +137,34 @@ def import_lake(store: Store, lake: Path | str, *, since: date | None = None, un
     return report
 
 
+def _unfinished(con, rows: list[dict]) -> dict[str, int]:
+    """Store ids, by content hash, of the stored articles among ``rows`` that were never enriched: an import
+    interrupted between storing a batch and writing its enrichment leaves such articles."""
+    hashes = [r["content_hash"] for r in rows if r["pipeline_version"]]
+    if not hashes:
+        return {}
+    found = con.execute("SELECT content_hash, min(id) FROM articles WHERE pipeline_version = 0 AND content_hash IN "
+                        "(SELECT unnest(?::VARCHAR[])) GROUP BY content_hash", [hashes]).fetchall()
+    return dict(found)
+
+
 def _store_articles(store: Store, source: _Lake, batch: list[dict], id_map: dict[int, int],
-                    report: ImportReport) -> list[int]:
-    """Insert the batch's articles the store lacks, with band keys; their new store ids (lake id order)."""
+                    report: ImportReport) -> tuple[list[int], list[dict]]:
+    """Insert the batch's articles the store lacks, with band keys. Returns their new store ids (lake id order)
+    and the lake rows whose enrichment to write: theirs, and that of stored articles an interrupted import left
+    un-enriched."""
     hasher = MinHasher()
     with store.write() as con:
         known_hashes = store_articles.existing_hashes(con, [r["content_hash"] for r in batch])
         known_urls = store_articles.existing_urls(con, [r["canonical_url"] or "" for r in batch])
         fresh = [r for r in batch if r["content_hash"] not in known_hashes and (r["canonical_url"] or "") not in known_urls]
         report.already_stored += len(batch) - len(fresh)
+        unfinished = _unfinished(con, [r for r in batch if r["content_hash"] in known_hashes])
+        finish = [r for r in batch if r["content_hash"] in unfinished]
+        id_map.update({r["id"]: unfinished[r["content_hash"]] for r in finish})
+        report.finished += len(finish)
         if not fresh:
-            return []
+            return [], finish
         first = store_articles.next_article_id(con)
         ids = list(range(first, first + len(fresh)))
         id_map.update({r["id"]: i for r, i in zip(fresh, ids, strict=True)})
@@ -167,7 +184,7 @@ def _store_articles(store: Store, source: _Lake, batch: list[dict], id_map: dict
         keyed = [(i, b) for i, b in prints if b is not None]
         store_articles.insert_bands(con, [i for i, _ in keyed], [b for _, b in keyed])
     report.stored += len(ids)
-    return ids
+    return ids, fresh + finish
 
 
 def _store_enrichment(store: Store, source: _Lake, month: str, fresh: list[dict], id_map: dict[int, int],
