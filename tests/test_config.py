@@ -34,3 +34,13 @@ def test_smtp_settings_from_toml_and_environment(tmp_path):
     assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("mail.example.org", 2525, False)
     assert (settings.smtp_user, settings.smtp_password) == ("desk", "s3cret")
     assert "s3cret" not in repr(settings)
+
+
+def test_the_analytics_backend_from_the_environment(tmp_path):
+    default = Settings.load(tmp_path / "none.toml", env={})
+    assert (default.backend, default.lake, default.spark_master) == ("duckdb", None, "local[2]")
+    s = Settings.load(tmp_path / "none.toml", env={"MARSAD_BACKEND": "spark", "MARSAD_LAKE": str(tmp_path / "lake"),
+                                                   "MARSAD_SPARK_MASTER": "spark://10.0.0.5:7077"})
+    assert (s.backend, s.lake, s.spark_master) == ("spark", tmp_path / "lake", "spark://10.0.0.5:7077")
+    with pytest.raises(ValueError, match="not one of duckdb, spark"):
+        Settings.load(tmp_path / "none.toml", env={"MARSAD_BACKEND": "hadoop"})

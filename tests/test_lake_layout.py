@@ -23,8 +23,8 @@ from marsad.lake.layout import (
 
 def test_the_tables_of_the_issue():
     assert set(TABLES) == {"articles", "sources", "mentions", "entities", "aliases", "places", "keywords", "topics",
-                           "article_topics", "terms"}
-    assert set(BY_ARTICLE) == {"articles", "mentions", "keywords", "article_topics", "terms"}
+                           "article_topics", "stories", "article_stories", "terms"}
+    assert set(BY_ARTICLE) == {"articles", "mentions", "keywords", "article_topics", "article_stories", "terms"}
 
 
 def test_schemas_follow_the_store(seeded_store):

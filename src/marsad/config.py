@@ -35,6 +35,7 @@ STREAMLIT_CONFIG = SHIPPED_DIR / ("streamlit_config" if INSTALLED else ".streaml
 USER_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share").expanduser() / "marsad"
 HOME_DIR = USER_DIR if INSTALLED else PROJECT_ROOT
 DEFAULT_DB_NAME = "marsad.duckdb"
+BACKENDS = ("duckdb", "spark")
 
 
 def default_db_path() -> Path:
@@ -62,6 +63,11 @@ class Settings:
     # machine or LAN). On for tests with local servers and for feeds on an intranet (see docs/reliability.md).
     allow_private_networks: bool = False
     user_agent: str = "Marsad/0.1 (+media monitoring; offline-first)"
+    # Where the analytics (dashboard, CLI) read: "duckdb", the store; or "spark", the Parquet lake at ``lake``
+    # (marsad.lake's layout) through Spark on ``spark_master`` (docs/scale.md). Ingest always writes the store.
+    backend: str = "duckdb"
+    lake: Path | None = None
+    spark_master: str = "local[2]"
     # Alert delivery (marsad.monitor.deliver): a webhook POST (bounded by fetch_timeout_s, same address checks as a
     # fetch) and/or a mail per alert, tried delivery_attempts times with exponential backoff from
     # delivery_backoff_s; a run's deliveries all end within delivery_deadline_s, so an ingest or a watch cycle is
@@ -77,6 +83,10 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)  # kept out of any log line that prints the settings
     smtp_sender: str = "marsad@localhost"
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend {self.backend!r} is not one of {', '.join(BACKENDS)}")
 
     @classmethod
     def load(cls, toml_path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:

@@ -47,6 +47,8 @@ Articles and search (articles.py, search.py)
     highlight_segments(text, hits) -> [(piece, is_hit)] for the UI to escape and mark
 Several calls on one connection (a page render; saves opening the store per call)
     with pinned(store) as s: top_entities(s, q); count_over_time(s, q)
+On Apache Spark: pass a lake (marsad.lake's layout) instead of the store, every call gives the same result
+    top_entities(SparkLake("lake/"), q)   # marsad.analytics.on_spark; search runs on the lake's terms table
 """
 
 from marsad.analytics._ibis import pinned

@@ -125,6 +125,28 @@ def _terms(node: Node | None) -> Iterator[Term]:
             yield from _terms(child)
 
 
+def _meta_rows(field: str, rows: pd.DataFrame) -> pa.Table:
+    """The ``field`` column's postings per outlet id (``source``) or language code (``lang``)."""
+    out: dict[str, list] = {"m_key": [], "m_field": [], "m_term": [], "m_count": [], "m_positions": []}
+    for r in rows.to_dict("records"):
+        key, tokens = (r["id"], source_tokens(r["key"], r["name"])) if field == "source" else (r["lang"], lang_tokens(r["lang"]))
+        where: dict[str, list[int]] = {}
+        for pos, token in enumerate(tokens):
+            where.setdefault(token, []).append(pos)
+        for token, positions in where.items():
+            for column, value in zip(out, (key, field, token, len(positions), positions), strict=True):
+                out[column].append(value)
+    return pa.table(
+        {
+            "m_key": pa.array(out["m_key"], pa.int64() if field == "source" else pa.string()),
+            "m_field": pa.array(out["m_field"], pa.string()),
+            "m_term": pa.array(out["m_term"], pa.string()),
+            "m_count": pa.array(out["m_count"], pa.int32()),
+            "m_positions": pa.array(out["m_positions"], pa.list_(pa.int32())),
+        }
+    )
+
+
 @dataclass
 class _Plan:
     """A parsed query on the lake: its match set and, per term outside a NOT, its instances."""
@@ -143,6 +165,8 @@ class LakeSearchIndex:
         self._names = itertools.count()
         self._own: list[str] = []  # tables kept for the index's life (the engine drops them at its end)
         self._postings: ir.Table | None = None
+        # Figures that hold while the lake is unchanged, kept by the engine across calls (a plain dict otherwise).
+        self._memo: dict[str, object] = getattr(engine, "memo", {})
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
@@ -156,8 +180,12 @@ class LakeSearchIndex:
         docstring): the lake's ``terms`` for title and body, the outlet's and the language's tokens per article."""
         if self._postings is None:
             a = self.table("articles")
-            src = self._meta_table("source", self.run(self.table("sources").select("id", "key", "name")))
-            langs = self._meta_table("lang", self.run(a.select(lang=ibis.coalesce(a.language, "")).distinct()))
+            if "meta" not in self._memo:  # the outlets' and languages' tokens, once per lake
+                self._memo["meta"] = (
+                    _meta_rows("source", self.run(self.table("sources").select("id", "key", "name"))),
+                    _meta_rows("lang", self.run(a.select(lang=ibis.coalesce(a.language, "")).distinct())),
+                )
+            src, langs = (self._register(data, self._own) for data in self._memo["meta"])  # type: ignore[union-attr]
             by_source = a.join(src, a.source_id == src.m_key)
             by_lang = a.join(langs, ibis.coalesce(a.language, "") == langs.m_key)
             t = self.table("terms")
@@ -170,29 +198,6 @@ class LakeSearchIndex:
                 distinct=False,
             )
         return self._postings
-
-    def _meta_table(self, field: str, rows: pd.DataFrame) -> ir.Table:
-        """The ``field`` column's postings per outlet id (``source``) or language code (``lang``), registered."""
-        out: dict[str, list] = {"m_key": [], "m_field": [], "m_term": [], "m_count": [], "m_positions": []}
-        for r in rows.to_dict("records"):
-            key, tokens = (r["id"], source_tokens(r["key"], r["name"])) if field == "source" else (r["lang"], lang_tokens(r["lang"]))
-            where: dict[str, list[int]] = {}
-            for pos, token in enumerate(tokens):
-                where.setdefault(token, []).append(pos)
-            for token, positions in where.items():
-                for column, value in zip(out, (key, field, token, len(positions), positions), strict=True):
-                    out[column].append(value)
-        key_type = pa.int64() if field == "source" else pa.string()
-        data = pa.table(
-            {
-                "m_key": pa.array(out["m_key"], key_type),
-                "m_field": pa.array(out["m_field"], pa.string()),
-                "m_term": pa.array(out["m_term"], pa.string()),
-                "m_count": pa.array(out["m_count"], pa.int32()),
-                "m_positions": pa.array(out["m_positions"], pa.list_(pa.int32())),
-            }
-        )
-        return self._register(data, self._own)
 
     @contextmanager
     def _plan(self, text: str) -> Iterator[_Plan | None]:
@@ -350,11 +355,17 @@ class LakeSearchIndex:
         weight = ibis.cases(*((ibis._.field == f, w) for f, w in _WEIGHT.items()), else_=0.0)
         freqs = []
         idf_rows: list[tuple[int, int, float]] = []
-        for tid, inst in enumerate(plan.scored):
-            hits = self.run(inst.group_by("vid").agg(n=inst.article_id.nunique()))
-            for vid, n in zip(hits["vid"], hits["n"], strict=True):
+        if plan.scored:  # articles holding each alternative, over the whole lake: one job for every term
+            per_term = [
+                inst.group_by("vid").agg(n=inst.article_id.nunique()).mutate(tid=ibis.literal(tid, type="int64"))
+                for tid, inst in enumerate(plan.scored)
+            ]
+            hits = self.run(ibis.union(*per_term, distinct=False) if len(per_term) > 1 else per_term[0])
+            for tid, vid, n in zip(hits["tid"], hits["vid"], hits["n"], strict=True):
                 idf = math.log((rows - n + 0.5) / (n + 0.5))
-                idf_rows.append((tid, int(vid), idf if idf > 0 else MIN_IDF))
+                idf_rows.append((int(tid), int(vid), idf if idf > 0 else MIN_IDF))
+            idf_rows.sort()
+        for tid, inst in enumerate(plan.scored):
             mine = inst.filter(inst.article_id.isin(matched.article_id))
             freqs.append(
                 mine.mutate(w=weight * mine.n)
@@ -390,8 +401,10 @@ class LakeSearchIndex:
 
     def _corpus(self) -> tuple[int, float]:
         """Rows and average tokens per row over the whole lake (FTS5: the whole table, not the filtered part)."""
-        a = self.table("articles")
-        t = self.postings()
-        rows = int(self.run(a.aggregate(n=a.count()))["n"].iloc[0])
-        tokens = int(self.run(t.aggregate(n=t["count"].sum()))["n"].iloc[0] or 0)
-        return rows, (tokens / rows if rows else 1.0)
+        if "corpus" not in self._memo:
+            a = self.table("articles")
+            t = self.postings()
+            rows = int(self.run(a.aggregate(n=a.count()))["n"].iloc[0])
+            tokens = int(self.run(t.aggregate(n=t["count"].sum()))["n"].iloc[0] or 0)
+            self._memo["corpus"] = (rows, tokens / rows if rows else 1.0)
+        return self._memo["corpus"]  # type: ignore[return-value]

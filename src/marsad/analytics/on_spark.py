@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
@@ -28,6 +28,16 @@ import pyarrow as pa
 from marsad.errors import MarsadError
 
 LOGGER = logging.getLogger(__name__)
+
+def analytics_source(settings, store):
+    """What analytics calls should read under ``settings`` (marsad.config.Settings): ``store`` for the "duckdb"
+    backend, the lake ``settings.lake`` on ``settings.spark_master`` for "spark"."""
+    if settings.backend != "spark":
+        return store
+    if settings.lake is None:
+        raise MarsadError("the spark backend reads a lake: set MARSAD_LAKE (or lake in marsad.toml, --lake)")
+    return SparkLake(settings.lake, master=settings.spark_master)
+
 
 # One call at a time per process (see the module docstring); re-entrant so a call may nest another.
 _LOCK = threading.RLock()
@@ -52,6 +62,14 @@ class SparkLake:
     def __repr__(self) -> str:
         return f"SparkLake({str(self.path)!r}, master={self.master!r})"
 
+    def version(self) -> tuple[float, ...]:
+        """Modification times of the lake's folders: an export or a pipeline run replaces partitions, which
+        changes them (a cache of results keys on this, as the dashboard's does on the store file's)."""
+        from marsad.lake import layout
+
+        folders = [self.path, *(layout.table_path(self.path, name) for name in layout.TABLES)]
+        return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in folders)
+
     @contextmanager
     def open_engine(self) -> Iterator[SparkEngine]:
         with _LOCK:
@@ -68,6 +86,7 @@ class _Views:
 
     spark: object  # pyspark.sql.SparkSession
     tables: dict[str, ir.Table]
+    memo: dict[str, object] = field(default_factory=dict)  # what holds while the lake is unchanged (lake_search)
 
 
 # The lake whose tables are the session's views now: switching lakes re-creates them (a file listing each).
@@ -82,7 +101,8 @@ def _bound(lake: SparkLake) -> _Views:
     if not lake.exists:
         raise MarsadError(f"{lake.path}: no lake there (write one with `marsad enrich --engine spark` or export a store)")
     spark = spark_session(lake.master)
-    key = (id(spark), str(lake.path))
+    # Views list the lake's files when made: a rewritten lake (new folders) is bound again.
+    key = (id(spark), str(lake.path), lake.version())
     views = _current.get("views")
     if _current.get("key") == key and views is not None:
         return views  # type: ignore[return-value]
@@ -110,6 +130,7 @@ class SparkEngine:
         self.lake = lake
         self.spark = views.spark
         self._tables = views.tables
+        self.memo = views.memo
         self._registered: set[str] = set()
 
     def tables(self) -> dict[str, ir.Table]:

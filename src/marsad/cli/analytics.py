@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date
 
-from marsad.cli import add_db_option, existing_store, settings_from
+from marsad.cli import add_db_option, settings_from
 
 
 def _store(args: argparse.Namespace):
@@ -31,7 +31,7 @@ def _print_json(obj: object) -> None:
     print()
 
 
-def _add_filters(p: argparse.ArgumentParser) -> None:
+def add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", type=_date, help="first UTC day (inclusive)")
     p.add_argument("--to", dest="end", type=_date, help="last UTC day (inclusive)")
     p.add_argument("--lang", action="append", default=[], help="language code (repeatable)")
@@ -79,8 +79,9 @@ def cmd_topics_assign(args: argparse.Namespace) -> int:
 def cmd_spikes(args: argparse.Namespace) -> int:
     """List what is spiking (entities, topics, keywords) against its own recent baseline."""
     from marsad.analytics import spikes
+    from marsad.cli.query import analytics_source
 
-    store = existing_store(args)
+    store = analytics_source(args)
     q = _query(args)
     kinds = [args.kind] if args.kind else ["entity", "topic", "keyword"]
     out = []
@@ -103,8 +104,9 @@ def cmd_spikes(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Full-text search (AND/OR/NOT, "phrases", prefix*, title:/source:/lang:) with ranked snippets."""
     from marsad.analytics import search
+    from marsad.cli.query import analytics_source
 
-    df = search(existing_store(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
+    df = search(analytics_source(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
     rows = df.to_dict("records")
     if args.json:
         _print_json({"total": df.attrs.get("total", 0), "page": args.page, "results": rows})
@@ -126,6 +128,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
+    from marsad.cli.query import add_backend_options
+
     topics = subparsers.add_parser("topics", help="topic model: fit or assign")
     tsub = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     p = tsub.add_parser("fit", help=cmd_topics_fit.__doc__)
@@ -139,10 +143,11 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("spikes", help=cmd_spikes.__doc__)
     add_db_option(p)
+    add_backend_options(p)
     p.add_argument("--since", type=_date, help="first day to look for bursts (default: the last week of coverage)")
     p.add_argument("--kind", choices=["entity", "topic", "keyword"], help="only this kind (default: all)")
     p.add_argument("-n", type=int, default=20, help="at most this many per kind")
-    _add_filters(p)
+    add_filters(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_spikes)
 
@@ -155,10 +160,11 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_db_option(p)
+    add_backend_options(p)
     p.add_argument("query", nargs="+", help='search expression, e.g. الحدود AND "قوات سوريا الديمقراطية"')
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=20)
-    _add_filters(p)
+    add_filters(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 

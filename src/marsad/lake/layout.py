@@ -7,7 +7,7 @@ Layout of a lake folder ``DIR``::
     DIR/articles/month=__undated__/part-….parquet  articles without a publication date (and their rows)
     DIR/mentions/month=2018-03/…                    … likewise keywords, article_topics, terms
     DIR/sources/….parquet                           the small tables: one unpartitioned folder each
-    DIR/entities/… DIR/aliases/… DIR/places/… DIR/topics/…
+    DIR/entities/… DIR/aliases/… DIR/places/… DIR/topics/… DIR/stories/… (article_stories by month)
 
 Columns are the store's (marsad.store.schema, read from the DDL itself so the two never drift), plus ``month``
 ('YYYY-MM' of ``published_at`` in UTC, or ``__undated__``) on the tables keyed by article: a date range reads only
@@ -65,6 +65,9 @@ TABLES: dict[str, LakeTable] = {
         LakeTable("keywords", "keywords", True),
         LakeTable("topics", "topics", False),
         LakeTable("article_topics", "article_topics", True),
+        # Stories (marsad.nlp.stories): the analytics' story calls read them on Spark as on DuckDB.
+        LakeTable("stories", "stories", False),
+        LakeTable("article_stories", "article_stories", True),
         LakeTable("terms", None, True),
     )
 }

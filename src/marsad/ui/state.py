@@ -58,11 +58,22 @@ def store() -> Store:
     return _store_for(str(s.db_path), s.lock_retry_seconds)
 
 
+def source() -> Any:
+    """What the analytics read: the store, or a Parquet lake through Spark when MARSAD_BACKEND=spark
+    (marsad.analytics.on_spark; every call then takes seconds). Monitors and briefings still use the store."""
+    from marsad.analytics.on_spark import analytics_source
+
+    s = settings()
+    return analytics_source(s, store()) if s.backend == "spark" else store()
+
+
 def data_version() -> tuple[float, ...]:
-    """Modification times of the store and its search index: any ingest changes them, so cached results
-    computed before it are not reused (st.cache_data keys on this)."""
-    s = store()
-    paths = (s.path, s.path.with_suffix(s.path.suffix + ".wal"), search_path(s))
+    """Modification times of the store and its search index (or of the lake's folders): any ingest changes them,
+    so cached results computed before it are not reused (st.cache_data keys on this)."""
+    src = source()
+    if not isinstance(src, Store):
+        return src.version()
+    paths = (src.path, src.path.with_suffix(src.path.suffix + ".wal"), search_path(src))
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
 
@@ -126,7 +137,11 @@ _RUN_CONNECTION: contextvars.ContextVar[_RunConnection | None] = contextvars.Con
 def run_connection() -> Iterator[None]:
     """Analytics calls inside the block share one read-only connection, opened only if a call misses the cache
     and closed at the end (an open connection keeps writers out, so the block is one page run, never a write)."""
-    run = _RunConnection(store())
+    src = source()
+    if not isinstance(src, Store):  # a lake has no connection to keep open: each call runs on Spark
+        yield
+        return
+    run = _RunConnection(src)
     token = _RUN_CONNECTION.set(run)
     try:
         yield
@@ -137,7 +152,7 @@ def run_connection() -> Iterator[None]:
 
 def _run_store() -> Store:
     run = _RUN_CONNECTION.get()
-    return run if run is not None else store()  # type: ignore[return-value]
+    return run if run is not None else source()  # type: ignore[return-value]
 
 
 def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) -> None:
@@ -149,7 +164,7 @@ def prefetch(calls: Sequence[tuple[Callable[..., Any], tuple, dict[str, Any]]]) 
     every started call is done; outside one this opens such a connection for the calls and waits for them (calls
     opening connections of their own side by side can fail: DuckDB's Python client is not safe to connect to the
     same file from several threads at once). Errors are left for the page's own call to raise."""
-    if len(calls) < 2:
+    if len(calls) < 2 or not isinstance(source(), Store):  # calls on a lake run one at a time (on_spark's lock)
         return
     if _RUN_CONNECTION.get() is None:
         with run_connection():
@@ -201,7 +216,7 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         fn.__name__,
         tuple(_freeze(a) for a in args),
         tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())),
-        str(store().path),
+        str(source().path),
         data_version(),
     )
 
