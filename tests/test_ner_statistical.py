@@ -130,10 +130,24 @@ def test_features_use_clitic_free_forms_and_lexicons():
 
     res = Resources.load(statistical.AR_MODEL_DIR)
     feats = sentence_features(["وقال", "اللواء", "تحسين", "الخفاجي", "بالعراق"], res)
-    assert feats[4]["s"] == "عراق" and feats[4].get("loc") == 1.0
+    # crfsuite attributes: a string feature s="عراق" is "s:عراق" of weight 1; a number is the attribute's weight.
+    assert feats[4]["s:عراق"] == 1.0 and feats[4].get("loc") == 1.0
     assert feats[1].get("per_context") == 1.0 and feats[2].get("-1per_context") == 1.0
-    assert feats[2].get("per_first") == 1.0
+    assert feats[2].get("per_first") == 1.0 and feats[3]["-1w:تحسين"] == feats[3]["-2s:لواء"] == 1.0
     assert feats[0]["-1edge"] == 1.0 and feats[4]["1edge"] == 1.0
+    assert feats[3]["w-1|w:تحسين|الخفاجي"] == 1.0 and all(isinstance(v, float) for f in feats for v in f.values())
+
+
+def test_features_are_the_named_features_as_crfsuite_reads_them():
+    from marsad.nlp.ner.arabic_crf import Resources, attributes, sentence_features
+
+    res = Resources(lexicons={"loc": frozenset({"عراق"})}, clusters={"عراق": ("7", "71", "713")},
+                    vectors={"عراق": (0.5, -0.25)})
+    own = sentence_features(["بالعراق"], res)[0]
+    assert own == {"bias": 1.0, "-2edge": 1.0, "-1edge": 1.0, "1edge": 1.0, "2edge": 1.0, **attributes(
+        {"w": "بالعراق", "s": "عراق", "st": "عراق", "p2": "با", "p3": "بال", "x1": "ق", "x2": "اق", "x3": "راق",
+         "sh": "arabic", "len": "7", "pre": "بال", "loc": 1.0, "c0": "7", "c1": "71", "c2": "713", "e0": 0.5,
+         "e1": -0.25})}
 
 
 def test_document_memory_carries_cues_to_bare_repeats():

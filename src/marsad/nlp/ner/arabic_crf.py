@@ -8,6 +8,9 @@ Features per token: normalised and clitic-free forms, Snowball stem, affixes, sh
 clusters, article rate, frequency and dense PPMI-SVD vectors learnt from unlabeled news; the same for ±2
 neighbours; and a document memory (cues seen before the same word elsewhere in the document).
 
+Features are built as crfsuite attributes ("w:قال" → 1.0, "e3" → 0.12), once per word form and role
+(see WordFeatures), so tagging a sequence costs a few dict merges per token.
+
 The model directory (data/models/ar_ner, built by training/train_ar_ner.py) holds ``model.crfsuite``,
 ``meta.json``, the feature lexicons ``lexicons/*.txt``, ``clusters.tsv`` and ``vectors.npy``. Training and
 prediction both build features here, so they cannot drift apart.
@@ -54,13 +57,18 @@ SENTENCE_END = {".", "!", "?", "؟", "…"}
 # Sequences longer than this are cut at the next comma-like token: CRF inference is linear, but ANERcorp's
 # training sentences are short, so very long runs without a full stop are unlike anything it has seen.
 MAX_SEQUENCE_TOKENS = 120
-# Memoised per-word features: ~50k distinct words cover most news text; cleared when full to bound memory.
-FEATURE_CACHE_SIZE = 200_000
+# Memoised per-word features (each word form's own and context attributes, ~100 entries): ~50k distinct words
+# cover most news text; cleared when full to bound memory (~1 GB at this size).
+FEATURE_CACHE_SIZE = 100_000
 # Dense vector components are unit-vector coordinates (~0.1); scaled so their weights are not crushed by the
 # L1/L2 penalties relative to binary features.
 VECTOR_SCALE = 2.0
 # Lexicon cues whose presence before a word anywhere in the document becomes a feature of every occurrence.
 MEMORY_CUES = ("per_first", "per_context", "loc_context", "org_trigger")
+# Neighbours whose features a token sees, and the keys it sees of them (±1 also suffix and shape).
+OFFSETS = (-2, -1, 1, 2)
+CONTEXT_KEYS = ("w", "s", "c0", "c1", "c2", "gz", *LEXICON_NAMES)
+NEAR_KEYS = ("x2", "sh")
 # CoNLL-style corpora have no document marks: consecutive sentences are grouped into pseudo-documents this long
 # (ANERcorp stories run 10–30 sentences).
 DOC_WINDOW = 20
@@ -127,7 +135,7 @@ class Resources:
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vectors: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
-    cache: dict[str, dict[str, str | float]] = field(default_factory=dict, repr=False)
+    cache: dict[str, WordFeatures] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, directory: Path) -> Resources:
@@ -192,7 +200,30 @@ def _phrase_tags(
     return marks
 
 
-def _token_features(tok: str, res: Resources) -> dict[str, str | float]:
+@dataclass(frozen=True)
+class WordFeatures:
+    """One word form's features: ``base`` as named values (for the document memory and for reading), and the
+    same as crfsuite attributes — ``own`` for the word itself, ``context[k]`` for the word seen at OFFSETS[k]
+    from another. crfsuite reads a string value {"w": "قال"} as the attribute "w:قال" of weight 1 and a number
+    as the weight of the attribute named by its key; building that form once per word form makes a sequence's
+    features a few dict merges per token, and crfsuite converts plain attribute→weight dicts fastest."""
+
+    base: dict[str, str | float]
+    own: dict[str, float]
+    context: tuple[dict[str, float], ...]
+
+
+def attributes(features: dict[str, str | float], prefix: str = "") -> dict[str, float]:
+    """``features`` as crfsuite attributes ("key:value" → 1.0 for strings, "key" → weight for numbers)."""
+    return {
+        (f"{prefix}{key}:{value}" if isinstance(value, str) else f"{prefix}{key}"): (
+            1.0 if isinstance(value, str) else float(value)
+        )
+        for key, value in features.items()
+    }
+
+
+def _token_features(tok: str, res: Resources) -> WordFeatures:
     """Features of one token on its own (no context): memoised per word form, since news repeats its words."""
     cached = res.cache.get(tok)
     if cached is not None:
@@ -221,13 +252,24 @@ def _token_features(tok: str, res: Resources) -> dict[str, str | float]:
         for k, cid in enumerate(ids):
             f[f"c{k}"] = cid
     vector = res.vectors.get(strip) or res.vectors.get(norm)
+    context = []
+    for off in OFFSETS:
+        keys = (*CONTEXT_KEYS, *NEAR_KEYS) if abs(off) == 1 else CONTEXT_KEYS
+        context.append(attributes({key: f[key] for key in keys if key in f}, prefix=str(off)))
+    own = attributes(f)
     if vector:
-        for k, value in enumerate(vector):
-            f[f"e{k}"] = value
+        own.update(zip(_vector_keys(len(vector)), vector, strict=True))
+        f.update(zip(_vector_keys(len(vector)), vector, strict=True))
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
-    res.cache[tok] = f
-    return f
+    entry = WordFeatures(f, own, tuple(context))
+    res.cache[tok] = entry
+    return entry
+
+
+@cache
+def _vector_keys(dims: int) -> tuple[str, ...]:
+    return tuple(f"e{k}" for k in range(dims))
 
 
 def document_memory(sequences: list[list[str]], res: Resources) -> dict[str, frozenset[str]]:
@@ -238,7 +280,7 @@ def document_memory(sequences: list[list[str]], res: Resources) -> dict[str, fro
     """
     memory: dict[str, set[str]] = {}
     for tokens in sequences:
-        base = [_token_features(t, res) for t in tokens]
+        base = [_token_features(t, res).base for t in tokens]
         for prev, cur in pairwise(base):
             cues = [name for name in MEMORY_CUES if name in prev]
             if cues and cur["sh"] == "arabic":
@@ -261,42 +303,35 @@ def corpus_features(sentences: list[list[str]], res: Resources) -> list[list[dic
 
 def sentence_features(
     tokens: list[str], res: Resources, memory: dict[str, frozenset[str]] | None = None
-) -> list[dict[str, str | float]]:
-    """CRF features for each token of one sequence (``memory``: see document_memory)."""
-    base = [_token_features(t, res) for t in tokens]
-    if memory:
-        for i, b in enumerate(base):
-            cues = memory.get(str(b["s"]))
-            if cues:
-                base[i] = {**b, **{f"m_{cue}": 1.0 for cue in cues}}
-    norms = [str(b["w"]) for b in base]
-    if res.phrases:
-        stripped = [b["s"] for b in base]
-        for i, mark in enumerate(_phrase_tags(norms, stripped, res.phrases)):
-            if mark:
-                base[i] = {**base[i], "gz": mark}
-
-    # Context features: neighbours' word, clitic-free form, clusters, article rate, place-phrase mark, lexicons.
-    context_keys = ("w", "s", "c0", "c1", "c2", "gz", *LEXICON_NAMES)
+) -> list[dict[str, float]]:
+    """crfsuite attributes of each token of one sequence (``memory``: see document_memory): the token's own
+    features; the word, clitic-free form, clusters, place-phrase mark and lexicons of its ±2 neighbours (±1 also
+    suffix and shape); the word bigrams around it; cues of the document memory."""
+    words = [_token_features(t, res) for t in tokens]
+    norms = [str(w.base["w"]) for w in words]
     n = len(tokens)
-    out: list[dict[str, str | float]] = []
-    for i in range(n):
-        f = {"bias": 1.0, **base[i]}
-        for off in (-2, -1, 1, 2):
+    marks = _phrase_tags(norms, [str(w.base["s"]) for w in words], res.phrases) if res.phrases else [""] * n
+    out: list[dict[str, float]] = []
+    for i, word in enumerate(words):
+        f = {"bias": 1.0}
+        f.update(word.own)
+        if memory:
+            for cue in memory.get(str(word.base["s"]), ()):
+                f[f"m_{cue}"] = 1.0
+        if marks[i]:
+            f[f"gz:{marks[i]}"] = 1.0
+        for k, off in enumerate(OFFSETS):
             j = i + off
             if 0 <= j < n:
-                for key in context_keys:
-                    if key in base[j]:
-                        f[f"{off}{key}"] = base[j][key]
-                if abs(off) == 1:
-                    f[f"{off}x2"] = base[j]["x2"]
-                    f[f"{off}sh"] = base[j]["sh"]
+                f.update(words[j].context[k])
+                if marks[j]:
+                    f[f"{off}gz:{marks[j]}"] = 1.0
             else:
                 f[f"{off}edge"] = 1.0
         if i > 0:
-            f["w-1|w"] = f"{norms[i - 1]}|{norms[i]}"
+            f[f"w-1|w:{norms[i - 1]}|{norms[i]}"] = 1.0
         if i < n - 1:
-            f["w|w+1"] = f"{norms[i]}|{norms[i + 1]}"
+            f[f"w|w+1:{norms[i]}|{norms[i + 1]}"] = 1.0
         out.append(f)
     return out
 
