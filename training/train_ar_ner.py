@@ -33,6 +33,7 @@ LOGGER = logging.getLogger("train_ar_ner")
 CONFIG = REPO / "training" / "ar_ner.json"
 # Unlabeled corpora in ../shared/corpora the word clusters and vectors are learnt from.
 CORPORA = ("ant_v2.1_multisource.jsonl.gz",)
+RESOURCE_KEYS = ("lexicons", "cluster_vocab", "cluster_corpus")  # what meta.json says of the feature resources
 
 
 def train(sentences, resources: Resources, model_path: Path, config: dict) -> None:
@@ -110,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                 args.corpus, out, limit=config.get("cluster_articles"), vector_dims=config.get("vector_dims", 0)
             )
             meta["cluster_corpus"] = " + ".join(path.name for path in args.corpus)
+    elif (out / META_FILE).exists():
+        # The resources were built by an earlier run: keep its description of them.
+        previous = json.loads((out / META_FILE).read_text(encoding="utf-8"))
+        meta |= {key: previous[key] for key in RESOURCE_KEYS if key in previous}
     resources = Resources.load(out)
 
     anercorp = read_conll(args.train)
