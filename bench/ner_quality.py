@@ -103,6 +103,13 @@ def arabic_training_figures(retrain: bool, cv: int) -> dict:
     return meta
 
 
+def figures_source(retrain: bool, heldout: dict) -> str:
+    if retrain:
+        return "recomputed by this run (--retrain)"
+    # A model trained with --skip-eval carries the held-out figure of the run that compared its settings.
+    return f"from data/models/ar_ner/meta.json ({heldout.get('run', 'the training run that built the model')})"
+
+
 def row(name: str, result: dict) -> str:
     cells = " | ".join(f"{result[t]:.3f}" for t in (*TYPES, "precision", "recall", "micro_f1"))
     return f"| {name} | {cells} |"
@@ -150,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         *([f"Contiguous {cv['k']}-fold cross-validation over ANERcorp (document order, no shuffling): "
            f"mean micro-F1 **{cv['micro_f1_mean']:.3f}** (folds: {', '.join(f'{f:.3f}' for f in cv['folds'])}).",
            ""] if cv else []),
-        f"Held-out and cross-validation figures: {'recomputed by this run (--retrain)' if args.retrain else 'from the training run (data/models/ar_ner/meta.json)'}.",
+        f"Held-out and cross-validation figures: {figures_source(args.retrain, heldout)}.",
         "",
         "## English — en_core_web_sm NER fine-tuned on CoNLL-2003 train (`data/models/en_ner`)",
         "",
