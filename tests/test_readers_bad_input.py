@@ -158,6 +158,20 @@ def test_unsafe_member_names(name: str, unsafe: bool) -> None:
     assert unsafe_member_name(name) is unsafe
 
 
+def test_a_zip_claiming_an_unknown_version_is_a_clear_reject() -> None:
+    """One flipped byte in the central directory ("zip file version 8.2"): zipfile raises NotImplementedError when
+    opening, which was an "unexpected error" (bench/fuzz_readers.py)."""
+    import io
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("a.txt", "Title\n\n" + "some words here " * 20)
+    data = bytearray(archive.getvalue())
+    data[data.rfind(b"PK\x01\x02") + 6] = 82  # the entry's "version needed to extract"
+    (reject,) = list(read_bytes(bytes(data), name="v.zip", settings=SETTINGS))
+    assert reject.reason == "not a readable zip archive (zip file version 8.2)"
+
+
 def test_not_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "fake.zip"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
