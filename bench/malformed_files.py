@@ -479,7 +479,10 @@ def check(built: Built, db: Path, done: subprocess.CompletedProcess, *, enrich: 
             out.per_kind.setdefault(built.malformed[file], []).append(reason[:160])
     store = Store(db)
     with store.read() as con:
-        rows = con.execute("SELECT title, origin, pipeline_version FROM articles").fetchall()
+        # The marker is looked for in the body's start too: a reader may not take a plain text's first line as its
+        # title (and leave it in the body), which is no loss.
+        rows = con.execute("SELECT coalesce(title, '') || ' ' || substr(body, 1, 200), origin, pipeline_version "
+                           "FROM articles").fetchall()
     titles = [t or "" for t, _, _ in rows]
     origins = {(o or "").removeprefix(prefix).split("!")[0].split("#")[0] for _, o, _ in rows}
     out.silent = sorted(f for f in built.malformed if f not in named and f not in origins)
