@@ -386,24 +386,23 @@ def stories_store(tmp_path_factory) -> Store:
     return build_stories_store(tmp_path_factory.mktemp("stories") / "stories.duckdb")
 
 
-@pytest.fixture(scope="session")
-def seeded_lake(spark, seeded_store, tmp_path_factory):
-    """``seeded_store`` exported to a lake (marsad.lake.export) and read by the test session's Spark: a SparkLake,
-    passed to analytics calls in place of the store. Exported once per session."""
+def lake_of(store: Store, spark, folder: Path):
+    """``store`` exported to a lake in ``folder`` (marsad.lake.export), as a SparkLake read by ``spark``: passed to
+    analytics calls in place of the store."""
     from marsad.analytics.on_spark import SparkLake
     from marsad.lake.export import export_store
 
-    path = tmp_path_factory.mktemp("seeded_lake")
-    export_store(seeded_store, path)
-    return SparkLake(path, master=spark.sparkContext.master)
+    export_store(store, folder)
+    return SparkLake(folder, master=spark.sparkContext.master)
+
+
+@pytest.fixture(scope="session")
+def seeded_lake(spark, seeded_store, tmp_path_factory):
+    """``seeded_store`` as a lake (:func:`lake_of`), exported once per session."""
+    return lake_of(seeded_store, spark, tmp_path_factory.mktemp("seeded_lake"))
 
 
 @pytest.fixture(scope="session")
 def stories_lake(spark, stories_store, tmp_path_factory):
-    """``stories_store`` exported to a lake, like :func:`seeded_lake`."""
-    from marsad.analytics.on_spark import SparkLake
-    from marsad.lake.export import export_store
-
-    path = tmp_path_factory.mktemp("stories_lake")
-    export_store(stories_store, path)
-    return SparkLake(path, master=spark.sparkContext.master)
+    """``stories_store`` as a lake (:func:`lake_of`), exported once per session."""
+    return lake_of(stories_store, spark, tmp_path_factory.mktemp("stories_lake"))

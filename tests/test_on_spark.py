@@ -9,6 +9,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import lake_of
 
 from marsad import analytics
 from marsad.analytics import Query
@@ -95,16 +96,11 @@ def build_burst_store(path):
 
 @pytest.fixture(scope="session")
 def lakes(seeded_store, seeded_lake, stories_store, stories_lake, spark, tmp_path_factory):
-    from marsad.analytics.on_spark import SparkLake
-    from marsad.lake.export import export_store
-
     burst = build_burst_store(tmp_path_factory.mktemp("burst") / "burst.duckdb")
-    path = tmp_path_factory.mktemp("burst_lake")
-    export_store(burst, path)
     return {
         "seeded": (seeded_store, seeded_lake),
         "stories": (stories_store, stories_lake),
-        "burst": (burst, SparkLake(path, master=spark.sparkContext.master)),
+        "burst": (burst, lake_of(burst, spark, tmp_path_factory.mktemp("burst_lake"))),
     }
 
 
