@@ -189,3 +189,14 @@ def test_gazetteer_phrases_mark_their_type(tokens, marks):
     assert found == marks
     if 1 in marks and len(tokens) > 2:
         assert feats[2][f"-1gz:{marks[1]}"] == 1.0  # neighbours see the mark too
+
+
+def test_with_lexicons_adds_names_to_a_copy():
+    from marsad.nlp.ner.arabic_crf import Resources, sentence_features
+
+    base = Resources(lexicons={"loc": frozenset({"عراق"})})
+    seen = base.with_lexicons({"seen_per": ["ميلر", "تحسين الخفاجي"]})
+    feats = sentence_features(["قال", "ميلر", "وتحسين", "الخفاجي"], seen)
+    assert feats[1]["seen_per"] == 1.0 and feats[2]["gz:sper:B"] == feats[3]["gz:sper:I"] == 1.0
+    assert seen.lexicons["loc"] == base.lexicons["loc"]
+    assert "seen_per" not in base.lexicons and not base.phrases  # the original is untouched

@@ -26,13 +26,22 @@ sys.path.insert(0, str(REPO / "training"))
 from anercorp_split import heldout_split  # noqa: E402
 from ar_resources import build_clusters, build_lexicons  # noqa: E402
 
-from marsad.nlp.ner.arabic_crf import META_FILE, MODEL_FILE, Resources, corpus_features, sentence_features  # noqa: E402
-from marsad.nlp.ner.conll import read_conll, read_conll_archive, score  # noqa: E402
+from marsad.nlp.ner.arabic_crf import (  # noqa: E402
+    LEXICON_DIR,
+    META_FILE,
+    MODEL_FILE,
+    SEEN_LEXICONS,
+    Resources,
+    corpus_features,
+    sentence_features,
+)
+from marsad.nlp.ner.conll import read_conll, read_conll_archive, score, spans  # noqa: E402
 
 LOGGER = logging.getLogger("train_ar_ner")
 CONFIG = REPO / "training" / "ar_ner.json"
 # Unlabeled corpora in ../shared/corpora the word clusters and vectors are learnt from.
 CORPORA = ("ant_v2.1_multisource.jsonl.gz",)
+SEEN_FOLDS = 5  # blocks of the training data whose seen-name lexicons come from the other blocks
 RESOURCE_KEYS = ("lexicons", "cluster_vocab", "cluster_corpus")  # what meta.json says of the feature resources
 
 
@@ -40,7 +49,7 @@ def train(sentences, resources: Resources, model_path: Path, config: dict) -> No
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    for features, (_, tags) in zip(_features(sentences, resources, config), sentences, strict=True):
+    for features, (_, tags) in zip(_training_features(sentences, resources, config), sentences, strict=True):
         trainer.append(features, tags)
     trainer.set_params(config["crf"])
     trainer.train(str(model_path))
@@ -52,6 +61,33 @@ def predict(sentences, resources: Resources, model_path: Path, config: dict) -> 
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model_path))
     return [tagger.tag(features) for features in _features(sentences, resources, config)]
+
+
+def seen_names(sentences) -> dict[str, list[str]]:
+    """The names tagged in ``sentences``, as the seen-name lexicons (SEEN_LEXICONS) hold them."""
+    names: dict[str, set[str]] = {lexicon: set() for lexicon in SEEN_LEXICONS.values()}
+    for tokens, tags in sentences:
+        for start, end, label in spans(tags):
+            if label in SEEN_LEXICONS:
+                names[SEEN_LEXICONS[label]].add(" ".join(tokens[start:end]))
+    return {lexicon: sorted(found) for lexicon, found in names.items()}
+
+
+def with_seen(sentences, resources: Resources, config: dict) -> Resources:
+    """``resources`` plus the names tagged in ``sentences`` (when the settings use seen-name features)."""
+    return resources.with_lexicons(seen_names(sentences)) if config.get("seen_gazetteers") else resources
+
+
+def _training_features(sentences, resources: Resources, config: dict):
+    """Features of training sentences: with seen-name features, each block sees only the other blocks' names, as
+    unseen text will (a name's own occurrence would otherwise always be in the lexicon, and the CRF trust it)."""
+    if not config.get("seen_gazetteers"):
+        return _features(sentences, resources, config)
+    out = []
+    for start, end in contiguous_folds(len(sentences), SEEN_FOLDS):
+        others = sentences[:start] + sentences[end:]
+        out.extend(_features(sentences[start:end], with_seen(others, resources, config), config))
+    return out
 
 
 def _features(sentences, resources: Resources, config: dict):
@@ -67,9 +103,10 @@ def evaluate(train_sents, test_sents, resources: Resources, config: dict) -> dic
         start = time.perf_counter()
         train(train_sents, resources, model, config)
         seconds = time.perf_counter() - start
-        resources.cache.clear()  # tag from a cold feature memo, as a fresh process would
+        tagging = with_seen(train_sents, resources, config)
+        tagging.cache.clear()  # tag from a cold feature memo, as a fresh process would
         start = time.process_time()
-        pred = predict(test_sents, resources, model, config)
+        pred = predict(test_sents, tagging, model, config)
         tag_seconds = time.process_time() - start
     result = score([t for _, t in test_sents], pred)
     result["train_seconds"] = round(seconds, 1)
@@ -115,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         # The resources were built by an earlier run: keep its description of them.
         previous = json.loads((out / META_FILE).read_text(encoding="utf-8"))
         meta |= {key: previous[key] for key in RESOURCE_KEYS if key in previous}
+    for lexicon in SEEN_LEXICONS.values():
+        (out / LEXICON_DIR / f"{lexicon}.txt").unlink(missing_ok=True)  # written below, from this run's data
     resources = Resources.load(out)
 
     anercorp = read_conll(args.train)
@@ -141,9 +180,16 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     train(anercorp + extra, resources, out / MODEL_FILE, config)
     meta["train_seconds"] = round(time.perf_counter() - start, 1)
+    if config.get("seen_gazetteers"):
+        for lexicon, names in seen_names(anercorp + extra).items():
+            (out / LEXICON_DIR / f"{lexicon}.txt").write_text(
+                f"# Generated by training/train_ar_ner.py: names tagged in {args.train.name}.\n" + "\n".join(names)
+                + "\n", encoding="utf-8")
+            meta.setdefault("lexicons", {})[lexicon] = len(names)
+    tagging = with_seen(anercorp + extra, resources, config)
     if aqmar and not extra:
         # The shipped model never saw AQMAR: score it there directly (another domain: Wikipedia articles).
-        meta["eval_aqmar"] = score([t for _, t in aqmar], predict(aqmar, resources, out / MODEL_FILE, config))
+        meta["eval_aqmar"] = score([t for _, t in aqmar], predict(aqmar, tagging, out / MODEL_FILE, config))
         LOGGER.info("shipped model on AQMAR: %s", _brief(meta["eval_aqmar"]))
     meta["train_sentences"] = len(anercorp) + len(extra)
     (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -37,11 +37,16 @@ META_FILE = "meta.json"
 CLUSTERS_FILE = "clusters.tsv"
 VECTORS_FILE = "vectors.npy"  # optional: dense word vectors, rows in clusters.tsv order
 LEXICON_DIR = "lexicons"
-LEXICON_NAMES = ("loc", "per_first", "per_context", "org_trigger", "loc_context", "gaz_per", "gaz_org")
+# Names tagged in the training data, by type (training/train_ar_ner.py writes them; while training, each block of
+# sentences sees only the names of the other blocks, so the CRF learns how far to trust a name it has seen).
+SEEN_LEXICONS = {"PER": "seen_per", "ORG": "seen_org", "LOC": "seen_loc"}
+LEXICON_NAMES = (
+    "loc", "per_first", "per_context", "org_trigger", "loc_context", "gaz_per", "gaz_org", *SEEN_LEXICONS.values()
+)
 # Lexicons whose multi-word entries are matched as phrases, and the prefix of their B/I marks: a whole name
 # ("نوري المالكي", "مجلس الأمن") is stronger evidence than any of its words. Place marks keep the bare "B"/"I"
 # they had before person and organisation gazetteers were added (models trained then read them so).
-PHRASE_MARKS = {"loc": "", "gaz_per": "per", "gaz_org": "org"}
+PHRASE_MARKS = {"loc": "", "gaz_per": "per", "gaz_org": "org", "seen_per": "sper", "seen_org": "sorg", "seen_loc": "sloc"}
 
 # Raw-text tokens as in ANERcorp: runs of letters/digits (with Arabic diacritics and tatweel kept inside the word),
 # every other non-space character alone. Arabic punctuation (، ؛ ؟) is outside \w, so it splits off too.
@@ -142,17 +147,7 @@ class Resources:
         res = cls()
         for name in LEXICON_NAMES:
             path = directory / LEXICON_DIR / f"{name}.txt"
-            entries = read_lexicon(path) if path.exists() else []
-            single = {strip_clitics(e) for e in entries if " " not in e}
-            single |= {normalize_arabic(e) for e in entries if " " not in e}
-            res.lexicons[name] = frozenset(single)
-            if name in PHRASE_MARKS:
-                for entry in entries:
-                    parts = tuple(normalize_arabic(p) for p in entry.split())
-                    if 1 < len(parts) <= _MAX_GAZ_TOKENS:
-                        res.phrases.setdefault(parts[0], []).append((parts, PHRASE_MARKS[name]))
-        for key in res.phrases:
-            res.phrases[key].sort(key=lambda phrase: len(phrase[0]), reverse=True)
+            res.add_lexicon(name, read_lexicon(path) if path.exists() else [])
         cluster_path = directory / CLUSTERS_FILE
         if cluster_path.exists():
             with cluster_path.open(encoding="utf-8") as handle:
@@ -165,6 +160,27 @@ class Resources:
 
             matrix = np.load(vector_path).astype(float) * VECTOR_SCALE
             res.vectors = {word: tuple(row) for word, row in zip(res.clusters, matrix.tolist(), strict=True)}
+        return res
+
+    def add_lexicon(self, name: str, entries: list[str]) -> None:
+        """Set lexicon ``name``: single words (normalised and clitic-free) and, for PHRASE_MARKS, multi-word names."""
+        single = {strip_clitics(e) for e in entries if " " not in e}
+        single |= {normalize_arabic(e) for e in entries if " " not in e}
+        self.lexicons[name] = frozenset(single)
+        if name not in PHRASE_MARKS:
+            return
+        for entry in entries:
+            parts = tuple(normalize_arabic(p) for p in entry.split())
+            if 1 < len(parts) <= _MAX_GAZ_TOKENS:
+                phrases = self.phrases.setdefault(parts[0], [])
+                phrases.append((parts, PHRASE_MARKS[name]))
+                phrases.sort(key=lambda phrase: len(phrase[0]), reverse=True)
+
+    def with_lexicons(self, extra: dict[str, list[str]]) -> Resources:
+        """A copy with the lexicons of ``extra`` set (and an empty feature memo); clusters and vectors shared."""
+        res = Resources(dict(self.lexicons), {k: list(v) for k, v in self.phrases.items()}, self.clusters, self.vectors)
+        for name, entries in extra.items():
+            res.add_lexicon(name, entries)
         return res
 
 
