@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from marsad.analytics import Query
 from marsad.monitor import create_monitor, load_monitor
 from marsad.store import monitors as saved
-from marsad.ui.monitors import alert_summary
+from marsad.ui.monitors import alert_summary, feed_command
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 60
@@ -170,3 +170,11 @@ def test_a_failed_delivery_can_be_retried(store, monkeypatch):
     assert len(server.posted) == 1
     assert [(a["delivery"], a["delivery_error"]) for a in saved.list_alerts(store)] == [("sent", None)]
     assert "marsad-failed" not in _html(at) and "Delivered" in [c.value for c in at.caption]
+
+
+def test_the_feed_command_names_the_monitor_quoted(store):
+    _with_alerts(store)
+    at = _open("alerts")
+    _ok(at)
+    assert [c.value for c in at.code] == ["marsad monitors feed 'iraq <b>'"]
+    assert feed_command("it's") == "marsad monitors feed 'it'\"'\"'s'"

@@ -3,14 +3,16 @@ view) and an alert as safe HTML for the Alerts page (its localized summary, arti
 
 from __future__ import annotations
 
+import functools
 import logging
+import shlex
 from collections.abc import Mapping
 
 import streamlit as st
 
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
-from marsad.monitor import create_monitor
+from marsad.monitor import atom_feed, create_monitor
 from marsad.monitor.saved import MAX_NAME_CHARS
 from marsad.ui import components, render, state
 from marsad.ui.i18n import display_name, plural, t
@@ -89,3 +91,18 @@ def articles_html(articles: list[Mapping[str, object]], lang: str) -> str:
     if len(articles) > ARTICLES_SHOWN:
         items.append(f'<div class="marsad-meta">{render.esc(t("more_articles", lang, n=len(articles) - ARTICLES_SHOWN))}</div>')
     return "".join(items)
+
+
+def feed_command(name: str) -> str:
+    """The shell command that prints monitor ``name``'s Atom feed, its name quoted for the shell."""
+    return f"marsad monitors feed {shlex.quote(name)}"
+
+
+def feed_button(name: str, lang: str) -> None:
+    """The monitor's Atom feed as a download (built on click) and the command that writes it, for a feed reader
+    that polls a file or a cron job: the dashboard serves no feed address of its own."""
+    st.download_button(t("monitor_feed_download", lang), data=functools.partial(atom_feed, state.store(), name),
+                       file_name="monitor.atom.xml", mime="application/atom+xml", on_click="ignore",
+                       icon=":material/rss_feed:", key=f"feed-{name}")
+    st.caption(t("monitor_feed", lang))
+    st.code(feed_command(name), language="bash")  # st.code shows any name verbatim: no markdown to escape

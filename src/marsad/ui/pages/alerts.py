@@ -30,7 +30,7 @@ show = state.choice("show", ["all", "unread"], default="all", label=t("alerts_sh
 links = f'<a href="{render.esc(monitors.view_href(monitor["query"]))}" target="_self">{render.esc(t("monitor_view", lang))}</a>'
 st.markdown(f'<div class="marsad-meta">{render.esc(describe(Query.from_url(monitor["query"])))}</div>{links}',
             unsafe_allow_html=True)
-st.caption(t("monitor_feed", lang))
+monitors.feed_button(name, lang)
 briefing.briefing_buttons(name, Query.from_url(monitor["query"]), lang)  # before the inbox: a briefing needs no alert
 
 rows = saved.list_alerts(store, monitor=name, unread_only=show == "unread", limit=200)
