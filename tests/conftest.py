@@ -89,6 +89,17 @@ def read_records(path: Path, n: int | None = None, *, step: int = 1) -> list[dic
     return [json.loads(line) for line in read_lines(path, n, step=step)]
 
 
+def write_parquet(records: list[dict], path: Path, *, row_group_size: int | None = None) -> Path:
+    """``records`` as a Parquet file, one column per key of any record (missing values null), in first-seen order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    pq.write_table(pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in records]), path,
+                   row_group_size=row_group_size)
+    return path
+
+
 def reuters_time(record: dict) -> datetime:
     """Reuters-21578's date ("26-FEB-1987 15:01:01.79") to the second, naive UTC, read independently of the readers."""
     return datetime.strptime(record["date"].split(".")[0], "%d-%b-%Y %H:%M:%S")

@@ -13,9 +13,9 @@ from pathlib import Path
 from marsad.cli import add_db_option, existing_store, settings_from
 from marsad.cli.monitors import run_after_ingest
 from marsad.errors import RejectedInput
+from marsad.ingest.readers import FORMATS
 from marsad.models import MAX_BODY_CHARS, IngestReport
 
-FORMATS = ("auto", "text", "html", "jsonl", "csv", "rss", "warc")
 # Rejects printed on the terminal; longer lists go to a file so the summary stays readable.
 MAX_REJECTS_SHOWN = 20
 
@@ -65,7 +65,7 @@ def add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", metavar="NAME", help="outlet name for every article (overrides the record's)")
     p.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: detect)")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="map an article field to a column of a JSONL/CSV export, e.g. --map title=headline")
+                   help="map an article field to a column of a JSONL/CSV/Parquet export, e.g. --map title=headline")
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str] | None:

@@ -1,6 +1,7 @@
 """Readers: files, folders, archives, exports, feeds and crawls → Articles (or Rejects, and the run goes on).
 
     read_path(path, *, fmt="auto", mapping=None, settings, source=None)   files, folders (recursive), .zip, .gz
+                                                                          (JSONL, CSV, Parquet, HTML, text, RSS, WARC)
     read_bytes(data, *, name, fmt="auto", url="", settings, mapping=None, source=None)   uploads, fetched pages
     parse_feed(data, *, url="") -> list[FeedItem]                          items of an RSS/Atom feed
     read_feed(data, *, url="") -> Feed                                     the same with the feed's title, link, note
@@ -27,6 +28,7 @@ from marsad.ingest.limits import MAX_CONTAINER_DEPTH
 from marsad.ingest.readers.containers import read_warc, read_zip
 from marsad.ingest.readers.feeds import Feed, FeedItem, articles_from_feed, parse_feed, read_feed
 from marsad.ingest.readers.html import article_from_html
+from marsad.ingest.readers.parquet import read_parquet
 from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
 from marsad.ingest.readers.streams import Prefixed, Unbombed
 from marsad.ingest.readers.tabular import read_csv, read_jsonl
@@ -91,6 +93,10 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
         stream: BinaryIO = io.BufferedReader(Unbombed(gzip.GzipFile(fileobj=raw), raw, name=name)) if compressed else raw  # type: ignore[assignment]
         head = stream.read(SNIFF_BYTES)
         kind = fmt if fmt != "auto" else sniff(name, head)
+        if kind == "parquet" and not compressed:
+            # Read from the file itself, row group by row group: pyarrow seeks to the footer first.
+            yield from read_parquet(raw, name=name, settings=settings, mapping=mapping, source=source)
+            return
         if kind in ("jsonl", "csv", "warc") and not head.startswith(ZIP_MAGIC):
             # Exports and crawls are streamed record by record: they can be far larger than memory allows.
             body = Prefixed(head, stream)
@@ -132,6 +138,9 @@ def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings
         return
     if kind == "warc":
         yield from read_warc(io.BytesIO(data), name=name, settings=settings, source=source)
+        return
+    if kind == "parquet":
+        yield from read_parquet(io.BytesIO(data), name=name, settings=settings, mapping=mapping, source=source)
         return
     if kind in ("jsonl", "csv"):
         reader = read_jsonl if kind == "jsonl" else read_csv

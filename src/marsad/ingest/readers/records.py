@@ -1,4 +1,4 @@
-"""Structured records (JSONL, CSV, feed items) → Articles: field mapping and metadata for exports.
+"""Structured records (JSONL, CSV, Parquet, feed items) → Articles: field mapping and metadata for exports.
 
 Exports name their columns in many ways (``headline``, ``content``, ``pubDate``, ``src`` …). Common names are
 mapped automatically; ``mapping`` ({field: column}, CLI ``--map field=column``) overrides them.
@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from marsad.errors import RejectedInput
+from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import check_text
 from marsad.ingest.extract import (
     canonical_url,
@@ -29,7 +29,7 @@ from marsad.ingest.extract import (
     source_key,
     split_byline,
 )
-from marsad.models import Article
+from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
 
@@ -111,6 +111,20 @@ def article_from_record(
         article.author = outlet  # an agency credited in the byline ("لندن - رويترز") is the author
     apply_date(article, get.get("date"))
     return article
+
+
+def record_item(record: object, *, name: str, number: int, mapping: Mapping[str, str] | None, source: str | None,
+                fields: Mapping[str, str] | None = None, sub: int | None = None) -> Article | Reject:
+    """Record ``number`` of the export ``name`` (a JSONL line, a CSV row, a Parquet row) as an Article, or a
+    Reject saying why not. ``fields``: the file's resolved mapping when all its records share columns."""
+    where = f"{name}#{number}" if sub is None else f"{name}#{number}.{sub}"
+    if not isinstance(record, dict):
+        return Reject(name, number, f"record is a JSON {type(record).__name__}, not an object")
+    try:
+        resolved = fields if fields is not None else resolve_mapping(tuple(record), mapping)
+        return article_from_record(record, resolved, origin=where, source=source)
+    except MarsadError as exc:
+        return Reject(name, number, exc.message.removeprefix(f"{where}: "))
 
 
 def apply_byline(article: Article, *, author: str, dateline: str) -> str:

@@ -5,20 +5,23 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Format = Literal["text", "html", "jsonl", "csv", "rss", "warc", "zip"]
-FORMATS: tuple[str, ...] = ("auto", "text", "html", "jsonl", "csv", "rss", "warc")
+Format = Literal["text", "html", "jsonl", "csv", "parquet", "rss", "warc", "zip"]
+# What --format accepts (the CLI's choices): "auto", then every format a reader reads (a zip is a container).
+FORMATS: tuple[str, ...] = ("auto", "text", "html", "jsonl", "csv", "parquet", "rss", "warc")
 
 _BY_SUFFIX: dict[str, Format] = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html", ".php": "html", ".asp": "html", ".aspx": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jl": "jsonl", ".json": "jsonl",
     ".csv": "csv", ".tsv": "csv",
+    ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet",
     ".rss": "rss", ".atom": "rss", ".xml": "rss", ".rdf": "rss",
     ".warc": "warc", ".arc": "warc",
     ".zip": "zip",
 }
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)[\s>/]", re.IGNORECASE)
 # Binary formats people drop into an ingest folder by mistake, named in the reject reason.
@@ -42,6 +45,8 @@ def sniff(name: str, head: bytes) -> Format:
 def sniff_content(head: bytes) -> Format:
     if head.startswith(ZIP_MAGIC):
         return "zip"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
     if head.startswith(b"WARC/"):
         return "warc"
     start = _text_start(head)
@@ -60,7 +65,10 @@ def binary_kind(head: bytes) -> str:
 
 
 def _refine(fmt: Format, head: bytes) -> Format:
-    """.xml may be a feed or an XHTML page, .html a feed, .txt a page with its markup."""
+    """.xml may be a feed or an XHTML page, .html a feed, .txt a page with its markup; a Parquet file is one
+    whatever its name (its magic cannot start a text document)."""
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
     if fmt == "rss" and not _FEED_ROOT.search(head[:4096]) and _HTML_START.search(head[:4096]):
         return "html"
     if fmt == "html" and _FEED_ROOT.search(head[:1024]) and not _HTML_START.search(head[:1024]):

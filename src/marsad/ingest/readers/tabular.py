@@ -17,9 +17,9 @@ from itertools import islice
 from typing import BinaryIO
 
 from marsad.config import Settings
-from marsad.errors import MarsadError, RejectedInput
+from marsad.errors import RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, detect_lines_encoding
-from marsad.ingest.readers.records import article_from_record, resolve_mapping
+from marsad.ingest.readers.records import record_item, resolve_mapping
 from marsad.ingest.readers.streams import Prefixed
 from marsad.models import Article, Reject
 
@@ -74,7 +74,7 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
             record = load_json(text.lstrip("\ufeff"))
             nested = _nested_records(record)
             if nested is None:
-                yield _record(record, name=name, number=number, mapping=mapping, source=source)
+                yield record_item(record, name=name, number=number, mapping=mapping, source=source)
                 continue
         except UnicodeDecodeError as exc:
             yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
@@ -86,7 +86,7 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
             yield Reject(name, number, "JSON nested too deeply")
             continue
         for sub, item in enumerate(nested, start=1):  # one line holding {"articles": [...]}
-            yield _record(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
+            yield record_item(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
 
 
 def load_json(text: str) -> object:
@@ -194,7 +194,7 @@ def read_csv(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mappin
             continue
         broken = 0
         record = {(k or "").strip(): v for k, v in row.items()}
-        yield _record(record, name=name, number=number, mapping=None, source=source, fields=fields)
+        yield record_item(record, name=name, number=number, mapping=None, source=source, fields=fields)
 
 
 def _open(stream: BinaryIO, *, name: str) -> tuple[bytes, str] | Reject:
@@ -206,18 +206,6 @@ def _open(stream: BinaryIO, *, name: str) -> tuple[bytes, str] | Reject:
         return head, detect_lines_encoding(head, name=name)
     except RejectedInput as exc:
         return Reject(name, None, exc.message.removeprefix(f"{name}: "))
-
-
-def _record(record: object, *, name: str, number: int, mapping: Mapping[str, str] | None, source: str | None,
-            fields: Mapping[str, str] | None = None, sub: int | None = None) -> Article | Reject:
-    where = f"{name}#{number}" if sub is None else f"{name}#{number}.{sub}"
-    if not isinstance(record, dict):
-        return Reject(name, number, f"record is a JSON {type(record).__name__}, not an object")
-    try:
-        resolved = fields if fields is not None else resolve_mapping(tuple(record), mapping)
-        return article_from_record(record, resolved, origin=where, source=source)
-    except MarsadError as exc:
-        return Reject(name, number, exc.message.removeprefix(f"{where}: "))
 
 
 def _read_json_document(text: str, *, name: str, mapping, source) -> Iterator[Article | Reject]:
@@ -236,7 +224,7 @@ def _read_json_document(text: str, *, name: str, mapping, source) -> Iterator[Ar
         yield Reject(name, None, "JSON is neither a list of records nor an object")
         return
     for number, record in enumerate(document, start=1):
-        yield _record(record, name=name, number=number, mapping=mapping, source=source)
+        yield record_item(record, name=name, number=number, mapping=mapping, source=source)
 
 
 def _is_wide(codec: str) -> bool:

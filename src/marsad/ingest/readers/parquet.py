@@ -1,0 +1,94 @@
+"""Parquet exports (a table of records, like a CSV or JSONL export), read batch by batch with pyarrow.
+
+Columns are mapped to Article fields as for CSV/JSONL (``--map``, marsad.ingest.readers.records), a null being a
+missing field as in JSONL; each row becomes an Article or a Reject with its row number (1-based). Memory stays bounded: pyarrow decodes one row group at a
+time and hands it over in batches of :data:`BATCH_ROWS` rows. A file pyarrow cannot open (no ``PAR1`` footer, a
+corrupt footer) is one Reject naming the file; damage found while reading rows ends that file with a Reject after
+the rows already read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+from marsad.config import Settings
+from marsad.errors import RejectedInput
+from marsad.ingest.readers.records import record_item, resolve_mapping
+from marsad.models import Article, Reject
+
+LOGGER = logging.getLogger(__name__)
+
+# Rows per decoded batch: a few hundred articles of text, small beside a row group.
+BATCH_ROWS = 256
+
+
+def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
+                 mapping: Mapping[str, str] | None = None, source: str | None = None,
+                 row_groups: list[int] | None = None, first_row: int = 1) -> Iterator[Article | Reject]:
+    """The rows of a Parquet file (a path or a seekable binary stream) as Articles or Rejects.
+
+    ``row_groups``: read only these row groups (a Spark task's share of a large file), whose first row is row
+    ``first_row`` of the file, so row numbers and origins are those of a whole-file read.
+    """
+    # Imported here: the CLI imports the readers at start-up, and pyarrow costs a quarter of a second.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(source_file)
+        columns = tuple(parquet.schema_arrow.names)
+    except (pa.ArrowException, OSError) as exc:
+        yield Reject(name, None, f"not a readable Parquet file ({_one_line(exc)})")
+        return
+    try:
+        fields = resolve_mapping(columns, mapping)
+    except RejectedInput as exc:
+        yield Reject(name, None, exc.message)
+        return
+    if "body" not in fields:
+        yield Reject(name, None, f"Parquet file has no text column (columns: {', '.join(columns)}); "
+                                 "name one with --map body=COLUMN")
+        return
+    # A null is a missing value: columns are mapped per row among those with a value (and those --map names),
+    # so a table made from records with differing keys (a JSONL export through pandas or Spark) reads as they do.
+    mapped = set((mapping or {}).values())
+    number = first_row - 1
+    try:
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=row_groups):
+            for record in batch.to_pylist():
+                number += 1
+                size = record_chars(record)
+                if size > settings.max_record_bytes:
+                    yield Reject(name, number, f"row of {size:,} characters is over the limit of "
+                                               f"{settings.max_record_bytes:,} (max_record_bytes)")
+                    continue
+                present = tuple(c for c in columns if record[c] is not None or c in mapped)
+                row_fields = fields if len(present) == len(columns) else resolve_mapping(present, mapping)
+                yield record_item(record, name=name, number=number, mapping=None, source=source, fields=row_fields)
+    except (pa.ArrowException, OSError) as exc:
+        yield Reject(name, None, f"corrupt Parquet data after row {number} ({_one_line(exc)})")
+
+
+def row_group_rows(path: Path) -> list[int] | None:
+    """The number of rows of each row group of a Parquet file (from its footer), or None when it cannot be
+    opened (its reader then reports why)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (pa.ArrowException, OSError):
+        return None
+    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+
+
+def record_chars(record: Mapping[str, object]) -> int:
+    """The characters (bytes for binary values) of a row's text values: what max_record_bytes bounds."""
+    return sum(len(v) for v in record.values() if isinstance(v, str | bytes))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
