@@ -15,7 +15,7 @@ from marsad.cli import main
 from marsad.config import Settings
 from marsad.ingest.pipeline import ingest
 from marsad.ingest.readers import read_bytes, read_path
-from marsad.ingest.readers.parquet import read_parquet, record_chars, row_group_rows
+from marsad.ingest.readers.parquet import read_parquet, record_chars, row_group_shares
 from marsad.ingest.readers.sniff import sniff
 from marsad.models import Article, Reject
 
@@ -91,15 +91,17 @@ def test_a_file_pyarrow_cannot_open_is_one_reject_naming_it(tmp_path, records, d
     assert line.startswith(str(bad)) and "not a readable Parquet file" in line and "\n" not in line
 
 
-def test_damaged_pages_cost_the_rest_of_the_file_not_the_run(tmp_path, records):
-    """Bytes overwritten inside the data: whatever pyarrow still decodes, the reader never raises."""
-    data = bytearray(write_parquet(records, tmp_path / "good.parquet", row_group_size=10).read_bytes())
-    for at in range(200, len(data) // 2, 997):
-        data[at : at + 16] = b"\xee" * 16
-    bad = tmp_path / "bad.parquet"
-    bad.write_bytes(bytes(data))
-    items = list(read_path(bad, settings=SETTINGS))
-    assert items and all(isinstance(i, Article | Reject) for i in items)
+def test_a_damaged_page_costs_the_rest_of_its_row_group_only(tmp_path, records):
+    path = write_parquet(records[:30], tmp_path / "x.parquet", row_group_size=10)
+    text = pq.ParquetFile(path).metadata.row_group(1).column(list(records[0]).index("text"))
+    data = bytearray(path.read_bytes())
+    middle = text.data_page_offset + text.total_compressed_size // 2
+    data[middle : middle + 64] = b"\xee" * 64  # inside the compressed text of the second row group
+    path.write_bytes(bytes(data))
+    items = list(read_path(path, settings=SETTINGS))
+    [reject] = [i for i in items if isinstance(i, Reject)]
+    assert reject.record is None and "corrupt Parquet data in row group" in reject.reason and "not read" in reject.reason
+    assert len(items) == 21 and sum(isinstance(i, Article) for i in items) == 20  # the two other row groups whole
 
 
 def test_map_names_the_text_column_and_a_file_without_one_is_rejected(tmp_path):
@@ -164,13 +166,13 @@ def test_a_parquet_member_of_a_zip_and_bytes_in_memory(tmp_path, records):
 
 def test_row_groups_read_apart_number_rows_as_the_whole_file(tmp_path, records):
     path = write_parquet(records, tmp_path / "x.parquet", row_group_size=15)
-    sizes = row_group_rows(path)
-    assert sizes == [15, 15, 10]
+    shares = row_group_shares(path, 1)  # every row group over the limit: a share of its own
+    assert shares == [([0], 0), ([1], 15), ([2], 30)]
     whole = [i.origin for i in read_path(path, settings=SETTINGS)]
-    parts = [i.origin for g in range(3)
-             for i in read_parquet(path, name=str(path), settings=SETTINGS, row_groups=[g], first_row=1 + sum(sizes[:g]))]
-    assert parts == whole
-    assert row_group_rows(tmp_path / "missing.parquet") is None
+    parts = [i.origin for groups, _ in shares for i in read_parquet(path, name=str(path), settings=SETTINGS, row_groups=groups)]
+    assert parts == whole and len(whole) == len(records)
+    assert row_group_shares(path, 10**9) == [([0, 1, 2], 0)]
+    assert row_group_shares(tmp_path / "missing.parquet", 1) == []
 
 
 def test_record_chars():

@@ -1,6 +1,7 @@
 """Parity: ``enrich --engine spark`` (local[2]) and the embedded path (ingest + enrich + topics fit) give the same
 articles (ids included), near-duplicate flags, sources, entities, mentions, keywords, places and topic weights on
-real articles from the demo corpus — with one exact and one near-duplicate planted, folders read in name order."""
+real articles from the demo corpus — with one exact and one near-duplicate planted, folders read in name order,
+a Parquet export read a row group per task."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records
+from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records, write_parquet
 
 from marsad.config import Settings
 from marsad.ingest.pipeline import ingest, standard_hooks
 from marsad.ingest.topics import fit
 from marsad.lake.export import export_store
 from marsad.lake.layout import MONTH, UNDATED, present_months, read_parquet_sql
-from marsad.spark.pipeline import cluster_roots, enrich_to_lake, input_files
+from marsad.spark import pipeline
+from marsad.spark.pipeline import cluster_roots, enrich_to_lake, input_files, read_tasks
 from marsad.store import Store
 from marsad.store.topics import model_file
 
@@ -52,7 +54,7 @@ def inputs(tmp_path_factory):
     pages = folder / "pages"
     pages.mkdir()
     reuters = read_records(REUTERS_SAMPLE, REUTERS_N)
-    (pages / "b_reuters.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reuters), encoding="utf-8")
+    write_parquet(reuters, pages / "b_reuters.parquet", row_group_size=4)  # three row groups, read apart on Spark
     shutil.copy(SEED, pages / "a_seed.txt")
     return [folder / "ant.jsonl", pages]
 
@@ -70,8 +72,10 @@ def embedded(inputs, tmp_path_factory):
 def lake(spark, inputs, embedded, tmp_path_factory):
     store, _ = embedded
     path = tmp_path_factory.mktemp("lake")
-    report = enrich_to_lake(spark, inputs, path, settings=Settings.load(db_path=store.path),
-                            topics_model=model_file(store))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "PARQUET_SHARE_BYTES", 1)  # every row group of the Parquet input a task of its own
+        report = enrich_to_lake(spark, inputs, path, settings=Settings.load(db_path=store.path),
+                                topics_model=model_file(store))
     return path, report
 
 
@@ -99,8 +103,10 @@ def test_a_rerun_gives_the_same_lake(spark, inputs, embedded, lake):
     path, first_report = lake
     before = {what: _lake_rows(what, path) for what in PARITY}
     store, _ = embedded
-    report = enrich_to_lake(spark, inputs, path, settings=Settings.load(db_path=store.path),
-                            topics_model=model_file(store))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "PARQUET_SHARE_BYTES", 1)  # every row group of the Parquet input a task of its own
+        report = enrich_to_lake(spark, inputs, path, settings=Settings.load(db_path=store.path),
+                                topics_model=model_file(store))
     assert {what: _lake_rows(what, path) for what in PARITY} == before
     assert report.as_dict() | {"seconds": 0, "articles_per_second": 0} == first_report.as_dict() | {
         "seconds": 0, "articles_per_second": 0}
@@ -154,3 +160,18 @@ def test_input_files(tmp_path):
     files, rejects = input_files([tmp_path / "d", tmp_path / "f.jsonl", tmp_path / "empty", tmp_path / "missing"])
     assert files == [tmp_path / "d" / "b.txt", tmp_path / "d" / "sub" / "a.txt", tmp_path / "f.jsonl"]
     assert rejects == [f"{tmp_path / 'empty'}: folder without files", f"{tmp_path / 'missing'}: no such file or directory"]
+
+
+def test_read_tasks_split_a_large_parquet_file_by_row_groups(tmp_path):
+    records = [{"title": f"t{n}", "text": "نص الخبر " * 40} for n in range(9)]
+    big = write_parquet(records, tmp_path / "big.parquet", row_group_size=3)
+    small = tmp_path / "a.jsonl"
+    small.write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    named = tmp_path / "big.txt"  # not Parquet by its first bytes: one task, whatever its size
+    named.write_text("نص " * 2000, encoding="utf-8")
+    settings = Settings.load()
+    assert read_tasks([small, big, named], settings=settings, share_bytes=1) == [
+        (0, str(small), None, 0), (1, str(big), [0], 0), (1, str(big), [1], 3), (1, str(big), [2], 6),
+        (2, str(named), None, 0)]
+    assert read_tasks([big], settings=settings) == [(0, str(big), None, 0)]  # under PARQUET_SHARE_BYTES
+    assert read_tasks([big], settings=settings, fmt="jsonl", share_bytes=1) == [(0, str(big), None, 0)]

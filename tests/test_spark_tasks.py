@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_parquet
 
 from marsad.config import Settings
 from marsad.ingest.dedup import MinHasher, content_hash, normalized_text
@@ -26,7 +27,8 @@ def test_read_files(tmp_path):
     good.write_text(json.dumps({"title": "Rates up", "body": BODY, "date": "2020-09-25"}) + "\n"
                     + json.dumps({"title": "Empty", "body": ""}) + "\n", encoding="utf-8")
     missing = tmp_path / "gone.jsonl"
-    batch = pd.DataFrame({"file_idx": [0, 1], "path": [str(good), str(missing)]})
+    batch = pd.DataFrame({"file_idx": [0, 1], "path": [str(good), str(missing)], "row_groups": [None, None],
+                          "first_rec": [0, 0]})
     (frame,) = list(read_files(iter([batch]), settings=Settings.load()))
     article = frame[frame["reject"].isna()]
     assert len(article) == 1 and article["rec_idx"].tolist() == [0]
@@ -37,6 +39,17 @@ def test_read_files(tmp_path):
                           MinHasher().shingles(normalized_text("Rates up", BODY), normalized=True))
     rejects = frame[frame["reject"].notna()]
     assert len(rejects) == 2 and any("gone.jsonl" in r for r in rejects["reject"])
+
+
+def test_read_files_reads_a_share_of_a_parquet_files_row_groups(tmp_path):
+    """A task given row groups 2 and 3 of five reads those rows only, numbered as in the whole file."""
+    records = [{"title": f"Rates up {n}", "body": f"{BODY} Story {n}."} for n in range(10)]
+    path = write_parquet(records, tmp_path / "x.parquet", row_group_size=2)
+    batch = pd.DataFrame({"file_idx": [3], "path": [str(path)], "row_groups": [np.array([2, 3])], "first_rec": [4]})
+    (frame,) = list(read_files(iter([batch]), settings=Settings.load()))
+    assert frame["rec_idx"].tolist() == [4, 5, 6, 7] and frame["file_idx"].tolist() == [3] * 4
+    assert frame["origin"].tolist() == [f"{path}#{n}" for n in (5, 6, 7, 8)]
+    assert frame["title"].tolist() == [f"Rates up {n}" for n in (4, 5, 6, 7)]
 
 
 def _shingles(title: str, body: str) -> list[int]:

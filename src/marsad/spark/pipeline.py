@@ -4,7 +4,7 @@ What runs where (docs/scale.md):
 
 1. The driver lists the input files (marsad.ingest.readers.folder_files: the order ``marsad ingest`` reads them).
 2. Executors read them, one task per file (:func:`marsad.spark.tasks.read_files`: readers, body cut, language,
-   content hash, MinHash fingerprint).
+   content hash, MinHash fingerprint); a large Parquet file, one task per share of its row groups (:func:`read_tasks`).
 3. Exact duplicates (same normalised-text hash, or same canonical URL) keep their first occurrence in reading
    order, as the ingest loop does. Article ids number the rest 1, 2, … in reading order: a lake written from the
    same input as an embedded ingest into an empty store has the same ids, and a re-run the same lake.
@@ -53,6 +53,8 @@ LOGGER = logging.getLogger(__name__)
 
 MODELS_DIR = "_models"  # in the lake; underscore-prefixed folders are not tables to Spark's readers
 TOPICS_FILE = "topics.npz"
+# A Parquet input larger than this is read by several tasks, a share of its row groups each (uncompressed bytes).
+PARQUET_SHARE_BYTES = 128 * 1024 * 1024
 # Partitions per core for the enrichment stage: several per core evens out slow partitions.
 ENRICH_PARTITIONS_PER_CORE = 2
 
@@ -102,6 +104,31 @@ def input_files(inputs: Sequence[Path | str]) -> tuple[list[Path], list[str]]:
         else:
             rejects.append(f"{path}: no such file or directory")
     return files, rejects
+
+
+def read_tasks(files: Sequence[Path], *, settings: Settings, fmt: str = "auto",
+               share_bytes: int | None = None) -> list[tuple[int, str, list[int] | None, int]]:
+    """Spark's read tasks ``(file_idx, path, row_groups, first_rec)``: one per file (``row_groups`` None), except
+    a Parquet file of more than ``share_bytes`` (default :data:`PARQUET_SHARE_BYTES`; within max_file_bytes),
+    one task per share of its row groups (readers.parquet.row_group_shares) — its rows keep their file-wide
+    numbers and reading order."""
+    from marsad.ingest.readers.parquet import row_group_shares
+    from marsad.ingest.readers.sniff import PARQUET_MAGIC
+
+    share_bytes = PARQUET_SHARE_BYTES if share_bytes is None else share_bytes
+    work: list[tuple[int, str, list[int] | None, int]] = []
+    for file_idx, path in enumerate(files):
+        size = path.stat().st_size
+        shares = []
+        if fmt in ("auto", "parquet") and share_bytes < size <= settings.max_file_bytes:
+            with path.open("rb") as head:
+                if head.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+                    shares = row_group_shares(path, share_bytes)
+        if len(shares) > 1:
+            work += [(file_idx, str(path), groups, first) for groups, first in shares]
+        else:
+            work.append((file_idx, str(path), None, 0))
+    return work
 
 
 def _first_of(df, key: str, order: Sequence[str]):
@@ -193,9 +220,11 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     files, report.rejects = input_files(inputs)
     cores = spark.sparkContext.defaultParallelism
     if files:
-        paths = spark.sparkContext.parallelize([(i, str(p)) for i, p in enumerate(files)], min(len(files), 4 * cores))
+        work = read_tasks(files, settings=settings, fmt=fmt)
+        paths = spark.sparkContext.parallelize(work, min(len(work), 4 * cores))
         reader = functools.partial(tasks.read_files, settings=settings, fmt=fmt, mapping=mapping, source=source)
-        read = paths.toDF("file_idx INT, path STRING").mapInPandas(reader, tasks.READ_SCHEMA)
+        read = paths.toDF("file_idx INT, path STRING, row_groups ARRAY<INT>, first_rec INT").mapInPandas(
+            reader, tasks.READ_SCHEMA)
     else:
         read = spark.createDataFrame([], tasks.READ_SCHEMA)
     read = read.persist(StorageLevel.MEMORY_AND_DISK)

@@ -1,8 +1,9 @@
 """What runs inside Spark's Python workers: functions from an iterator of pandas batches to an iterator of pandas
 batches (``DataFrame.mapInPandas``), each calling the very functions the embedded path calls.
 
-- :func:`read_files`: paths → read articles (marsad.ingest.readers), bodies cut like the ingest loop cuts them,
-  language, content hash and MinHash fingerprint (marsad.ingest.pipeline.prepare), or a reject.
+- :func:`read_files`: paths (or shares of a Parquet file's row groups) → read articles (marsad.ingest.readers),
+  bodies cut like the ingest loop cuts them, language, content hash and MinHash fingerprint
+  (marsad.ingest.pipeline.prepare), or a reject.
 - :func:`verify_pairs`: LSH candidate pairs → the pairs that are near-duplicates (marsad.ingest.dedup.is_copy).
 - :func:`enrich_rows`: articles → entities, mentions, places, keywords (marsad.nlp.pipeline.enrich_batch, as
   marsad.ingest.enrich batches it) and topic weights (the topic model's ``assignments``), as JSON per article.
@@ -81,16 +82,24 @@ def _read_row(file_idx: int, rec_idx: int, item: Article | Reject, cut: bool) ->
 
 def read_files(batches: Iterator[pd.DataFrame], *, settings: Settings, fmt: str = "auto",
                mapping: dict[str, str] | None = None, source: str | None = None) -> Iterator[pd.DataFrame]:
-    """``(file_idx, path)`` rows → one row per record of each file (:data:`READ_SCHEMA`), ``rec_idx`` counting
-    records in reading order; ``reject`` says why a record is no article."""
+    """``(file_idx, path, row_groups, first_rec)`` rows → one row per record of each file (:data:`READ_SCHEMA`),
+    ``rec_idx`` counting records in reading order; ``reject`` says why a record is no article. ``row_groups``
+    (null: the whole file) is a share of a large Parquet file's row groups whose first row is record ``first_rec``
+    of the file (marsad.spark.pipeline.read_tasks)."""
     from marsad.ingest.readers import read_path
+    from marsad.ingest.readers.parquet import read_parquet
 
     rows: list[dict] = []
     for batch in batches:
-        for file_idx, path in zip(batch["file_idx"], batch["path"], strict=True):
+        for file_idx, path, row_groups, first_rec in zip(batch["file_idx"], batch["path"], batch["row_groups"],
+                                                         batch["first_rec"], strict=True):
             try:
-                items = read_path(Path(path), fmt=fmt, mapping=mapping, settings=settings, source=source)
-                for rec_idx, item in enumerate(items):
+                if row_groups is None:
+                    items = read_path(Path(path), fmt=fmt, mapping=mapping, settings=settings, source=source)
+                else:
+                    items = read_parquet(Path(path), name=str(path), settings=settings, mapping=mapping, source=source,
+                                         row_groups=[int(g) for g in row_groups])
+                for rec_idx, item in enumerate(items, start=int(first_rec)):
                     cut = isinstance(item, Article) and len(item.body) > MAX_BODY_CHARS
                     if cut:
                         item.body = cut_body(item.body)

@@ -1,16 +1,18 @@
 """Parquet exports (a table of records, like a CSV or JSONL export), read batch by batch with pyarrow.
 
 Columns are mapped to Article fields as for CSV/JSONL (``--map``, marsad.ingest.readers.records), a null being a
-missing field as in JSONL; each row becomes an Article or a Reject with its row number (1-based). Memory stays bounded: pyarrow decodes one row group at a
-time and hands it over in batches of :data:`BATCH_ROWS` rows. A file pyarrow cannot open (no ``PAR1`` footer, a
-corrupt footer) is one Reject naming the file; damage found while reading rows ends that file with a Reject after
-the rows already read.
+missing field as in JSONL; each row becomes an Article or a Reject with its row number (1-based). Memory stays
+bounded: pyarrow decodes one row group at a time and hands it over in batches of :data:`BATCH_ROWS` rows. A file
+pyarrow cannot open (no ``PAR1`` footer, a corrupt footer) is one Reject naming the file; damage found while reading
+rows costs the rest of its row group (one Reject). A large file can be read by several Spark tasks, a share of its
+row groups each (:func:`row_group_shares`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,11 +29,12 @@ BATCH_ROWS = 256
 
 def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
                  mapping: Mapping[str, str] | None = None, source: str | None = None,
-                 row_groups: list[int] | None = None, first_row: int = 1) -> Iterator[Article | Reject]:
-    """The rows of a Parquet file (a path or a seekable binary stream) as Articles or Rejects.
+                 row_groups: Sequence[int] | None = None) -> Iterator[Article | Reject]:
+    """The rows of a Parquet file (a path or a seekable binary stream) as Articles or Rejects, numbered from 1.
 
-    ``row_groups``: read only these row groups (a Spark task's share of a large file), whose first row is row
-    ``first_row`` of the file, so row numbers and origins are those of a whole-file read.
+    ``row_groups``: only these row groups (a Spark task's share of a large file, :func:`row_group_shares`); row
+    numbers, origins and rejects are those a whole-file read gives them. Damage inside a row group costs the rest
+    of that row group (one Reject), not the rows of the others.
     """
     # Imported here: the CLI imports the readers at start-up, and pyarrow costs a quarter of a second.
     import pyarrow as pa
@@ -40,6 +43,7 @@ def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
     try:
         parquet = pq.ParquetFile(source_file)
         columns = tuple(parquet.schema_arrow.names)
+        sizes = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
     except (pa.ArrowException, OSError) as exc:
         yield Reject(name, None, f"not a readable Parquet file ({_one_line(exc)})")
         return
@@ -55,34 +59,48 @@ def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
     # A null is a missing value: columns are mapped per row among those with a value (and those --map names),
     # so a table made from records with differing keys (a JSONL export through pandas or Spark) reads as they do.
     mapped = set((mapping or {}).values())
-    number = first_row - 1
-    try:
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=row_groups):
-            for record in batch.to_pylist():
-                number += 1
-                size = record_chars(record)
-                if size > settings.max_record_bytes:
-                    yield Reject(name, number, f"row of {size:,} characters is over the limit of "
-                                               f"{settings.max_record_bytes:,} (max_record_bytes)")
-                    continue
-                present = tuple(c for c in columns if record[c] is not None or c in mapped)
-                row_fields = fields if len(present) == len(columns) else resolve_mapping(present, mapping)
-                yield record_item(record, name=name, number=number, mapping=None, source=source, fields=row_fields)
-    except (pa.ArrowException, OSError) as exc:
-        yield Reject(name, None, f"corrupt Parquet data after row {number} ({_one_line(exc)})")
+    starts = list(accumulate(sizes, initial=0))
+    for group in range(len(sizes)) if row_groups is None else row_groups:
+        number = starts[group]
+        try:
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[group]):
+                for record in batch.to_pylist():
+                    number += 1
+                    size = record_chars(record)
+                    if size > settings.max_record_bytes:
+                        yield Reject(name, number, f"row of {size:,} characters is over the limit of "
+                                                   f"{settings.max_record_bytes:,} (max_record_bytes)")
+                        continue
+                    present = tuple(c for c in columns if record[c] is not None or c in mapped)
+                    row_fields = fields if len(present) == len(columns) else resolve_mapping(present, mapping)
+                    yield record_item(record, name=name, number=number, mapping=None, source=source, fields=row_fields)
+        except (pa.ArrowException, OSError) as exc:
+            yield Reject(name, None, f"corrupt Parquet data in row group {group + 1}: rows {number + 1}-"
+                                     f"{starts[group + 1]} not read ({_one_line(exc)})")
 
 
-def row_group_rows(path: Path) -> list[int] | None:
-    """The number of rows of each row group of a Parquet file (from its footer), or None when it cannot be
-    opened (its reader then reports why)."""
+def row_group_shares(path: Path, max_bytes: int) -> list[tuple[list[int], int]]:
+    """A Parquet file's row groups in consecutive shares of at most ``max_bytes`` (uncompressed, from the footer;
+    a bigger row group is a share of its own), each with the number of rows before it; [] when the file cannot be
+    opened (its reader then says why)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError):
-        return None
-    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+        return []
+    shares: list[tuple[list[int], int]] = []
+    size = rows = 0
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group)
+        if not shares or size + stats.total_byte_size > max_bytes:
+            shares.append(([], rows))
+            size = 0
+        shares[-1][0].append(group)
+        size += stats.total_byte_size
+        rows += stats.num_rows
+    return shares
 
 
 def record_chars(record: Mapping[str, object]) -> int:
