@@ -13,7 +13,7 @@ from pathlib import Path
 from marsad.cli import add_db_option, existing_store, settings_from
 from marsad.cli.monitors import run_after_ingest
 from marsad.errors import RejectedInput
-from marsad.ingest.readers import FORMATS
+from marsad.ingest.formats import FORMATS
 from marsad.models import MAX_BODY_CHARS, IngestReport
 
 # Rejects printed on the terminal; longer lists go to a file so the summary stays readable.

@@ -24,12 +24,13 @@ from typing import BinaryIO
 from marsad.config import Settings
 from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, decode_bytes
+from marsad.ingest.formats import FORMATS
 from marsad.ingest.limits import MAX_CONTAINER_DEPTH
 from marsad.ingest.readers.containers import read_warc, read_zip
 from marsad.ingest.readers.feeds import Feed, FeedItem, articles_from_feed, parse_feed, read_feed
 from marsad.ingest.readers.html import article_from_html
 from marsad.ingest.readers.parquet import read_parquet
-from marsad.ingest.readers.sniff import FORMATS, GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
+from marsad.ingest.readers.sniff import GZIP_MAGIC, ZIP_MAGIC, binary_kind, sniff
 from marsad.ingest.readers.streams import Prefixed, Unbombed
 from marsad.ingest.readers.tabular import read_csv, read_jsonl
 from marsad.ingest.readers.text import article_from_text

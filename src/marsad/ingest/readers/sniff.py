@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-Format = Literal["text", "html", "jsonl", "csv", "parquet", "rss", "warc", "zip"]
-# What --format accepts (the CLI's choices): "auto", then every format a reader reads (a zip is a container).
-FORMATS: tuple[str, ...] = ("auto", "text", "html", "jsonl", "csv", "parquet", "rss", "warc")
+from marsad.ingest.formats import Format
 
 _BY_SUFFIX: dict[str, Format] = {
     ".txt": "text", ".text": "text", ".md": "text",
