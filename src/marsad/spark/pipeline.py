@@ -109,18 +109,17 @@ def input_files(inputs: Sequence[Path | str]) -> tuple[list[Path], list[str]]:
 def read_tasks(files: Sequence[Path], *, settings: Settings, fmt: str = "auto",
                share_bytes: int | None = None) -> list[tuple[int, str, list[int] | None, int]]:
     """Spark's read tasks ``(file_idx, path, row_groups, first_rec)``: one per file (``row_groups`` None), except
-    a Parquet file of more than ``share_bytes`` (default :data:`PARQUET_SHARE_BYTES`; within max_file_bytes),
-    one task per share of its row groups (readers.parquet.row_group_shares) — its rows keep their file-wide
-    numbers and reading order."""
+    a Parquet file whose row groups hold more than ``share_bytes`` (uncompressed, from its footer; default
+    :data:`PARQUET_SHARE_BYTES`) and that is within max_file_bytes: one task per share of its row groups
+    (readers.parquet.row_group_shares) — its rows keep their file-wide numbers and reading order."""
     from marsad.ingest.readers.parquet import row_group_shares
     from marsad.ingest.readers.sniff import PARQUET_MAGIC
 
     share_bytes = PARQUET_SHARE_BYTES if share_bytes is None else share_bytes
     work: list[tuple[int, str, list[int] | None, int]] = []
     for file_idx, path in enumerate(files):
-        size = path.stat().st_size
         shares = []
-        if fmt in ("auto", "parquet") and share_bytes < size <= settings.max_file_bytes:
+        if fmt in ("auto", "parquet") and path.stat().st_size <= settings.max_file_bytes:
             with path.open("rb") as head:
                 if head.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
                     shares = row_group_shares(path, share_bytes)
