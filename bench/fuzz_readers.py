@@ -5,9 +5,10 @@ a reader bug.
     .venv/bin/python bench/fuzz_readers.py                 # 10,000 inputs per reader → docs/benchmarks/fuzz-readers.md
     .venv/bin/python bench/fuzz_readers.py --n 500 --no-doc
 
-Readers are the formats the sniffer dispatches to (text, html, jsonl, csv, rss, warc) and the containers (zip,
-gzip). Each input is read from memory (``read_bytes``, as uploads and fetched pages are) and, for the formats read
-as streams from disk (jsonl, csv, warc and anything gzipped), also from a file (``read_path``). The seeds and
+Readers are the formats the sniffer dispatches to (text, html, jsonl, csv, parquet, rss, warc) and the containers
+(zip, gzip). Each input is read from memory (``read_bytes``, as uploads and fetched pages are) and, for the formats
+read from disk by a code path of their own (jsonl, csv, parquet, warc and anything gzipped), also from a file
+(``read_path``). The seeds and
 mutations are fixed by ``--seed``: a crash found here is reproduced by its input number. tests/test_readers_fuzz.py
 runs a few hundred inputs of each in CI.
 """
@@ -43,7 +44,7 @@ DEMO = ROOT / "data" / "demo"
 FIXTURES = ROOT / "tests" / "fixtures"
 SETTINGS = Settings()
 RECORDS_PER_SEED = 12  # records in each export/crawl seed: enough for damage in one to leave the others to keep
-STREAMED = ("jsonl", "csv", "warc", "gz")  # read_path streams these from disk, a separate code path from memory
+STREAMED = ("jsonl", "csv", "parquet", "warc", "gz")  # read_path reads these from disk, a separate code path from memory
 UNEXPECTED = "unexpected error"  # the reason readers._guarded gives an exception it did not expect: a reader bug
 # An input still being read after this much CPU time is a hang (inputs here are at most a few hundred KB; most read
 # in ms). CPU time, not wall-clock: on the shared 2-core machine a 2 s read took 11 s of wall-clock and was counted
@@ -74,6 +75,18 @@ def _csv(records: list[dict], *, flat: bool = False) -> bytes:
     return out.getvalue().encode()
 
 
+def _parquet(records: list[dict], *, row_group_size: int | None = None) -> bytes:
+    """A Parquet export of ``records`` (a column per key of any record, nulls where a record lacks it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = list(dict.fromkeys(key for r in records for key in r))
+    out = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in records]), out,
+                   row_group_size=row_group_size)
+    return out.getvalue()
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -94,6 +107,7 @@ def seed_inputs() -> dict[str, list[tuple[str, bytes]]]:
         "html": [(p.name, p.read_bytes()) for p in pages],
         "jsonl": [("ant.jsonl", _jsonl(ant)), ("reuters.jsonl", _jsonl(reuters)), ("jawhara.jsonl", _jsonl(jawhara))],
         "csv": [("ant.csv", _csv(ant)), ("ant-flat.csv", _csv(ant, flat=True)), ("reuters.csv", _csv(reuters))],
+        "parquet": [("ant.parquet", _parquet(ant, row_group_size=4)), ("reuters.parquet", _parquet(reuters))],
         "rss": [("skynews.rss", (FIXTURES / "feeds" / "skynews.rss").read_bytes())],
         "warc": [("pages.warc", gzip.decompress((FIXTURES / "html" / "pages.warc.gz").read_bytes()))],
         "zip": [("mixed.zip", _zip({"nas.txt": seed_page, "ant.jsonl": _jsonl(ant[:4]), pages[0].name: pages[0].read_bytes()}))],

@@ -104,6 +104,20 @@ def test_a_damaged_page_costs_the_rest_of_its_row_group_only(tmp_path, records):
     assert len(items) == 21 and sum(isinstance(i, Article) for i in items) == 20  # the two other row groups whole
 
 
+def test_a_row_whose_text_is_not_utf8_is_rejected_alone(tmp_path):
+    """A damaged byte inside an uncompressed string: pyarrow reads the page, Python cannot decode that value."""
+    bodies = [f"نص الخبر رقم {n} عن الانتخابات في بغداد." for n in range(5)]
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"text": bodies}), path, compression="none", use_dictionary=False)
+    data = path.read_bytes()
+    at = data.index("رقم 2".encode()) + 1  # the second byte of a two-byte letter
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1 :])
+    items = list(read_path(path, settings=SETTINGS))
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "Reject", "Article", "Article"]
+    assert items[2].record == 3 and items[2].reason.startswith("row does not decode as UTF-8")
+    assert items[3].body == bodies[3]
+
+
 def test_map_names_the_text_column_and_a_file_without_one_is_rejected(tmp_path):
     path = tmp_path / "x.parquet"
     pq.write_table(pa.table({"head": ["عنوان الخبر"], "nass": ["نص الخبر الكامل عن الانتخابات في بغداد."]}), path)

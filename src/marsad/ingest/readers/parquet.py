@@ -44,7 +44,7 @@ def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
         parquet = pq.ParquetFile(source_file)
         columns = tuple(parquet.schema_arrow.names)
         sizes = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:  # a column name that is not UTF-8: a bad footer
         yield Reject(name, None, f"not a readable Parquet file ({_one_line(exc)})")
         return
     try:
@@ -64,8 +64,11 @@ def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
         number = starts[group]
         try:
             for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[group]):
-                for record in batch.to_pylist():
+                for record in _records(batch):
                     number += 1
+                    if isinstance(record, UnicodeDecodeError):
+                        yield Reject(name, number, f"row does not decode as UTF-8: {record.reason}")
+                        continue
                     size = record_chars(record)
                     if size > settings.max_record_bytes:
                         yield Reject(name, number, f"row of {size:,} characters is over the limit of "
@@ -79,6 +82,22 @@ def read_parquet(source_file: Path | BinaryIO, *, name: str, settings: Settings,
                                      f"{starts[group + 1]} not read ({_one_line(exc)})")
 
 
+def _records(batch) -> list[dict | UnicodeDecodeError]:
+    """The rows of a record batch as dicts. A string column holding bytes that are not UTF-8 (a damaged page
+    pyarrow decompressed without complaint) fails the whole batch's conversion: then row by row, so only the rows
+    that hold such bytes are lost (as the error)."""
+    try:
+        return batch.to_pylist()
+    except UnicodeDecodeError:
+        rows: list[dict | UnicodeDecodeError] = []
+        for i in range(batch.num_rows):
+            try:
+                rows += batch.slice(i, 1).to_pylist()
+            except UnicodeDecodeError as exc:
+                rows.append(exc)
+        return rows
+
+
 def row_group_shares(path: Path, max_bytes: int) -> list[tuple[list[int], int]]:
     """A Parquet file's row groups in consecutive shares of at most ``max_bytes`` (uncompressed, from the footer;
     a bigger row group is a share of its own), each with the number of rows before it; [] when the file cannot be
@@ -88,7 +107,7 @@ def row_group_shares(path: Path, max_bytes: int) -> list[tuple[list[int], int]]:
 
     try:
         metadata = pq.ParquetFile(path).metadata
-    except (pa.ArrowException, OSError):
+    except (pa.ArrowException, OSError, UnicodeDecodeError):
         return []
     shares: list[tuple[list[int], int]] = []
     size = rows = 0
