@@ -13,7 +13,7 @@ from conftest import ANT_SAMPLE, REUTERS_SAMPLE, read_records, write_parquet
 
 from marsad.cli import main
 from marsad.config import Settings
-from marsad.ingest.pipeline import ingest
+from marsad.ingest.pipeline import estimate_records, ingest
 from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.parquet import read_parquet, record_chars, row_group_shares
 from marsad.ingest.readers.sniff import sniff
@@ -191,3 +191,10 @@ def test_row_groups_read_apart_number_rows_as_the_whole_file(tmp_path, records):
 
 def test_record_chars():
     assert record_chars({"a": "نص", "b": b"\x00\x01\x02", "c": 12, "d": None}) == 5
+
+
+def test_ingest_progress_knows_the_rows_of_a_parquet_file(tmp_path, records):
+    path = write_parquet(records, tmp_path / "x.parquet", row_group_size=7)
+    assert estimate_records([path]) == len(records)
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1 not really")
+    assert estimate_records([path, tmp_path / "bad.parquet"]) is None

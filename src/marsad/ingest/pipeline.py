@@ -427,7 +427,8 @@ def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mappi
 
 
 def estimate_records(paths: Sequence[Path | str]) -> int | None:
-    """How many records the paths hold, when that is cheap to know (line files, single pages); else None."""
+    """How many records the paths hold, when that is cheap to know (line files, single pages, Parquet footers);
+    else None."""
     total = 0
     for path in paths:
         if is_http_url(path) or not Path(path).is_file():
@@ -436,6 +437,13 @@ def estimate_records(paths: Sequence[Path | str]) -> int | None:
         name = path.name.lower()
         if name.endswith(_SINGLE_DOCUMENT_FORMATS):
             total += 1
+        elif name.endswith(".parquet"):
+            from marsad.ingest.readers.parquet import row_count
+
+            rows = row_count(path)
+            if rows is None:
+                return None
+            total += rows
         elif name.endswith(_LINE_FORMATS) and path.stat().st_size <= MAX_COUNT_BYTES:
             from marsad.ingest.readers.streams import Unbombed
 

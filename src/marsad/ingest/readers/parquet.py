@@ -122,6 +122,17 @@ def row_group_shares(path: Path, max_bytes: int) -> list[tuple[list[int], int]]:
     return shares
 
 
+def row_count(path: Path) -> int | None:
+    """The rows of a Parquet file, from its footer (None when it cannot be opened)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except (pa.ArrowException, OSError, UnicodeDecodeError):
+        return None
+
+
 def record_chars(record: Mapping[str, object]) -> int:
     """The characters (bytes for binary values) of a row's text values: what max_record_bytes bounds."""
     return sum(len(v) for v in record.values() if isinstance(v, str | bytes))
