@@ -48,15 +48,15 @@ def _add_xss_article(store: Store) -> None:
     """An article whose title and body carry markup that must stay inert, with a real mention (Syria)."""
     from marsad.store.search import index_stored
 
-    start = len(XSS_TITLE) + 2 + XSS_BODY.index("سوريا")
+    start = XSS_BODY.index("سوريا")  # offsets count from the mention's field, here the body
     with store.write() as con:
         con.execute(
             "INSERT INTO articles (id, source_id, title, body, language, published_at, ingested_at, content_hash) "
             "VALUES (?, 1, ?, ?, 'ar', TIMESTAMP '2018-06-01 10:00:00', now(), 'xss')",
             [XSS_ID, XSS_TITLE, XSS_BODY],
         )
-        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface) VALUES (?, 2, ?, ?, ?)',
-                    [XSS_ID, start, start + 5, "سوريا"])
+        con.execute('INSERT INTO mentions (article_id, entity_id, start, "end", surface, field) '
+                    "VALUES (?, 2, ?, ?, ?, 'body')", [XSS_ID, start, start + 5, "سوريا"])
     index_stored(store, [XSS_ID])
 
 

@@ -48,3 +48,11 @@ def test_oversized_upload_is_rejected(tmp_path):
     settings = Settings.load(db_path=tmp_path / "s.duckdb", env={}, max_file_bytes=10)
     with pytest.raises(RejectedInput, match="big.txt"):
         loading.ingest_uploads([FakeUpload("big.txt", b"x" * 11)], settings=settings)
+
+
+def test_the_upload_takes_every_format_the_readers_read():
+    from marsad.ingest.formats import FORMATS
+    from marsad.ingest.readers.sniff import sniff
+    from marsad.ui.loading import UPLOAD_TYPES
+
+    assert {sniff(f"upload.{ext}", b"") for ext in UPLOAD_TYPES if ext != "gz"} >= set(FORMATS) - {"auto"}

@@ -203,8 +203,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     # ingest
     "upload": {"en": "Files to ingest", "ar": "الملفات المراد إدخالها"},
     "upload_help": {
-        "en": "txt, html, jsonl, csv, zip, rss/atom (xml) or warc — each file is read, deduplicated and stored.",
-        "ar": "txt أو html أو jsonl أو csv أو zip أو rss/atom (xml) أو warc — يُقرأ كل ملف وتُزال المكررات ثم يُخزَّن.",
+        "en": "txt, html, jsonl, csv, zip, rss/atom (xml), warc or parquet — each file is read, deduplicated and stored.",
+        "ar": "txt أو html أو jsonl أو csv أو zip أو rss/atom (xml) أو warc أو parquet — يُقرأ كل ملف وتُزال المكررات ثم يُخزَّن.",
     },
     "source_override": {"en": "Source name (optional)", "ar": "اسم المصدر (اختياري)"},
     "run_ingest": {"en": "Ingest", "ar": "إدخال"},

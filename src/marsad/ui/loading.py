@@ -25,7 +25,7 @@ Progress = Callable[[int, int | None], None]
 # Upload names come from the browser: keep letters (any script), digits, dot, dash, underscore.
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 # Extensions the Ingest page offers (the readers detect the real format from the content as well).
-UPLOAD_TYPES = ("txt", "html", "htm", "jsonl", "json", "gz", "csv", "zip", "rss", "xml", "atom", "warc")
+UPLOAD_TYPES = ("txt", "html", "htm", "jsonl", "json", "gz", "csv", "zip", "rss", "xml", "atom", "warc", "parquet")
 
 
 class Upload(Protocol):
