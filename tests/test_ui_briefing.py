@@ -74,4 +74,5 @@ def test_the_alerts_page_offers_the_monitors_briefing(seeded_store_copy, monkeyp
     assert i18n.t("briefing", ui) in [h.value for h in at.subheader]
     last = analytics.overview_figures(seeded_store_copy, QUERY)["last_date"].date()
     assert at.date_input[0].value[1] == last
-    assert [b.proto.label for b in at.get("download_button")][:1] == [i18n.t("briefing_html", ui)]
+    labels = [b.proto.label for b in at.get("download_button")]  # the monitor's Atom feed, then the briefing
+    assert labels[:2] == [i18n.t("monitor_feed_download", ui), i18n.t("briefing_html", ui)]
