@@ -279,7 +279,7 @@ def _english_page(*, head: str = "", top: str = "", paragraphs: int = 4) -> byte
 
 
 def test_site_logo_heading_is_not_the_headline() -> None:
-    # politico.com in ../shared/html: the logo <h1> and a section <h2> carry the site's name, which every declared
+    # politico.com (a page of the shared HTML set; this test builds its own copy): the logo <h1> and a section <h2> carry the site's name, which every declared
     # title ends with; the headline itself is not among the first headings.
     head = ('<title>Council passes the budget after long debate - POLITICO</title><meta property="og:site_name" '
             'content="POLITICO"><meta property="og:title" content="Council passes the budget after long debate">')
@@ -292,7 +292,7 @@ def test_site_logo_heading_is_not_the_headline() -> None:
 @pytest.mark.parametrize(
     ("shown", "when", "tz", "precision"),
     [
-        # pagesix.com in ../shared/html: 02:25Z on the 25th is the evening of the 24th in New York.
+        # pagesix.com (a page of the shared HTML set): 02:25Z on the 25th is the evening of the 24th in New York.
         ("February 24, 2020", datetime(2020, 2, 24, tzinfo=UTC), "", "day"),
         ("February 24, 2020 9:25 pm", datetime(2020, 2, 25, 2, 25, tzinfo=UTC), "-05:00", "minute"),
         # the same day, or a day the instant cannot fall on anywhere: the declared instant stands.
