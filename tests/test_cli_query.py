@@ -28,11 +28,11 @@ def test_list_names_every_public_call(capsys):
     ("argv", "expected"),
     [
         (["top_entities", "--param", "n=3", "--lang", "ar"], lambda s: analytics.top_entities(s, Query(languages=["ar"]), n=3)),
-        (["count_over_time", "--param", "interval=month", "--text", "سوريا"],
+        (["count_over_time", "--param", "interval=month", "--query", "سوريا"],
          lambda s: analytics.count_over_time(s, Query(text="سوريا"), interval="month")),
         (["get_article", "--param", "article_id=7"], lambda s: analytics.get_article(s, 7)),
         (["articles_by_id", "--param", "ids=5,3"], lambda s: analytics.articles_by_id(s, [5, 3])),
-        (["spikes", "--param", "kind=keyword", "--param", "since=2018-02-01", "--dups"],
+        (["spikes", "--param", "kind=keyword", "--param", "since=2018-02-01", "--include-duplicates"],
          lambda s: analytics.spikes(s, Query(include_duplicates=True), kind="keyword", since=__import__("datetime").date(2018, 2, 1))),
         (["count_undated", "--source", "reuters"], lambda s: analytics.count_undated(s, Query(sources=["reuters"]))),
     ],

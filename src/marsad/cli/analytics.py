@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 from marsad.cli import add_db_option, settings_from
+from marsad.errors import MarsadError
 
 
 def _store(args: argparse.Namespace):
@@ -19,32 +20,62 @@ def _store(args: argparse.Namespace):
     return store
 
 
-def _date(value: str) -> date:
+def parse_day(value: str) -> date:
+    """An ISO day from the command line (argparse ``type``): a clear message for anything else."""
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"“{value}” is not a date like 2020-09-25") from exc
 
 
-def _print_json(obj: object) -> None:
+def print_json(obj: object) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
     print()
 
 
-def add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="start", type=_date, help="first UTC day (inclusive)")
-    p.add_argument("--to", dest="end", type=_date, help="last UTC day (inclusive)")
-    p.add_argument("--lang", action="append", default=[], help="language code (repeatable)")
-    p.add_argument("--source", action="append", default=[], help="source key (repeatable)")
-    p.add_argument("--entity", action="append", default=[], help="entity key such as org:isis (repeatable)")
+# The options that narrow a Query besides its dates (``marsad report --monitor`` refuses them: the monitor says them).
+FILTER_DESTS = ("query", "lang", "source", "entity", "topic", "include_duplicates")
 
 
-def _query(args: argparse.Namespace, text: str = ""):
+def add_filters(p: argparse.ArgumentParser, *, text: bool = True, dates: bool = True,
+                since_help: str = "first UTC day of publication (inclusive)",
+                until_help: str = "last UTC day of publication (inclusive)") -> None:
+    """The options of an analytics Query, spelled the same for every command that takes one: ``--query``,
+    ``--since``/``--until``, ``--lang``, ``--source``, ``--entity``, ``--topic``, ``--include-duplicates``
+    (read back with :func:`query_from_args`). ``text=False`` where the search is positional (``marsad search``);
+    ``dates=False`` where a date range has no meaning (a monitor watches what comes next).
+
+    Spellings that earlier releases documented stay accepted, hidden from ``--help``: ``--from``/``--to``
+    (``search``, ``query``, ``spikes``), ``--text`` and ``--dups`` (``query``)."""
+    if text:
+        p.add_argument("--query", metavar="Q", help='search expression (the search box\'s syntax), e.g. '
+                                                    'الحدود AND "قوات سوريا الديمقراطية"')
+        p.add_argument("--text", dest="query", help=argparse.SUPPRESS)
+    if dates:
+        p.add_argument("--since", dest="start", type=parse_day, metavar="DATE", help=since_help)
+        p.add_argument("--from", dest="start", type=parse_day, help=argparse.SUPPRESS)
+        p.add_argument("--until", dest="end", type=parse_day, metavar="DATE", help=until_help)
+        p.add_argument("--to", dest="end", type=parse_day, help=argparse.SUPPRESS)
+    p.add_argument("--lang", action="append", default=[], help="language code (repeatable; any of them)")
+    p.add_argument("--source", action="append", default=[], help="source key (repeatable; any of them)")
+    p.add_argument("--entity", action="append", default=[],
+                   help="entity key such as org:isis (repeatable; an article must name all of them)")
+    p.add_argument("--topic", action="append", default=[], help="topic id (repeatable; any of them)")
+    p.add_argument("--include-duplicates", action="store_true", help="near-duplicates count too (left out by default)")
+    p.add_argument("--dups", dest="include_duplicates", action="store_true", help=argparse.SUPPRESS)
+
+
+def query_from_args(args: argparse.Namespace, *, text: str | None = None, since_required: bool = False):
+    """The Query that :func:`add_filters`' options describe (``text`` instead of ``--query`` where the search is
+    positional). ``since_required``: a command that needs a first day says so as a one-line error."""
     from marsad.analytics import Query
 
-    return Query(
-        text=text, start=args.start, end=args.end, languages=args.lang, sources=args.source, entities=args.entity
-    )
+    start = getattr(args, "start", None)
+    if since_required and start is None:
+        raise MarsadError(f"{args.command}: --since DATE is required (the first day, like 2020-09-25)")
+    return Query(text=(getattr(args, "query", None) or "") if text is None else text, start=start,
+                 end=getattr(args, "end", None), languages=args.lang, sources=args.source, entities=args.entity,
+                 topics=args.topic, include_duplicates=args.include_duplicates, undated=getattr(args, "undated", False))
 
 
 def cmd_topics_fit(args: argparse.Namespace) -> int:
@@ -54,7 +85,7 @@ def cmd_topics_fit(args: argparse.Namespace) -> int:
 
     report = fit(_store(args), k=args.k)
     if args.json:
-        _print_json(report)
+        print_json(report)
     else:
         print(f"topic model version {report['version']}")
         for lang, info in report["languages"].items():
@@ -82,15 +113,16 @@ def cmd_spikes(args: argparse.Namespace) -> int:
     from marsad.cli.query import analytics_source
 
     store = analytics_source(args)
-    q = _query(args)
+    q = query_from_args(args)
     kinds = [args.kind] if args.kind else ["entity", "topic", "keyword"]
     out = []
     for kind in kinds:
-        df = spikes(store, q, kind=kind, since=args.since, n=args.n)
+        # --since opens the window searched for bursts; the baseline before it is read whatever the Query's start.
+        df = spikes(store, q.replace(start=None), kind=kind, since=q.start, n=args.n)
         out.extend(df.to_dict("records"))
     out.sort(key=lambda r: -r["z"])
     if args.json:
-        _print_json(out)
+        print_json(out)
     else:
         for r in out:
             print(
@@ -106,10 +138,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     from marsad.analytics import search
     from marsad.cli.query import analytics_source
 
-    df = search(analytics_source(args), _query(args, " ".join(args.query)), page=args.page, per_page=args.per_page)
+    df = search(analytics_source(args), query_from_args(args, text=" ".join(args.query)), page=args.page, per_page=args.per_page)
     rows = df.to_dict("records")
     if args.json:
-        _print_json({"total": df.attrs.get("total", 0), "page": args.page, "results": rows})
+        print_json({"total": df.attrs.get("total", 0), "page": args.page, "results": rows})
     else:
         print(f"{df.attrs.get('total', 0)} articles")
         for r in rows:
@@ -144,10 +176,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("spikes", help=cmd_spikes.__doc__)
     add_db_option(p)
     add_backend_options(p)
-    p.add_argument("--since", type=_date, help="first day to look for bursts (default: the last week of coverage)")
     p.add_argument("--kind", choices=["entity", "topic", "keyword"], help="only this kind (default: all)")
     p.add_argument("-n", type=int, default=20, help="at most this many per kind")
-    add_filters(p)
+    add_filters(p, since_help="first day to look for bursts (default: the last week of coverage)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_spikes)
 
@@ -164,7 +195,7 @@ def register(subparsers) -> None:
     p.add_argument("query", nargs="+", help='search expression, e.g. الحدود AND "قوات سوريا الديمقراطية"')
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=20)
-    add_filters(p)
+    add_filters(p, text=False)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from marsad.cli import add_db_option, existing_store, settings_from
+from marsad.cli.analytics import add_filters, query_from_args
 from marsad.config import Settings
 from marsad.errors import MarsadError
 
@@ -22,12 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     a = msub.add_parser("add", help="save a monitor (what matches now is its baseline)", description=cmd_add.__doc__)
     a.add_argument("name", metavar="NAME", help="the monitor's name (one line)")
-    a.add_argument("--query", default="", metavar="Q", help="search expression (the search box's syntax)")
-    a.add_argument("--entity", action="append", default=[], help="entity key such as org:isis (repeatable; all must match)")
-    a.add_argument("--source", action="append", default=[], help="source key (repeatable; any)")
-    a.add_argument("--lang", action="append", default=[], help="language code (repeatable; any)")
-    a.add_argument("--topic", action="append", default=[], help="topic id (repeatable; any)")
-    a.add_argument("--include-duplicates", action="store_true", help="near-duplicates count as new articles too")
+    add_filters(a, dates=False)  # a monitor watches what comes next: no date range
     a.add_argument("--webhook", metavar="URL", help="http(s) URL receiving a JSON POST per alert")
     a.add_argument("--email", metavar="ADDR", help="address receiving a mail per alert (SMTP settings: docs/monitors.md)")
     add_db_option(a)
@@ -73,13 +69,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     Every article that matches now is its baseline: only articles stored later alert (docs/monitors.md).
     """
-    from marsad.analytics import Query
     from marsad.monitor import create_monitor
     from marsad.monitor.saved import describe
 
-    query = Query(text=args.query, entities=args.entity, sources=args.source, languages=args.lang, topics=args.topic,
-                  include_duplicates=args.include_duplicates)
-    monitor = create_monitor(_store(args), args.name, query, webhook=args.webhook, email=args.email)
+    monitor = create_monitor(_store(args), args.name, query_from_args(args), webhook=args.webhook, email=args.email)
     print(f"monitor “{monitor.name}” saved: {describe(monitor.query)}")
     return 0
 

@@ -120,7 +120,7 @@ def jsonable(value: object) -> object:
 def cmd_query(args: argparse.Namespace) -> int:
     """Run one public analytics call by name (``marsad query --list`` names them) and print its result as JSON:
     ``marsad query top_entities --param n=5 --lang ar``; on a lake: ``--backend spark --lake DIR``."""
-    from marsad.analytics import Query
+    from marsad.cli.analytics import query_from_args
 
     calls = public_calls()
     if args.list or not args.call:
@@ -130,9 +130,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     fn = calls.get(args.call)
     if fn is None:
         raise MarsadError(f"“{args.call}” is not a public analytics call (see `marsad query --list`)")
-    query = Query(text=args.text, start=args.start, end=args.end, languages=args.lang, sources=args.source,
-                  entities=args.entity, topics=args.topic, include_duplicates=args.dups, undated=args.undated)
-    call_args, call_kwargs = call_arguments(fn, args.param, query)
+    call_args, call_kwargs = call_arguments(fn, args.param, query_from_args(args))
     result = fn(analytics_source(args), *call_args, **call_kwargs)  # type: ignore[operator]
     json.dump(jsonable(result), sys.stdout, ensure_ascii=False, indent=2 if args.json else None)
     print()
@@ -149,10 +147,7 @@ def register(subparsers) -> None:
     p.add_argument("--list", action="store_true", help="list the calls and their parameters")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="an argument of the call (repeatable), e.g. n=5, interval=week, entity_key=loc:العراق, ids=1,2")
-    p.add_argument("--text", default="", help="search expression (the Query's text)")
     add_filters(p)
-    p.add_argument("--topic", action="append", default=[], help="topic id (repeatable)")
-    p.add_argument("--dups", action="store_true", help="include near-duplicates")
     p.add_argument("--undated", action="store_true", help="only articles without a date")
     p.add_argument("--json", action="store_true", help="indented JSON (the output is JSON either way)")
     p.set_defaults(func=cmd_query)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from marsad.cli import add_db_option, existing_store, settings_from
-from marsad.cli.analytics import _date, _print_json
-from marsad.errors import MarsadError
+from marsad.cli.analytics import add_filters, print_json, query_from_args
 
 # Articles listed per story in the JSON output: the story's size says how many there are in all.
 ARTICLES_PER_STORY = 50
@@ -17,19 +16,17 @@ def cmd_stories(args: argparse.Namespace) -> int:
     size, outlets, languages, first and last seen, a title per language and (with --json) their articles."""
     if args.stories_command == "rebuild":
         return cmd_rebuild(args)
-    if args.since is None:
-        raise MarsadError("stories: --since DATE is required to list stories (or use `marsad stories rebuild`)")
-    from marsad.analytics import Query, story_articles, top_stories
+    from marsad.analytics import story_articles, top_stories
 
+    q = query_from_args(args, since_required=True)
     store = existing_store(args)
-    q = Query(start=args.since, end=args.until, languages=args.lang, sources=args.source, entities=args.entity)
     df = top_stories(store, q, n=args.n, min_articles=args.min_articles)
     stories = df.to_dict("records")
     if args.json:
         for story in stories:
             members = story_articles(store, story["story_id"], q, n=ARTICLES_PER_STORY)
             story["items"] = members[["id", "title", "url", "source", "language", "published_at"]].to_dict("records")
-        _print_json(stories)
+        print_json(stories)
         return 0
     for s in stories:
         print(f"[{s['story_id']}] {s['articles']} articles, {s['outlets']} outlets ({', '.join(s['languages'])}), "
@@ -56,11 +53,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     p = subparsers.add_parser("stories", help=cmd_stories.__doc__, description=cmd_stories.__doc__)
     add_db_option(p)
-    p.add_argument("--since", type=_date, help="first UTC day of publication (inclusive); required to list")
-    p.add_argument("--until", type=_date, help="last UTC day (inclusive; default: no end)")
-    p.add_argument("--lang", action="append", default=[], help="only articles in this language (repeatable)")
-    p.add_argument("--source", action="append", default=[], help="only articles from this source key (repeatable)")
-    p.add_argument("--entity", action="append", default=[], help="only articles mentioning this entity (repeatable)")
+    add_filters(p, since_help="first UTC day of publication (inclusive); required to list (not to rebuild)",
+                until_help="last UTC day (inclusive; default: no end)")
     p.add_argument("-n", type=int, default=20, help="at most this many stories (default 20)")
     p.add_argument("--min-articles", type=int, default=2, help="stories with at least this many articles (default 2)")
     p.add_argument("--json", action="store_true", help="print a JSON list of stories, each with its articles")
