@@ -87,3 +87,23 @@ def test_enrich_command(tmp_path, capsys):
     with store.read() as con:
         keys = {r[0] for r in con.execute("SELECT key FROM entities").fetchall()}
     assert {"loc:baghdad", "org:isis", "loc:iq", "org:opec", "loc:vienna"} <= keys
+
+
+def test_enrich_runs_the_monitors(tmp_path, capsys):
+    # OPEC is named in article 2's text, but no mention says so before enrichment: the monitor's baseline is empty,
+    # and the article alerts when `marsad enrich` finds the entity, not on some later run.
+    db = tmp_path / "cli.duckdb"
+    store = Store(db)
+    store.ensure_schema()
+    with store.write() as con:
+        for i, (body, lang) in enumerate(BODIES, 1):
+            con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), ?)",
+                        [i, body, lang, str(i)])
+    assert main(["monitors", "add", "opec", "--entity", "org:opec", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["enrich", "--db", str(db), "--no-progress"]) == 0
+    assert capsys.readouterr().err == "monitors: 2 new alerts (opec: 1 new article; opec: newly co-mentioned: Iraq, Vienna)\n"
+    assert main(["monitors", "run", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["enrich", "--db", str(db), "--no-progress"]) == 0  # nothing enriched: the monitors are not run
+    assert "monitors:" not in capsys.readouterr().err

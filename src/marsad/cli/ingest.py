@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from marsad.cli import add_db_option, existing_store, settings_from
-from marsad.cli.monitors import run_after_ingest
+from marsad.cli.monitors import run_after_storing
 from marsad.errors import RejectedInput
 from marsad.ingest.formats import FORMATS
 from marsad.models import MAX_BODY_CHARS, IngestReport
@@ -138,7 +138,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         close()
     _print_report(report, rejects_file=args.rejects, db=settings.db_path, as_json=args.json)
-    run_after_ingest(settings)
+    run_after_storing(settings)
     return 0 if report.read else 1
 
 
@@ -207,6 +207,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     logging.getLogger("marsad.ingest.watch").setLevel(logging.INFO)  # the per-cycle line
     watcher = Watcher(load_feeds(Path(args.feeds)), settings=settings, interval_s=parse_interval(args.interval),
-                      after_batch=_hooks(args), after_cycle=lambda _report: run_after_ingest(settings))
+                      after_batch=_hooks(args), after_cycle=lambda _report: run_after_storing(settings))
     watcher.run(once=args.once)
     return 0

@@ -1,5 +1,5 @@
 """Commands: ``monitors add``, ``monitors list``, ``monitors remove``, ``monitors run``, ``monitors feed``; and
-:func:`run_after_ingest`, which ``marsad ingest`` and ``marsad watch`` call after storing."""
+:func:`run_after_storing`, which ``marsad ingest``, ``marsad watch`` and ``marsad enrich`` call after storing."""
 
 from __future__ import annotations
 
@@ -141,9 +141,10 @@ def cmd_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_after_ingest(settings: Settings) -> None:
-    """Run the saved monitors after ``marsad ingest`` or a ``marsad watch`` cycle has stored: their alerts are
-    counted on stderr; a failure is reported, never fatal (what was stored stays stored)."""
+def run_after_storing(settings: Settings) -> None:
+    """Run the saved monitors after ``marsad ingest``, a ``marsad watch`` cycle or ``marsad enrich`` has stored
+    (enrichment makes articles match entity filters they did not match before): their alerts are counted on
+    stderr; a failure is reported, never fatal (what was stored stays stored)."""
     from marsad.monitor import run_monitors
     from marsad.store import Store
 

@@ -8,6 +8,7 @@ import sys
 
 from marsad.cli import add_db_option, settings_from
 from marsad.cli.lake import add_spark_options, cmd_enrich_spark
+from marsad.cli.monitors import run_after_storing
 
 SCORE_KEYS = ("PER", "LOC", "ORG", "micro_f1", "precision", "recall")
 
@@ -38,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     """Enrich stored articles whose pipeline version is missing or stale (all with --all): entities linked to
-    canonical ids, places with coordinates, keywords; then newly enriched articles join stories. Writes in short
-    transactions; safe to interrupt and re-run.
+    canonical ids, places with coordinates, keywords; then newly enriched articles join stories, and the saved
+    monitors run (as after an ingest: an article that matches a monitor only once its entities are known alerts
+    now). Writes in short transactions; safe to interrupt and re-run.
     With --engine spark: raw inputs (--input) read, deduplicated, enriched and given topics on Spark, written to a
     Parquet lake (--output); load it into a store with `marsad import-parquet`."""
     if args.engine == "spark":
@@ -53,6 +55,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     report = enrich_store(store, all=args.all, n_process=None if args.processes is None else max(1, args.processes),
                           progress=not args.no_progress and sys.stderr.isatty() or False)
     assign_pending(store)
+    if report.articles:
+        run_after_storing(settings)
     figures = report.as_dict()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
