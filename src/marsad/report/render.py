@@ -105,7 +105,7 @@ def _environment() -> jinja2.Environment:
 def title_of(briefing: Briefing, lang: ReportLang) -> str:
     """The briefing's title; without one, its search expression or its entities' names in ``lang``."""
     names = " · ".join(_entity_name(e, lang) for e in briefing.entities)
-    return briefing.title or briefing.query.text or names or t("marsad", lang)
+    return briefing.title or briefing.query.text or names or t("app_title", lang)
 
 
 def _filters(briefing: Briefing, lang: ReportLang) -> list[tuple[str, str]]:
@@ -113,9 +113,9 @@ def _filters(briefing: Briefing, lang: ReportLang) -> list[tuple[str, str]]:
     q = briefing.query
     lines = [
         ("f_text", q.text),
-        ("f_languages", ", ".join(q.languages)),
-        ("f_sources", ", ".join(q.sources)),
-        ("f_entities", ", ".join(_entity_name(e, lang) for e in briefing.entities)),
+        ("languages", ", ".join(q.languages)),
+        ("sources", ", ".join(q.sources)),
+        ("entities", ", ".join(_entity_name(e, lang) for e in briefing.entities)),
         ("f_topics", ", ".join(str(x) for x in q.topics)),
     ]
     out = [(t(key, lang), value) for key, value in lines if value]

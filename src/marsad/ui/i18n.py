@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
-UiLang = Literal["en", "ar"]
+from marsad.wording import SHARED, Lang
+
+UiLang = Lang
 UI_LANGS: tuple[UiLang, ...] = ("en", "ar")
 DEFAULT_UI_LANG: UiLang = "en"
 
@@ -18,8 +20,8 @@ DEFAULT_UI_LANG: UiLang = "en"
 ARABIC_FONT_STACK = "'Noto Sans Arabic', 'Noto Naskh Arabic', 'Source Sans Pro', sans-serif"
 
 STRINGS: dict[str, dict[UiLang, str]] = {
+    **SHARED,  # the labels the briefings show too (marsad/wording.py)
     # app and navigation
-    "app_title": {"en": "Marsad", "ar": "مرصد"},
     "tagline": {"en": "Offline media monitoring, Arabic first", "ar": "رصد إعلامي دون اتصال، بالعربية أولاً"},
     "page_overview": {"en": "Overview", "ar": "نظرة عامة"},
     "page_trends": {"en": "Trends", "ar": "الاتجاهات"},
@@ -33,10 +35,7 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "page_alerts": {"en": "Alerts", "ar": "التنبيهات"},
     "interface_language": {"en": "Interface language", "ar": "لغة الواجهة"},
     # sidebar filters
-    "filters": {"en": "Filters", "ar": "عوامل التصفية"},
     "date_range": {"en": "Date range", "ar": "النطاق الزمني"},
-    "languages": {"en": "Languages", "ar": "اللغات"},
-    "sources": {"en": "Sources", "ar": "المصادر"},
     "include_duplicates": {"en": "Include near-duplicates", "ar": "تضمين المقالات شبه المكررة"},
     "all": {"en": "All", "ar": "الكل"},
     "choose": {"en": "Choose…", "ar": "اختر…"},
@@ -51,16 +50,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
         "ar": "يحفظ شريط العنوان هذا العرض بالكامل: انسخه للمشاركة أو للحفظ.",
     },
     # generic
-    "articles": {"en": "Articles", "ar": "المقالات"},
-    "mentions": {"en": "Mentions", "ar": "الإشارات"},
-    "entities": {"en": "Entities", "ar": "الكيانات"},
-    "first_date": {"en": "First article", "ar": "أول مقالة"},
-    "last_date": {"en": "Last article", "ar": "آخر مقالة"},
     "count": {"en": "Count", "ar": "العدد"},
     "share": {"en": "Share of coverage", "ar": "نسبة التغطية"},
-    "date": {"en": "Date", "ar": "التاريخ"},
-    "title": {"en": "Title", "ar": "العنوان"},
-    "source": {"en": "Source", "ar": "المصدر"},
     "language": {"en": "Language", "ar": "اللغة"},
     "download_csv": {"en": "Download CSV", "ar": "تنزيل CSV"},
     "no_data_filters": {
@@ -94,7 +85,6 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "loading_demo": {"en": "Loading the demo corpus…", "ar": "جارٍ تحميل مجموعة العرض…"},
     "demo_loaded": {"en": "Demo corpus loaded: {stored}.", "ar": "حُمّلت مجموعة العرض: {stored}."},
     # overview
-    "key_figures": {"en": "Key figures", "ar": "أرقام رئيسية"},
     "languages_count": {"en": "Languages", "ar": "اللغات"},
     "sources_count": {"en": "Sources", "ar": "المصادر"},
     "volume_over_time": {"en": "Volume over time", "ar": "حجم التغطية عبر الزمن"},
@@ -102,20 +92,8 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "split_by": {"en": "Split by", "ar": "التقسيم حسب"},
     "by_language": {"en": "Language", "ar": "اللغة"},
     "by_source": {"en": "Source", "ar": "المصدر"},
-    "top_people": {"en": "Top people", "ar": "أبرز الأشخاص"},
-    "top_orgs": {"en": "Top organisations", "ar": "أبرز المنظمات"},
-    "top_places": {"en": "Top places", "ar": "أبرز الأماكن"},
     "top_topics": {"en": "Top topics", "ar": "أبرز المواضيع"},
     "spiking_now": {"en": "Spiking now", "ar": "ما يتصاعد الآن"},
-    "no_spikes": {"en": "No unusual bursts in the selected period.", "ar": "لا توجد قفزات غير عادية في الفترة المحددة."},
-    "spike_kind": {"en": "Kind", "ar": "النوع"},
-    "spike_what": {"en": "What", "ar": "ماذا"},
-    "spike_when": {"en": "When", "ar": "متى"},
-    "spike_size": {"en": "Size (robust z)", "ar": "الحجم (z المتين)"},
-    "spike_baseline": {"en": "Usual per day", "ar": "المعتاد يوميًا"},
-    "spike_entity": {"en": "Entity", "ar": "كيان"},
-    "spike_topic": {"en": "Topic", "ar": "موضوع"},
-    "spike_keyword": {"en": "Keyword", "ar": "كلمة مفتاحية"},
     # trends
     "series": {"en": "Series (up to five)", "ar": "السلاسل (حتى خمس)"},
     "series_help": {
@@ -222,7 +200,6 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "record": {"en": "Record", "ar": "السجل"},
     "choose_files": {"en": "Choose at least one file.", "ar": "اختر ملفًا واحدًا على الأقل."},
     # a monitor's briefing (Alerts page; marsad.ui.briefing)
-    "briefing": {"en": "Briefing", "ar": "موجز"},
     "briefing_period": {"en": "Period of the briefing", "ar": "فترة الموجز"},
     "briefing_pick_end": {"en": "Pick the last day of the period.", "ar": "اختر اليوم الأخير من الفترة."},
     "briefing_html": {"en": "Briefing (HTML)", "ar": "الموجز (HTML)"},
