@@ -22,13 +22,18 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marsad.errors import MarsadError
+from marsad.nlp.ner.crf_scoring import ChainScorer
 from marsad.text.clitics import ARTICLE_PREFIXES, ENCLITICS, SINGLE_PROCLITICS
 from marsad.text.normalize import RAW_WORD, normalize_arabic, stem, strip_diacritics
+
+if TYPE_CHECKING:
+    from marsad.nlp.ner.arabic_emissions import EmissionBuilder
 
 LOGGER = logging.getLogger(__name__)
 
@@ -199,7 +204,7 @@ def _phrase_tags(
     i = 0
     while i < len(norms):
         matched, kind = 0, ""
-        for first in sorted({norms[i], stripped[i], "ال" + stripped[i]}):
+        for first in sorted({norms[i], stripped[i], "ال" + stripped[i]} & phrases.keys()):
             for phrase, prefix in phrases.get(first, ()):
                 n = len(phrase)
                 if n > matched or (n == matched and not prefix):
@@ -218,15 +223,32 @@ def _phrase_tags(
 
 @dataclass(frozen=True)
 class WordFeatures:
-    """One word form's features: ``base`` as named values (for the document memory and for reading), and the
-    same as crfsuite attributes — ``own`` for the word itself, ``context[k]`` for the word seen at OFFSETS[k]
-    from another. crfsuite reads a string value {"w": "قال"} as the attribute "w:قال" of weight 1 and a number
-    as the weight of the attribute named by its key; building that form once per word form makes a sequence's
-    features a few dict merges per token, and crfsuite converts plain attribute→weight dicts fastest."""
+    """One word form's features: ``base`` as named values (for the document memory, the numpy scorer and for
+    reading; ``vector`` is its dense vector, also in ``base`` as e0, e1 …), and the same as crfsuite attributes —
+    ``own`` for the word itself, ``context[k]`` for the word seen at OFFSETS[k] from another. crfsuite reads a
+    string value {"w": "قال"} as the attribute "w:قال" of weight 1 and a number as the weight of the attribute
+    named by its key; building that form once per word form makes a sequence's features a few dict merges per
+    token, and crfsuite converts plain attribute→weight dicts fastest. The attribute forms are built on first use:
+    the numpy scorer (marsad.nlp.ner.arabic_emissions) reads ``base`` only."""
 
     base: dict[str, str | float]
-    own: dict[str, float]
-    context: tuple[dict[str, float], ...]
+    vector: tuple[float, ...] | None = None
+
+    @cached_property
+    def own(self) -> dict[str, float]:
+        return attributes(self.base)
+
+    @cached_property
+    def context(self) -> tuple[dict[str, float], ...]:
+        return tuple(
+            attributes({key: self.base[key] for key in context_keys(off) if key in self.base}, prefix=str(off))
+            for off in OFFSETS
+        )
+
+
+def context_keys(off: int) -> tuple[str, ...]:
+    """The features of a word that a token at offset ``off`` from it sees."""
+    return (*CONTEXT_KEYS, *NEAR_KEYS) if abs(off) == 1 else CONTEXT_KEYS
 
 
 def attributes(features: dict[str, str | float], prefix: str = "") -> dict[str, float]:
@@ -268,23 +290,17 @@ def _token_features(tok: str, res: Resources) -> WordFeatures:
         for k, cid in enumerate(ids):
             f[f"c{k}"] = cid
     vector = res.vectors.get(strip) or res.vectors.get(norm)
-    context = []
-    for off in OFFSETS:
-        keys = (*CONTEXT_KEYS, *NEAR_KEYS) if abs(off) == 1 else CONTEXT_KEYS
-        context.append(attributes({key: f[key] for key in keys if key in f}, prefix=str(off)))
-    own = attributes(f)
     if vector:
-        own.update(zip(_vector_keys(len(vector)), vector, strict=True))
-        f.update(zip(_vector_keys(len(vector)), vector, strict=True))
+        f.update(zip(vector_keys(len(vector)), vector, strict=True))
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
-    entry = WordFeatures(f, own, tuple(context))
+    entry = WordFeatures(f, vector or None)
     res.cache[tok] = entry
     return entry
 
 
 @cache
-def _vector_keys(dims: int) -> tuple[str, ...]:
+def vector_keys(dims: int) -> tuple[str, ...]:
     return tuple(f"e{k}" for k in range(dims))
 
 
@@ -324,62 +340,115 @@ def sentence_features(
     features; the word, clitic-free form, clusters, place-phrase mark and lexicons of its ±2 neighbours (±1 also
     suffix and shape); the word bigrams around it; cues of the document memory."""
     words = [_token_features(t, res) for t in tokens]
-    norms = [str(w.base["w"]) for w in words]
+    norms, marks = sequence_marks(words, res)
     n = len(tokens)
-    marks = _phrase_tags(norms, [str(w.base["s"]) for w in words], res.phrases) if res.phrases else [""] * n
     out: list[dict[str, float]] = []
+    local = local_attributes(norms, marks, [cues_of(word, memory) for word in words])
     for i, word in enumerate(words):
         f = {"bias": 1.0}
         f.update(word.own)
-        if memory:
-            for cue in memory.get(str(word.base["s"]), ()):
-                f[f"m_{cue}"] = 1.0
-        if marks[i]:
-            f[f"gz:{marks[i]}"] = 1.0
         for k, off in enumerate(OFFSETS):
-            j = i + off
-            if 0 <= j < n:
-                f.update(words[j].context[k])
-                if marks[j]:
-                    f[f"{off}gz:{marks[j]}"] = 1.0
-            else:
-                f[f"{off}edge"] = 1.0
-        if i > 0:
-            f[f"w-1|w:{norms[i - 1]}|{norms[i]}"] = 1.0
-        if i < n - 1:
-            f[f"w|w+1:{norms[i]}|{norms[i + 1]}"] = 1.0
+            if 0 <= i + off < n:
+                f.update(words[i + off].context[k])
+        f.update(dict.fromkeys(local[i], 1.0))
         out.append(f)
+    return out
+
+
+def sequence_marks(words: list[WordFeatures], res: Resources) -> tuple[list[str], list[str]]:
+    """Normalised forms of a sequence's words and their multi-word gazetteer marks (see _phrase_tags)."""
+    norms = [str(w.base["w"]) for w in words]
+    if not res.phrases:
+        return norms, [""] * len(words)
+    return norms, _phrase_tags(norms, [str(w.base["s"]) for w in words], res.phrases)
+
+
+def cues_of(word: WordFeatures, memory: dict[str, frozenset[str]] | None) -> frozenset[str] | tuple[()]:
+    return memory.get(str(word.base["s"]), ()) if memory else ()
+
+
+def local_attributes(norms: list[str], marks: list[str], cues: list[frozenset[str] | tuple[()]]) -> list[list[str]]:
+    """Names (each of value 1) of each token's attributes that depend on its sequence or document, not on its word
+    form alone: document-memory cues, gazetteer-phrase marks of itself and its neighbours, the sequence's edges,
+    the word bigrams around it."""
+    n = len(norms)
+    out = [[f"m_{cue}" for cue in token_cues] for token_cues in cues]
+    for j, mark in enumerate(marks):
+        if mark:
+            out[j].append(f"gz:{mark}")
+            for off in OFFSETS:  # token j - off sees token j at offset off
+                if 0 <= j - off < n:
+                    out[j - off].append(f"{off}gz:{mark}")
+    for off in OFFSETS:
+        for i in range(n - off, n) if off > 0 else range(min(n, -off)):
+            if i >= 0:
+                out[i].append(f"{off}edge")
+    for i in range(1, n):
+        pair = f"{norms[i - 1]}|{norms[i]}"
+        out[i].append("w-1|w:" + pair)
+        out[i - 1].append("w|w+1:" + pair)
     return out
 
 
 @dataclass
 class ArabicTagger:
-    """A loaded CRF model with its feature resources."""
+    """A loaded CRF model with its feature resources.
+
+    With a ``scorer`` (marsad.nlp.ner.crf_scoring, built by load_tagger) sequences are decoded in numpy from score
+    rows memoised per word form; crfsuite (``tagger``) tags only the sequences the scorer cannot prove it decodes
+    as crfsuite would. Without one every sequence goes through crfsuite.
+    """
 
     tagger: object
     resources: Resources
     meta: dict
+    # The numpy path: emission rows for crf_scoring's decoder (marsad.nlp.ner.arabic_emissions); None: crfsuite only.
+    emissions: EmissionBuilder | None = field(default=None, repr=False)
+    # Sequences decoded by the scorer and by crfsuite (the near-ties): how often the fallback runs.
+    decoded: dict[str, int] = field(default_factory=lambda: {"scorer": 0, "crfsuite": 0}, repr=False)
 
     def tag(self, tokens: list[str], memory: dict[str, frozenset[str]] | None = None) -> list[str]:
         """BIO tags for one token sequence (any length; long inputs are tagged sentence by sentence)."""
-        tags: list[str] = []
         parts = [tokens[start:end] for start, end in split_sequences(tokens)]
         if memory is None and self.meta.get("config", {}).get("doc_memory"):
             memory = document_memory(parts, self.resources)
-        for part in parts:
-            tags.extend(self.tagger.tag(sentence_features(part, self.resources, memory)))
-        return tags
+        return [tag for part_tags in self._tag_parts(parts, memory) for tag in part_tags]
 
     def tag_document(self, lines: list[list[str]]) -> list[list[str]]:
         """BIO tags for the token lines of one document, sharing one document memory."""
         memory = document_memory(lines, self.resources) if self.meta.get("config", {}).get("doc_memory") else None
-        return [self.tag(tokens, memory or {}) if tokens else [] for tokens in lines]
+        ranges = [split_sequences(tokens) for tokens in lines]
+        parts = [tokens[start:end] for tokens, spans in zip(lines, ranges, strict=True) for start, end in spans]
+        tagged = iter(self._tag_parts(parts, memory))
+        return [[tag for _ in spans for tag in next(tagged)] for spans in ranges]
 
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
-        """BIO tags for consecutive sentences without document boundaries (CoNLL-style input)."""
+        """BIO tags for consecutive sentences without document boundaries (CoNLL-style input): each sentence one
+        sequence, with document memory over windows of DOC_WINDOW sentences (see corpus_features)."""
         if not self.meta.get("config", {}).get("doc_memory"):
             return [self.tag(tokens, {}) if tokens else [] for tokens in sentences]
-        return [list(self.tagger.tag(f)) if f else [] for f in corpus_features(sentences, self.resources)]
+        out: list[list[str]] = []
+        for start in range(0, len(sentences), DOC_WINDOW):
+            window = sentences[start : start + DOC_WINDOW]
+            tagged = iter(self._tag_parts([s for s in window if s], document_memory(window, self.resources)))
+            out.extend(next(tagged) if tokens else [] for tokens in window)
+        return out
+
+    def _tag_parts(self, parts: list[list[str]], memory: dict[str, frozenset[str]] | None) -> list[list[str]]:
+        """BIO tags of each (non-empty) sequence."""
+        if self.emissions is None:
+            return [list(self.tagger.tag(sentence_features(part, self.resources, memory))) for part in parts]
+        scorer = self.emissions.scorer
+        decoded = scorer.decode([self.emissions(part, memory) for part in parts])
+        out = []
+        for part, path in zip(parts, decoded.paths, strict=True):
+            if path is None:
+                out.append(list(self.tagger.tag(sentence_features(part, self.resources, memory))))
+            else:
+                out.append([scorer.labels[k] for k in path])
+        self.decoded["crfsuite"] += decoded.undecided
+        self.decoded["scorer"] += len(parts) - decoded.undecided
+        return out
 
 
 @cache
@@ -398,5 +467,9 @@ def load_tagger(directory: str) -> ArabicTagger:
     tagger.open(str(model))
     meta_path = path / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    from marsad.nlp.ner.arabic_emissions import EmissionBuilder  # it builds on this module's features
+
+    resources = Resources.load(path)
     LOGGER.info("loaded Arabic NER CRF from %s", path)
-    return ArabicTagger(tagger=tagger, resources=Resources.load(path), meta=meta)
+    emissions = EmissionBuilder(ChainScorer.from_tagger(tagger), resources)
+    return ArabicTagger(tagger=tagger, resources=resources, meta=meta, emissions=emissions)
