@@ -20,6 +20,7 @@ every process and across runs; the band keys are stored in ``article_bands`` to 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -98,21 +99,28 @@ def _char_powers() -> np.ndarray:
 
 
 def token_hashes(text: str) -> np.ndarray:
-    """A stable 64-bit hash per word token of (normalised) ``text``, in order, all in numpy.
+    """A stable 64-bit hash per word token of (normalised) ``text``, in order (at most MAX_TOKENS), all in numpy.
 
     Each token's hash is a polynomial over its code points (mod 2**64) followed by a bit mixer; the same
     in every process and run. Characters beyond MAX_TOKEN_CHARS of one token share the last power (such
     "words" are URLs or garbage; they still hash deterministically).
     """
-    cps = np.frombuffer(text[:MAX_CHARS].encode("utf-32-le"), dtype=np.uint32)
-    if len(cps) == 0:
-        return np.empty(0, dtype=np.uint64)
+    hashes, starts = _batch_token_hashes([text])
+    return hashes[starts[0]:starts[1]]
+
+
+def _batch_token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_hashes` of many texts in one pass: all their hashes, and where each text's start
+    (``hashes[starts[i]:starts[i + 1]]`` are text i's). One pass over the joined texts instead of a few dozen
+    numpy calls per text: per-call overhead, not arithmetic, was most of the cost on news-sized texts."""
+    cut = [t[:MAX_CHARS] for t in texts]
+    # "\n" is not a word character: no token spans two texts.
+    cps = np.frombuffer("\n".join(cut).encode("utf-32-le"), dtype=np.uint32)
+    bounds = np.cumsum([0] + [len(t) + 1 for t in cut])  # text i is cps[bounds[i]:bounds[i + 1] - 1]
     inword = np.zeros(len(cps), dtype=bool)
     bmp = cps < 0x10000
     inword[bmp] = _word_chars()[cps[bmp]]
     pos = np.flatnonzero(inword)
-    if len(pos) == 0:
-        return np.empty(0, dtype=np.uint64)
     is_start = np.ones(len(pos), dtype=bool)
     is_start[1:] = pos[1:] != pos[:-1] + 1  # a word character not right after another one starts a token
     seg = np.flatnonzero(is_start)
@@ -120,11 +128,15 @@ def token_hashes(text: str) -> np.ndarray:
     offset = np.minimum(pos - pos[seg][token_of], MAX_TOKEN_CHARS - 1)
     with np.errstate(over="ignore"):
         values = (cps[pos].astype(np.uint64) + np.uint64(1)) * _char_powers()[offset]
-        h = np.add.reduceat(values, seg)
+        h = np.add.reduceat(values, seg) if len(seg) else np.empty(0, dtype=np.uint64)
         h ^= h >> np.uint64(31)  # splitmix64-style finaliser: spreads the polynomial's low-entropy bits
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(29)
-    return h[:MAX_TOKENS]
+    # Tokens per text (from where each token starts), then only the first MAX_TOKENS of each.
+    first = np.searchsorted(pos[seg], bounds)
+    counts = np.minimum(np.diff(first), MAX_TOKENS)
+    keep = np.arange(len(h)) - np.repeat(first[:-1], np.diff(first)) < np.repeat(counts, np.diff(first))
+    return h[keep], np.concatenate(([0], np.cumsum(counts)))
 
 
 @dataclass
@@ -133,43 +145,91 @@ class Fingerprint:
     bands: np.ndarray | None  # BANDS uint64 LSH keys, None when the text is too short
 
 
+# Shingle x permutation cells (uint64) hashed at once by :func:`fingerprints`: ~32 MB, whatever the batch.
+_SIGNATURE_CELLS = 4_000_000
+
+
+def batch_shingles(texts: Sequence[str]) -> list[np.ndarray]:
+    """The shingle-hash set (sorted, unique uint64) of each already-normalised text, computed together."""
+    h, starts = _batch_token_hashes(texts)
+    counts = np.diff(starts)
+    n_sh = np.maximum(counts - (SHINGLE_WORDS - 1), 0)  # shingles per text
+    # Shingle j of text i starts at token starts[i] + j: consecutive windows, never across two texts.
+    first = np.repeat(starts[:-1], n_sh) + (np.arange(int(n_sh.sum())) - np.repeat(np.cumsum(n_sh) - n_sh, n_sh))
+    owner = np.repeat(np.arange(len(texts)), n_sh)
+    # Order-dependent combination of consecutive token hashes (uint64 arithmetic wraps, as intended).
+    with np.errstate(over="ignore"):
+        sh = h[first]
+        for k in range(1, SHINGLE_WORDS):
+            sh = sh * np.uint64(0x9E3779B97F4A7C15) + h[first + k]
+    order = np.lexsort((sh, owner))  # by text, then by hash: each text's set comes out sorted
+    sh, owner = sh[order], owner[order]
+    fresh = np.ones(len(sh), dtype=bool)
+    fresh[1:] = (sh[1:] != sh[:-1]) | (owner[1:] != owner[:-1])
+    sh, owner = sh[fresh], owner[fresh]
+    cuts = np.searchsorted(owner, np.arange(len(texts) + 1))
+    return [sh[cuts[i]:cuts[i + 1]] for i in range(len(texts))]
+
+
+def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
+    """:meth:`MinHasher.fingerprint` of many already-normalised texts, in a few numpy calls for the lot."""
+    sets = batch_shingles(texts)
+    out = [Fingerprint(sh, None) for sh in sets]
+    keyed = [i for i, sh in enumerate(sets) if len(sh) >= MIN_SHINGLES]
+
+    def sign(group: list[int]) -> None:
+        lengths = np.array([len(sets[i]) for i in group])
+        sigs = _signatures(np.concatenate([sets[i] for i in group]), np.cumsum(lengths) - lengths)
+        for i, keys in zip(group, band_keys(sigs), strict=True):
+            out[i].bands = keys
+
+    group: list[int] = []
+    cells = 0
+    for i in keyed:  # signatures in groups of at most about _SIGNATURE_CELLS cells
+        if group and cells + len(sets[i]) * NUM_PERM > _SIGNATURE_CELLS:
+            sign(group)
+            group, cells = [], 0
+        group.append(i)
+        cells += len(sets[i]) * NUM_PERM
+    if group:
+        sign(group)
+    return out
+
+
 class MinHasher:
     """Computes shingle sets, MinHash signatures and LSH band keys."""
 
     def shingles(self, text: str, *, normalized: bool = False) -> np.ndarray:
         """Shingle hashes of ``text``; pass ``normalized=True`` when it is already ``normalize()``d."""
-        h = token_hashes(text if normalized else normalize(text))
-        if len(h) < SHINGLE_WORDS:
-            return np.empty(0, dtype=np.uint64)
-        # Order-dependent combination of consecutive token hashes (uint64 arithmetic wraps, as intended).
-        with np.errstate(over="ignore"):
-            sh = h[: len(h) - SHINGLE_WORDS + 1].copy()
-            for k in range(1, SHINGLE_WORDS):
-                sh = sh * np.uint64(0x9E3779B97F4A7C15) + h[k : len(h) - SHINGLE_WORDS + 1 + k]
-        return np.unique(sh)
+        return batch_shingles([text if normalized else normalize(text)])[0]
 
     def fingerprint(self, text: str, *, normalized: bool = False) -> Fingerprint:
-        sh = self.shingles(text, normalized=normalized)
-        if len(sh) < MIN_SHINGLES:
-            return Fingerprint(sh, None)
-        return Fingerprint(sh, band_keys(signature(sh)))
+        return fingerprints([text if normalized else normalize(text)])[0]
 
 
 def signature(shingles: np.ndarray) -> np.ndarray:
     """MinHash signature (NUM_PERM uint64 values, 32 significant bits each) of a shingle-hash set."""
+    return _signatures(shingles, np.zeros(1, dtype=np.int64))[0]
+
+
+def _signatures(shingles: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Signatures of several non-empty shingle sets laid end to end (set i starts at ``starts[i]``), one per row."""
     a, b, _ = _permutations()
     with np.errstate(over="ignore"):
-        # Multiply-shift: the high 32 bits of a*x+b mod 2^64 are a universal hash of x.
-        hashed = (shingles[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
-    return hashed.min(axis=0)
+        # Multiply-shift: the high 32 bits of a*x+b mod 2^64 are a universal hash of x (in place: one array).
+        hashed = np.multiply.outer(shingles, a)
+        hashed += b
+        hashed >>= np.uint64(32)
+    return np.minimum.reduceat(hashed, starts, axis=0)
 
 
 def band_keys(sig: np.ndarray) -> np.ndarray:
-    """One uint64 key per LSH band: equal keys mean all ROWS minima of that band agree."""
+    """One uint64 key per LSH band: equal keys mean all ROWS minima of that band agree. ``sig`` may hold
+    one signature or one per row (then one row of keys each)."""
     _, _, mix = _permutations()
-    rows = sig.reshape(BANDS, ROWS)
+    rows = sig.reshape(*sig.shape[:-1], BANDS, ROWS)
     with np.errstate(over="ignore"):
-        keys = (rows * mix[None, :]).sum(axis=1, dtype=np.uint64)
+        keys = (rows * mix).sum(axis=-1, dtype=np.uint64)
     # Top bit cleared: DuckDB UBIGINT takes it, but keys also pass through signed int64 (pandas, SQL).
     return keys & np.uint64(0x7FFFFFFFFFFFFFFF)
 

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,8 +32,9 @@ from marsad.errors import MarsadError, StoreUnwritable
 from marsad.ingest.dedup import (
     ClusterMember,
     Fingerprint,
-    MinHasher,
+    batch_shingles,
     content_hash,
+    fingerprints,
     headline_words,
     is_copy,
     normalized_text,
@@ -77,14 +77,34 @@ class Prepared:
     fingerprint: Fingerprint
 
 
-@cache
-def _minhasher() -> MinHasher:
-    """One per process (its token-hash cache is what makes it fast)."""
-    return MinHasher()
-
-
 def prepare(item: Article | Reject) -> Prepared | Reject:
-    """Language id, normalised-text hash and fingerprint of one article (runs in worker processes too)."""
+    """Language id, normalised-text hash and fingerprint of one article (see :func:`prepare_many`)."""
+    return prepare_many([item])[0]
+
+
+def prepare_many(items: Sequence[Article | Reject]) -> list[Prepared | Reject]:
+    """Language id, normalised-text hash and fingerprint of each article (runs in worker processes too); the
+    fingerprints of the lot are computed together (marsad.ingest.dedup.fingerprints), which is what makes them
+    cheap. Text that cannot be processed becomes a reject of its own article only."""
+    staged = [_stage(item) for item in items]
+    texts = [s[1] for s in staged if not isinstance(s, Reject)]
+    try:
+        prints = fingerprints(texts)
+    except Exception:  # noqa: BLE001 — find the text at fault: each on its own, as prepare() would
+        prints = [_fingerprint_or_reject(s) for s in staged if not isinstance(s, Reject)]
+    found = iter(prints)
+    out: list[Prepared | Reject] = []
+    for s in staged:
+        if isinstance(s, Reject):
+            out.append(s)
+            continue
+        fingerprint = next(found)
+        out.append(fingerprint if isinstance(fingerprint, Reject) else Prepared(s[0], s[2], fingerprint))
+    return out
+
+
+def _stage(item: Article | Reject) -> Reject | tuple[Article, str, str]:
+    """An article with its language set, its normalised text and content hash; or a reject saying why not."""
     if isinstance(item, Reject):
         return item
     if not item.body.strip():
@@ -94,19 +114,28 @@ def prepare(item: Article | Reject) -> Prepared | Reject:
             lang = identify_article(item.title, item.lead, item.body)
             item.language, item.language_confidence = lang.code, lang.confidence
         normalized = normalized_text(item.title, item.body)
-        digest = content_hash(item.title, item.body, normalized=normalized)
-        return Prepared(item, digest, _minhasher().fingerprint(normalized, normalized=True))
+        return item, normalized, content_hash(item.title, item.body, normalized=normalized)
     except Exception as exc:  # noqa: BLE001 — text a reader let through must cost only its own article
-        LOGGER.debug("%s: cannot be prepared", item.origin, exc_info=True)
-        return Reject(item.origin or "?", None, f"text cannot be processed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
+        return _unprocessable(item, exc)
+
+
+def _fingerprint_or_reject(staged: tuple[Article, str, str]) -> Fingerprint | Reject:
+    try:
+        return fingerprints([staged[1]])[0]
+    except Exception as exc:  # noqa: BLE001
+        return _unprocessable(staged[0], exc)
+
+
+def _unprocessable(item: Article, exc: Exception) -> Reject:
+    LOGGER.debug("%s: cannot be prepared", item.origin, exc_info=True)
+    return Reject(item.origin or "?", None, f"text cannot be processed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
 
 
 def prepare_chunk(chunk: list[Article | Reject]) -> list[Reject | tuple[str, float, str, Fingerprint]]:
-    """What a worker process sends back for a chunk: per item, a reject or what :func:`prepare` computed
+    """What a worker process sends back for a chunk: per item, a reject or what :func:`prepare_many` computed
     (the parent still holds the articles, so less is pickled both ways)."""
     out: list[Reject | tuple[str, float, str, Fingerprint]] = []
-    for item in chunk:
-        prepared = prepare(item)
+    for prepared in prepare_many(chunk):
         if isinstance(prepared, Reject):
             out.append(prepared)
         else:
@@ -125,6 +154,12 @@ def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Itera
                 else:
                     item.language, item.language_confidence, digest, fingerprint = result
                     yield Prepared(item, digest, fingerprint)
+
+
+def prepare_in_chunks(items: Iterable[Article | Reject]) -> Iterator[Prepared | Reject]:
+    """``map(prepare, items)`` in this process, :func:`prepare_many` a chunk at a time."""
+    for chunk in chunked(items, WORKER_CHUNK):
+        yield from prepare_many(chunk)
 
 
 @dataclass
@@ -169,7 +204,6 @@ class Ingestor:
         self.total = total
         self.report = report or IngestReport()
         self.new_ids: list[int] = []
-        self._hasher = _minhasher()
         self._pending: list[_Pending] = []
         self._seen_hashes: set[str] = set()
         self._seen_urls: set[str] = set()
@@ -191,7 +225,7 @@ class Ingestor:
         """Feed every item; with ``workers`` > 0, language id and fingerprints are computed in that many
         worker processes while this one reads and writes (order is kept)."""
         items = map(self._bounded, items)
-        prepared = prepare_in_workers(items, workers) if workers > 0 else map(prepare, items)
+        prepared = prepare_in_workers(items, workers) if workers > 0 else prepare_in_chunks(items)
         for item in prepared:
             self._consume(item)
 
@@ -305,8 +339,9 @@ class Ingestor:
         hashes = [h for keys in band_lists.values() for h in keys]
         stored = store_articles.band_matches(con, bands, hashes)
         wanted = {c for cands in stored.values() for c in cands} - self._shingle_cache.keys()
-        for article_id, (title, body, root) in store_articles.cluster_texts(con, wanted).items():
-            shingles = self._hasher.shingles(normalized_text(title, body), normalized=True)
+        texts = store_articles.cluster_texts(con, wanted)
+        stored_shingles = batch_shingles([normalized_text(title, body) for title, body, _ in texts.values()])
+        for (article_id, (title, _, root)), shingles in zip(texts.items(), stored_shingles, strict=True):
             self._remember(article_id, ClusterMember(shingles, headline_words(title), root))
         in_batch: dict[tuple[int, int], list[int]] = {}
         near = 0
