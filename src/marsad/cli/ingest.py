@@ -1,4 +1,4 @@
-"""Commands: ingest, inspect, stats, demo, watch."""
+"""Commands: ingest, inspect, stats, watch."""
 
 from __future__ import annotations
 
@@ -46,11 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-duplicates", action="store_true", help="count near-duplicates as articles too")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_stats)
-
-    p = sub.add_parser("demo", help="load the demo corpus (data/demo) into an empty store", description=cmd_demo.__doc__)
-    add_db_option(p)
-    p.add_argument("--no-enrich", action="store_true", help="skip NLP enrichment")
-    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("watch", help="poll RSS/Atom feeds and store new items' pages", description=cmd_watch.__doc__)
     add_db_option(p)
@@ -175,26 +170,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for key, value in result.items():
             print(f"{key}: {value}")
     return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Load the demo corpus from data/demo into the store when it is empty (a second run adds nothing).
-
-    With enrichment (the default) the topic model is fitted on it too, so the dashboard has topics at once.
-    """
-    from marsad.ingest.demo import load_demo
-
-    settings = settings_from(args)
-    update, close = _progress_bar("demo corpus")
-    try:
-        report = load_demo(settings=settings, progress=update, after_batch=_hooks(args), fit_topics=not args.no_enrich)
-    finally:
-        close()
-    if report is None:
-        print(f"{settings.db_path} already has articles; demo corpus not loaded again")
-        return 0
-    _print_report(report, rejects_file=None, db=settings.db_path, as_json=False)
-    return 0 if report.read else 1
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

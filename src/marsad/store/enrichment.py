@@ -87,6 +87,15 @@ def pending_ids(store: Store, *, below_version: int | None) -> list[int]:
     return [r[0] for r in rows]
 
 
+def enrichment_counts(store: Store) -> tuple[int, int]:
+    """``(articles, enriched)``: how many articles the store holds and how many of them were ever enriched."""
+    with store.read() as con:
+        articles, enriched = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE pipeline_version > 0) FROM articles"
+        ).fetchall()[0]
+    return int(articles), int(enriched)
+
+
 def load_articles(store: Store, ids: Sequence[int]) -> list[tuple[int, Article]]:
     """``(id, Article)`` with the title, body and language enrichment reads, in id order."""
     with store.read() as con, bulk.registered(con, bulk.id_table(ids)) as wanted:

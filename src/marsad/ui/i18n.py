@@ -84,6 +84,32 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "load_demo": {"en": "Load the demo corpus", "ar": "تحميل مجموعة العرض"},
     "loading_demo": {"en": "Loading the demo corpus…", "ar": "جارٍ تحميل مجموعة العرض…"},
     "demo_loaded": {"en": "Demo corpus loaded: {stored}.", "ar": "حُمّلت مجموعة العرض: {stored}."},
+    # the demo load going on in the background (marsad.ui.demo_notice); {done} enriched of {total} stored
+    "demo_stage_ingest": {
+        "en": "Loading the demo corpus: {total} articles stored so far. Topics, enrichment and stories follow.",
+        "ar": "جارٍ تحميل مجموعة العرض: خُزّنت {total} مقالة حتى الآن، وتليها المواضيع والإثراء والقصص.",
+    },
+    "demo_stage_topics": {
+        "en": "Loading the demo corpus: fitting the topics on its {total} articles. Enrichment and stories follow.",
+        "ar": "جارٍ تحميل مجموعة العرض: تُستخرج المواضيع من مقالاتها الـ{total}، ويليها الإثراء والقصص.",
+    },
+    "demo_stage_enrich": {
+        "en": "Enriching the demo corpus: {done} of {total} articles. People, places and keywords cover those so "
+        "far; stories come when all are done. This notice goes when it is over.",
+        "ar": "جارٍ إثراء مجموعة العرض: {done} من {total} مقالة. الأشخاص والأماكن والكلمات المفتاحية تغطي هذه "
+        "المقالات حتى الآن، والقصص تأتي حين تكتمل كلها. يختفي هذا التنبيه عند الانتهاء.",
+    },
+    "demo_stage_stories": {
+        "en": "Grouping the demo corpus into stories: all {total} articles are enriched; the Stories page fills "
+        "when this is done.",
+        "ar": "جارٍ تجميع مجموعة العرض في قصص: أُثريت المقالات كلها ({total})، وتمتلئ صفحة القصص حين ينتهي ذلك.",
+    },
+    "demo_stopped": {
+        "en": "The demo corpus is only partly loaded ({done} of {total} articles enriched; stories come last): run "
+        "`make run` or `marsad demo` to finish it.",
+        "ar": "لم يكتمل تحميل مجموعة العرض (أُثريت {done} من {total} مقالة، والقصص تأتي في الأخير): شغّل "
+        "`make run` أو `marsad demo` لإكماله.",
+    },
     # overview
     "languages_count": {"en": "Languages", "ar": "اللغات"},
     "sources_count": {"en": "Sources", "ar": "المصادر"},

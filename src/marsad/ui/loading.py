@@ -18,7 +18,6 @@ from typing import Protocol
 from marsad.config import Settings
 from marsad.errors import RejectedInput
 from marsad.models import IngestReport, Reject
-from marsad.store import Store
 
 LOGGER = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
@@ -82,18 +81,10 @@ def _renamed(reject: Reject, names: dict[str, str]) -> Reject:
 
 
 def load_demo(settings: Settings, *, progress: Progress | None = None) -> IngestReport:
-    """Load the bundled demo corpus the way ``marsad demo`` does (search index and enrichment included), then fit
-    the topic model on it so the Topics page has something to show. A store that already has articles is left
-    alone: the report then says nothing was read."""
+    """Load the bundled demo corpus the way ``marsad demo`` does, every stage of it (search index, topics,
+    enrichment, stories: marsad.ingest.demo), so every page has something to show. A store that already has
+    articles is left alone: the report then says nothing was read."""
     from marsad.ingest.demo import load_demo as load
-    from marsad.ingest.pipeline import standard_hooks
 
-    report = load(settings=settings, progress=progress, after_batch=standard_hooks())
-    if report is None:
-        return IngestReport()
-    if report.stored:
-        from marsad.ingest import topics  # scikit-learn: load on use
-
-        fitted = topics.fit(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds))
-        LOGGER.info("demo corpus: topic model fitted (%s)", fitted)
-    return report
+    report = load(settings=settings, progress=progress)
+    return report.ingest if report is not None and report.ingest is not None else IngestReport()

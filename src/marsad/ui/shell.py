@@ -12,7 +12,7 @@ from streamlit.navigation.page import StreamlitPage
 from marsad import analytics
 from marsad.analytics.query import Query
 from marsad.errors import MarsadError
-from marsad.ui import combined, components, monitors, render, state
+from marsad.ui import combined, components, demo_notice, monitors, render, state
 from marsad.ui.i18n import UI_LANGS, language_name, layout_css, t
 from marsad.ui.navigation import PAGES, WORKS_WITHOUT_DATA
 
@@ -174,6 +174,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         st.caption(t("tagline", lang))
         _nav(pages, lang)
         st.divider()
+    demo_notice.show(lang)  # while `make run` still enriches the demo corpus in the background
     try:
         with state.run_connection():
             state.prefetch(frame_calls())

@@ -1,0 +1,60 @@
+"""The notice at the top of every page while the demo corpus is still being loaded (``make run`` leaves enrichment
+and stories to a background process: marsad.ingest.demo). Its counts are the store's own, re-read every few seconds;
+when the load is over the notice goes and the page runs again on the complete store. A load that was stopped
+(Ctrl-C, a kill) is said to be so, with the command that finishes it."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from marsad.errors import MarsadError
+from marsad.ingest.demo_progress import DemoProgress, DemoStatus
+from marsad.ui import state
+from marsad.ui.i18n import t
+
+LOGGER = logging.getLogger(__name__)
+
+# Seconds between two readings of the counts while the load runs: about one enrichment batch on 2 cores.
+REFRESH_S = 5
+_SHOWN = "_demo_notice_shown"
+
+
+def demo_status() -> DemoStatus | None:
+    """Where the demo load into the dashboard's store stands; None when there is none to tell of (or the store
+    cannot be read just now: the next refresh tries again)."""
+    try:
+        return DemoProgress(state.settings().db_path).status(state.store())
+    except MarsadError as exc:
+        LOGGER.info("demo load status unavailable: %s", exc.message)
+        return None
+
+
+def notice_text(status: DemoStatus, lang: str) -> str:
+    counts = {"done": f"{status.enriched:,}", "total": f"{status.articles:,}"}
+    if not status.running:
+        return t("demo_stopped", lang, **counts)
+    return t(f"demo_stage_{status.stage}", lang, **counts)
+
+
+def show(lang: str) -> None:
+    """The notice, when a demo load is unfinished: refreshed while it runs, a warning when it was stopped."""
+    status = demo_status()
+    if status is None:
+        return
+    if status.running:
+        _live(lang)
+    else:
+        st.warning(notice_text(status, lang), icon=":material/pending:")
+
+
+@st.fragment(run_every=REFRESH_S)
+def _live(lang: str) -> None:
+    status = demo_status()
+    if status is None or not status.running:
+        if st.session_state.pop(_SHOWN, False):
+            st.rerun()  # the load is over (or stopped): the whole page again, on what the store now holds
+        return
+    st.session_state[_SHOWN] = True
+    st.info(notice_text(status, lang), icon=":material/hourglass_top:")
