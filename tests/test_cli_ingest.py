@@ -130,21 +130,6 @@ def test_stats_does_not_create_a_missing_store(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_demo_loads_once(tmp_path, capsys, monkeypatch):
-    demo = tmp_path / "data" / "demo"
-    demo.mkdir(parents=True)
-    _head(ANT_SAMPLE, demo / "ant.jsonl.gz", 60)
-    shutil.copy(SEED, demo / SEED.name)
-    monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))
-    db = str(tmp_path / "s.duckdb")
-    code, out, _ = _run(capsys, "demo", "--db", db, "--no-enrich")
-    assert code == 0 and out.startswith("read 61, stored ")
-    code, out, _ = _run(capsys, "demo", "--db", db, "--no-enrich")
-    assert code == 0 and "already has articles" in out
-    code, out, _ = _run(capsys, "stats", "--db", db, "--json")
-    assert json.loads(out)["languages"].keys() == {"ar"}
-
-
 def test_shipped_demo_corpus_covers_outlets_and_languages():
     files = demo_files(Settings.load(env={}))
     assert [f.name for f in files] == ["ant_v2.1_sample.jsonl.gz", "nas_2020-09-25_iraq-syria-border.txt",

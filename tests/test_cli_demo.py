@@ -1,0 +1,79 @@
+"""``marsad demo``: the stages in the foreground, --background handing enrichment and stories to another process."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ANT_SAMPLE, REPO, SEED, read_lines
+
+from marsad.cli import main
+from marsad.ingest.demo_progress import DemoProgress
+from marsad.store import Store
+from marsad.store.enrichment import enrichment_counts
+
+# Enough Arabic articles for a topic model (marsad.nlp.topics.MIN_DOCS is 50).
+N_ARTICLES = 60
+BACKGROUND_TIMEOUT_S = 240  # the background process enriches 61 articles; the test machine is shared
+
+
+@pytest.fixture
+def demo_env(tmp_path, monkeypatch) -> str:
+    """A data folder whose demo corpus is the first ANT records and the seed page, its other resources (models,
+    entities, places) those of the repository; returns the store path."""
+    demo = tmp_path / "data" / "demo"
+    demo.mkdir(parents=True)
+    for shipped in (REPO / "data").iterdir():
+        if shipped.is_dir() and shipped.name != "demo":
+            (tmp_path / "data" / shipped.name).symlink_to(shipped)
+    with gzip.open(demo / "ant.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.writelines(read_lines(ANT_SAMPLE, N_ARTICLES))
+    shutil.copy(SEED, demo / SEED.name)
+    monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))  # reaches the background process too
+    return str(tmp_path / "s.duckdb")
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_loads_once(demo_env, capsys):
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--no-enrich")
+    assert code == 0 and out.startswith(f"read {N_ARTICLES + 1}, stored ")
+    assert "\ningest: 61 articles stored" in out and "CPU-s)" in out
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--no-enrich")
+    assert code == 0 and "already has articles" in out
+    code, out, _ = _run(capsys, "stats", "--db", demo_env, "--json")
+    assert json.loads(out)["languages"].keys() == {"ar"}
+
+
+def _wait_for_background(tracker: DemoProgress) -> None:
+    deadline = time.monotonic() + BACKGROUND_TIMEOUT_S
+    while tracker.running or tracker.unfinished:
+        assert tracker.running, f"the background process stopped early: {tracker.log_file.read_text()}"
+        assert time.monotonic() < deadline, "the background demo load did not finish in time"
+        time.sleep(0.2)
+
+
+def test_background_returns_after_the_topics_and_the_background_process_finishes(demo_env, capsys):
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    tracker = DemoProgress(Path(demo_env))
+    assert code == 0 and "\ntopics: " in out and "\nenrich: " not in out
+    assert "go on in the background" in out and str(tracker.log_file) in out
+    store = Store(demo_env)
+    assert enrichment_counts(store)[0] == N_ARTICLES + 1
+    # A second `make run` while it works neither waits nor starts another.
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    assert code == 0 and ("in the background already" in out or "already has articles" in out)
+    _wait_for_background(tracker)
+    assert enrichment_counts(store) == (N_ARTICLES + 1, N_ARTICLES + 1)
+    log = tracker.log_file.read_text(encoding="utf-8")
+    assert "\nenrich: 61 articles enriched" in log and "\nstories: " in log and "demo load finished" in log
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    assert code == 0 and "already has articles" in out and "go on in the background" not in out
