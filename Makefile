@@ -1,4 +1,5 @@
-# make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501
+# make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501 (the demo's
+#             enrichment and stories go on in a background process meanwhile; every page says how far they are)
 # make test — set up (incl. Debian packages the browser and Spark tests need), run the whole suite (Spark tests in
 #             local[2]; tests that need the large shared corpora, $MARSAD_SHARED or ../shared, skip with their reason
 #             when it is absent)
@@ -24,7 +25,7 @@ demo: setup
 	$(VENV)/bin/marsad demo
 
 run: setup
-	$(VENV)/bin/marsad demo
+	$(VENV)/bin/marsad demo --background
 	$(VENV)/bin/marsad serve --port $(PORT)
 
 # Chromium and Arabic fonts for the real-browser tests come from Debian (never Playwright's own browser download);
@@ -61,4 +62,5 @@ ner-model-en: setup
 	$(PY) training/train_en_ner.py --out data/models/en_ner
 
 clean-store:
-	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.duckdb.search.sqlite* data/marsad.search.sqlite*
+	rm -f data/marsad.duckdb data/marsad.duckdb.wal data/marsad.duckdb.search.sqlite* data/marsad.search.sqlite* \
+	  data/marsad.duckdb.topics*.npz data/marsad.duckdb.demo.*

@@ -133,14 +133,23 @@ def _ingest(store: Store, settings: Settings, tracker: DemoProgress, report: Dem
            f"{r.rejected:,} rejected)", False
 
 
+# Threads for the demo's topic fit (k-means, SVD). On the shared 2 cores the OpenMP threads spin while they wait for
+# each other: the demo corpus's fit took 16.4 CPU-s with 2 threads and 5.7 with one (74 s and 26 s wall at load
+# 14-18), with the same topics and weights. A corpus of 3,000 articles is too small for a second thread to pay.
+TOPIC_FIT_THREADS = 1
+
+
 def _topics(store: Store) -> tuple[str, bool]:
+    from threadpoolctl import threadpool_limits
+
     from marsad.ingest import topics  # scikit-learn: load on use
     from marsad.store.topics import fitted_version
 
     if fitted_version(store):
         assigned = topics.assign_new(store)  # articles a resumed ingest stored after the fit
         return f"fitted already; {assigned:,} more articles assigned", not assigned
-    fitted = topics.fit(store)
+    with threadpool_limits(limits=TOPIC_FIT_THREADS):
+        fitted = topics.fit(store)
     n = sum(lang["topics"] for lang in fitted["languages"].values())
     return f"{n} topics fitted in {len(fitted['languages'])} languages, every article assigned", False
 
