@@ -2,7 +2,7 @@
 
 import pytest
 
-from marsad.text.terms import inflection_stem, s_stem, search_key, search_spans
+from marsad.text.terms import inflection_stem, s_stem, search_key, search_keys, search_spans
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,13 @@ def test_spans_split_hashtags_and_keep_offsets():
     assert [k for *_, k in spans] == ["محمد", "بن", "سلمان", "في", "رياض"]
     assert [text[s:e] for s, e, _ in spans] == ["محمد", "بن", "سلمان", "في", "الرياض"]
     assert search_spans("،، — !") == []
+
+
+@pytest.mark.parametrize("text", [
+    "وبالحدود السورية العراقية، قال المسؤولون إنّ الحدود مغلقة",
+    "#محمد_بن_سلمان يلتقي __ _x_ a__b في 2020",
+    "The ministries' reports: 3 universities, Texas and Paris",
+    "",
+])
+def test_search_keys_are_the_keys_of_search_spans(text):
+    assert search_keys(text) == [key for _, _, key in search_spans(text)]
