@@ -1,0 +1,331 @@
+"""Arabic NER as a small neural tagger (character CNN + word embeddings + lexicon flags → BiLSTM → CRF), run in numpy.
+
+The weights are trained with PyTorch by training/train_ar_ner_neural.py (torch is a training-only dependency) and
+exported to ``weights.npz``; this module is the whole runtime: embedding lookups, a character CNN with max-pooling,
+a bidirectional LSTM batched over sentences, a linear layer to tag scores and Viterbi decoding over the learnt
+transition scores.
+
+Inputs per token (``encode``), all built from the CRF's feature resources (nlp.ner.arabic_crf.Resources), so that
+the evidence that carried the CRF carries this tagger too:
+- a word embedding of the clitic-free form (else the normalised form), initialised from the PPMI-SVD vectors
+  learnt on unlabeled Arabic news;
+- the normalised word's characters (the CNN sees clitics, affixes and letter patterns of unseen names);
+- the word's two k-means cluster ids, article-rate and frequency buckets, and its stripped proclitic group;
+- binary flags: membership in each lexicon (places, first names, context words, curated and seen names), the
+  multi-word gazetteer phrase marks, the document-memory cues and the token's shape.
+
+The model directory holds ``weights.npz``, ``vocab.json``, ``meta.json`` and the feature resources it was trained
+with (``lexicons/``, ``clusters.tsv``), so that retraining the CRF cannot shift this model's inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from marsad.nlp.ner.arabic_crf import (
+    DOC_WINDOW,
+    LEXICON_NAMES,
+    MEMORY_CUES,
+    PHRASE_MARKS,
+    ModelMissing,
+    Resources,
+    _phrase_tags,
+    _shape,
+    document_memory,
+    split_sequences,
+    strip_clitics,
+)
+from marsad.text.normalize import normalize_arabic
+
+LOGGER = logging.getLogger(__name__)
+
+WEIGHTS_FILE = "weights.npz"
+VOCAB_FILE = "vocab.json"
+META_FILE = "meta.json"
+MAX_WORD_CHARS = 20  # longer tokens are cut for the character CNN (Arabic words rarely exceed 12 letters)
+CONV_WIDTH = 3
+UNKNOWN = 0  # row 0 of every embedding table: unknown or absent value
+SHAPES = ("digit", "arabic", "latin_cap", "latin", "alnum", "punct")  # the values of arabic_crf._shape
+PHRASE_FLAGS = tuple(f"{prefix}:{bi}" if prefix else bi for prefix in PHRASE_MARKS.values() for bi in ("B", "I"))
+# Order of the binary flag columns: lexicons, gazetteer phrase marks, document-memory cues, shapes.
+FLAG_NAMES = (*LEXICON_NAMES, *PHRASE_FLAGS, *(f"m_{cue}" for cue in MEMORY_CUES), *(f"sh_{s}" for s in SHAPES))
+CLUSTER_COLUMNS = 4  # clusters.tsv: coarse and fine k-means ids, article-rate bucket, log-frequency bucket
+BATCH = 64  # sentences per LSTM batch at inference
+WORD_CACHE_SIZE = 100_000  # memoised per-word inputs (ids and CNN output), cleared when full
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """String → row maps of the embedding tables (row 0 = unknown) and the tag set."""
+
+    words: dict[str, int]
+    chars: dict[str, int]
+    prefixes: dict[str, int]
+    clusters: tuple[dict[str, int], ...]
+    tags: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict) -> Vocab:
+        def index(items: list[str]) -> dict[str, int]:
+            return {item: i + 1 for i, item in enumerate(items)}
+
+        return cls(index(data["words"]), index(data["chars"]), index(data["prefixes"]),
+                   tuple(index(col) for col in data["clusters"]), tuple(data["tags"]))
+
+    def to_json(self) -> dict:
+        def items(mapping: dict[str, int]) -> list[str]:
+            return sorted(mapping, key=mapping.__getitem__)
+
+        return {"words": items(self.words), "chars": items(self.chars), "prefixes": items(self.prefixes),
+                "clusters": [items(col) for col in self.clusters], "tags": list(self.tags)}
+
+
+@dataclass(frozen=True)
+class WordInputs:
+    """One word form's context-free inputs: embedding rows and its flags (lexicons and shape)."""
+
+    word: int
+    chars: tuple[int, ...]
+    prefix: int
+    clusters: tuple[int, ...]
+    flags: tuple[int, ...]  # column indexes into FLAG_NAMES that are set
+    norm: str
+    strip: str
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Inputs of one sentence: ids per token and the flag matrix (tokens × FLAG_NAMES)."""
+
+    words: np.ndarray  # (T,)
+    chars: list[tuple[int, ...]]
+    prefixes: np.ndarray  # (T,)
+    clusters: np.ndarray  # (T, CLUSTER_COLUMNS)
+    flags: np.ndarray  # (T, len(FLAG_NAMES)) float32
+    norms: list[str]
+
+
+_FLAG_INDEX = {name: i for i, name in enumerate(FLAG_NAMES)}
+
+
+def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordInputs]) -> WordInputs:
+    """Context-free inputs of ``token`` (memoised in ``cache``: news repeats its words)."""
+    found = cache.get(token)
+    if found is not None:
+        return found
+    norm = normalize_arabic(token)
+    strip = strip_clitics(token)
+    word = vocab.words.get(strip) or vocab.words.get(norm) or UNKNOWN
+    chars = tuple(vocab.chars.get(ch, UNKNOWN) for ch in norm[:MAX_WORD_CHARS]) or (UNKNOWN,)
+    prefix = norm[: norm.find(strip)] if norm != strip and strip in norm else ""
+    ids = res.clusters.get(strip) or res.clusters.get(norm) or ()
+    clusters = tuple(col.get(cid, UNKNOWN) for col, cid in zip(vocab.clusters, ids, strict=False))
+    clusters += (UNKNOWN,) * (CLUSTER_COLUMNS - len(clusters))
+    flags = [_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]
+    flags.append(_FLAG_INDEX[f"sh_{_shape(token)}"])
+    entry = WordInputs(word, chars, vocab.prefixes.get(prefix, UNKNOWN), clusters, tuple(flags), norm, strip)
+    if len(cache) >= WORD_CACHE_SIZE:
+        cache.clear()
+    cache[token] = entry
+    return entry
+
+
+def encode(
+    tokens: list[str], res: Resources, vocab: Vocab, cache: dict[str, WordInputs],
+    memory: dict[str, frozenset[str]] | None = None,
+) -> Encoded:
+    """Inputs of one token sequence (``memory``: nlp.ner.arabic_crf.document_memory of its document)."""
+    words = [word_inputs(t, res, vocab, cache) for t in tokens]
+    flags = np.zeros((len(tokens), len(FLAG_NAMES)), dtype=np.float32)
+    marks = _phrase_tags([w.norm for w in words], [w.strip for w in words], res.phrases) if res.phrases else ()
+    for i, word in enumerate(words):
+        flags[i, list(word.flags)] = 1.0
+        if marks and marks[i]:
+            flags[i, _FLAG_INDEX[marks[i]]] = 1.0
+        if memory:
+            for cue in memory.get(word.strip, ()):
+                flags[i, _FLAG_INDEX[f"m_{cue}"]] = 1.0
+    return Encoded(
+        words=np.fromiter((w.word for w in words), dtype=np.int64, count=len(words)),
+        chars=[w.chars for w in words],
+        prefixes=np.fromiter((w.prefix for w in words), dtype=np.int64, count=len(words)),
+        clusters=np.array([w.clusters for w in words], dtype=np.int64).reshape(len(words), CLUSTER_COLUMNS),
+        flags=flags,
+        norms=[w.norm for w in words],
+    )
+
+
+def corpus_memories(sentences: list[list[str]], res: Resources) -> list[dict[str, frozenset[str]]]:
+    """Document memory of each of consecutive CoNLL-style sentences (windows of DOC_WINDOW, as the CRF does)."""
+    out = []
+    for start in range(0, len(sentences), DOC_WINDOW):
+        window = sentences[start : start + DOC_WINDOW]
+        memory = document_memory(window, res)
+        out.extend([memory] * len(window))
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # = 1/(1+e^-x), without overflow warnings
+
+
+def lstm(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """One LSTM direction over a padded batch ``x`` (B, T, D), left to right; PyTorch's gate order (i, f, g, o).
+    Positions at or past a sequence's length are left zero."""
+    batch, steps, _ = x.shape
+    hidden = w_hh.shape[1]
+    gates_in = x @ w_ih.T + bias  # (B, T, 4H): the input part of every step at once
+    h = np.zeros((batch, hidden), dtype=x.dtype)
+    c = np.zeros((batch, hidden), dtype=x.dtype)
+    out = np.zeros((batch, steps, hidden), dtype=x.dtype)
+    w_hh_t = w_hh.T
+    for t in range(steps):
+        active = int(np.count_nonzero(lengths > t))  # batches are sorted by length, longest first
+        gates = gates_in[:active, t] + h[:active] @ w_hh_t
+        i = _sigmoid(gates[:, :hidden])
+        f = _sigmoid(gates[:, hidden : 2 * hidden])
+        g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
+        o = _sigmoid(gates[:, 3 * hidden :])
+        c[:active] = f * c[:active] + i * g
+        h[:active] = o * np.tanh(c[:active])
+        out[:active, t] = h[:active]
+    return out
+
+
+def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
+    """Best tag path for one sequence: ``emissions`` (T, K), ``transitions[i, j]`` scores tag i → tag j."""
+    score = start + emissions[0]
+    back = np.zeros(emissions.shape, dtype=np.int64)
+    for t in range(1, len(emissions)):
+        total = score[:, None] + transitions  # (K from, K to)
+        back[t] = total.argmax(axis=0)
+        score = total.max(axis=0) + emissions[t]
+    best = [int((score + end).argmax())]
+    for t in range(len(emissions) - 1, 0, -1):
+        best.append(int(back[t, best[-1]]))
+    return best[::-1]
+
+
+class NeuralTagger:
+    """A loaded neural tagger: weights (numpy arrays), vocab and the feature resources it was trained with."""
+
+    def __init__(self, weights: dict[str, np.ndarray], vocab: Vocab, resources: Resources, meta: dict):
+        self.w = {name: np.asarray(array, dtype=np.float32) for name, array in weights.items()}
+        self.vocab = vocab
+        self.resources = resources
+        self.meta = meta
+        self._inputs: dict[str, WordInputs] = {}
+        self._char_vectors: dict[tuple[int, ...], np.ndarray] = {}
+        conv = self.w["char_conv.weight"]  # (filters, char dims, width), as torch.nn.Conv1d stores it
+        self._conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (width × char dims, filters)
+
+    def _char_vector(self, chars: tuple[int, ...]) -> np.ndarray:
+        """Character-CNN output of one word: convolution over padded character embeddings, max over positions."""
+        found = self._char_vectors.get(chars)
+        if found is not None:
+            return found
+        emb = self.w["char_emb.weight"][list(chars)]
+        pad = np.zeros((CONV_WIDTH // 2, emb.shape[1]), dtype=np.float32)
+        padded = np.concatenate([pad, emb, pad])
+        windows = np.concatenate([padded[k : k + len(chars)] for k in range(CONV_WIDTH)], axis=1)
+        vector = (windows @ self._conv + self.w["char_conv.bias"]).max(axis=0)
+        if len(self._char_vectors) >= WORD_CACHE_SIZE:
+            self._char_vectors.clear()
+        self._char_vectors[chars] = vector
+        return vector
+
+    def _token_matrix(self, enc: Encoded) -> np.ndarray:
+        """The BiLSTM's input rows of one sentence: the concatenation the training model builds."""
+        w = self.w
+        parts = [
+            w["word_emb.weight"][enc.words],
+            np.stack([self._char_vector(chars) for chars in enc.chars]),
+            w["prefix_emb.weight"][enc.prefixes],
+            *(w[f"cluster_emb{k}.weight"][enc.clusters[:, k]] for k in range(CLUSTER_COLUMNS)),
+            enc.flags,
+        ]
+        return np.concatenate(parts, axis=1)
+
+    def emissions(self, encoded: list[Encoded]) -> list[np.ndarray]:
+        """Tag scores (T, K) of each encoded sentence, in input order (batched by length)."""
+        w = self.w
+        out: list[np.ndarray] = [np.zeros((0, len(self.vocab.tags)), dtype=np.float32)] * len(encoded)
+        order = sorted((i for i in range(len(encoded)) if len(encoded[i].words)), key=lambda i: -len(encoded[i].words))
+        for first in range(0, len(order), BATCH):
+            batch = order[first : first + BATCH]
+            lengths = np.array([len(encoded[i].words) for i in batch])
+            rows = [self._token_matrix(encoded[i]) for i in batch]
+            x = np.zeros((len(batch), lengths[0], rows[0].shape[1]), dtype=np.float32)
+            x_rev = np.zeros_like(x)
+            for b, row in enumerate(rows):
+                x[b, : len(row)] = row
+                x_rev[b, : len(row)] = row[::-1]
+            fwd = lstm(x, lengths, w["lstm.weight_ih_l0"], w["lstm.weight_hh_l0"],
+                       w["lstm.bias_ih_l0"] + w["lstm.bias_hh_l0"])
+            bwd = lstm(x_rev, lengths, w["lstm.weight_ih_l0_reverse"], w["lstm.weight_hh_l0_reverse"],
+                       w["lstm.bias_ih_l0_reverse"] + w["lstm.bias_hh_l0_reverse"])
+            for b, i in enumerate(batch):
+                n = lengths[b]
+                hidden = np.concatenate([fwd[b, :n], bwd[b, :n][::-1]], axis=1)
+                out[i] = hidden @ w["out.weight"].T + w["out.bias"]
+        return out
+
+    def _decode(self, encoded: list[Encoded]) -> list[list[str]]:
+        w, tags = self.w, self.vocab.tags
+        return [
+            [tags[k] for k in viterbi(e, w["crf.transitions"], w["crf.start"], w["crf.end"])] if len(e) else []
+            for e in self.emissions(encoded)
+        ]
+
+    def _encode(self, tokens: list[str], memory: dict[str, frozenset[str]] | None) -> Encoded:
+        return encode(tokens, self.resources, self.vocab, self._inputs, memory)
+
+    def tag_document(self, lines: list[list[str]]) -> list[list[str]]:
+        """BIO tags for the token lines of one document (one document memory; long lines cut into sentences)."""
+        parts = [[line[s:e] for s, e in split_sequences(line)] for line in lines]
+        memory = document_memory([p for line in parts for p in line], self.resources)
+        flat = self._decode([self._encode(p, memory) for line in parts for p in line])
+        out, k = [], 0
+        for line in parts:
+            out.append([tag for tags in flat[k : k + len(line)] for tag in tags])
+            k += len(line)
+        return out
+
+    def tag(self, tokens: list[str]) -> list[str]:
+        """BIO tags for one token sequence (its own document)."""
+        return self.tag_document([tokens])[0]
+
+    def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for consecutive sentences without document boundaries (CoNLL-style input)."""
+        memories = corpus_memories(sentences, self.resources)
+        return self._decode([self._encode(s, m) for s, m in zip(sentences, memories, strict=True)])
+
+
+def load_directory(path: Path) -> NeuralTagger:
+    """A tagger from a model directory (no cache: see load_tagger)."""
+    weights_path = path / WEIGHTS_FILE
+    if not weights_path.exists():
+        raise ModelMissing(
+            f"{weights_path}: the Arabic neural NER model is missing; build it with training/train_ar_ner_neural.py",
+            detail=f"looked for {WEIGHTS_FILE} in {path.resolve()}",
+        )
+    with np.load(weights_path) as data:
+        weights = {name: data[name] for name in data.files}
+    vocab = Vocab.from_json(json.loads((path / VOCAB_FILE).read_text(encoding="utf-8")))
+    meta_path = path / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return NeuralTagger(weights, vocab, Resources.load(path), meta)
+
+
+@cache
+def load_tagger(directory: str) -> NeuralTagger:
+    """Load the neural tagger once per directory (cached): nothing is read at import time."""
+    tagger = load_directory(Path(directory))
+    LOGGER.info("loaded Arabic neural NER from %s", directory)
+    return tagger
