@@ -60,7 +60,7 @@ COMPARISON = REPO / "training" / "ar_ner_comparison.json"
 DEV_SHARE = 0.1
 SETTINGS = {
     "char_dims": 30, "char_filters": 50, "prefix_dims": 8, "cluster_dims": [16, 16, 4, 4], "hidden": 100,
-    "dropout": 0.5, "word_dropout": 0.1, "lr": 2e-3, "batch": 32, "max_epochs": 30, "patience": 5,
+    "dropout": 0.5, "word_dropout": 0.1, "lr": 2e-3, "batch": 32, "max_epochs": 20, "patience": 4,
     "min_word_count": 2, "seed": 13, "clip": 5.0,
 }
 
@@ -245,13 +245,14 @@ def fit(train, dev, resources: Resources, resource_dir: Path, settings: dict) ->
     dev_resources = resources.with_lexicons(seen_names(train))
     optimizer = torch.optim.Adam(net.parameters(), lr=settings["lr"])
     best, best_state, best_epoch, history = -1.0, None, 0, []
-    order = list(range(len(encoded)))
+    # Batches of sentences of similar length (the LSTM and CRF loops run to the longest one), in random order.
+    by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i].words))
+    batches = [by_length[k : k + settings["batch"]] for k in range(0, len(by_length), settings["batch"])]
     for epoch in range(1, settings["max_epochs"] + 1):
         net.train()
-        rng.shuffle(order)
+        rng.shuffle(batches)
         start, total = time.process_time(), 0.0
-        for first in range(0, len(order), settings["batch"]):
-            idx = order[first : first + settings["batch"]]
+        for idx in batches:
             batch = to_batch([encoded[i] for i in idx], settings["word_dropout"], rng)
             tags = nn.utils.rnn.pad_sequence([gold[i] for i in idx], batch_first=True)
             mask = torch.arange(tags.shape[1]).unsqueeze(0) < batch["lengths"].unsqueeze(1)
@@ -263,7 +264,7 @@ def fit(train, dev, resources: Resources, resource_dir: Path, settings: dict) ->
             total += loss.item() * len(idx)
         net.eval()
         f1 = score([t for _, t in dev], tag_with(net, vocab, dev_resources, dev))["micro_f1"]
-        history.append({"epoch": epoch, "loss": round(total / len(order), 3), "dev_f1": round(f1, 4),
+        history.append({"epoch": epoch, "loss": round(total / len(encoded), 3), "dev_f1": round(f1, 4),
                         "cpu_s": round(time.process_time() - start, 1)})
         LOGGER.info("epoch %d: %s", epoch, history[-1])
         if f1 > best:
