@@ -6,6 +6,7 @@ import numpy as np
 import pycrfsuite
 import pytest
 
+from marsad.nlp.ner import crf_scoring
 from marsad.nlp.ner.crf_scoring import WEIGHT_ERROR, ChainScorer, RowTable
 
 # Tiny training data: a name after "قال", a place after "في"; numeric attributes too (crfsuite scales by value).
@@ -46,15 +47,17 @@ def rows(scorer: ChainScorer, sequence: list[dict[str, float]]) -> np.ndarray:
 )
 def test_decode_gives_crfsuite_tags(model, sequence):
     scorer = ChainScorer.from_tagger(model)
-    decoded = scorer.decode([rows(scorer, sequence)])
+    decoded = scorer.decode(rows(scorer, sequence), [len(sequence)])
     assert decoded.undecided == 0
     assert [scorer.labels[k] for k in decoded.paths[0]] == model.tag(sequence)
 
 
-def test_decode_batches_sequences_of_any_length_in_order(model):
+@pytest.mark.parametrize("batch", [1, 2, 512])
+def test_decode_batches_sequences_of_any_length_in_order(model, monkeypatch, batch):
+    monkeypatch.setattr(crf_scoring, "BATCH", batch)
     scorer = ChainScorer.from_tagger(model)
     sequences = [features for features, _ in TRAIN] + [[{"w:قال": 1.0}]]
-    decoded = scorer.decode([rows(scorer, s) for s in sequences])
+    decoded = scorer.decode(np.concatenate([rows(scorer, s) for s in sequences]), [len(s) for s in sequences])
     assert [[scorer.labels[k] for k in path] for path in decoded.paths] == [model.tag(s) for s in sequences]
 
 
@@ -73,14 +76,14 @@ def test_near_tie_is_left_to_crfsuite():
     scorer = ChainScorer(("A", "B"), {}, np.zeros((0, 2)), np.zeros((2, 2)))
     tie = np.array([[1.0, 1.0 - WEIGHT_ERROR, 1.0]])  # B within the rounding of A
     clear = np.array([[1.0, 0.0, 1.0], [0.0, 2.0, 1.0]])
-    decoded = scorer.decode([tie, clear])
+    decoded = scorer.decode(np.concatenate([tie, clear]), [1, 2])
     assert decoded.paths[0] is None and decoded.undecided == 1
     assert decoded.paths[1].tolist() == [0, 1]
 
 
 def test_decode_of_nothing():
     scorer = ChainScorer(("A",), {}, np.zeros((0, 1)), np.zeros((1, 1)))
-    assert scorer.decode([]).paths == []
+    assert scorer.decode(np.zeros((0, 2)), []).paths == []
 
 
 def test_row_table_builds_each_key_once_and_empties_when_full():

@@ -235,6 +235,11 @@ class WordFeatures:
     vector: tuple[float, ...] | None = None
 
     @cached_property
+    def cues(self) -> tuple[str, ...]:
+        """The MEMORY_CUES lexicons this word is in (see document_memory)."""
+        return tuple(name for name in MEMORY_CUES if name in self.base)
+
+    @cached_property
     def own(self) -> dict[str, float]:
         return attributes(self.base)
 
@@ -312,11 +317,10 @@ def document_memory(sequences: list[list[str]], res: Resources) -> dict[str, fro
     """
     memory: dict[str, set[str]] = {}
     for tokens in sequences:
-        base = [_token_features(t, res).base for t in tokens]
-        for prev, cur in pairwise(base):
-            cues = [name for name in MEMORY_CUES if name in prev]
-            if cues and cur["sh"] == "arabic":
-                memory.setdefault(str(cur["s"]), set()).update(cues)
+        words = [_token_features(t, res) for t in tokens]
+        for prev, cur in pairwise(words):
+            if prev.cues and cur.base["sh"] == "arabic":
+                memory.setdefault(str(cur.base["s"]), set()).update(prev.cues)
     return {form: frozenset(cues) for form, cues in memory.items()}
 
 
@@ -412,36 +416,54 @@ class ArabicTagger:
         parts = [tokens[start:end] for start, end in split_sequences(tokens)]
         if memory is None and self.meta.get("config", {}).get("doc_memory"):
             memory = document_memory(parts, self.resources)
-        return [tag for part_tags in self._tag_parts(parts, memory) for tag in part_tags]
+        return [tag for part_tags in self._tag_parts(parts, [memory] * len(parts)) for tag in part_tags]
 
     def tag_document(self, lines: list[list[str]]) -> list[list[str]]:
         """BIO tags for the token lines of one document, sharing one document memory."""
-        memory = document_memory(lines, self.resources) if self.meta.get("config", {}).get("doc_memory") else None
-        ranges = [split_sequences(tokens) for tokens in lines]
-        parts = [tokens[start:end] for tokens, spans in zip(lines, ranges, strict=True) for start, end in spans]
-        tagged = iter(self._tag_parts(parts, memory))
-        return [[tag for _ in spans for tag in next(tagged)] for spans in ranges]
+        return self.tag_documents([lines])[0]
+
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        """BIO tags for the token lines of each document (a document memory each), tagged in one batch."""
+        with_memory = self.meta.get("config", {}).get("doc_memory")
+        ranges = [[split_sequences(tokens) for tokens in lines] for lines in documents]
+        parts: list[list[str]] = []
+        memories: list[dict[str, frozenset[str]] | None] = []
+        for lines, spans in zip(documents, ranges, strict=True):
+            memory = document_memory(lines, self.resources) if with_memory else None
+            for tokens, line_spans in zip(lines, spans, strict=True):
+                parts.extend(tokens[start:end] for start, end in line_spans)
+                memories.extend([memory] * len(line_spans))
+        tagged = iter(self._tag_parts(parts, memories))
+        return [[[tag for _ in line_spans for tag in next(tagged)] for line_spans in spans] for spans in ranges]
 
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for consecutive sentences without document boundaries (CoNLL-style input): each sentence one
         sequence, with document memory over windows of DOC_WINDOW sentences (see corpus_features)."""
         if not self.meta.get("config", {}).get("doc_memory"):
             return [self.tag(tokens, {}) if tokens else [] for tokens in sentences]
-        out: list[list[str]] = []
+        parts: list[list[str]] = []
+        memories: list[dict[str, frozenset[str]] | None] = []
         for start in range(0, len(sentences), DOC_WINDOW):
             window = sentences[start : start + DOC_WINDOW]
-            tagged = iter(self._tag_parts([s for s in window if s], document_memory(window, self.resources)))
-            out.extend(next(tagged) if tokens else [] for tokens in window)
-        return out
+            memory = document_memory(window, self.resources)
+            parts.extend(tokens for tokens in window if tokens)
+            memories.extend(memory for tokens in window if tokens)
+        tagged = iter(self._tag_parts(parts, memories))
+        return [next(tagged) if tokens else [] for tokens in sentences]
 
-    def _tag_parts(self, parts: list[list[str]], memory: dict[str, frozenset[str]] | None) -> list[list[str]]:
-        """BIO tags of each (non-empty) sequence."""
-        if self.emissions is None:
-            return [list(self.tagger.tag(sentence_features(part, self.resources, memory))) for part in parts]
+    def _tag_parts(
+        self, parts: list[list[str]], memories: list[dict[str, frozenset[str]] | None]
+    ) -> list[list[str]]:
+        """BIO tags of each (non-empty) sequence, ``memories[k]`` the document memory of ``parts[k]``."""
+        if self.emissions is None or not parts:
+            return [
+                list(self.tagger.tag(sentence_features(part, self.resources, memory)))
+                for part, memory in zip(parts, memories, strict=True)
+            ]
         scorer = self.emissions.scorer
-        decoded = scorer.decode([self.emissions(part, memory) for part in parts])
+        decoded = scorer.decode(self.emissions(parts, memories), [len(part) for part in parts])
         out = []
-        for part, path in zip(parts, decoded.paths, strict=True):
+        for part, memory, path in zip(parts, memories, decoded.paths, strict=True):
             if path is None:
                 out.append(list(self.tagger.tag(sentence_features(part, self.resources, memory))))
             else:

@@ -42,70 +42,82 @@ class EmissionBuilder:
     def __init__(self, scorer: ChainScorer, resources: Resources) -> None:
         self.scorer = scorer
         self.resources = resources
-        self.tables = _slot_tables(scorer.rows)
+        self.strings, self.numbers = _slot_tables(scorer.rows)
         self.bias = scorer.score_row({"bias": 1.0})
         self.rows = RowTable((len(SLOT_PREFIXES), scorer.width), FEATURE_CACHE_SIZE)
         self._vector_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def __call__(self, tokens: list[str], memory: dict[str, frozenset[str]] | None) -> np.ndarray:
-        words = [_token_features(t, self.resources) for t in tokens]
-        norms, marks = sequence_marks(words, self.resources)
-        n = len(tokens)
+    def __call__(self, parts: list[list[str]], memories: list[dict[str, frozenset[str]] | None]) -> np.ndarray:
+        """Score rows of the tokens of all ``parts`` (sequences), one after another; ``memories[k]``: the document
+        memory of part k (see document_memory)."""
+        res = self.resources
+        tokens = [token for part in parts for token in part]
+        lengths = np.array([len(part) for part in parts])
         block = self.rows.lookup(tokens, self.word_rows)  # [token, slot, label scores + slack]
         scores = block[:, 0] + self.bias
-        for slot, off in enumerate(OFFSETS, start=1):  # token i sees word i + off
-            if off < 0:
-                scores[-off:] += block[: max(0, n + off), slot]
-            else:
-                scores[: max(0, n - off)] += block[off:, slot]
+        position = np.arange(len(tokens)) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # within its part
+        part_length = np.repeat(lengths, lengths)
+        for slot, off in enumerate(OFFSETS, start=1):  # token i sees word i + off of its own part
+            seen = np.flatnonzero((position + off >= 0) & (position + off < part_length))
+            scores[seen] += block[seen + off, slot]
         rows = self.scorer.rows
-        local = local_attributes(norms, marks, [cues_of(word, memory) for word in words])
-        hits = [(i, row) for i, names in enumerate(local) for name in names if (row := rows.get(name)) is not None]
-        if hits:
-            index, found = zip(*hits, strict=True)
-            np.add.at(scores[:, :-1], list(index), self.scorer.weights[list(found)])
-            np.add.at(scores[:, -1], list(index), 1.0)
+        index: list[int] = []
+        found: list[int] = []
+        first = 0
+        for part, memory in zip(parts, memories, strict=True):
+            words = [_token_features(token, res) for token in part]
+            norms, marks = sequence_marks(words, res)
+            for i, names in enumerate(local_attributes(norms, marks, [cues_of(word, memory) for word in words])):
+                for name in names:
+                    row = rows.get(name)
+                    if row is not None:
+                        index.append(first + i)
+                        found.append(row)
+            first += len(part)
+        if found:
+            np.add.at(scores[:, :-1], index, self.scorer.weights[found])
+            np.add.at(scores[:, -1], index, 1.0)
         return scores
 
     def word_rows(self, tokens: Sequence[str]) -> np.ndarray:
         """Per word form: the summed weights (and slack) of its own attributes, then of what it shows each offset."""
-        out = np.zeros((len(tokens), len(SLOT_PREFIXES), self.scorer.width))
-        where: list[tuple[int, int]] = []
+        slots = len(SLOT_PREFIXES)
+        out = np.zeros((len(tokens) * slots, self.scorer.width))
+        owner: list[int] = []  # word index × slots + slot of each weighted attribute found
         found: list[int] = []
         values: list[float] = []
         vectors: list[tuple[int, tuple[float, ...]]] = []
         for w, token in enumerate(tokens):
             word = _token_features(token, self.resources)
             base = word.base
-            for slot, table in enumerate(self.tables):
-                for key, entry in table.items():
-                    value = base.get(key)
-                    if value is None:
-                        continue
-                    if isinstance(value, str):
-                        row = entry.get(value) if isinstance(entry, dict) else None
-                        if row is not None:
-                            where.append((w, slot))
-                            found.append(row)
-                            values.append(1.0)
-                    elif not isinstance(entry, dict):
-                        where.append((w, slot))
-                        found.append(entry)
+            first = w * slots
+            for key, by_value in self.strings.items():
+                value = base.get(key)
+                if value is not None and (hits := by_value.get(value)):  # type: ignore[arg-type]
+                    for slot, row in hits:
+                        owner.append(first + slot)
+                        found.append(row)
+                        values.append(1.0)
+            for key, hits in self.numbers.items():
+                value = base.get(key)
+                if value is not None:
+                    for slot, row in hits:
+                        owner.append(first + slot)
+                        found.append(row)
                         values.append(float(value))
             if word.vector:
-                vectors.append((w, word.vector))
+                vectors.append((first, word.vector))
         if found:
-            weighted = self.scorer.weights[found] * np.asarray(values)[:, None]
-            ws, slots = zip(*where, strict=True)
-            np.add.at(out[:, :, :-1], (list(ws), list(slots)), weighted)
-            np.add.at(out[:, :, -1], (list(ws), list(slots)), np.abs(values))
+            scale = np.asarray(values)
+            np.add.at(out[:, :-1], owner, self.scorer.weights[found] * scale[:, None])
+            np.add.at(out[:, -1], owner, np.abs(scale))
         if vectors:
-            ws, vecs = zip(*vectors, strict=True)
+            at, vecs = zip(*vectors, strict=True)
             matrix = np.asarray(vecs)
             weights, present = self._vectors(matrix.shape[1])
-            out[list(ws), 0, :-1] += matrix @ weights
-            out[list(ws), 0, -1] += np.abs(matrix) @ present
-        return out
+            out[list(at), :-1] += matrix @ weights
+            out[list(at), -1] += np.abs(matrix) @ present
+        return out.reshape(len(tokens), slots, self.scorer.width)
 
     def _vectors(self, dims: int) -> tuple[np.ndarray, np.ndarray]:
         """Weight rows of the dense-vector features e0 … e{dims-1} (zero where the model has none), and which exist."""
@@ -121,12 +133,18 @@ class EmissionBuilder:
         return self._vector_rows[dims]
 
 
-def _slot_tables(rows: dict[str, int]) -> list[dict[str, int | dict[str, int]]]:
-    """Per slot: feature key → weight row (numeric features) or value → weight row (string features), for every
-    model attribute that a word form's features can produce (see WordFeatures.own/context). Attributes that are not
-    a word feature (bias, bigrams, marks, edges, memory cues) and the dense-vector dimensions are left out."""
+Hits = tuple[tuple[int, int], ...]  # (slot, weight row) pairs
+
+
+def _slot_tables(rows: dict[str, int]) -> tuple[dict[str, dict[str, Hits]], dict[str, Hits]]:
+    """The model attributes a word form's features can produce (see WordFeatures.own/context), by feature: for
+    string features key → value → (slot, row) pairs, for numeric ones key → (slot, row) pairs (scaled by the value).
+    Dense-vector dimensions are left out (summed as a matrix product), and so are attributes that cannot be a word
+    feature of their slot (bias, edges, memory cues); a few that are not features at all (bigrams, gazetteer marks)
+    stay in the own slot's table, where no word form has their key."""
     allowed = [None, *(set(context_keys(off)) for off in OFFSETS)]  # the word itself may show any key
-    tables: list[dict[str, int | dict[str, int]]] = [{} for _ in SLOT_PREFIXES]
+    strings: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    numbers: dict[str, list[tuple[int, int]]] = {}
     # The longest prefixes first, so "-1w:…" is not read as slot "" or "1"; the word's own keys start with a letter.
     by_length = sorted(range(len(SLOT_PREFIXES)), key=lambda s: -len(SLOT_PREFIXES[s]))
     for name, row in rows.items():
@@ -135,18 +153,16 @@ def _slot_tables(rows: dict[str, int]) -> list[dict[str, int | dict[str, int]]]:
             if not name.startswith(prefix):
                 continue
             key, colon, value = name[len(prefix) :].partition(":")
-            if allowed[slot] is not None and key not in allowed[slot]:
-                break
-            if not key[:1].isalpha() or (not colon and _is_vector_key(key)):
-                break
-            if colon:
-                entry = tables[slot].setdefault(key, {})
-                if isinstance(entry, dict):
-                    entry[value] = row
-            else:
-                tables[slot][key] = row
+            if (allowed[slot] is None or key in allowed[slot]) and key[:1].isalpha():
+                if colon:
+                    strings.setdefault(key, {}).setdefault(value, []).append((slot, row))
+                elif not _is_vector_key(key):
+                    numbers.setdefault(key, []).append((slot, row))
             break
-    return tables
+    return (
+        {key: {value: tuple(hits) for value, hits in by_value.items()} for key, by_value in strings.items()},
+        {key: tuple(hits) for key, hits in numbers.items()},
+    )
 
 
 def _is_vector_key(key: str) -> bool:

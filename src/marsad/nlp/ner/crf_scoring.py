@@ -28,6 +28,9 @@ LOGGER = logging.getLogger(__name__)
 WEIGHT_ERROR = 1e-6
 # Absolute slack on top, for the float error of the sums themselves.
 SUM_ERROR = 1e-9
+# Sequences decoded together: enough to spread numpy's per-call cost, few enough to keep the arrays small (padding
+# to the longest of the batch costs little since sequences are grouped by length).
+BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -83,30 +86,38 @@ class ChainScorer:
             out[-1] = np.abs(values).sum()
         return out
 
-    def decode(self, emissions: Sequence[np.ndarray]) -> Decoded:
-        """Best label ids of each sequence; ``emissions[s]`` is (tokens, width): score rows per token (see
-        score_row). Sequences must be non-empty. All sequences advance together, one numpy step per position."""
-        count = len(emissions)
-        if not count:
-            return Decoded([], 0)
-        lengths = np.array([len(e) for e in emissions])
-        order = np.argsort(-lengths, kind="stable")  # longest first: the live sequences at step t are a prefix
-        lengths = lengths[order]
-        longest, n_labels = int(lengths[0]), len(self.labels)
-        scores = np.zeros((count, longest, self.width))
-        for k, s in enumerate(order):
-            scores[k, : lengths[k]] = emissions[s]
+    def decode(self, scores: np.ndarray, lengths: Sequence[int]) -> Decoded:
+        """Best label ids of each sequence. ``scores`` holds the score rows (see score_row) of every token of all
+        the sequences one after another, ``lengths`` their (non-zero) lengths. Sequences of similar length are
+        decoded together, BATCH at a time, all advancing one numpy step per position."""
+        lengths = np.asarray(lengths, dtype=np.intp)
+        starts = np.cumsum(lengths) - lengths
+        order = np.argsort(-lengths, kind="stable")
+        paths: list[np.ndarray | None] = [None] * len(lengths)
+        for first in range(0, len(order), BATCH):
+            batch = order[first : first + BATCH]
+            for s, path in zip(batch, self._decode_batch(scores, starts[batch], lengths[batch]), strict=True):
+                paths[s] = path
+        return Decoded(paths, sum(path is None for path in paths))
+
+    def _decode_batch(self, scores: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[np.ndarray | None]:
+        """Viterbi over sequences sorted longest first (so the live ones at step t are a prefix)."""
+        count, longest, n_labels = len(lengths), int(lengths[0]), len(self.labels)
+        live_at = np.searchsorted(-lengths, -np.arange(longest), side="left")  # sequences longer than t
+        steps = np.arange(longest)
+        inside = steps < lengths[:, None]  # [sequence, t]
+        padded = np.zeros((count, longest, self.width))
+        padded[inside] = scores[(starts[:, None] + steps)[inside]]
         # Path scores here and crfsuite's differ by at most this: the rounding of every weight on the path.
-        bound = 2 * WEIGHT_ERROR * (scores[:, :, -1].sum(axis=1) + lengths - 1) + SUM_ERROR
+        bound = 2 * WEIGHT_ERROR * (padded[:, :, -1].sum(axis=1) + lengths - 1) + SUM_ERROR
         alpha = np.zeros((longest, count, n_labels))
         back = np.zeros((longest, count, n_labels), dtype=np.intp)
-        alpha[0] = scores[:, 0, :-1]
-        live_at = np.searchsorted(-lengths, -np.arange(longest), side="left")  # sequences longer than t
+        alpha[0] = padded[:, 0, :-1]
         for t in range(1, longest):
             live = live_at[t]
             candidates = alpha[t - 1, :live, :, None] + self.transitions  # [sequence, from, to]
             back[t, :live] = candidates.argmax(axis=1)  # the first maximum: crfsuite keeps the lowest id on a tie
-            alpha[t, :live] = candidates.max(axis=1) + scores[:live, t, :-1]
+            alpha[t, :live] = candidates.max(axis=1) + padded[:live, t, :-1]
         rows = np.arange(count)
         last = alpha[lengths - 1, rows]
         path = np.zeros((count, longest), dtype=np.intp)
@@ -117,15 +128,10 @@ class ChainScorer:
         # The margin of every decision taken: the last label, then each back-pointer on the path.
         margin = _margin(last, path[rows, lengths - 1])
         if longest > 1:
-            steps = alpha[:-1].transpose(1, 0, 2) + self.transitions.T[path[:, 1:]]  # [sequence, step, from]
-            inside = np.arange(1, longest) < lengths[:, None]
-            margin = np.minimum(margin, np.where(inside, _margin(steps, path[:, :-1]), np.inf).min(axis=1))
+            taken = alpha[:-1].transpose(1, 0, 2) + self.transitions.T[path[:, 1:]]  # [sequence, step, from]
+            margin = np.minimum(margin, np.where(inside[:, 1:], _margin(taken, path[:, :-1]), np.inf).min(axis=1))
         decided = margin > bound
-        paths: list[np.ndarray | None] = [None] * count
-        for k, s in enumerate(order):
-            if decided[k]:
-                paths[s] = path[k, : lengths[k]]
-        return Decoded(paths, int(count - decided.sum()))
+        return [path[k, : lengths[k]] if decided[k] else None for k in range(count)]
 
 
 def _margin(values: np.ndarray, chosen: np.ndarray) -> np.ndarray:

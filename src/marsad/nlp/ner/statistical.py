@@ -84,21 +84,29 @@ def _map(label: str) -> str | None:
     return LABEL_MAP.get(label)
 
 
-def _predict_arabic(text: str) -> list[CharSpan]:
+def _predict_arabic(texts: list[str]) -> list[list[CharSpan]]:
+    """Entity spans of each text; the texts are tagged in one batch (the CRF decodes many sequences at once)."""
     from marsad.nlp.ner.arabic_crf import tokenize
 
-    tagger = _arabic()
-    lines = []
-    for line in _LINE.finditer(text):
-        offsets = [(line.start() + s, line.start() + e) for s, e in tokenize(line.group())]
-        if offsets:
-            lines.append(offsets)
-    found: list[CharSpan] = []
-    all_tags = tagger.tag_document([[text[s:e] for s, e in offsets] for offsets in lines])
-    for offsets, tags in zip(lines, all_tags, strict=True):
-        for first, end, label in bio_spans(tags):
-            found.append((offsets[first][0], offsets[end - 1][1], label))
-    return found
+    documents = []
+    for text in texts:
+        lines = []
+        for line in _LINE.finditer(text):
+            offsets = [(line.start() + s, line.start() + e) for s, e in tokenize(line.group())]
+            if offsets:
+                lines.append(offsets)
+        documents.append(lines)
+    all_tags = _arabic().tag_documents(
+        [[[text[s:e] for s, e in offsets] for offsets in lines] for text, lines in zip(texts, documents, strict=True)]
+    )
+    results: list[list[CharSpan]] = []
+    for lines, tags_of_lines in zip(documents, all_tags, strict=True):
+        found: list[CharSpan] = []
+        for offsets, tags in zip(lines, tags_of_lines, strict=True):
+            for first, end, label in bio_spans(tags):
+                found.append((offsets[first][0], offsets[end - 1][1], label))
+        results.append(found)
+    return results
 
 
 def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[CharSpan]]:
@@ -107,7 +115,7 @@ def predict(texts: list[str], lang: str, *, batch_size: int = 64) -> list[list[C
     _check(lang)
     texts = list(texts)
     if lang == "ar":
-        return [_predict_arabic(text) for text in texts]
+        return _predict_arabic(texts)
     nlp = _spacy_pipeline(lang)
     results: list[list[CharSpan]] = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
