@@ -195,16 +195,25 @@ def read_lexicon(path: Path) -> list[str]:
         return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
 
 
+def _phrase_starts(norm: str, stripped: str, phrases: dict[str, list[tuple[tuple[str, ...], str]]]) -> tuple[str, ...]:
+    """The first words of multi-word gazetteer names a word may stand for: itself, or without (or with another)
+    proclitic, e.g. وبغداد → بغداد, البغداد."""
+    return tuple(sorted({norm, stripped, "ال" + stripped} & phrases.keys()))
+
+
 def _phrase_tags(
-    norms: list[str], stripped: list[str], phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+    norms: list[str], starts: list[tuple[str, ...]], phrases: dict[str, list[tuple[tuple[str, ...], str]]]
 ) -> list[str]:
-    """B/I marks ("B", "I" for places, "per:B", "org:I" …) of tokens covered by a multi-word gazetteer name; the
-    first token may carry a proclitic. The longest match wins, places on ties."""
+    """B/I marks ("B", "I" for places, "per:B", "org:I" …) of tokens covered by a multi-word gazetteer name
+    (``starts``: see _phrase_starts); the first token may carry a proclitic. The longest match wins, places on
+    ties."""
     marks = [""] * len(norms)
+    if not any(starts):
+        return marks
     i = 0
     while i < len(norms):
         matched, kind = 0, ""
-        for first in sorted({norms[i], stripped[i], "ال" + stripped[i]} & phrases.keys()):
+        for first in starts[i]:
             for phrase, prefix in phrases.get(first, ()):
                 n = len(phrase)
                 if n > matched or (n == matched and not prefix):
@@ -233,6 +242,7 @@ class WordFeatures:
 
     base: dict[str, str | float]
     vector: tuple[float, ...] | None = None
+    phrase_starts: tuple[str, ...] = ()  # see _phrase_starts
 
     @cached_property
     def cues(self) -> tuple[str, ...]:
@@ -299,7 +309,7 @@ def _token_features(tok: str, res: Resources) -> WordFeatures:
         f.update(zip(vector_keys(len(vector)), vector, strict=True))
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
-    entry = WordFeatures(f, vector or None)
+    entry = WordFeatures(f, vector or None, _phrase_starts(norm, strip, res.phrases) if res.phrases else ())
     res.cache[tok] = entry
     return entry
 
@@ -364,7 +374,7 @@ def sequence_marks(words: list[WordFeatures], res: Resources) -> tuple[list[str]
     norms = [str(w.base["w"]) for w in words]
     if not res.phrases:
         return norms, [""] * len(words)
-    return norms, _phrase_tags(norms, [str(w.base["s"]) for w in words], res.phrases)
+    return norms, _phrase_tags(norms, [w.phrase_starts for w in words], res.phrases)
 
 
 def cues_of(word: WordFeatures, memory: dict[str, frozenset[str]] | None) -> frozenset[str] | tuple[()]:
