@@ -142,3 +142,20 @@ def test_token_hashes_of_text_without_words(text):
 )
 def test_same_headline(a, b, same):
     assert same_headline(headline_words(a), headline_words(b)) is same
+
+
+def test_fingerprints_of_a_batch_are_each_texts_own(ant):
+    """dedup.fingerprints computes a chunk at once: the same shingles and band keys as one text at a time,
+    whatever sits beside a text (short texts, texts without words, a text over MAX_CHARS)."""
+    from marsad.ingest.dedup import MAX_CHARS, batch_shingles, fingerprints
+
+    texts = [normalized_text(r["title"], r["text"]) for r in ant[:40]]
+    texts[5:5] = ["", "كلمة", "ثلاث كلمات فقط", "... !", " ".join(f"w{i}" for i in range(MAX_CHARS // 3))]
+    batch = fingerprints(texts)
+    alone = [MinHasher().fingerprint(t, normalized=True) for t in texts]  # one text per call
+    for b, a in zip(batch, alone, strict=True):
+        assert b.shingles.tolist() == a.shingles.tolist()
+        assert (b.bands is None and a.bands is None) or b.bands.tolist() == a.bands.tolist()
+    assert [s.tolist() for s in batch_shingles(texts)] == [b.shingles.tolist() for b in batch]
+    assert batch[5].bands is None and batch[6].bands is None and batch[9].bands is not None
+    assert fingerprints([]) == []

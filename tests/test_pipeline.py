@@ -431,3 +431,26 @@ def test_a_very_long_body_is_cut_with_a_note(tmp_path):
     with store.read() as con:
         body = con.execute("SELECT body FROM articles WHERE origin = ?", [a.origin]).fetchall()[0][0]
     assert len(body) <= MAX_BODY_CHARS and body.endswith("\n\n" + CUT_MARK) and body.startswith(a.body)
+
+
+def test_json_lines_parsed_in_workers_store_what_one_process_stores(tmp_path):
+    """With workers, JSONL lines are parsed there (JsonLines): the same rows, rejects, duplicates and cut bodies."""
+    from marsad.models import MAX_BODY_CHARS
+
+    lines = read_lines(ANT_SAMPLE, 150)
+    record = json.loads(lines[0])
+    record["text"] = "\n\n".join([record["text"]] * (MAX_BODY_CHARS // len(record["text"]) + 2))
+    record["url"] += "/long"
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join([*lines[:70], "{broken\n", json.dumps(record, ensure_ascii=False) + "\n", *lines[70:],
+                             lines[3]]), encoding="utf-8")
+    results = []
+    for workers in (0, 2):
+        settings = _settings(tmp_path / f"w{workers}", write_batch=40)
+        report = ingest([path], settings=settings, workers=workers)
+        with Store(settings.db_path).read() as con:
+            rows = con.execute("SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY id").fetchall()
+        results.append((report.as_dict(), [str(r) for r in report.rejects], rows))
+    assert results[0] == results[1]
+    report, rejects, _ = results[1]
+    assert report["cut"] == 1 and report["exact_duplicates"] >= 1 and any("#71: invalid" in r for r in rejects)

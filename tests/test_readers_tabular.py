@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from marsad.config import Settings
+from marsad.ingest.json_lines import JsonLines
 from marsad.ingest.readers import read_bytes, read_path
 from marsad.ingest.readers.tabular import MAX_INT_DIGITS, load_json, read_csv, read_jsonl
-from marsad.models import Article
+from marsad.models import Article, Reject
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "ant_v2.1_sample.jsonl.gz"
 SETTINGS = Settings()
@@ -194,3 +195,23 @@ def test_a_nul_byte_in_a_csv_keeps_the_file(tmp_path: Path) -> None:
     path.write_text(_csv_text(rows), encoding="utf-8")
     items = list(read_path(path, settings=SETTINGS))
     assert _kinds(items) == ["A", "A", "A"]
+
+
+@pytest.mark.parametrize("defer", [1, 2, 64])
+def test_deferred_json_lines_give_the_same_items_in_the_same_places(tmp_path: Path, defer: int) -> None:
+    """read_path(defer=N) hands lines over unparsed (for the ingest workers): their items() are what reading
+    gives, and a reject for an over-long line stays between the batches, in its place."""
+    good = _good_lines(5)
+    nested = json.dumps({"status": "ok", "articles": [json.loads(good[0]), json.loads(good[1])]}, ensure_ascii=False)
+    limit = max(len(line.encode()) for line in [*good, nested]) + 10
+    lines = [good[0], "", "{broken", nested, "x" * limit, good[2], good[3], good[4]]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = dataclasses.replace(SETTINGS, max_record_bytes=limit)
+    plain = list(read_path(path, settings=settings))
+    deferred = list(read_path(path, settings=settings, defer=defer))
+    assert all(len(d.lines) <= defer for d in deferred if isinstance(d, JsonLines))
+    expanded = [item for d in deferred for item in (d.items() if isinstance(d, JsonLines) else [d])]
+    assert expanded == plain
+    assert _kinds(plain) == ["A", "R", "A", "A", "R", "A", "A", "A"]  # the nested line gave two
+    assert [d.record for d in deferred if isinstance(d, Reject)] == [5]  # the over-long line, read here

@@ -40,6 +40,7 @@ from marsad.ingest.dedup import (
     normalized_text,
 )
 from marsad.ingest.fetch import fetch, is_http_url
+from marsad.ingest.json_lines import JsonLines
 from marsad.ingest.limits import MAX_BODY_CHARS, cut_body
 from marsad.ingest.workers import WorkerPool, chunked
 from marsad.models import Article, IngestReport, Reject
@@ -131,35 +132,82 @@ def _unprocessable(item: Article, exc: Exception) -> Reject:
     return Reject(item.origin or "?", None, f"text cannot be processed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
 
 
-def prepare_chunk(chunk: list[Article | Reject]) -> list[Reject | tuple[str, float, str, Fingerprint]]:
-    """What a worker process sends back for a chunk: per item, a reject or what :func:`prepare_many` computed
-    (the parent still holds the articles, so less is pickled both ways)."""
-    out: list[Reject | tuple[str, float, str, Fingerprint]] = []
-    for prepared in prepare_many(chunk):
+def prepare_chunk(chunk: list[Article | Reject | JsonLines]) -> list[list]:
+    """What a worker process sends back for a chunk, per input: for an article (which the parent holds, so less
+    is pickled both ways) ``[reject]`` or ``[(language, confidence, digest, fingerprint)]``; for unparsed JSON
+    lines, per item they hold, a reject or ``(article, digest, fingerprint, characters before a cut or None)``."""
+    staged: list[tuple[int, Article | Reject, int | None, bool]] = []  # (input, item, cut from, parsed here)
+    for n, item in enumerate(chunk):
+        if isinstance(item, JsonLines):
+            staged += [(n, read, bound_body(read) if isinstance(read, Article) else None, True) for read in item.items()]
+        else:
+            staged.append((n, item, None, False))
+    out: list[list] = [[] for _ in chunk]
+    for (n, _, cut, parsed), prepared in zip(staged, prepare_many([s[1] for s in staged]), strict=True):
         if isinstance(prepared, Reject):
-            out.append(prepared)
+            out[n].append(prepared)
+        elif parsed:
+            out[n].append((prepared.article, prepared.digest, prepared.fingerprint, cut))
         else:
             article = prepared.article
-            out.append((article.language, article.language_confidence, prepared.digest, prepared.fingerprint))
+            out[n].append((article.language, article.language_confidence, prepared.digest, prepared.fingerprint))
     return out
 
 
-def prepare_in_workers(items: Iterable[Article | Reject], workers: int) -> Iterator[Prepared | Reject]:
-    """``map(prepare, items)`` computed by ``workers`` worker processes (marsad.ingest.workers), in order."""
+def prepare_in_workers(items: Iterable[Article | Reject | JsonLines], workers: int,
+                       on_cut: Callable[[Article, int], None] = lambda article, length: None) -> Iterator[Prepared | Reject]:
+    """``map(prepare, items)`` computed by ``workers`` worker processes (marsad.ingest.workers), in order; JSON
+    lines are parsed there too (``on_cut`` hears of the bodies cut there, see :func:`bound_body`)."""
     with WorkerPool("marsad.ingest.pipeline:prepare_chunk", workers) as pool:
-        for chunk, results in pool.imap(chunked(items, WORKER_CHUNK)):
+        for chunk, results in pool.imap(_worker_chunks(items)):
             for item, result in zip(chunk, results, strict=True):
-                if isinstance(result, Reject):
-                    yield result
+                if isinstance(item, JsonLines):
+                    for read in result:
+                        if isinstance(read, Reject):
+                            yield read
+                            continue
+                        article, digest, fingerprint, cut = read
+                        if cut is not None:
+                            on_cut(article, cut)
+                        yield Prepared(article, digest, fingerprint)
+                elif isinstance(result[0], Reject):
+                    yield result[0]
                 else:
-                    item.language, item.language_confidence, digest, fingerprint = result
+                    item.language, item.language_confidence, digest, fingerprint = result[0]
                     yield Prepared(item, digest, fingerprint)
+
+
+def _worker_chunks(items: Iterable[Article | Reject | JsonLines]) -> Iterator[list[Article | Reject | JsonLines]]:
+    """Items in chunks of about WORKER_CHUNK articles: read items grouped, a batch of JSON lines a chunk of its own."""
+    chunk: list[Article | Reject | JsonLines] = []
+    for item in items:
+        if isinstance(item, JsonLines):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [item]
+            continue
+        chunk.append(item)
+        if len(chunk) >= WORKER_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def prepare_in_chunks(items: Iterable[Article | Reject]) -> Iterator[Prepared | Reject]:
     """``map(prepare, items)`` in this process, :func:`prepare_many` a chunk at a time."""
     for chunk in chunked(items, WORKER_CHUNK):
         yield from prepare_many(chunk)
+
+
+def bound_body(article: Article) -> int | None:
+    """Cut a very long body (see marsad.ingest.limits) before any step sees it; its length before, if cut."""
+    if len(article.body) <= MAX_BODY_CHARS:
+        return None
+    length = len(article.body)
+    article.body = cut_body(article.body)
+    return length
 
 
 @dataclass
@@ -221,11 +269,14 @@ class Ingestor:
     def add(self, item: Article | Reject) -> None:
         self._consume(prepare(self._bounded(item)))
 
-    def add_all(self, items: Iterable[Article | Reject], *, workers: int = 0) -> None:
-        """Feed every item; with ``workers`` > 0, language id and fingerprints are computed in that many
-        worker processes while this one reads and writes (order is kept)."""
-        items = map(self._bounded, items)
-        prepared = prepare_in_workers(items, workers) if workers > 0 else prepare_in_chunks(items)
+    def add_all(self, items: Iterable[Article | Reject | JsonLines], *, workers: int = 0) -> None:
+        """Feed every item; with ``workers`` > 0, language id and fingerprints (and the parsing of JSON lines)
+        are computed in that many worker processes while this one reads and writes (order is kept)."""
+        if workers > 0:
+            prepared = prepare_in_workers(map(self._bounded, items), workers, on_cut=self._note_cut)
+        else:
+            prepared = prepare_in_chunks(self._bounded(read) for item in items
+                                         for read in (item.items() if isinstance(item, JsonLines) else (item,)))
         for item in prepared:
             self._consume(item)
 
@@ -235,13 +286,15 @@ class Ingestor:
             self.progress(self._items, self.total)
         return self.report
 
-    def _bounded(self, item: Article | Reject) -> Article | Reject:
-        """Cut a very long body (see marsad.ingest.limits) here, before workers or any step see it."""
-        if isinstance(item, Article) and len(item.body) > MAX_BODY_CHARS:
-            LOGGER.warning("%s: body of %d characters cut to %d (MAX_BODY_CHARS)", item.origin, len(item.body), MAX_BODY_CHARS)
-            item.body = cut_body(item.body)
-            self.report.cut += 1
+    def _bounded(self, item: Article | Reject | JsonLines) -> Article | Reject | JsonLines:
+        """Cut a very long body here, before workers or any step see it (JSON lines: where they are parsed)."""
+        if isinstance(item, Article) and (length := bound_body(item)) is not None:
+            self._note_cut(item, length)
         return item
+
+    def _note_cut(self, article: Article, length: int) -> None:
+        LOGGER.warning("%s: body of %d characters cut to %d (MAX_BODY_CHARS)", article.origin, length, MAX_BODY_CHARS)
+        self.report.cut += 1
 
     def _consume(self, item: Prepared | Reject) -> None:
         self._items += 1
@@ -432,7 +485,10 @@ def ingest(
     started = time.perf_counter()
     with Ingestor(store, settings=settings, after_batch=after_batch, progress=progress, total=total) as ingestor:
         finish_interrupted(store, after_batch)
-        ingestor.add_all(read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source), workers=workers)
+        # With workers, JSON lines are parsed there too: reading and metadata are a third of an article's cost.
+        items = read_all(paths, settings=settings, fmt=fmt, mapping=mapping, source=source,
+                         defer=WORKER_CHUNK if workers > 0 else 0)
+        ingestor.add_all(items, workers=workers)
     report = ingestor.report
     LOGGER.info("ingest of %d path(s) with %d worker(s): %s in %.1f s", len(paths), workers,
                 report.as_dict() | {"rejects": report.rejected}, time.perf_counter() - started)
@@ -440,8 +496,9 @@ def ingest(
 
 
 def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mapping: dict[str, str] | None,
-              source: str | None) -> Iterator[Article | Reject]:
-    """Every path's items in order; a path that cannot be read at all becomes one reject line.
+              source: str | None, defer: int = 0) -> Iterator[Article | Reject | JsonLines]:
+    """Every path's items in order; a path that cannot be read at all becomes one reject line. ``defer``: JSON
+    lines files give :class:`JsonLines` of that many lines, for workers to parse (see ``read_path``).
 
     An http(s) URL is fetched (with the watcher's time and size limits) and read like a file: a feed
     gives its items, a page its article.
@@ -455,7 +512,7 @@ def read_all(paths: Sequence[Path | str], *, settings: Settings, fmt: str, mappi
                 yield from read_bytes(page.data, name=str(path), fmt=fmt, url=page.url or str(path),
                                       settings=settings, mapping=mapping, source=source)
             else:
-                yield from read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source)
+                yield from read_path(path, fmt=fmt, mapping=mapping, settings=settings, source=source, defer=defer)
         except MarsadError as exc:  # a missing path, a failed fetch: the other paths go on
             LOGGER.debug("rejected %s: %s", path, exc.detail)
             yield Reject(str(path), None, exc.message)

@@ -25,6 +25,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError, RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, decode_bytes
 from marsad.ingest.formats import FORMATS
+from marsad.ingest.json_lines import JsonLines
 from marsad.ingest.limits import MAX_CONTAINER_DEPTH
 from marsad.ingest.readers.containers import read_warc, read_zip
 from marsad.ingest.readers.feeds import Feed, FeedItem, articles_from_feed, parse_feed, read_feed
@@ -38,7 +39,7 @@ from marsad.models import Article, Reject
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["FORMATS", "Feed", "FeedItem", "parse_feed", "read_bytes", "read_feed", "read_path"]
+__all__ = ["FORMATS", "Feed", "FeedItem", "JsonLines", "parse_feed", "read_bytes", "read_feed", "read_path"]
 
 # Hidden files and editor/OS leftovers in an ingest folder are not documents: ".DS_Store", ".git/",
 # "~$report.docx" (Office lock files), "page.txt~" (editor backups), Windows thumbnails.
@@ -49,8 +50,11 @@ _READ_STEP = 1024 * 1024
 
 
 def read_path(path: Path, *, fmt: str = "auto", mapping: dict[str, str] | None = None, settings: Settings,
-              source: str | None = None) -> Iterator[Article | Reject]:
-    """Read a file, a folder (recursively, in name order) or an archive. Raises only for a missing path."""
+              source: str | None = None, defer: int = 0) -> Iterator[Article | Reject | JsonLines]:
+    """Read a file, a folder (recursively, in name order) or an archive. Raises only for a missing path.
+
+    ``defer`` > 0: the lines of JSONL files come unparsed, as :class:`JsonLines` of that many lines (their
+    ``items()`` are what would have come), for a caller that parses them in worker processes."""
     path = Path(path)
     _check_format(fmt)
     if not path.exists():
@@ -60,9 +64,10 @@ def read_path(path: Path, *, fmt: str = "auto", mapping: dict[str, str] | None =
         if not files:
             yield Reject(str(path), None, "folder without files")
         for file in files:
-            yield from _guarded(_read_file(file, fmt=fmt, mapping=mapping, settings=settings, source=source), str(file))
+            yield from _guarded(_read_file(file, fmt=fmt, mapping=mapping, settings=settings, source=source, defer=defer),
+                                str(file))
         return
-    yield from _guarded(_read_file(path, fmt=fmt, mapping=mapping, settings=settings, source=source), str(path))
+    yield from _guarded(_read_file(path, fmt=fmt, mapping=mapping, settings=settings, source=source, defer=defer), str(path))
 
 
 def read_bytes(data: bytes, *, name: str, fmt: str = "auto", url: str = "", settings: Settings,
@@ -79,7 +84,7 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not _skipped(p.relative_to(folder)))
 
 
-def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> Iterator[Article | Reject]:
+def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source, defer: int = 0) -> Iterator[Article | Reject | JsonLines]:
     name = str(path)
     size = path.stat().st_size
     if size > settings.max_file_bytes:
@@ -103,9 +108,10 @@ def _read_file(path: Path, *, fmt: str, mapping, settings: Settings, source) -> 
             body = Prefixed(head, stream)
             if kind == "warc":
                 yield from read_warc(body, name=name, settings=settings, source=source)
+            elif kind == "jsonl":
+                yield from read_jsonl(body, name=name, settings=settings, mapping=mapping, source=source, defer=defer)
             else:
-                reader = read_jsonl if kind == "jsonl" else read_csv
-                yield from reader(body, name=name, settings=settings, mapping=mapping, source=source)
+                yield from read_csv(body, name=name, settings=settings, mapping=mapping, source=source)
             return
         data = head + _read_limited(stream, settings.max_file_bytes - len(head), name=name, settings=settings)
     yield from _read_data(data, name=name, fmt=fmt if head.startswith(ZIP_MAGIC) else kind, url="", settings=settings,
@@ -164,12 +170,12 @@ def _read_data(data: bytes, *, name: str, fmt: str, url: str, settings: Settings
         yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
 
 
-def _guarded(items: Iterator[Article | Reject], name: str) -> Iterator[Article | Reject]:
+def _guarded(items: Iterator[Article | Reject | JsonLines], name: str) -> Iterator[Article | Reject | JsonLines]:
     """Turn a broken file (truncated gzip, I/O error, a reader bug) into a Reject instead of ending the run."""
     count = 0
     try:
         for item in items:
-            count += 1
+            count += len(item.lines) if isinstance(item, JsonLines) else 1
             yield item
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Reject(name, None, f"truncated or corrupt compressed data after {count} records ({exc})")

@@ -12,13 +12,14 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import BinaryIO
 
 from marsad.config import Settings
 from marsad.errors import RejectedInput
 from marsad.ingest.encoding import SNIFF_BYTES, detect_lines_encoding
+from marsad.ingest.json_lines import JsonLines
 from marsad.ingest.readers.records import record_item, resolve_mapping
 from marsad.ingest.readers.streams import Prefixed
 from marsad.models import Article, Reject
@@ -40,7 +41,10 @@ _SKIP_CHUNK = 1024 * 1024
 
 
 def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapping[str, str] | None = None,
-               source: str | None = None) -> Iterator[Article | Reject]:
+               source: str | None = None, defer: int = 0) -> Iterator[Article | Reject | JsonLines]:
+    """The records of a JSON lines export (or JSON document); with ``defer`` > 0, JSON lines come as
+    :class:`JsonLines` of up to that many lines for the caller to parse (rejects for over-long lines stay
+    in their place between them)."""
     opened = _open(stream, name=name)
     if isinstance(opened, Reject):
         yield opened
@@ -61,32 +65,55 @@ def read_jsonl(stream: BinaryIO, *, name: str, settings: Settings, mapping: Mapp
         lines: Iterator[bytes | str | int] = iter(text.splitlines())
     else:
         lines = _lines(head, stream, limit=settings.max_record_bytes)
-    decoder = codecs.getdecoder("utf-8" if codec == "utf-8-sig" else codec)
+    decoder = line_decoder(codec)
+    pending: list[tuple[int, bytes | str]] = []
     for number, raw in enumerate(lines, start=1):
         size = raw if isinstance(raw, int) else len(raw)
         if size > settings.max_record_bytes:
+            if pending:
+                yield JsonLines(name, codec, mapping, source, pending)
+                pending = []
             yield Reject(name, number, f"record of {size:,} bytes is over the limit of {settings.max_record_bytes:,} bytes (max_record_bytes)")
             continue
         if isinstance(raw, int) or not raw.strip():
             continue
-        try:
-            text = raw if isinstance(raw, str) else decoder(raw)[0]
-            record = load_json(text.lstrip("\ufeff"))
-            nested = _nested_records(record)
-            if nested is None:
-                yield record_item(record, name=name, number=number, mapping=mapping, source=source)
-                continue
-        except UnicodeDecodeError as exc:
-            yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
-            continue
-        except json.JSONDecodeError as exc:
-            yield Reject(name, number, f"invalid or truncated JSON ({exc.msg} at column {exc.colno})")
-            continue
-        except RecursionError:
-            yield Reject(name, number, "JSON nested too deeply")
-            continue
-        for sub, item in enumerate(nested, start=1):  # one line holding {"articles": [...]}
-            yield record_item(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
+        if defer:
+            pending.append((number, raw))
+            if len(pending) >= defer:
+                yield JsonLines(name, codec, mapping, source, pending)
+                pending = []
+        else:
+            yield from line_items(raw, number, decoder=decoder, codec=codec, name=name, mapping=mapping, source=source)
+    if pending:
+        yield JsonLines(name, codec, mapping, source, pending)
+
+
+def line_decoder(codec: str) -> Callable[[bytes], tuple[str, int]]:
+    """The decoder of one line of an export in ``codec`` (a BOM only starts the file)."""
+    return codecs.getdecoder("utf-8" if codec == "utf-8-sig" else codec)
+
+
+def line_items(raw: bytes | str, number: int, *, decoder, codec: str, name: str, mapping: Mapping[str, str] | None,
+                source: str | None) -> Iterator[Article | Reject]:
+    """The item (or items, for a line holding {"articles": [...]}) of one JSON line."""
+    try:
+        text = raw if isinstance(raw, str) else decoder(raw)[0]
+        record = load_json(text.lstrip("\ufeff"))
+        nested = _nested_records(record)
+        if nested is None:
+            yield record_item(record, name=name, number=number, mapping=mapping, source=source)
+            return
+    except UnicodeDecodeError as exc:
+        yield Reject(name, number, f"line does not decode as {codec}: {exc.reason}")
+        return
+    except json.JSONDecodeError as exc:
+        yield Reject(name, number, f"invalid or truncated JSON ({exc.msg} at column {exc.colno})")
+        return
+    except RecursionError:
+        yield Reject(name, number, "JSON nested too deeply")
+        return
+    for sub, item in enumerate(nested, start=1):  # one line holding {"articles": [...]}
+        yield record_item(item, name=name, number=number, mapping=mapping, source=source, sub=sub)
 
 
 def load_json(text: str) -> object:
