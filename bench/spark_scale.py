@@ -8,10 +8,10 @@ F JSONL files (Spark reads one file per task). A topic model is fitted first, ou
 store of the same input (ingest without enrichment + ``marsad topics fit``), and every path assigns with it:
 
 - embedded: ``marsad ingest --no-enrich`` (read, dedup, store, search index), ``marsad enrich`` (two worker
-  processes, as it picks for 400+ articles on 2 cores) and ``marsad topics assign``, into an empty store holding
-  that fit;
+  processes, as it picks for 400+ articles on 2 cores, then stories) and ``marsad topics assign``, into an empty
+  store holding that fit;
 - spark local[1] and local[2]: ``enrich_to_lake`` with ``--topics-model`` (read, dedup, enrichment, topics, the
-  lake written), each on a fresh SparkSession whose start-up is timed apart.
+  lake written, stories), each on a fresh SparkSession whose start-up is timed apart.
 
 Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its live
 descendants (the JVM and its Python workers) from /proc. The 2 cores are shared with other work: the load average
@@ -41,6 +41,7 @@ from report_page import ReportPage, load_average, print_load  # noqa: E402
 from marsad.config import Settings  # noqa: E402
 from marsad.ingest.enrich import enrich_store  # noqa: E402
 from marsad.ingest.pipeline import ingest, standard_hooks  # noqa: E402
+from marsad.ingest.stories import assign_pending  # noqa: E402
 from marsad.ingest.topics import assign_new, fit  # noqa: E402
 from marsad.nlp.topics import MIN_DOCS  # noqa: E402
 from marsad.spark.pipeline import enrich_to_lake  # noqa: E402
@@ -174,20 +175,22 @@ def main() -> None:
 
 def run_embedded(paths: list[Path], fitted: Store, work: Path) -> dict:
     """The embedded path at its fastest on 2 cores: ``marsad ingest --no-enrich`` (read, dedup, store, search
-    index), then ``marsad enrich`` (2 worker processes for 400+ articles) and ``marsad topics assign`` — into a copy
-    of the fitted store emptied of articles, which keeps the live fit (its topics and model file)."""
+    index), then ``marsad enrich`` (2 worker processes for 400+ articles, then stories) and ``marsad topics
+    assign`` — into a copy of the fitted store emptied of articles, which keeps the live fit (its topics and model
+    file)."""
     db = work / "embedded" / "e.duckdb"
     db.parent.mkdir(parents=True)
     shutil.copyfile(fitted.path, db)
     store = Store(db)
     shutil.copyfile(model_file(fitted), model_file(store))
     with store.write() as con:
-        for table in ("article_topics", "keywords", "mentions", "entity_aliases", "places", "entities",
-                      "article_bands", "articles", "sources"):
+        for table in ("article_stories", "stories", "article_topics", "keywords", "mentions", "entity_aliases",
+                      "places", "entities", "article_bands", "articles", "sources"):
             con.execute(f"DELETE FROM {table}")
     cpu, load, t = _tree_cpu_seconds(), load_average(), time.perf_counter()
     report = ingest(paths, settings=Settings.load(db_path=db), after_batch=standard_hooks(enrich=False), store=store)
     enrich_store(store, n_process=None)
+    assign_pending(store)  # `marsad enrich` assigns stories after enriching
     assign_new(store)
     seconds, used = time.perf_counter() - t, _tree_cpu_seconds() - cpu
     with store.read() as con:

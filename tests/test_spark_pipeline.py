@@ -13,6 +13,7 @@ import pytest
 from conftest import ANT_SAMPLE, REUTERS_SAMPLE, SEED, read_records, write_parquet
 
 from marsad.config import Settings
+from marsad.ingest.lake_import import import_lake
 from marsad.ingest.pipeline import ingest, standard_hooks
 from marsad.ingest.topics import fit
 from marsad.lake.export import export_store
@@ -40,6 +41,7 @@ PARITY = {
     "places": "SELECT entity_id, name, country, lat, lon, geonameid, kind FROM places",
     "article_topics": "SELECT article_id, topic_id, weight FROM article_topics",
     "topics": "SELECT id, label, array_to_string(terms, ','), language, model_version FROM topics",
+    "article_stories": "SELECT article_id, story_id, similarity FROM article_stories",
 }
 
 
@@ -80,7 +82,8 @@ def lake(spark, inputs, embedded, tmp_path_factory):
 
 
 def _lake_sql(sql: str, lake) -> str:
-    for table in ("articles", "sources", "entities", "mentions", "keywords", "places", "article_topics", "topics"):
+    for table in ("articles", "sources", "entities", "mentions", "keywords", "places", "article_topics", "topics",
+                  "article_stories"):
         sql = sql.replace(f"FROM {table}", f"FROM {read_parquet_sql(lake, table)}", 1)
     return sql
 
@@ -110,6 +113,19 @@ def test_a_rerun_gives_the_same_lake(spark, inputs, embedded, lake):
     assert {what: _lake_rows(what, path) for what in PARITY} == before
     assert report.as_dict() | {"seconds": 0, "articles_per_second": 0} == first_report.as_dict() | {
         "seconds": 0, "articles_per_second": 0}
+
+
+def test_a_store_imported_from_the_lake_has_the_embedded_stories(embedded, lake, tmp_path):
+    """import-parquet renumbers articles month by month: stories are compared by their articles' texts."""
+    store, _ = embedded
+    imported = Store(tmp_path / "imported.duckdb")
+    assert import_lake(imported, lake[0]).stories == "lake stories"
+    sql = ("SELECT a.content_hash, s.content_hash, t.similarity FROM article_stories t "
+           "JOIN articles a ON a.id = t.article_id JOIN articles s ON s.id = t.story_id ORDER BY ALL")
+    with store.read() as con, imported.read() as icon:
+        expected = con.execute(sql).fetchall()
+        assert icon.execute(sql).fetchall() == expected
+    assert lake[1].stories == len({story for _, story, _ in expected}) > 0
 
 
 def test_the_reports_agree(embedded, lake):

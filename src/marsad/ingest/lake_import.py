@@ -14,6 +14,12 @@ Topics: into a store without a fit, the lake's topics come along with their ids 
 so later ingests assign with the same model. Into a store whose live fit is the lake's (same version and topic
 ids: the lake was written with ``--topics-model`` of this store), the lake's weights are stored. Otherwise the
 store's own model assigns the new articles (marsad.ingest.topics.assign_new), as for any ingest.
+
+Stories (the lake's ``stories``/``article_stories``, marsad.ingest.lake_stories): into a store without stories, the
+lake's assignments come along (story ids are article ids, mapped like them), so a store imported from a lake has the
+stories the embedded path gives the same input. Story assignment is order-dependent: into a store that already has
+stories, or for articles whose story began outside an imported date range (or a lake without story tables), the
+store's own assignment places the new articles (marsad.ingest.stories.assign_new), as for any ingest.
 """
 
 from __future__ import annotations
@@ -30,12 +36,14 @@ import duckdb
 
 from marsad.errors import MarsadError
 from marsad.ingest.dedup import MinHasher, normalized_text
+from marsad.ingest.stories import assign_new as assign_stories
 from marsad.ingest.topics import assign_new
 from marsad.lake.layout import months_between, present_months, read_parquet_sql, table_path
 from marsad.models import Mention
 from marsad.nlp.topics import load_models
 from marsad.store import Store
 from marsad.store import articles as store_articles
+from marsad.store import stories as store_stories
 from marsad.store import topics as store_topics
 from marsad.store.articles import ArticleRow
 from marsad.store.enrichment import AnnotatedArticle, EntityRecord, PlaceRow, write_enrichment
@@ -59,6 +67,7 @@ class ImportReport:
     new_entities: int = 0
     keywords: int = 0
     topics: str = ""  # what happened to topics: "lake fit", "lake weights", "assigned by the store's model", "none"
+    stories: str = ""  # "lake stories" (the lake's assignments, some completed by the store's) or "assigned"
     indexed: int = 0
     seconds: float = 0.0
 
@@ -113,6 +122,8 @@ def import_lake(store: Store, lake: Path | str, *, since: date | None = None, un
     months = months_between(since, until, present_months(lake))
     report.months = len(months)
     topic_mode, topic_version = _topic_mode(store, source)
+    with store.read() as con:
+        had_stories = con.execute("SELECT count(*) FROM article_stories").fetchall()[0][0] > 0
     id_map: dict[int, int] = {}  # lake id → store id, for duplicate_of across batches
     new_ids: list[int] = []
     for month in months:
@@ -131,6 +142,7 @@ def import_lake(store: Store, lake: Path | str, *, since: date | None = None, un
             if to_enrich:
                 _store_enrichment(store, source, month, to_enrich, id_map, report, topic_mode, topic_version)
     report.topics = _finish_topics(store, lake, source, topic_mode, new_ids)
+    report.stories = _finish_stories(store, source, months, id_map, had_stories)
     report.indexed = index_stored(store, new_ids) if new_ids else 0
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info("import of %s: %s", lake, report.as_dict())
@@ -255,4 +267,19 @@ def _finish_topics(store: Store, lake: Path, source: _Lake, mode: str, new_ids: 
                 shutil.copyfile(lake / LAKE_MODELS, target)
     elif mode == "assigned by the store's model" and new_ids:
         assign_new(store, new_ids)
+    return mode
+
+
+def _finish_stories(store: Store, source: _Lake, months: list[str], id_map: dict[int, int], had_stories: bool) -> str:
+    """The imported articles' stories: the lake's, mapped to store ids, when the store had none (and the lake has
+    them); then the store's own assignment for every imported article still without one."""
+    mode = "assigned"
+    if not had_stories and table_path(source.lake, "article_stories").is_dir():
+        rows = [(id_map[r["article_id"]], id_map[r["story_id"]], r["similarity"])
+                for month in months for r in source.of_month("article_stories", month)
+                if r["article_id"] in id_map and r["story_id"] in id_map]
+        store_stories.write_assignments(store, rows)
+        mode = "lake stories"
+    if id_map:
+        assign_stories(store, sorted(id_map.values()))
     return mode

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from marsad.lake.layout import BY_ARTICLE, MONTH, MONTH_SQL, TABLES, UNDATED, schema, table_path
+from marsad.lake.layout import MONTH, MONTH_SQL, TABLES, UNDATED, schema, table_path
 from marsad.store import bulk
 from marsad.store.db import Store
 from marsad.store.search import index_tokens
@@ -73,19 +73,32 @@ def export_store(store: Store, lake: Path | str) -> dict[str, int]:
     lake.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     with store.read() as con:
-        for name, table in TABLES.items():
-            dest = table_path(lake, name)
-            if dest.exists():  # a table is replaced whole: no partition of an earlier export may survive
-                shutil.rmtree(dest)
+        for name in TABLES:
             if name == "terms":
+                dest = table_path(lake, name)
+                if dest.exists():
+                    shutil.rmtree(dest)
                 written[name] = _export_terms(con, dest)
+                if written[name] == 0:
+                    write_empty(lake, name)
                 continue
-            _copy(con, _select(name), dest, partitioned=table.by_article)
-            written[name] = con.execute(f"SELECT count(*) FROM {table.store_table}").fetchall()[0][0]
-        for name in BY_ARTICLE:
-            if written[name] == 0:
-                write_empty(lake, name)
+            written[name] = copy_table(con, lake, name)
     LOGGER.info("lake %s: %s", lake, ", ".join(f"{k} {v}" for k, v in written.items()))
+    return written
+
+
+def copy_table(con: duckdb.DuckDBPyConnection, lake: Path | str, name: str) -> int:
+    """Replace lake table ``name`` with the rows of its store table on ``con`` (month joined in from ``articles``
+    for the tables keyed by article); rows written. A table without rows gets an empty file (:func:`write_empty`)."""
+    lake = Path(lake)
+    table = TABLES[name]
+    dest = table_path(lake, name)
+    if dest.exists():  # a table is replaced whole: no partition of an earlier export may survive
+        shutil.rmtree(dest)
+    _copy(con, _select(name), dest, partitioned=table.by_article)
+    written = con.execute(f"SELECT count(*) FROM {table.store_table}").fetchall()[0][0]
+    if written == 0 and table.by_article:
+        write_empty(lake, name)
     return written
 
 

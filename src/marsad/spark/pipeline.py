@@ -21,6 +21,8 @@ What runs where (docs/scale.md):
 6. Executors enrich the articles (:func:`marsad.spark.tasks.enrich_rows`) in ``mapInPandas`` over partitions.
 7. Entity, source and topic ids are numbered in order of first appearance (the embedded path's order); every lake
    table is replaced whole (marsad.spark.lake_io), so re-running over the same input is idempotent.
+8. Stories, once the other tables are written: on the driver, over the lake's files (marsad.ingest.lake_stories:
+   story assignment is incremental in publication order, the embedded path's own code).
 
 One difference from the sequential loop remains, on purpose: an article whose hash matches one earlier article
 and whose canonical URL matches another is dropped here, and kept by the loop only when that second one had itself
@@ -43,6 +45,7 @@ from pathlib import Path
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.ingest.enrich import BATCH_SIZE
+from marsad.ingest.lake_stories import assign_lake_stories
 from marsad.lake.layout import MONTH, UNDATED
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
@@ -75,6 +78,7 @@ class SparkEnrichReport:
     entities: int = 0
     keywords: int = 0
     topics: int = 0
+    stories: int = 0
     topic_model: str = ""  # where the topic model came from
     seconds: float = 0.0
 
@@ -287,6 +291,7 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     _write_tables(spark, lake, articles, enriched, sources, models, version, ingested_at, report)
     enriched.unpersist()
     articles.unpersist()
+    report.stories = assign_lake_stories(lake).new_stories
     report.rejected = len(report.rejects)
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info("spark enrich: %s", report.as_dict())
