@@ -13,8 +13,9 @@ store of the same input (ingest without enrichment + ``marsad topics fit``), and
 - spark local[1] and local[2]: ``enrich_to_lake`` with ``--topics-model`` (read, dedup, enrichment, topics, the
   lake written, stories), each on a fresh SparkSession whose start-up is timed apart.
 
-Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its live
-descendants (the JVM and its Python workers) from /proc. The 2 cores are shared with other work: the load average
+Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its descendants
+(the JVM and its Python workers, ``marsad enrich``'s worker processes), sampled from /proc through the run
+(:class:`TreeCpu`). The 2 cores are shared with other work: the load average
 is printed and written beside the figures.
 """
 
@@ -28,6 +29,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -71,11 +73,11 @@ def write_input(folder: Path, n: int, files: int) -> list[Path]:
     return paths
 
 
-def _tree_cpu_seconds() -> float:
-    """CPU seconds of this process, its reaped children, and every live descendant (the JVM, Python workers)."""
+def _descendant_cpu() -> dict[tuple[int, int], float]:
+    """CPU seconds (utime + stime) of every live descendant of this process, by (pid, start time)."""
     tick = os.sysconf("SC_CLK_TCK")
     parents: dict[int, int] = {}
-    times: dict[int, float] = {}
+    times: dict[int, tuple[int, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -84,17 +86,52 @@ def _tree_cpu_seconds() -> float:
         except OSError:
             continue
         parents[int(entry.name)] = int(fields[1])
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        times[int(entry.name)] = (int(fields[19]), (int(fields[11]) + int(fields[12])) / tick)
     me = os.getpid()
-    tree, frontier = {me}, [me]
+    tree, frontier = set(), [me]
     while frontier:
         parent = frontier.pop()
         kids = [p for p, pp in parents.items() if pp == parent and p not in tree]
         tree.update(kids)
         frontier += kids
-    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return sum(times.get(p, 0.0) for p in tree if p != me) + sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + (
-        reaped.ru_utime + reaped.ru_stime)
+    return {(p, times[p][0]): times[p][1] for p in tree if p in times}
+
+
+class TreeCpu:
+    """CPU seconds used by this process and its descendants (the JVM, Spark's Python workers, ``marsad enrich``'s
+    worker processes) between ``start()`` and ``stop()``. The descendants are sampled every SAMPLE_SECONDS and
+    each is counted at the most it was seen using: Spark's Python daemon ignores SIGCHLD, so a worker that exits
+    during a run (Spark stops workers idle for a minute) is in nobody's ``cutime``, and a snapshot at the end would
+    miss it. What a process uses in its last SAMPLE_SECONDS before exiting is missed."""
+
+    SAMPLE_SECONDS = 0.5
+
+    def start(self) -> TreeCpu:
+        self._self = self._own()
+        self._base = _descendant_cpu()
+        self._seen = dict(self._base)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.SAMPLE_SECONDS):
+            self._merge()
+
+    def _merge(self) -> None:
+        for key, cpu in _descendant_cpu().items():
+            self._seen[key] = max(cpu, self._seen.get(key, 0.0))
+
+    @staticmethod
+    def _own() -> float:
+        return sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        self._merge()
+        return self._own() - self._self + sum(cpu - self._base.get(key, 0.0) for key, cpu in self._seen.items())
 
 
 def run_spark(master: str, paths: list[Path], model: Path, work: Path) -> dict:
@@ -102,12 +139,12 @@ def run_spark(master: str, paths: list[Path], model: Path, work: Path) -> dict:
     spark = spark_session(master, app_name=f"bench-{master}")
     spark.range(1).count()  # the JVM and one executor are up before the clock starts
     start = time.perf_counter() - t
-    cpu, load, t = _tree_cpu_seconds(), load_average(), time.perf_counter()
+    cpu, load, t = TreeCpu().start(), load_average(), time.perf_counter()
     try:
         lake = work / ("lake-" + master.replace("[", "").replace("]", ""))  # Spark reads "[1]" in a path as a glob
         report = enrich_to_lake(spark, paths, lake, settings=Settings.load(), topics_model=model)
     finally:
-        seconds, used = time.perf_counter() - t, _tree_cpu_seconds() - cpu
+        seconds, used = time.perf_counter() - t, cpu.stop()
         spark.stop()
     return {"path": f"spark {master}", "articles": report.read, "seconds": seconds, "cpu": used, "load": load,
             "start": start, "mentions": report.mentions}
@@ -187,12 +224,12 @@ def run_embedded(paths: list[Path], fitted: Store, work: Path) -> dict:
         for table in ("article_stories", "stories", "article_topics", "keywords", "mentions", "entity_aliases",
                       "places", "entities", "article_bands", "articles", "sources"):
             con.execute(f"DELETE FROM {table}")
-    cpu, load, t = _tree_cpu_seconds(), load_average(), time.perf_counter()
+    cpu, load, t = TreeCpu().start(), load_average(), time.perf_counter()
     report = ingest(paths, settings=Settings.load(db_path=db), after_batch=standard_hooks(enrich=False), store=store)
     enrich_store(store, n_process=None)
     assign_pending(store)  # `marsad enrich` assigns stories after enriching
     assign_new(store)
-    seconds, used = time.perf_counter() - t, _tree_cpu_seconds() - cpu
+    seconds, used = time.perf_counter() - t, cpu.stop()
     with store.read() as con:
         mentions = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
     return {"path": "embedded", "articles": report.read, "seconds": seconds, "cpu": used, "load": load, "start": 0.0,

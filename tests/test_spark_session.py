@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from marsad.spark.session import local_cores
+from marsad.spark.session import LOCAL_JVM_OPTIONS, local_cores
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,7 @@ def test_local_session_settings(spark):
     assert conf.get("spark.ui.enabled") == "false"
     assert spark.conf.get("spark.sql.shuffle.partitions") == "4"
     assert spark.sparkContext.master == "local[2]"
+    assert LOCAL_JVM_OPTIONS in conf.get("spark.driver.extraJavaOptions")  # the short-lived JVM skips C2 compiling
 
 
 def test_workers_run_this_python(spark):
