@@ -7,12 +7,12 @@ into a temporary folder, with this venv's installed packages (its Python and `ma
 so the clone's own code runs — compiled afresh, as a fresh clone has no __pycache__), run from the clone as
 `make run` runs them, MARSAD_* variables removed:
 
-1. `marsad demo --background`: each stage it runs before returning (ingest with the search index, topics), wall
-   and CPU seconds as it prints them, and the whole command's CPU (it and the processes it waited for);
+1. `marsad demo --background`: each stage it runs before returning (the ingest, with the search index), wall and
+   CPU seconds as it prints them, and the whole command's CPU (it and the processes it waited for);
 2. `marsad serve --port N`, started when (1) returns: the moments `/_stcore/health` says "ok", `GET /` is 200, and
    headless Chromium (Debian's, through Playwright) shows the Overview drawn: its script run over, every chart
    drawn, the demo notice read off the page. "Answering" is that last moment (the health endpoint with --no-browser);
-3. the background process `marsad demo` left behind (enrichment in 2 worker processes, then stories): each stage
+3. the background process `marsad demo` left behind (topics, enrichment in 2 worker processes, stories): each stage
    from its log, its CPU (this script adopts it as child subreaper, so its rusage with its workers' is exact), and
    the moment the page, left open, loses its notice (it re-reads the counts every few seconds);
 4. a second `make run`'s `marsad demo --background` on the finished store (what a re-run costs).
@@ -56,8 +56,9 @@ DRAWN_JS = """() => {
     && !document.querySelector('[data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
 }"""
-NOTICE_JS = """() => [...document.querySelectorAll('[data-testid="stAlert"]')].map(a => a.innerText)
-  .find(t => t.includes('demo corpus')) || ''"""
+# The notice's text (without its icon's name, which innerText includes), "" when there is none.
+NOTICE_JS = """() => [...document.querySelectorAll('[data-testid="stAlert"] [data-testid="stMarkdownContainer"]')]
+  .map(a => a.innerText).find(t => t.includes('demo corpus')) || ''"""
 # A stage line that `marsad demo` prints: "enrich: 3,296 articles enriched: … (41.0 s, 80.2 CPU-s)".
 STAGE_LINE = re.compile(r"^(?P<stage>ingest|topics|enrich|stories): (?P<summary>.*) \((?P<wall>[\d.]+) s, "
                         r"(?P<cpu>[\d.]+) CPU-s\)$", re.M)
@@ -245,7 +246,8 @@ def markdown(r: dict) -> str:
     for s in demo["stages"]:
         lines.append(f"| {s['stage']} | before the dashboard | {s['seconds']:.1f} | {s['cpu_seconds']:.1f} | {s['summary']} |")
     for s in r["background_stages"]:
-        lines.append(f"| {s['stage']} | background (nice 10) | {s['seconds']:.1f} | {s['cpu_seconds']:.1f} | {s['summary']} |")
+        where = "background (nice 10)" if s["stage"] in ("enrich", "stories") else "background"
+        lines.append(f"| {s['stage']} | {where} | {s['seconds']:.1f} | {s['cpu_seconds']:.1f} | {s['summary']} |")
     lines += [
         "",
         "| process | CPU s |",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from conftest import ANT_SAMPLE, REPO, SEED, read_lines
 
 from marsad.cli import main
+from marsad.cli.demo import BACKGROUND_NICENESS
 from marsad.ingest.demo_progress import DemoProgress
 from marsad.store import Store
 from marsad.store.enrichment import enrichment_counts
@@ -61,10 +65,10 @@ def _wait_for_background(tracker: DemoProgress) -> None:
         time.sleep(0.2)
 
 
-def test_background_returns_after_the_topics_and_the_background_process_finishes(demo_env, capsys):
+def test_background_returns_after_the_ingest_and_the_background_process_finishes(demo_env, capsys):
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     tracker = DemoProgress(Path(demo_env))
-    assert code == 0 and "\ntopics: " in out and "\nenrich: " not in out
+    assert code == 0 and "\ningest: " in out and "\ntopics: " not in out and "\nenrich: " not in out
     assert "go on in the background" in out and str(tracker.log_file) in out
     store = Store(demo_env)
     assert enrichment_counts(store)[0] == N_ARTICLES + 1
@@ -74,6 +78,19 @@ def test_background_returns_after_the_topics_and_the_background_process_finishes
     _wait_for_background(tracker)
     assert enrichment_counts(store) == (N_ARTICLES + 1, N_ARTICLES + 1)
     log = tracker.log_file.read_text(encoding="utf-8")
-    assert "\nenrich: 61 articles enriched" in log and "\nstories: " in log and "demo load finished" in log
+    assert "\ntopics: " in log and "\nenrich: 61 articles enriched" in log and "\nstories: " in log
+    assert "demo load finished" in log
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     assert code == 0 and "already has articles" in out and "go on in the background" not in out
+
+
+def test_the_background_process_lowers_its_priority_for_the_long_stages_only():
+    # In a child process: a niceness cannot be lowered back, and this one would slow the rest of the suite.
+    code = ("import os; from marsad.cli.demo import _lower_priority_for_long_stages as lower; seen = []\n"
+            "for stage in ('ingest', 'topics', 'enrich', 'stories'):\n"
+            "    lower(stage); seen.append(os.getpriority(os.PRIO_PROCESS, 0))\n"
+            "print(seen)")
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    low = max(start, BACKGROUND_NICENESS)
+    assert done.stdout.strip() == str([start, start, low, low])

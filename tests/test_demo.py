@@ -57,20 +57,29 @@ def test_a_full_load_runs_every_stage_once_and_a_second_run_does_nothing(setting
 
 def test_before_serve_leaves_the_rest_marked_and_the_next_run_skips_what_is_done(settings):
     first = load_demo(settings=settings, until=BEFORE_SERVE[-1])
-    assert [s.stage for s in first.stages] == list(BEFORE_SERVE) and not first.finished
+    assert [s.stage for s in first.stages] == ["ingest"] and not first.finished
     store = Store(settings.db_path)
     tracker = DemoProgress(settings.db_path)
-    assert tracker.unfinished and tracker.ingested and tracker.stage == "enrich"
-    assert enrichment_counts(store) == (N_ARTICLES + 1, 0) and fitted_version(store) == 1
+    assert tracker.unfinished and tracker.ingested and tracker.stage == "topics"
+    assert enrichment_counts(store) == (N_ARTICLES + 1, 0) and fitted_version(store) == 0
     status = tracker.status(store)
-    assert (status.stage, status.running, status.articles, status.enriched) == ("enrich", False, N_ARTICLES + 1, 0)
+    assert (status.stage, status.running, status.articles, status.enriched) == ("topics", False, N_ARTICLES + 1, 0)
 
-    rest = load_demo(settings=settings)
+    seen = []
+    rest = load_demo(settings=settings, on_stage=lambda stage: seen.append((stage, tracker.stage, tracker.running)))
+    assert seen == [(stage, stage, True) for stage in STAGES]  # told as each starts, the marker saying the same
     assert rest.ingest is None and rest.finished
-    assert [(s.stage, s.skipped) for s in rest.stages] == [("ingest", True), ("topics", True), ("enrich", False),
+    assert [(s.stage, s.skipped) for s in rest.stages] == [("ingest", True), ("topics", False), ("enrich", False),
                                                              ("stories", False)]
     assert enrichment_counts(store) == (N_ARTICLES + 1, N_ARTICLES + 1) and fitted_version(store) == 1
     assert tracker.status(store) is None
+
+
+def test_a_resumed_load_skips_the_topics_once_fitted(settings):
+    load_demo(settings=settings, until="topics")
+    again = load_demo(settings=settings, until="topics")
+    assert [(s.stage, s.skipped) for s in again.stages] == [("ingest", True), ("topics", True)]
+    assert fitted_version(Store(settings.db_path)) == 1
 
 
 def test_an_ingest_cut_short_is_completed_without_storing_anything_twice(settings):

@@ -15,8 +15,10 @@ from marsad.cli.ingest import _print_report, _progress_bar
 from marsad.config import Settings
 from marsad.errors import MarsadError
 
-# The background demo process runs at this niceness (0 normal, 19 lowest): the dashboard's page runs come first.
+# The background demo process runs its long stages at this niceness (0 normal, 19 lowest): the dashboard's page runs
+# come first. Its first stage (topics, ~6 CPU-s) runs at normal priority, beside the dashboard's start on 2 cores.
 BACKGROUND_NICENESS = 10
+LOW_PRIORITY_STAGES = ("enrich", "stories")
 # Its writes wait this long for the dashboard's readers (a cold page run holds the store a few seconds at most).
 BACKGROUND_LOCK_RETRY_S = 120.0
 # How long to wait for the background process to take the demo load over (it starts a fresh interpreter).
@@ -29,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-enrich", action="store_true", help="store and index the articles only: no enrichment, "
                                                             "topics or stories")
     p.add_argument("--background", action="store_true",
-                   help="store the articles and fit the topics, then leave enrichment and stories to a background "
+                   help="store and index the articles, then leave topics, enrichment and stories to a background "
                         "process and return (make run: the dashboard starts meanwhile and says how far they are)")
     p.add_argument("--in-background", action="store_true", help=argparse.SUPPRESS)  # that background process
     p.set_defaults(func=cmd_demo)
@@ -40,9 +42,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     enrichment (entities, places, keywords; in 2 processes), stories. Each stage is skipped when it is done
     already, so a second run adds nothing and a run cut short resumes where it stopped.
 
-    With --background (what `make run` uses) the command returns after the topics: enrichment and stories go on
-    in a background process at lower priority (its output in STORE.demo.log) while the dashboard starts and says
-    on every page how far they are. Ctrl-C in the same terminal stops that process too; the next run resumes it.
+    With --background (what `make run` uses) the command returns once the articles are stored and indexed: topics,
+    enrichment and stories go on in a background process (the last two at lower priority; its output in
+    STORE.demo.log) while the dashboard starts and says on every page how far they are. Ctrl-C in the same
+    terminal stops that process too; the next run resumes it.
     """
     from marsad.ingest.demo import BEFORE_SERVE, STAGES, load_demo
     from marsad.ingest.demo_progress import DemoProgress
@@ -50,7 +53,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     tracker = DemoProgress(settings.db_path)
     if args.in_background:
-        os.nice(BACKGROUND_NICENESS)
         settings = dataclasses.replace(settings, lock_retry_seconds=max(settings.lock_retry_seconds,
                                                                         BACKGROUND_LOCK_RETRY_S))
         print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load goes on in process {os.getpid()}", flush=True)
@@ -61,7 +63,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         report = load_demo(settings=settings, enrich=not args.no_enrich,
                            until=BEFORE_SERVE[-1] if args.background else STAGES[-1],
-                           progress=None if args.in_background else update, bars=not args.in_background)
+                           progress=None if args.in_background else update, bars=not args.in_background,
+                           on_stage=_lower_priority_for_long_stages if args.in_background else None)
     finally:
         close()
     if report is None:
@@ -75,9 +78,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load finished", flush=True)
     elif not report.finished:
         pid = continue_in_background(settings, tracker)
-        print(f"enrichment and stories go on in the background (process {pid}, output in {tracker.log_file}); "
+        print(f"topics, enrichment and stories go on in the background (process {pid}, output in {tracker.log_file}); "
               "the dashboard says how far they are")
     return 0 if report.ingest is None or report.ingest.read else 1
+
+
+def _lower_priority_for_long_stages(stage: str) -> None:
+    """Background process: niceness BACKGROUND_NICENESS from the first long stage on (worker processes inherit it;
+    it cannot be raised back, which nothing needs)."""
+    if stage in LOW_PRIORITY_STAGES and os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICENESS:
+        os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
 
 
 def continue_in_background(settings: Settings, tracker) -> int:

@@ -9,8 +9,9 @@ and a run cut short (Ctrl-C, a kill) resumes where it stopped (marsad.ingest.dem
 3. ``enrich``: entities, places and keywords, in worker processes (the long stage: about 20 CPU-ms an article);
 4. ``stories``: group the enriched articles into stories (they need the entities), in publication order, once.
 
-``make run`` runs the first two before the dashboard starts and the last two in a background process
-(``marsad demo --background``); the dashboard says on every page how far they are.
+``make run`` runs the first before the dashboard starts and the others in a background process (``marsad demo
+--background``): the topics while the dashboard starts (a second core's work), then enrichment and stories at a lower
+priority. The dashboard says on every page how far they are.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ DEMO_SUBDIR = "demo"
 # The corpus files: exports the readers handle (gzip JSONL) and the seed page (plain text).
 DEMO_SUFFIXES = (".jsonl.gz", ".txt")
 STAGES = ("ingest", "topics", "enrich", "stories")
-# What the dashboard needs before it starts: articles, search and topics. Enrichment and stories can follow.
-BEFORE_SERVE = ("ingest", "topics")
+# What the dashboard needs before it starts: the articles and their search index. The rest can follow: topics take
+# 6 CPU-s on the demo corpus, enrichment ~70, and the dashboard's notice says what is still missing.
+BEFORE_SERVE = ("ingest",)
 
 
 @dataclass
@@ -76,11 +78,13 @@ def load_demo(
     progress: Progress | None = None,
     bars: bool = False,
     store: Store | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> DemoReport | None:
     """Run the demo load's stages up to ``until`` (all by default; ``enrich=False``: the ingest stage only, and the
     load counts as finished). ``None`` (nothing done) when the store has articles that no unfinished demo load
-    put there. ``progress`` follows the ingest; ``bars``: a progress bar on stderr for the enrichment.
-    ``StoreBusy`` when another process is working on this store's demo load."""
+    put there. ``progress`` follows the ingest; ``bars``: a progress bar on stderr for the enrichment;
+    ``on_stage(stage)`` is called as each stage starts. ``StoreBusy`` when another process is working on this
+    store's demo load."""
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     tracker = DemoProgress(store.path)
     stages = STAGES[: STAGES.index(until) + 1] if enrich else STAGES[:1]
@@ -99,6 +103,8 @@ def load_demo(
         }
         for stage in stages:
             tracker.enter(stage)
+            if on_stage is not None:
+                on_stage(stage)
             wall, cpu = time.perf_counter(), cpu_seconds()
             summary, skipped = runs[stage]()
             done = StageReport(stage, summary, round(time.perf_counter() - wall, 2), round(cpu_seconds() - cpu, 2), skipped)

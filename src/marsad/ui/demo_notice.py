@@ -1,7 +1,8 @@
-"""The notice at the top of every page while the demo corpus is still being loaded (``make run`` leaves enrichment
-and stories to a background process: marsad.ingest.demo). Its counts are the store's own, re-read every few seconds;
-when the load is over the notice goes and the page runs again on the complete store. A load that was stopped
-(Ctrl-C, a kill) is said to be so, with the command that finishes it."""
+"""The notice at the top of every page while the demo corpus is still being loaded (``make run`` leaves topics,
+enrichment and stories to a background process: marsad.ingest.demo). Its counts are the store's own, re-read every
+few seconds. When a stage ends (the topics are fitted, say) the page runs again to show what it added; when the load
+is over the notice goes. A load that was stopped (Ctrl-C, a kill) is said to be so, with the command that finishes
+it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ LOGGER = logging.getLogger(__name__)
 
 # Seconds between two readings of the counts while the load runs: about one enrichment batch on 2 cores.
 REFRESH_S = 5
-_SHOWN = "_demo_notice_shown"
+_STAGE = "_demo_notice_stage"  # the stage the page was drawn in
 
 
 def demo_status() -> DemoStatus | None:
@@ -40,6 +41,7 @@ def notice_text(status: DemoStatus, lang: str) -> str:
 
 def show(lang: str) -> None:
     """The notice, when a demo load is unfinished: refreshed while it runs, a warning when it was stopped."""
+    st.session_state.pop(_STAGE, None)  # this page run draws what the store holds now
     status = demo_status()
     if status is None:
         return
@@ -52,9 +54,12 @@ def show(lang: str) -> None:
 @st.fragment(run_every=REFRESH_S)
 def _live(lang: str) -> None:
     status = demo_status()
-    if status is None or not status.running:
-        if st.session_state.pop(_SHOWN, False):
-            st.rerun()  # the load is over (or stopped): the whole page again, on what the store now holds
+    drawn_in = st.session_state.get(_STAGE)
+    now = status.stage if status is not None and status.running else None
+    if drawn_in is not None and now != drawn_in:
+        st.session_state.pop(_STAGE)
+        st.rerun()  # a stage ended (or the load did, or it stopped): the whole page again, on what the store holds
+    if now is None:
         return
-    st.session_state[_SHOWN] = True
+    st.session_state[_STAGE] = now
     st.info(notice_text(status, lang), icon=":material/hourglass_top:")
