@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import streamlit as st
+from apptest import TIMEOUT, on_store
 from streamlit.testing.v1 import AppTest
 
 from marsad import analytics
@@ -25,11 +25,9 @@ def _block(lang: str, query_url: str) -> None:  # an AppTest script: its source 
 
 @pytest.fixture
 def block(seeded_store, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
-    st.cache_resource.clear()
-    yield lambda lang: AppTest.from_function(_block, kwargs={"lang": lang, "query_url": QUERY.to_url()},
-                                             default_timeout=60).run()
-    st.cache_resource.clear()
+    with on_store(monkeypatch, seeded_store.path):
+        yield lambda lang: AppTest.from_function(_block, kwargs={"lang": lang, "query_url": QUERY.to_url()},
+                                                 default_timeout=TIMEOUT).run()
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -59,17 +57,11 @@ def test_file_names_are_ascii():
 
 @pytest.mark.parametrize("ui", ["en", "ar"])
 def test_the_alerts_page_offers_the_monitors_briefing(seeded_store_copy, monkeypatch, ui):
-    from test_ui_pages import _open
-
     from marsad.monitor import create_monitor
 
     create_monitor(seeded_store_copy, "Iraq <b>", QUERY)  # no alert yet: the briefing is offered all the same
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
-    st.cache_resource.clear()
-    try:
-        at = _open("alerts", ui=ui)
-    finally:
-        st.cache_resource.clear()
+    with on_store(monkeypatch, seeded_store_copy.path) as open_page:
+        at = open_page("alerts", ui=ui)
     assert not at.exception, [e.value for e in at.exception]
     assert i18n.t("briefing", ui) in [h.value for h in at.subheader]
     last = analytics.overview_figures(seeded_store_copy, QUERY)["last_date"].date()

@@ -11,10 +11,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-import streamlit as st
+from apptest import on_store
 from hostile_store import PAYLOADS, article_id, build_hostile_store, entity_key
 from streamlit.testing.v1 import AppTest
-from test_ui_pages import _open
 
 from marsad.ui import i18n
 from marsad.ui.navigation import PAGES
@@ -110,10 +109,8 @@ def hostile_store(tmp_path_factory):
 
 @pytest.fixture
 def app(hostile_store, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(hostile_store.path))
-    st.cache_resource.clear()
-    yield _open
-    st.cache_resource.clear()
+    with on_store(monkeypatch, hostile_store.path) as open_on_it:
+        yield open_on_it
 
 
 # Page-local parameters that make each page show the hostile rows: an article in the reader, an entity page, a

@@ -3,46 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
+from apptest import assert_ok, markdown, on_store, open_page
 
 from marsad.analytics import Query
 from marsad.monitor import create_monitor, load_monitor
 from marsad.store import monitors as saved
 from marsad.ui.monitors import alert_summary, feed_command
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-TIMEOUT = 60
 HOSTILE = '<script>alert(1)</script> & "x"'
 
 
 @pytest.fixture
 def store(seeded_store_copy, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
-    st.cache_resource.clear()
-    yield seeded_store_copy
-    st.cache_resource.clear()
-
-
-def _open(page: str = "overview", **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
-    return at
-
-
-def _html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    with on_store(monkeypatch, seeded_store_copy.path):
+        yield seeded_store_copy
 
 
 def _with_alerts(store) -> saved.MonitorRow:
@@ -62,18 +38,18 @@ def _with_alerts(store) -> saved.MonitorRow:
 
 @pytest.mark.parametrize("ui, text", [("en", "No monitors yet"), ("ar", "لا مراصد بعد")])
 def test_no_monitors_says_how_to_make_one(store, ui, text):
-    at = _open("alerts", ui=ui)
-    _ok(at)
+    at = open_page("alerts", ui=ui)
+    assert_ok(at)
     assert text in at.info[0].value
 
 
 def test_inbox_lists_alerts_escaped_with_links_and_failures(store):
     _with_alerts(store)
-    at = _open("alerts")
-    _ok(at)
+    at = open_page("alerts")
+    assert_ok(at)
     assert at.title[0].value == "Alerts"
     assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (2 unread)"
-    html = _html(at)
+    html = markdown(at)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in html
     assert "2 new articles" in html and "Newly co-mentioned: OPEC" in html
     assert 'href="search?a=2"' in html and 'href="search?a=3"' in html
@@ -84,41 +60,41 @@ def test_inbox_lists_alerts_escaped_with_links_and_failures(store):
 
 def test_mark_read_and_unread_filter(store):
     _with_alerts(store)
-    at = _open("alerts")
+    at = open_page("alerts")
     next(b for b in at.button if b.key == "alert-read-2").click().run()
-    _ok(at)
+    assert_ok(at)
     assert [a["read"] for a in saved.list_alerts(store)] == [True, False]
     at.segmented_control(key="_p_alerts_show").set_value("unread").run()
-    assert at.query_params["show"] in ("unread", ["unread"]) and "Newly co-mentioned" not in _html(at)
+    assert at.query_params["show"] in ("unread", ["unread"]) and "Newly co-mentioned" not in markdown(at)
     at.button(key="alerts-all-read").click().run()
-    _ok(at)
+    assert_ok(at)
     assert all(a["read"] for a in saved.list_alerts(store)) and "No alerts here." in at.info[0].value
 
 
 def test_arabic_inbox(store):
     _with_alerts(store)
-    at = _open("alerts", ui="ar")
-    _ok(at)
-    html = _html(at)
+    at = open_page("alerts", ui="ar")
+    assert_ok(at)
+    html = markdown(at)
     assert "مقالتان جديدتان" in html and "يُذكر معه لأول مرة: أوبك" in html
     assert "\u20662026-01-02 03:04 UTC\u2069" in html  # kept in reading order inside the Arabic page
     assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (تنبيهان غير مقروءين)"
 
 
 def test_save_this_view_as_a_monitor(store):
-    at = _open("search", q="الحدود", lang="ar")
-    _ok(at)
+    at = open_page("search", q="الحدود", lang="ar")
+    assert_ok(at)
     at.text_input(key="_mon_name").input("حدود")
     at.text_input(key="_mon_email").input("analyst@example.org")
     next(b for b in at.button if b.label == "Save monitor").click().run()
-    _ok(at)
+    assert_ok(at)
     monitor = load_monitor(store, "حدود")
     assert monitor.query == Query(text="الحدود", languages=("ar",)) and monitor.email == "analyst@example.org"
-    assert "Monitor “حدود” saved." in _html(at)
+    assert "Monitor “حدود” saved." in markdown(at)
 
 
 def test_saving_a_bad_monitor_explains(store):
-    at = _open("overview")
+    at = open_page("overview")
     at.text_input(key="_mon_name").input("x")
     next(b for b in at.button if b.label == "Save monitor").click().run()
     assert "something to watch" in at.error[0].value  # the view has no filters: nothing to watch
@@ -138,15 +114,13 @@ def test_alert_summary(alert, ui, text):
 
 def test_an_upload_runs_the_monitors(store, tmp_path):
     create_monitor(store, "harbour", Query(text="harbour"))
-    at = AppTest.from_file(str(APP), default_timeout=180)  # the upload enriches: NER models load on a shared machine
-    at.run()
-    at.switch_page("src/marsad/ui/pages/ingest.py").run()
+    at = open_page("ingest", timeout=180)  # the upload enriches: NER models load on a shared machine
     page = ("The harbour reopened\n\nThe harbour of the city reopened today after a week of storms, the port "
             "authority said, and the first ships came in at noon. " * 3).encode()
     at.file_uploader[0].set_value([("harbour.txt", page, "text/plain")])
     next(b for b in at.button if b.label == "Ingest").click().run()
-    _ok(at)
-    assert '1 new alert · <a href="alerts" target="_self">Open the alerts</a>' in _html(at)
+    assert_ok(at)
+    assert '1 new alert · <a href="alerts" target="_self">Open the alerts</a>' in markdown(at)
     assert [a["rule"] for a in saved.list_alerts(store)] == ["articles"]
 
 
@@ -161,20 +135,20 @@ def test_a_failed_delivery_can_be_retried(store, monkeypatch):
         saved.record_alerts(store, monitor["id"], [saved.NewAlert(rule="articles", article_ids=[2], detail={})],
                             fired_at=datetime(2026, 1, 2), deliver=True)
         saved.set_delivery(store, 1, status="failed", error="webhook: HTTP 503 Service Unavailable")
-        at = _open("alerts")
-        _ok(at)
+        at = open_page("alerts")
+        assert_ok(at)
         at.button(key="alert-retry-1").click().run()
-        _ok(at)
+        assert_ok(at)
     finally:
         server.close()
     assert len(server.posted) == 1
     assert [(a["delivery"], a["delivery_error"]) for a in saved.list_alerts(store)] == [("sent", None)]
-    assert "marsad-failed" not in _html(at) and "Delivered" in [c.value for c in at.caption]
+    assert "marsad-failed" not in markdown(at) and "Delivered" in [c.value for c in at.caption]
 
 
 def test_the_feed_command_names_the_monitor_quoted(store):
     _with_alerts(store)
-    at = _open("alerts")
-    _ok(at)
+    at = open_page("alerts")
+    assert_ok(at)
     assert [c.value for c in at.code] == ["marsad monitors feed 'iraq <b>'"]
     assert feed_command("it's") == "marsad monitors feed 'it'\"'\"'s'"

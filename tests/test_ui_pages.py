@@ -3,17 +3,15 @@ pages load without exception, widgets change what is shown, charts carry data, t
 
 from __future__ import annotations
 
-import base64
 import gzip
-import json
 import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 import streamlit as st
+from apptest import assert_ok, figures, markdown, on_store, open_page, values
 from conftest import ANT_SAMPLE, read_lines
 from streamlit.testing.v1 import AppTest
 
@@ -22,52 +20,12 @@ from marsad.store import Store
 from marsad.ui import combined
 from marsad.ui.navigation import PAGES
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-TIMEOUT = 60  # seconds per run: the first run imports pandas/plotly/ibis; CI machines are slow and shared
-
-
-def _clear_caches() -> None:
-    # Settings (read from MARSAD_DB) are a cached resource; cached data is keyed by the store path and its
-    # modification time, so it can stay between tests on the same store (that keeps this suite fast).
-    st.cache_resource.clear()
-
 
 @pytest.fixture
 def app(seeded_store, monkeypatch):
-    """An AppTest on the seeded store. Streamlit's caches live in this process, so settings are reloaded around it."""
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store.path))
-    _clear_caches()
-    yield _open
-    _clear_caches()
-
-
-def _open(page: str = "overview", **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
-    return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
-def values(data: object) -> list:
-    """A trace's array as a list: Plotly 6 sends numeric arrays as {"dtype", "bdata"(base64)}."""
-    if isinstance(data, dict) and "bdata" in data:
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).tolist()
-    return list(data or [])
-
-
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    """An AppTest on the seeded store."""
+    with on_store(monkeypatch, seeded_store.path) as open_on_it:
+        yield open_on_it
 
 
 # -- every page ------------------------------------------------------------------------------------------
@@ -79,7 +37,7 @@ EXPECTED_CHARTS = {"overview": 5, "trends": 0, "entities": 0, "topics": 3, "stor
 @pytest.mark.parametrize("ui", ["en", "ar"])
 def test_every_page_loads_with_its_charts(app, slug, ui):
     at = app(slug, ui=ui)
-    _ok(at)
+    assert_ok(at)
     assert len(at.title) >= 1
     figs = figures(at)
     assert len(figs) == EXPECTED_CHARTS[slug]
@@ -109,7 +67,7 @@ def test_overview_split_by_source_changes_the_volume_chart(app):
     by_language = {tr["name"] for tr in figures(at)[0]["data"]}
     assert by_language == {"Arabic", "English"}
     at.segmented_control(key="_p_overview_by").set_value("source").run()
-    _ok(at)
+    assert_ok(at)
     by_source = {tr["name"] for tr in figures(at)[0]["data"]}
     assert "REUTERS" in by_source and len(by_source) >= 3
     assert at.query_params.get("by") == "source"
@@ -125,7 +83,7 @@ def test_sidebar_language_filter_narrows_every_figure(app):
     at = app("overview", all="1")
     before = at.metric[0].value
     at.multiselect(key="_f_lang").set_value(["en"]).run()
-    _ok(at)
+    assert_ok(at)
     assert at.query_params.get("lang") == "en"
     assert int(at.metric[0].value.replace(",", "")) < int(before.replace(",", ""))
     assert {tr["name"] for tr in figures(at)[0]["data"]} == {"English"}
@@ -133,7 +91,7 @@ def test_sidebar_language_filter_narrows_every_figure(app):
 
 def test_shared_url_restores_filters(app):
     at = app("sources", lang="en", ui="ar", dups="1", all="1")
-    _ok(at)
+    assert_ok(at)
     assert at.multiselect(key="_f_lang").value == ["en"]
     assert at.toggle(key="_f_dups").value is True
     bars = figures(at)[0]["data"][0]
@@ -143,7 +101,7 @@ def test_shared_url_restores_filters(app):
 @pytest.mark.parametrize("slug", ["overview", "trends", "entities", "topics", "map", "search", "sources"])
 def test_filters_matching_nothing_explain_themselves(app, slug):
     at = app(slug, **{"from": "2030-01-01"}, sq="oil", entity="loc:العراق")
-    _ok(at)
+    assert_ok(at)
     assert figures(at) == [] or all(not values(tr.get("y") or tr.get("lat")) or max(values(tr.get("y") or [0])) == 0
                                     for f in figures(at) for tr in f["data"])
 
@@ -174,7 +132,7 @@ def test_opens_on_the_densest_period_and_all_time_is_one_click(app, seeded_store
     default, everything = _span(seeded_store, combined.default_view(seeded_store)), _span(seeded_store, combined.ALL_ARTICLES)
     assert default[0].year == default[1].year == 2018 and everything[0].year == 1987
     at = app("overview")
-    _ok(at)
+    assert_ok(at)
     assert at.date_input(key="_f_dates").value == default
     assert not {"from", "to", "all"} & set(at.query_params)
     densest = _articles(at)
@@ -182,7 +140,7 @@ def test_opens_on_the_densest_period_and_all_time_is_one_click(app, seeded_store
     assert all(x.startswith("2018") for x in _xs(volume))
     assert any(lbl.endswith("<br>2018") for lbl in volume["layout"]["xaxis"]["ticktext"])
     at.button(key="_f_all_time").click().run()
-    _ok(at)
+    assert_ok(at)
     assert at.date_input(key="_f_dates").value == everything
     assert at.query_params.get("all") == "1" and not {"from", "to"} & set(at.query_params)
     assert _articles(at) == combined.key_figures(seeded_store, Query())["articles"] > densest
@@ -203,7 +161,7 @@ def test_a_link_with_dates_restores_exactly_those_dates(app, seeded_store, param
     named = {"DEFAULT_START": default[0], "DEFAULT_END": default[1], "FIRST": everything[0], "LAST": everything[1]}
     params = {k: str(named.get(v, v)) for k, v in params.items()}
     at = app("overview", **params)
-    _ok(at)
+    assert_ok(at)
     assert at.date_input(key="_f_dates").value == (date.fromisoformat(params.get("from", str(everything[0]))),
                                                    date.fromisoformat(params["to"]))
     assert {k: at.query_params.get(k) for k in params} == params and "all" not in at.query_params
@@ -214,21 +172,21 @@ def test_a_link_with_dates_restores_exactly_those_dates(app, seeded_store, param
 def test_picking_the_default_dates_again_drops_them_from_the_url(app, seeded_store):
     at = app("overview")
     at.date_input(key="_f_dates").set_value((date(2018, 3, 1), date(2018, 3, 31))).run()
-    _ok(at)
+    assert_ok(at)
     assert (at.query_params.get("from"), at.query_params.get("to")) == ("2018-03-01", "2018-03-31")
     at.date_input(key="_f_dates").set_value(_span(seeded_store, combined.default_view(seeded_store))).run()
-    _ok(at)
+    assert_ok(at)
     assert not {"from", "to", "all"} & set(at.query_params)
 
 
 # -- trends ------------------------------------------------------------------------------------------------
 def test_trends_series_from_query_entity_and_topic(app):
     at = app("trends", all="1")
-    _ok(at)
+    assert_ok(at)
     assert any("five" in i.value or "trend" in i.value for i in at.info)
     at.text_area(key="_p_trends_sq").set_value("ترامب\noil").run()
     at.multiselect(key="_p_trends_se").set_value(["loc:العراق"]).run()
-    _ok(at)
+    assert_ok(at)
     fig = figures(at)[0]
     assert [tr["name"] for tr in fig["data"]] == ["ترامب", "oil", "Iraq"]
     assert sum(values(fig["data"][1]["y"])) > 0
@@ -241,7 +199,7 @@ def test_trends_series_from_query_entity_and_topic(app):
 
 def test_trends_restored_from_url(app):
     at = app("trends", sq=["oil"], st="100", int="month")
-    _ok(at)
+    assert_ok(at)
     assert len(figures(at)[0]["data"]) == 2
     assert at.session_state["_p_trends_int"] == "month"
     assert "int" not in at.query_params or at.query_params["int"] == "month"
@@ -250,7 +208,7 @@ def test_trends_restored_from_url(app):
 # -- entities ----------------------------------------------------------------------------------------------
 def test_entity_list_filters_by_type_and_search(app):
     at = app("entities")
-    _ok(at)
+    assert_ok(at)
     assert len(at.dataframe[0].value) == 8
     at.selectbox(key="_p_entities_type").set_value("PER").run()
     assert at.dataframe[0].value.iloc[:, 0].tolist() == ["Donald Trump"]
@@ -269,7 +227,7 @@ def test_tables_run_from_the_right_in_arabic(app, ui, first):
 @pytest.mark.parametrize(("ui", "name"), [("en", "Iraq"), ("ar", "العراق")])
 def test_entity_page(app, ui, name):
     at = app("entities", entity="loc:العراق", ui=ui)
-    _ok(at)
+    assert_ok(at)
     assert name in markdown(at)
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert len(titles) == 4  # timeline, network, co-mention bar, sources
@@ -280,7 +238,7 @@ def test_entity_page(app, ui, name):
 
 def test_unknown_entity_is_a_warning(app):
     at = app("entities", entity="per:nobody")
-    _ok(at)
+    assert_ok(at)
     assert at.warning and "per:nobody" in at.warning[0].value
 
 
@@ -290,7 +248,7 @@ def test_topic_choice_changes_terms_and_articles(app):
     first = markdown(at)
     labels = at.selectbox(key="_p_topics_t").options
     at.selectbox(key="_p_topics_t").set_value(at.selectbox(key="_p_topics_t").options[-1] and str(100 + len(labels) - 1)).run()
-    _ok(at)
+    assert_ok(at)
     assert markdown(at) != first
     assert at.query_params.get("t") == str(100 + len(labels) - 1)
 
@@ -303,7 +261,7 @@ def test_map_bubbles_and_place_filter_from_url(app):
     assert {tr["type"] for tr in traces} == {"scatter"} and len(traces) == 3
     assert len(values(bubbles["y"])) == 5 and "loc:سوريا" in [c[0] for c in bubbles["customdata"]]
     filtered = app("map", ent="loc:سوريا")
-    _ok(filtered)
+    assert_ok(filtered)
     assert any("Syria" in i.value for i in filtered.info)
     assert int(app("overview", ent="loc:سوريا").metric[0].value.replace(",", "")) < int(app("overview").metric[0].value.replace(",", ""))
 
@@ -327,7 +285,7 @@ def test_clicking_a_bubble_filters_by_that_place(app, monkeypatch):
 
     monkeypatch.setattr(components, "chart", clicked_once)
     at = app("map")
-    _ok(at)
+    assert_ok(at)
     assert at.query_params.get("ent") == "loc:سوريا"
     assert any("Syria" in i.value for i in at.info)
     assert len(set(seen)) == 2  # a new chart key once the place filter is set
@@ -336,7 +294,7 @@ def test_clicking_a_bubble_filters_by_that_place(app, monkeypatch):
 def test_picking_a_place_filters_by_it(app):
     at = app("map")
     at.selectbox(key="_p_map_place").set_value("loc:سوريا").run()
-    _ok(at)
+    assert_ok(at)
     assert at.query_params.get("ent") == "loc:سوريا"
     assert any("Syria" in i.value for i in at.info)
 
@@ -349,9 +307,9 @@ def test_sources_share_of_voice_sums_to_one(app):
 # -- search and reader ---------------------------------------------------------------------------------------
 def test_search_highlights_hits_and_paginates(app):
     at = app("search")
-    _ok(at)
+    assert_ok(at)
     at.text_input(key="_p_search_q").set_value("ترامب").run()
-    _ok(at)
+    assert_ok(at)
     html = markdown(at)
     assert '<mark class="marsad-hit">ترامب</mark>' in html
     assert re.search("\u2066\\d{4}-\\d{2}-\\d{2}\u2069", html)  # dates keep their order beside Arabic outlet names
@@ -369,7 +327,7 @@ def test_reader_highlights_entities_with_links(app):
     listing = app("search", q="ترامب")
     first_id = markdown(listing).split("search?a=")[1].split('"')[0].split("&")[0]
     at = app("search", q="ترامب", a=first_id)
-    _ok(at)
+    assert_ok(at)
     html = markdown(at)
     assert 'class="marsad-ent marsad-ent-PER" href="entities?entity=per%3A%D8%AA%D8%B1%D8%A7%D9%85%D8%A8' in html
     assert '<div dir="rtl" class="marsad-rtl marsad-article">' in html
@@ -382,18 +340,16 @@ def _ant_jsonl(path: Path, n: int) -> Path:
 
 
 def test_ingest_upload_stores_and_reports(seeded_store_copy, monkeypatch, tmp_path):
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
-    _clear_caches()
-    at = _open("ingest")
-    _ok(at)
-    data = _ant_jsonl(tmp_path / "ant.jsonl", 5).read_bytes()
-    at.file_uploader[0].set_value([("ant.jsonl", data, "application/json"), ("bad.csv", b"\xff\xfe\x00garbage", "text/csv")])
-    next(b for b in at.button if b.label == "Ingest").click().run()  # the form's button, not the sidebar's
-    assert not at.exception, [e.value for e in at.exception]
-    figures_shown = {m.label: m.value for m in at.metric}
-    assert int(figures_shown["Read"]) >= 5
-    assert int(figures_shown["Stored"]) + int(figures_shown["Exact duplicates"]) + int(figures_shown["Near-duplicates"]) >= 5
-    _clear_caches()
+    with on_store(monkeypatch, seeded_store_copy.path):
+        at = open_page("ingest")
+        assert_ok(at)
+        data = _ant_jsonl(tmp_path / "ant.jsonl", 5).read_bytes()
+        at.file_uploader[0].set_value([("ant.jsonl", data, "application/json"), ("bad.csv", b"\xff\xfe\x00garbage", "text/csv")])
+        next(b for b in at.button if b.label == "Ingest").click().run()  # the form's button, not the sidebar's
+        assert not at.exception, [e.value for e in at.exception]
+        figures_shown = {m.label: m.value for m in at.metric}
+        assert int(figures_shown["Read"]) >= 5
+        assert int(figures_shown["Stored"]) + int(figures_shown["Exact duplicates"]) + int(figures_shown["Near-duplicates"]) >= 5
 
 
 def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
@@ -402,19 +358,17 @@ def test_empty_store_offers_the_demo_corpus(monkeypatch, tmp_path):
     with gzip.open(demo / "ant.jsonl.gz", "wt", encoding="utf-8") as fh:
         # More than marsad.nlp.topics.MIN_DOCS, so the topic model is fitted as well.
         fh.write(_ant_jsonl(tmp_path / "a.jsonl", 80).read_text(encoding="utf-8"))
-    monkeypatch.setenv("MARSAD_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))
-    _clear_caches()
-    at = _open("overview")
-    _ok(at)
-    assert at.header[0].value == "The store is empty"
-    at.button[-1].click().run()
-    _ok(at)
-    assert int(at.metric[0].value.replace(",", "")) >= 60
-    with Store(tmp_path / "empty.duckdb").read() as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 60
-        assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 60  # topics fitted too
-    _clear_caches()
+    with on_store(monkeypatch, tmp_path / "empty.duckdb"):
+        at = open_page("overview")
+        assert_ok(at)
+        assert at.header[0].value == "The store is empty"
+        at.button[-1].click().run()
+        assert_ok(at)
+        assert int(at.metric[0].value.replace(",", "")) >= 60
+        with Store(tmp_path / "empty.duckdb").read() as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] >= 60
+            assert con.execute("SELECT count(*) FROM article_topics").fetchall()[0][0] >= 60  # topics fitted too
 
 
 def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
@@ -433,12 +387,12 @@ def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
     monkeypatch.setattr(db.Store, "_open", counting)
     st.cache_data.clear()
     at = app("overview")
-    _ok(at)
+    assert_ok(at)
     assert len(at.get("plotly_chart")) == EXPECTED_CHARTS["overview"]
     assert 1 <= len(opened) <= 2 and all(opened)
     opened.clear()
     at.switch_page("src/marsad/ui/pages/sources.py").run()
-    _ok(at)
+    assert_ok(at)
     assert len(opened) == 1
 
 
@@ -446,18 +400,14 @@ def test_a_cold_page_run_opens_the_store_once_per_block(app, monkeypatch):
 @pytest.mark.parametrize("ui, caption", [("en", "4 undated articles are not on the time axis"),
                                          ("ar", "4 مقالات غير مؤرخة ليست على المحور الزمني")])
 def test_time_chart_counts_undated_articles_and_links_to_them(undated_store, monkeypatch, ui, caption):
-    monkeypatch.setenv("MARSAD_DB", str(undated_store.path))
-    _clear_caches()
-    try:
-        at = _open("overview", ui=ui, src="wire", all="1")
-        _ok(at)
+    with on_store(monkeypatch, undated_store.path):
+        at = open_page("overview", ui=ui, src="wire", all="1")
+        assert_ok(at)
         html = markdown(at)
         assert caption in html
         link = re.search(r'href="(search\?[^"]+)"', html.split(caption, 1)[1]).group(1).replace("&amp;", "&")
         assert {"undated=1", "all=1", "src=wire"} <= set(link.split("?", 1)[1].split("&"))
-        assert "undated" not in markdown(_open("overview", ui=ui, src="daily", all="1"))  # none: no caption
-        listed = _open("search", **dict(kv.split("=", 1) for kv in link.split("?", 1)[1].split("&")))
-        _ok(listed)
+        assert "undated" not in markdown(open_page("overview", ui=ui, src="daily", all="1"))  # none: no caption
+        listed = open_page("search", **dict(kv.split("=", 1) for kv in link.split("?", 1)[1].split("&")))
+        assert_ok(listed)
         assert sorted(re.findall(r"wire (\d+)</a>", markdown(listed)), key=int) == ["1", "2", "3", "4"]
-    finally:
-        _clear_caches()
