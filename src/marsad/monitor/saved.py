@@ -3,7 +3,8 @@
 A monitor watches what comes next, so its Query carries no date range: a view saved with dates loses them
 (the dashboard's "Save this view as a monitor" takes every other filter of the URL). Creating a monitor sets
 its baseline — every article that matches then, the entities already co-mentioned, the bursts already visible —
-and only what comes after alerts (docs/monitors.md).
+and only what comes after alerts. Editing a monitor's Query extends the baseline the same way, leaving out only
+what the old Query would still have alerted on (docs/monitors.md, "Editing a monitor").
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from marsad.analytics import Query, pinned
+from marsad.analytics import Query, matching_ids, pinned
 from marsad.errors import InvalidMonitor
 from marsad.ingest.fetch import is_http_url
 from marsad.monitor.rules import evaluate
@@ -99,6 +100,32 @@ def create_monitor(store: Store, name: str, query: Query, *, webhook: str | None
     row = saved.add_monitor(store, name=name, query=query.to_url(), webhook=webhook, email=email,
                             seen_articles=base.articles, seen_keys=base.keys)
     LOGGER.info("monitor %s saved; baseline %d articles", name, len(base.articles))
+    return _from_row(row)
+
+
+def edit_monitor(store: Store, name: str, query: Query, *, webhook: str | None = None,
+                 email: str | None = None) -> Monitor:
+    """Monitor ``name`` watching ``query`` (its date range dropped) and delivering to ``webhook``/``email`` (None:
+    none) from now on; checked as :func:`create_monitor` checks.
+
+    A new Query must not flood the inbox with old articles, nor lose an alert the old Query owed: what it matches
+    now joins the baseline, as for a new monitor, except the articles the old Query matched and had not alerted on
+    yet (stored since its last run) — those alert on the next run if the new Query matches them too. What the
+    monitor has seen stays seen and its alerts stay. A change of delivery alone leaves the baseline as it was."""
+    query = watched(query)
+    webhook, email = _check_delivery(webhook, email)
+    old = load_monitor(store, name)
+    articles: list[int] = []
+    keys: dict[str, list[str]] = {}
+    if query != old.query:
+        with pinned(store) as reader:  # one read-only connection for the baseline's queries
+            seen = saved.seen_articles(reader, old.id)
+            owed = {i for i in matching_ids(reader, old.query) if i not in seen}
+            base = evaluate(reader, query, seen_articles=seen | owed, seen_keys=saved.seen_keys(reader, old.id))
+        articles, keys = base.articles, base.keys
+    row = saved.update_monitor(store, old.id, query=query.to_url(), webhook=webhook, email=email,
+                               seen_articles=articles, seen_keys=keys)
+    LOGGER.info("monitor %s edited; baseline grew by %d articles", name, len(articles))
     return _from_row(row)
 
 

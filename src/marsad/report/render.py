@@ -21,7 +21,7 @@ from marsad.errors import MarsadError
 from marsad.report.chart import coverage_svg
 from marsad.report.gather import Briefing
 from marsad.report.strings import REPORT_LANGS, ReportLang, t
-from marsad.text.bidi import plain_text, text_direction
+from marsad.text.bidi import ltr_isolate, plain_text, text_direction
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,13 +59,6 @@ def _num(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value >= 10 else f"{value:,.1f}".removesuffix(".0")
     return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def ltr_isolate(text: object) -> str:
-    """Text kept left to right inside an Arabic line (a date range): between LRI and PDI, which Pango and browsers
-    both honour (WeasyPrint ignores CSS ``unicode-bidi: isolate``, and "2018-04-01 – 2018-06-30" came out
-    with its dates swapped)."""
-    return f"\u2066{plain_text(text)}\u2069"
 
 
 def safe_href(url: object) -> str | None:

@@ -93,6 +93,27 @@ def add_monitor(store: Store, *, name: str, query: str, webhook: str | None, ema
     return _monitor(row)
 
 
+def update_monitor(store: Store, monitor_id: int, *, query: str, webhook: str | None, email: str | None,
+                   seen_articles: Iterable[int] = (), seen_keys: Mapping[str, Iterable[str]] | None = None) -> MonitorRow:
+    """A monitor's new Query and delivery with what its new baseline adds to what it has seen, in one transaction
+    (rows a run recorded meanwhile are not doubled); ``InvalidMonitor`` when it was removed meanwhile."""
+    articles, keys = _seen_rows(monitor_id, seen_articles, seen_keys or {})
+    with store.write() as con:
+        if not con.execute("SELECT 1 FROM monitors WHERE id = ?", [monitor_id]).fetchall():
+            raise InvalidMonitor("the monitor was removed meanwhile")
+        con.execute("UPDATE monitors SET query = ?, webhook = ?, email = ? WHERE id = ?", [query, webhook, email, monitor_id])
+        with bulk.registered(con, articles) as view:
+            con.execute(f"INSERT INTO monitor_articles (monitor_id, article_id) SELECT DISTINCT v.monitor_id, v.article_id FROM {view} v "
+                        "WHERE NOT EXISTS (SELECT 1 FROM monitor_articles s WHERE s.monitor_id = v.monitor_id "
+                        "AND s.article_id = v.article_id)")
+        with bulk.registered(con, keys) as view:
+            con.execute(f"INSERT INTO monitor_keys (monitor_id, rule, key) SELECT DISTINCT v.monitor_id, v.rule, v.key FROM {view} v "
+                        "WHERE NOT EXISTS (SELECT 1 FROM monitor_keys s WHERE s.monitor_id = v.monitor_id "
+                        "AND s.rule = v.rule AND s.key = v.key)")
+        row = con.execute(f"SELECT {_MONITOR_COLUMNS} FROM monitors WHERE id = ?", [monitor_id]).fetchall()[0]
+    return _monitor(row)
+
+
 def remove_monitor(store: Store, name: str) -> bool:
     """Delete the monitor ``name`` with its alerts and what it has seen; False when there is none."""
     with store.write() as con:

@@ -16,7 +16,7 @@ _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufe
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _BIDI_OVERRIDES = re.compile("[\u202a-\u202e]")
 _ISOLATES = re.compile("([\u2066-\u2069])")
-_PDI = "\u2069"
+_LRI, _FSI, _PDI = "\u2066", "\u2068", "\u2069"
 
 
 def _balanced_isolates(text: str) -> str:
@@ -39,6 +39,21 @@ def _balanced_isolates(text: str) -> str:
 def plain_text(text: object) -> str:
     """Untrusted text as a string: bidi embeddings and overrides dropped, isolates balanced (None → "")."""
     return _balanced_isolates(_BIDI_OVERRIDES.sub("", "" if text is None else str(text)))
+
+
+def isolate(text: object) -> str:
+    """Untrusted text set apart from the line around it (FSI … PDI): it takes its direction from its own first
+    letter, and an Arabic name can neither pull the "=", brackets and digits beside it into its direction nor
+    be pulled into the line's ("q=ترامب كوريا" read as "ترامب كوريا=q" in an Arabic line without it). For plain
+    text (option labels, summaries) where no ``<bdi>`` or ``dir`` can be written."""
+    return f"{_FSI}{plain_text(text)}{_PDI}"
+
+
+def ltr_isolate(text: object) -> str:
+    """Text kept left to right inside any surrounding text (LRI … PDI): dates and numbers in Arabic lines. After
+    Arabic letters a date's digits count as Arabic numbers, and 1987-11 would show as 11-1987; Plotly's SVG and
+    WeasyPrint (which ignores CSS ``unicode-bidi: isolate``) honour these characters where CSS does not reach."""
+    return f"{_LRI}{plain_text(text)}{_PDI}"
 
 
 def text_direction(text: str) -> str:

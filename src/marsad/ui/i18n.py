@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
+from marsad.text.bidi import ltr_isolate as ltr_isolate  # re-exported: the pages' dates
 from marsad.wording import SHARED, Lang
 
 UiLang = Lang
@@ -346,13 +347,6 @@ def t(key: str, lang: str, /, **fmt: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang, entry["en"])  # type: ignore[call-overload]
     return text.format(**fmt) if fmt else text
-
-
-def ltr_isolate(text: str) -> str:
-    """``text`` kept left to right inside any surrounding text (Unicode LRI … PDI). For dates and numbers in
-    Arabic labels drawn where no CSS applies (Plotly's SVG): after Arabic letters a date's digits count as
-    Arabic numbers, and 1987-11 would show as 11-1987."""
-    return f"\u2066{text}\u2069"
 
 
 def in_direction(text: str, lang: str) -> str:
