@@ -10,7 +10,7 @@ from apptest import assert_ok, markdown, on_store, open_page
 from marsad.analytics import Query
 from marsad.monitor import create_monitor, load_monitor
 from marsad.store import monitors as saved
-from marsad.ui.monitors import alert_summary, feed_command
+from marsad.ui.monitors import alert_summary, articles_html, feed_command, query_html
 
 HOSTILE = '<script>alert(1)</script> & "x"'
 
@@ -51,7 +51,7 @@ def test_inbox_lists_alerts_escaped_with_links_and_failures(store):
     assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (2 unread)"
     html = markdown(at)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in html
-    assert "2 new articles" in html and "Newly co-mentioned: OPEC" in html
+    assert "2 new articles" in html and "Newly co-mentioned: \u2068OPEC\u2069" in html
     assert 'href="search?a=2"' in html and 'href="search?a=3"' in html
     assert 'href="search?ent=loc%3A%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82&amp;all=1"' in html  # the monitor's view
     assert '<div dir="ltr" class="marsad-ltr marsad-failed">Not delivered: webhook: https://hooks.example/x: HTTP 500 &lt;oops&gt;</div>' in html
@@ -76,7 +76,7 @@ def test_arabic_inbox(store):
     at = open_page("alerts", ui="ar")
     assert_ok(at)
     html = markdown(at)
-    assert "مقالتان جديدتان" in html and "يُذكر معه لأول مرة: أوبك" in html
+    assert "مقالتان جديدتان" in html and "يُذكر معه لأول مرة: \u2068أوبك\u2069" in html
     assert "\u20662026-01-02 03:04 UTC\u2069" in html  # kept in reading order inside the Arabic page
     assert at.selectbox(key="_p_alerts_monitor").format_func("iraq <b>") == "\u2068iraq <b>\u2069 (تنبيهان غير مقروءين)"
 
@@ -106,7 +106,10 @@ def test_saving_a_bad_monitor_explains(store):
      "Coverage burst on 2020-09-25: 9 articles (usually 1 a day)"),
     ({"rule": "articles", "detail": {}, "article_ids": [1, 2, 3]}, "ar", "3 مقالات جديدة"),
     ({"rule": "entity", "detail": {"entities": [{"key": "per:x", "name_ar": None, "name_en": None}]}, "article_ids": [1]},
-     "en", "Newly co-mentioned: per:x"),
+     "en", "Newly co-mentioned: \u2068per:x\u2069"),
+    ({"rule": "entity", "detail": {"entities": [{"key": "org:opec", "name_ar": "أوبك", "name_en": "OPEC"},
+                                                {"key": "per:x", "name_ar": None, "name_en": "X \u202e<b>"}]},
+      "article_ids": [1]}, "ar", "يُذكر معه لأول مرة: \u2068أوبك\u2069، \u2068X <b>\u2069"),  # no override left
 ])
 def test_alert_summary(alert, ui, text):
     assert alert_summary(alert, ui) == text
@@ -152,3 +155,71 @@ def test_the_feed_command_names_the_monitor_quoted(store):
     assert_ok(at)
     assert [c.value for c in at.code] == ["marsad monitors feed 'iraq <b>'"]
     assert feed_command("it's") == "marsad monitors feed 'it'\"'\"'s'"
+
+
+# -- bidi: user text isolated wherever the Alerts page shows it ----------------------------------------------
+@pytest.mark.parametrize(("query", "html"), [
+    (Query(text="ترامب كوريا"), '<span dir="ltr">q=<span dir="auto">ترامب كوريا</span></span>'),
+    (Query(text="<i>x</i> & y", languages=("ar", "en"), entities=("org:a&b",)),
+     '<span dir="ltr">q=<span dir="auto">&lt;i&gt;x&lt;/i&gt; &amp; y</span>&amp;lang=<span dir="auto">ar</span>'
+     '&amp;lang=<span dir="auto">en</span>&amp;ent=<span dir="auto">org:a&amp;b</span></span>'),
+])
+def test_the_query_line_isolates_each_value(query, html):
+    assert query_html(query) == html
+
+
+def test_an_article_line_isolates_its_outlet_and_date():
+    html = articles_html([{"id": 7, "title": "t", "source_name": "سكاي نيوز", "published_at": "2018-05-01T10:00"}], "en")
+    assert '<div class="marsad-meta">\u2068سكاي نيوز\u2069 · \u20662018-05-01\u2069</div>' in html
+
+
+def test_an_arabic_monitor_reads_right_on_the_alerts_page(store):
+    create_monitor(store, "ترامب", Query(text="ترامب كوريا", languages=("ar",)))
+    at = open_page("alerts", ui="ar")
+    assert_ok(at)
+    assert ('<span dir="ltr">q=<span dir="auto">ترامب كوريا</span>&amp;lang=<span dir="auto">ar</span></span>'
+            in markdown(at))
+
+
+# -- editing and removing --------------------------------------------------------------------------------------
+def test_edit_a_monitor_on_the_alerts_page(store):
+    create_monitor(store, "border", Query(text="الحدود", languages=("ar",)))
+    baseline = saved.seen_articles(store, 1)
+    at = open_page("alerts")
+    assert_ok(at)
+    at.text_input(key="_mon_edit_1_q").input("الحدود OR العراق")
+    at.multiselect(key="_mon_edit_1_ent").set_value(["loc:العراق"])
+    at.text_input(key="_mon_edit_1_webhook").input("https://hooks.example/border")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert_ok(at)
+    edited = load_monitor(store, "border")
+    assert edited.query == Query(text="الحدود OR العراق", languages=("ar",), entities=("loc:العراق",))
+    assert edited.webhook == "https://hooks.example/border" and edited.email is None
+    assert saved.seen_articles(store, 1) >= baseline  # what the new search matches now joined the baseline
+    assert at.success[0].value == "Monitor “\u2068border\u2069” changed\\."  # markdown-escaped
+    assert 'q=<span dir="auto">الحدود OR العراق</span>' in markdown(at)
+
+
+def test_a_refused_edit_says_why_and_changes_nothing(store):
+    before = create_monitor(store, "border", Query(text="الحدود"))
+    at = open_page("alerts")
+    at.text_input(key="_mon_edit_1_webhook").input("ftp://example.org/")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert "not an http\\(s\\) URL" in at.error[0].value  # markdown-escaped
+    assert load_monitor(store, "border") == before
+
+
+def test_remove_a_monitor_after_confirming(store):
+    _with_alerts(store)
+    at = open_page("alerts", monitor="iraq <b>")
+    assert_ok(at)
+    at.button(key="monitor-remove-1").click().run()
+    assert at.warning[0].value.startswith("Remove monitor “\u2068iraq \\<b\\>\u2069” with its alerts \\(2\\)?")
+    at.button(key="monitor-remove-no-1").click().run()  # cancelled: nothing removed, no question left
+    assert not at.warning and load_monitor(store, "iraq <b>").id == 1
+    at.button(key="monitor-remove-1").click().run()
+    at.button(key="monitor-remove-yes-1").click().run()
+    assert_ok(at)
+    assert saved.list_monitors(store) == [] and saved.list_alerts(store) == []
+    assert at.success[0].value == "Monitor “\u2068iraq \\<b\\>\u2069” removed\\."
+    assert "No monitors yet" in at.info[0].value and "monitor" not in at.query_params

@@ -253,6 +253,28 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     },
     "monitor": {"en": "Monitor", "ar": "المرصد"},
     "monitor_view": {"en": "Open the monitor’s view", "ar": "افتح عرض المرصد"},
+    "monitor_edit": {"en": "Edit this monitor", "ar": "تعديل هذا المرصد"},
+    "monitor_entities_help": {
+        "en": "Entity keys such as org:opec (an article must name all): type one and press Enter to add it.",
+        "ar": "مفاتيح كيانات مثل org:opec (يجب أن تذكرها المقالة كلها): اكتب مفتاحًا واضغط Enter لإضافته.",
+    },
+    "monitor_edit_help": {
+        "en": "Old articles that the changed search matches do not alert: only what is stored from now on does, and "
+              "what was waiting for the next run still alerts if the changed search matches it. Changing only where "
+              "alerts go changes nothing else.",
+        "ar": "لا تُنبِّه المقالات القديمة التي يطابقها البحث المعدَّل: يُنبِّه فقط ما يُخزَّن من الآن، وما كان ينتظر "
+              "التشغيل التالي يُنبِّه إن طابقه البحث المعدَّل. تغيير وجهة التنبيهات وحده لا يغيّر شيئًا آخر.",
+    },
+    "monitor_edit_save": {"en": "Save changes", "ar": "احفظ التعديلات"},
+    "monitor_edited": {"en": "Monitor “{name}” changed.", "ar": "عُدِّل المرصد «{name}»."},
+    "monitor_remove": {"en": "Remove this monitor", "ar": "احذف هذا المرصد"},
+    "monitor_remove_confirm": {
+        "en": "Remove monitor “{name}” with its alerts ({alerts})? This cannot be undone.",
+        "ar": "أتحذف المرصد «{name}» مع تنبيهاته ({alerts})؟ لا يمكن التراجع عن ذلك.",
+    },
+    "monitor_remove_yes": {"en": "Remove", "ar": "احذف"},
+    "monitor_removed": {"en": "Monitor “{name}” removed.", "ar": "حُذف المرصد «{name}»."},
+    "cancel": {"en": "Cancel", "ar": "إلغاء"},
     "monitor_feed": {"en": "Or from a shell:", "ar": "أو من سطر الأوامر:"},
     "monitor_feed_download": {"en": "Atom feed", "ar": "خلاصة Atom"},
     "alerts_show": {"en": "Show", "ar": "اعرض"},

@@ -1,19 +1,19 @@
 """Alerts: an inbox per monitor (unread first or all), each alert linking to its articles in the reader and to the
-monitor's view; delivery failures shown; mark read/unread; the monitor's briefing (HTML/PDF, marsad.ui.briefing).
+monitor's view; delivery failures shown; mark read/unread; the monitor's briefing (HTML/PDF, marsad.ui.briefing);
+the monitor's search, filters and delivery edited, or the monitor removed (after a confirmation).
 Monitors come from the sidebar's "Save this view as a monitor" or `marsad monitors add`."""
 
 import streamlit as st
 
-from marsad.analytics import Query
-from marsad.monitor import alert_records
+from marsad.monitor import alert_records, load_monitor
 from marsad.monitor.deliver import deliver_pending
-from marsad.monitor.saved import describe
 from marsad.store import monitors as saved
 from marsad.ui import briefing, monitors, render, state
 from marsad.ui.i18n import ltr_isolate, t
 
 lang = state.lang()
 st.title(t("page_alerts", lang))
+monitors.done_message()
 store = state.store()
 
 unread = saved.unread_counts(store)
@@ -23,15 +23,16 @@ if not unread:
 names = list(unread)
 name = state.choice("monitor", names, default=names[0], label=t("monitor", lang), widget="selectbox",
                     format_func=lambda n: monitors.with_unread(n, unread[n], lang))
-monitor = saved.get_monitor(store, name)
+monitor = load_monitor(store, name)
 show = state.choice("show", ["all", "unread"], default="all", label=t("alerts_show", lang),
                     format_func=lambda v: t(f"alerts_{v}", lang))
 
-links = f'<a href="{render.esc(monitors.view_href(monitor["query"]))}" target="_self">{render.esc(t("monitor_view", lang))}</a>'
-st.markdown(f'<div class="marsad-meta">{render.esc(describe(Query.from_url(monitor["query"])))}</div>{links}',
-            unsafe_allow_html=True)
+links = f'<a href="{render.esc(monitors.view_href(monitor.query))}" target="_self">{render.esc(t("monitor_view", lang))}</a>'
+st.markdown(f'<div class="marsad-meta">{monitors.query_html(monitor.query)}</div>{links}', unsafe_allow_html=True)
+monitors.edit_form(monitor, lang)
+monitors.remove_buttons(monitor, len(saved.list_alerts(store, monitor=name)), lang)
 monitors.feed_button(name, lang)
-briefing.briefing_buttons(name, Query.from_url(monitor["query"]), lang)  # before the inbox: a briefing needs no alert
+briefing.briefing_buttons(name, monitor.query, lang)  # before the inbox: a briefing needs no alert
 
 rows = saved.list_alerts(store, monitor=name, unread_only=show == "unread", limit=200)
 if not rows:
