@@ -69,14 +69,20 @@ BODIES = [("انفجار في بغداد وأعلن تنظيم داعش مسؤو
           ("OPEC ministers met in Vienna while Iraq raised output.", "en")]
 
 
-def test_enrich_command(tmp_path, capsys):
-    db = tmp_path / "cli.duckdb"
+def _stored_not_enriched(db) -> Store:
+    """A store holding the BODIES as articles that no enrichment has seen."""
     store = Store(db)
     store.ensure_schema()
     with store.write() as con:
         for i, (body, lang) in enumerate(BODIES, 1):
             con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), ?)",
                         [i, body, lang, str(i)])
+    return store
+
+
+def test_enrich_command(tmp_path, capsys):
+    store = _stored_not_enriched(tmp_path / "cli.duckdb")
+    db = store.path
     assert main(["enrich", "--db", str(db), "--json", "--no-progress"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["articles"] == 2 and first["mentions"] >= 5 and first["articles_per_second"] > 0
@@ -92,13 +98,8 @@ def test_enrich_command(tmp_path, capsys):
 def test_enrich_runs_the_monitors(tmp_path, capsys):
     # OPEC is named in article 2's text, but no mention says so before enrichment: the monitor's baseline is empty,
     # and the article alerts when `marsad enrich` finds the entity, not on some later run.
-    db = tmp_path / "cli.duckdb"
-    store = Store(db)
-    store.ensure_schema()
-    with store.write() as con:
-        for i, (body, lang) in enumerate(BODIES, 1):
-            con.execute("INSERT INTO articles (id, body, language, ingested_at, content_hash) VALUES (?, ?, ?, now(), ?)",
-                        [i, body, lang, str(i)])
+    store = _stored_not_enriched(tmp_path / "cli.duckdb")
+    db = store.path
     assert main(["monitors", "add", "opec", "--entity", "org:opec", "--db", str(db)]) == 0
     capsys.readouterr()
     assert main(["enrich", "--db", str(db), "--no-progress"]) == 0

@@ -90,7 +90,7 @@ def test_save_this_view_as_a_monitor(store):
     assert_ok(at)
     monitor = load_monitor(store, "حدود")
     assert monitor.query == Query(text="الحدود", languages=("ar",)) and monitor.email == "analyst@example.org"
-    assert "Monitor “حدود” saved." in markdown(at)
+    assert "Monitor “\u2068حدود\u2069” saved." in markdown(at)
 
 
 def test_saving_a_bad_monitor_explains(store):

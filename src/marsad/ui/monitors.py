@@ -47,7 +47,7 @@ def save_view_form(lang: str) -> None:
             st.error(render.md_escape(exc.message))
             return
         href = render.page_href("alerts", {**_ui(), "monitor": monitor.name})
-        st.markdown(f'{render.esc(t("monitor_saved", lang, name=monitor.name))} '
+        st.markdown(f'{render.esc(t("monitor_saved", lang, name=isolate(monitor.name)))} '
                     f'<a href="{render.esc(href)}" target="_self">{render.esc(t("open_alerts", lang))}</a>',
                     unsafe_allow_html=True)
 
