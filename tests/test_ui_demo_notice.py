@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
+from apptest import on_store, open_page
 from streamlit.testing.v1 import AppTest
 
 from marsad.ingest.demo_progress import DemoProgress, DemoStatus
 from marsad.store.enrichment import enrichment_counts
 from marsad.ui.demo_notice import notice_text
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-TIMEOUT = 60  # seconds per run: the first run imports pandas/plotly/ibis; CI machines are slow and shared
-
 
 @pytest.fixture
 def demo_store(seeded_store_copy, monkeypatch):
     """The seeded store as a demo load leaves it for the background process: stored, topics fitted, enriching."""
-    monkeypatch.setenv("MARSAD_DB", str(seeded_store_copy.path))
-    st.cache_resource.clear()  # settings (MARSAD_DB) are a cached resource
     tracker = DemoProgress(seeded_store_copy.path)
     tracker.begin()
     tracker.mark_ingested()
     tracker.enter("enrich")
     with seeded_store_copy.write() as con:  # two thirds of the articles enriched so far
         con.execute("UPDATE articles SET pipeline_version = CASE WHEN id % 3 = 0 THEN 0 ELSE 4 END")
-    yield seeded_store_copy, tracker
-    st.cache_resource.clear()
+    with on_store(monkeypatch, seeded_store_copy.path):
+        yield seeded_store_copy, tracker
 
 
 def _open(page: str = "overview", **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"src/marsad/ui/pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(page, **params)
+    assert not at.exception, [e.value for e in at.exception]  # warnings and notices are what these tests read
     return at
 
 
