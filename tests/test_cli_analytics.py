@@ -101,6 +101,7 @@ COMMANDS = {
     "report": ["report", "--out", "b.html"],
     "stories": ["stories"],
     "monitors add": ["monitors", "add", "m"],
+    "monitors edit": ["monitors", "edit", "m"],
 }
 FILTERS = ["--lang", "ar", "--lang", "en", "--source", "reuters", "--entity", "org:opec", "--entity", "loc:iraq",
            "--topic", "3", "--include-duplicates"]
@@ -115,7 +116,7 @@ def _parsed(*argv: str):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_reads_the_filters_alike(command):
-    dated = command != "monitors add"  # a monitor has no date range
+    dated = not command.startswith("monitors")  # a monitor has no date range
     args = _parsed(*COMMANDS[command], *FILTERS, *(DATES if dated else []),
                    *(["--query", "الحدود"] if command != "search" else []))
     wanted = WANTED.replace(text="oil" if command == "search" else "الحدود")
@@ -145,17 +146,18 @@ def test_text_is_an_alias_of_query():
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_shows_one_spelling(command, capsys):
     with pytest.raises(SystemExit):
-        _parsed(*COMMANDS[command][:2 if command == "monitors add" else 1], "--help")
+        _parsed(*COMMANDS[command][:2 if command.startswith("monitors") else 1], "--help")
     shown = capsys.readouterr().out
     assert "--lang" in shown and "--include-duplicates" in shown
     for alias in ("--from", "--to ", "--text", "--dups"):
         assert alias not in shown
-    assert ("--since" in shown) is (command != "monitors add")
+    assert ("--since" in shown) is (not command.startswith("monitors"))
 
 
-def test_a_monitor_takes_no_dates():
+@pytest.mark.parametrize("action", ["add", "edit"])
+def test_a_monitor_takes_no_dates(action):
     with pytest.raises(SystemExit):
-        _parsed("monitors", "add", "m", "--entity", "org:opec", "--since", "2018-01-01")
+        _parsed("monitors", action, "m", "--entity", "org:opec", "--since", "2018-01-01")
 
 
 @pytest.mark.parametrize("command", ["report", "stories"])

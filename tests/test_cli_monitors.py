@@ -107,3 +107,34 @@ def test_ingest_runs_the_monitors(seeded_store_copy, tmp_path, capsys):
     code, _, err = _run(capsys, "ingest", str(page), "--db", db, "--no-enrich")
     assert code == 0 and "monitors: 1 new alert (harbour: 1 new article)" in err
     assert json.loads(_run(capsys, "monitors", "run", "--db", db, "--json")[1]) == []
+
+
+@pytest.mark.parametrize(("argv", "query", "webhook", "email"), [
+    (["--webhook", "https://hooks.example/new"], "q=oil&src=reuters", "https://hooks.example/new", "a@example.org"),
+    (["--email", ""], "q=oil&src=reuters", "https://hooks.example/x", None),  # "" removes it
+    (["--query", "crude", "--lang", "en"], "q=crude&lang=en", "https://hooks.example/x", "a@example.org"),
+    (["--entity", "org:opec", "--email", "b@example.org"], "ent=org%3Aopec", "https://hooks.example/x", "b@example.org"),
+])
+def test_edit_replaces_what_is_given(seeded_store_copy, capsys, argv, query, webhook, email):
+    from marsad.monitor import load_monitor
+
+    db = str(seeded_store_copy.path)
+    assert _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "oil", "--source", "reuters",
+                "--webhook", "https://hooks.example/x", "--email", "a@example.org")[0] == 0
+    code, out, _ = _run(capsys, "monitors", "edit", "oil", "--db", db, *argv)
+    assert code == 0 and out.startswith("monitor “oil” changed: ")
+    monitor = load_monitor(seeded_store_copy, "oil")
+    assert (monitor.query.to_url(), monitor.webhook, monitor.email) == (query, webhook, email)
+    assert json.loads(_run(capsys, "monitors", "run", "--db", db, "--json", "--no-deliver")[1]) == []  # no flood
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["nobody", "--query", "oil"], "no monitor named “nobody”"),
+    (["oil", "--webhook", "ftp://example.org/"], "not an http(s) URL"),
+    (["oil", "--query", '"unclosed'], "quotation mark"),
+])
+def test_a_bad_edit_is_one_line(seeded_store_copy, capsys, argv, message):
+    db = str(seeded_store_copy.path)
+    assert _run(capsys, "monitors", "add", "oil", "--db", db, "--query", "oil")[0] == 0
+    code, out, err = _run(capsys, "monitors", "edit", *argv, "--db", db)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and not out

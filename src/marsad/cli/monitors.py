@@ -1,4 +1,5 @@
-"""Commands: ``monitors add``, ``monitors list``, ``monitors remove``, ``monitors run``, ``monitors feed``; and
+"""Commands: ``monitors add``, ``monitors edit``, ``monitors list``, ``monitors remove``, ``monitors run``,
+``monitors feed``; and
 :func:`run_after_storing`, which ``marsad ingest``, ``marsad watch`` and ``marsad enrich`` call after storing."""
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import sys
 from pathlib import Path
 
 from marsad.cli import add_db_option, existing_store, settings_from
-from marsad.cli.analytics import add_filters, query_from_args
+from marsad.cli.analytics import FILTER_DESTS, add_filters, query_from_args
 from marsad.config import Settings
 from marsad.errors import MarsadError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("monitors", help="saved monitors: add, list, remove, run, feed",
+    p = sub.add_parser("monitors", help="saved monitors: add, edit, list, remove, run, feed",
                        description="Saved monitors: named views that alert on new articles, bursts of coverage and "
                                    "newly co-mentioned entities (docs/monitors.md).")
     msub = p.add_subparsers(dest="monitors_command", required=True, metavar="ACTION")
@@ -28,6 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--email", metavar="ADDR", help="address receiving a mail per alert (SMTP settings: docs/monitors.md)")
     add_db_option(a)
     a.set_defaults(func=cmd_add)
+
+    e = msub.add_parser("edit", help="change a monitor's filters or delivery (old matches do not alert)",
+                        description=cmd_edit.__doc__)
+    e.add_argument("name", metavar="NAME", help="the monitor's name")
+    add_filters(e, dates=False)
+    e.add_argument("--webhook", metavar="URL", help="http(s) URL receiving a JSON POST per alert (\"\" for none)")
+    e.add_argument("--email", metavar="ADDR", help="address receiving a mail per alert (\"\" for none)")
+    add_db_option(e)
+    e.set_defaults(func=cmd_edit)
 
     ls = msub.add_parser("list", help="the saved monitors", description=cmd_list.__doc__)
     ls.add_argument("--json", action="store_true", help="print as JSON")
@@ -74,6 +84,25 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     monitor = create_monitor(_store(args), args.name, query_from_args(args), webhook=args.webhook, email=args.email)
     print(f"monitor “{monitor.name}” saved: {describe(monitor.query)}")
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """Change monitor NAME. Filter options, when any is given, replace all of its filters (give every one it
+    should keep); --webhook and --email, when given, replace those ("" removes one); what is not given stays.
+
+    What the changed filters match now does not alert; what was waiting for the next run still does if they
+    match it (docs/monitors.md, "Editing a monitor")."""
+    from marsad.monitor import edit_monitor, load_monitor
+    from marsad.monitor.saved import describe
+
+    store = _store(args)
+    old = load_monitor(store, args.name)
+    filtered = any(getattr(args, name) for name in FILTER_DESTS)
+    monitor = edit_monitor(store, old.name, query_from_args(args) if filtered else old.query,
+                           webhook=old.webhook if args.webhook is None else args.webhook,
+                           email=old.email if args.email is None else args.email)
+    print(f"monitor “{monitor.name}” changed: {describe(monitor.query)}")
     return 0
 
 
