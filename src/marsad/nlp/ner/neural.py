@@ -35,6 +35,7 @@ from marsad.nlp.ner.arabic_crf import (
     PHRASE_MARKS,
     ModelMissing,
     Resources,
+    _phrase_starts,
     _phrase_tags,
     _shape,
     document_memory,
@@ -97,6 +98,7 @@ class WordInputs:
     flags: tuple[int, ...]  # column indexes into FLAG_NAMES that are set
     norm: str
     strip: str
+    starts: tuple[str, ...]  # first words of gazetteer phrases this word may open (arabic_crf._phrase_starts)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ _FLAG_INDEX = {name: i for i, name in enumerate(FLAG_NAMES)}
 
 
 def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordInputs]) -> WordInputs:
-    """Context-free inputs of ``token`` (memoised in ``cache``: news repeats its words)."""
+    """Context-free inputs of ``token`` (memoised in ``cache``, one per ``res``: news repeats its words)."""
     found = cache.get(token)
     if found is not None:
         return found
@@ -129,7 +131,8 @@ def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordI
     clusters += (UNKNOWN,) * (CLUSTER_COLUMNS - len(clusters))
     flags = [_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]
     flags.append(_FLAG_INDEX[f"sh_{_shape(token)}"])
-    entry = WordInputs(word, chars, vocab.prefixes.get(prefix, UNKNOWN), clusters, tuple(flags), norm, strip)
+    starts = _phrase_starts(norm, strip, res.phrases)
+    entry = WordInputs(word, chars, vocab.prefixes.get(prefix, UNKNOWN), clusters, tuple(flags), norm, strip, starts)
     if len(cache) >= WORD_CACHE_SIZE:
         cache.clear()
     cache[token] = entry
@@ -143,10 +146,10 @@ def encode(
     """Inputs of one token sequence (``memory``: nlp.ner.arabic_crf.document_memory of its document)."""
     words = [word_inputs(t, res, vocab, cache) for t in tokens]
     flags = np.zeros((len(tokens), len(FLAG_NAMES)), dtype=np.float32)
-    marks = _phrase_tags([w.norm for w in words], [w.strip for w in words], res.phrases) if res.phrases else ()
+    marks = _phrase_tags([w.norm for w in words], [w.starts for w in words], res.phrases)
     for i, word in enumerate(words):
         flags[i, list(word.flags)] = 1.0
-        if marks and marks[i]:
+        if marks[i]:
             flags[i, _FLAG_INDEX[marks[i]]] = 1.0
         if memory:
             for cue in memory.get(word.strip, ()):
