@@ -20,6 +20,7 @@ every process and across runs; the band keys are stored in ``article_bands`` to 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -52,6 +53,8 @@ MAX_TOKENS = 2000
 
 # Characters of the text looked at: ~2,000 Arabic or English words, more than MAX_TOKENS needs.
 MAX_CHARS = 16_000
+# A character of a token: normalize.tokens()' pattern, one character at a time.
+_TOKEN_CHAR = re.compile(r"[\w\u0600-\u06ff]")
 # Characters of one token with their own power in the token hash (longer "words" are URLs or garbage).
 MAX_TOKEN_CHARS = 64
 
@@ -82,8 +85,10 @@ def content_hash(title: str, body: str, *, normalized: str | None = None) -> str
 def _word_chars() -> np.ndarray:
     """Which BMP code points are word characters: the same set as normalize.tokens() (``\\w`` plus the
     Arabic block), as a lookup table so that tokenising and hashing run in numpy, not per word in Python."""
-    table = np.fromiter(((chr(cp).isalnum() or cp == 0x5F) for cp in range(0x10000)), dtype=bool, count=0x10000)
-    table[0x0600:0x0700] = True
+    table = np.zeros(0x10000, dtype=bool)
+    # The tokeniser's own pattern over every BMP character at once (a per-character Python loop cost ~0.4 s in
+    # each ingest process).
+    table[[m.start() for m in _TOKEN_CHAR.finditer("".join(map(chr, range(0x10000))))]] = True
     return table
 
 

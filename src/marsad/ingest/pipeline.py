@@ -400,7 +400,9 @@ class Ingestor:
         near = 0
         for article_id, p in keyed:
             keys = list(enumerate(band_lists[article_id]))
-            candidates = sorted({c for k in keys for c in (*stored.get(k, ()), *in_batch.get(k, ()))})
+            # Most keys match nothing: gather only the lists that exist, then their ids, once each, oldest first.
+            found = [stored[k] for k in keys if k in stored] + [in_batch[k] for k in keys if k in in_batch]
+            candidates = sorted(set().union(*found)) if found else ()
             headline = headline_words(p.row.title)
             root = article_id
             for cand in candidates:

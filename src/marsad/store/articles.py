@@ -139,13 +139,12 @@ def insert_articles(
     if not rows:
         return
     now = (ingested_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-    cols: dict[str, list] = {name: [] for name in _ARTICLE_SCHEMA.names}
-    for article_id, r in zip(ids, rows, strict=True):
-        values = article_values(r) | {"id": article_id, "ingested_at": now,
-                                      "source_id": source_ids.get(r.source_key) if r.source_key else None}
-        for name, column in cols.items():
-            column.append(values[name])
-    bulk.insert(con, "articles", pa.table(cols, schema=_ARTICLE_SCHEMA))
+    values = [article_values(r) for r in rows]
+    cols: dict[str, list] = {"id": list(ids), "ingested_at": [now] * len(rows),
+                             "source_id": [source_ids.get(r.source_key) if r.source_key else None for r in rows]}
+    for name in values[0]:  # column by column: one list comprehension each, not one append per cell
+        cols[name] = [v[name] for v in values]
+    bulk.insert(con, "articles", pa.table({name: cols[name] for name in _ARTICLE_SCHEMA.names}, schema=_ARTICLE_SCHEMA))
 
 
 def article_values(r: ArticleRow) -> dict[str, object]:
