@@ -66,8 +66,10 @@ def test_before_serve_leaves_the_rest_marked_and_the_next_run_skips_what_is_done
     assert (status.stage, status.running, status.articles, status.enriched) == ("topics", False, N_ARTICLES + 1, 0)
 
     seen = []
-    rest = load_demo(settings=settings, on_stage=lambda stage: seen.append((stage, tracker.stage, tracker.running)))
-    assert seen == [(stage, stage, True) for stage in STAGES]  # told as each starts, the marker saying the same
+    rest = load_demo(settings=settings, before_stage=lambda stage: seen.append((stage, tracker.stage, tracker.running)),
+                     after_stage=lambda done: seen.append(done.stage))
+    # told as each starts (the marker saying the same) and as it ends
+    assert seen == [x for stage in STAGES for x in ((stage, stage, True), stage)]
     assert rest.ingest is None and rest.finished
     assert [(s.stage, s.skipped) for s in rest.stages] == [("ingest", True), ("topics", False), ("enrich", False),
                                                              ("stories", False)]

@@ -64,7 +64,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = load_demo(settings=settings, enrich=not args.no_enrich,
                            until=BEFORE_SERVE[-1] if args.background else STAGES[-1],
                            progress=None if args.in_background else update, bars=not args.in_background,
-                           on_stage=_lower_priority_for_long_stages if args.in_background else None)
+                           before_stage=_lower_priority_for_long_stages if args.in_background else None,
+                           after_stage=_print_stage)
     finally:
         close()
     if report is None:
@@ -72,8 +73,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     if report.ingest is not None:
         _print_report(report.ingest, rejects_file=None, db=settings.db_path, as_json=False)
-    for stage in report.stages:
-        print(f"{stage.stage}: {stage.summary} ({stage.seconds:.1f} s, {stage.cpu_seconds:.1f} CPU-s)", flush=True)
     if args.in_background:
         print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load finished", flush=True)
     elif not report.finished:
@@ -81,6 +80,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"topics, enrichment and stories go on in the background (process {pid}, output in {tracker.log_file}); "
               "the dashboard says how far they are")
     return 0 if report.ingest is None or report.ingest.read else 1
+
+
+def _print_stage(stage) -> None:
+    """One line as each stage ends (the background process's log shows where it is)."""
+    print(f"{stage.stage}: {stage.summary} ({stage.seconds:.1f} s, {stage.cpu_seconds:.1f} CPU-s)", flush=True)
 
 
 def _lower_priority_for_long_stages(stage: str) -> None:

@@ -78,13 +78,14 @@ def load_demo(
     progress: Progress | None = None,
     bars: bool = False,
     store: Store | None = None,
-    on_stage: Callable[[str], None] | None = None,
+    before_stage: Callable[[str], None] | None = None,
+    after_stage: Callable[[StageReport], None] | None = None,
 ) -> DemoReport | None:
     """Run the demo load's stages up to ``until`` (all by default; ``enrich=False``: the ingest stage only, and the
     load counts as finished). ``None`` (nothing done) when the store has articles that no unfinished demo load
     put there. ``progress`` follows the ingest; ``bars``: a progress bar on stderr for the enrichment;
-    ``on_stage(stage)`` is called as each stage starts. ``StoreBusy`` when another process is working on this
-    store's demo load."""
+    ``before_stage(stage)`` and ``after_stage(report)`` are called around each stage. ``StoreBusy`` when another
+    process is working on this store's demo load."""
     store = store or Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)
     tracker = DemoProgress(store.path)
     stages = STAGES[: STAGES.index(until) + 1] if enrich else STAGES[:1]
@@ -103,13 +104,15 @@ def load_demo(
         }
         for stage in stages:
             tracker.enter(stage)
-            if on_stage is not None:
-                on_stage(stage)
+            if before_stage is not None:
+                before_stage(stage)
             wall, cpu = time.perf_counter(), cpu_seconds()
             summary, skipped = runs[stage]()
             done = StageReport(stage, summary, round(time.perf_counter() - wall, 2), round(cpu_seconds() - cpu, 2), skipped)
             LOGGER.info("demo stage %s: %s (%.1f s, %.1f CPU-s)", stage, summary, done.seconds, done.cpu_seconds)
             report.stages.append(done)
+            if after_stage is not None:
+                after_stage(done)
         if stages == STAGES or not enrich:
             tracker.finish()
             report.finished = True
