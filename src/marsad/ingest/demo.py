@@ -149,6 +149,8 @@ TOPIC_FIT_THREADS = 1
 
 
 def _topics(store: Store) -> tuple[str, bool]:
+    # The limit holds for the thread pools loaded when it is set: scikit-learn's k-means brings its OpenMP runtime.
+    import sklearn.cluster  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     from marsad.ingest import topics  # scikit-learn: load on use
