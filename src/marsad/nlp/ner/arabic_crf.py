@@ -233,7 +233,7 @@ def _phrase_tags(
 @dataclass(frozen=True)
 class WordFeatures:
     """One word form's features: ``base`` as named values (for the document memory, the numpy scorer and for
-    reading; ``vector`` is its dense vector, also in ``base`` as e0, e1 …), and the same as crfsuite attributes —
+    reading) and ``vector``, its dense vector (attributes e0, e1 …); and the same as crfsuite attributes —
     ``own`` for the word itself, ``context[k]`` for the word seen at OFFSETS[k] from another. crfsuite reads a
     string value {"w": "قال"} as the attribute "w:قال" of weight 1 and a number as the weight of the attribute
     named by its key; building that form once per word form makes a sequence's features a few dict merges per
@@ -251,7 +251,10 @@ class WordFeatures:
 
     @cached_property
     def own(self) -> dict[str, float]:
-        return attributes(self.base)
+        own = attributes(self.base)
+        if self.vector:
+            own.update(zip(vector_keys(len(self.vector)), self.vector, strict=True))
+        return own
 
     @cached_property
     def context(self) -> tuple[dict[str, float], ...]:
@@ -305,8 +308,6 @@ def _token_features(tok: str, res: Resources) -> WordFeatures:
         for k, cid in enumerate(ids):
             f[f"c{k}"] = cid
     vector = res.vectors.get(strip) or res.vectors.get(norm)
-    if vector:
-        f.update(zip(vector_keys(len(vector)), vector, strict=True))
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
     entry = WordFeatures(f, vector or None, _phrase_starts(norm, strip, res.phrases) if res.phrases else ())

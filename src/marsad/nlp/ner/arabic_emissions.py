@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -81,43 +82,47 @@ class EmissionBuilder:
 
     def word_rows(self, tokens: Sequence[str]) -> np.ndarray:
         """Per word form: the summed weights (and slack) of its own attributes, then of what it shows each offset."""
-        slots = len(SLOT_PREFIXES)
-        out = np.zeros((len(tokens) * slots, self.scorer.width))
-        owner: list[int] = []  # word index × slots + slot of each weighted attribute found
-        found: list[int] = []
-        values: list[float] = []
+        slots, width = len(SLOT_PREFIXES), self.scorer.width
+        out = np.zeros((len(tokens) * slots, width))
+        hit_lists: list[Hits] = []  # the (slot, row) codes of each string feature that has weights …
+        owners: list[int] = []  # … and whose word it is
+        numeric: list[tuple[int, int, float]] = []  # (word, code, value) of numeric features (lexicon flags)
         vectors: list[tuple[int, tuple[float, ...]]] = []
+        strings, numbers = self.strings, self.numbers
         for w, token in enumerate(tokens):
             word = _token_features(token, self.resources)
             base = word.base
-            first = w * slots
-            for key, by_value in self.strings.items():
-                value = base.get(key)
-                if value is not None and (hits := by_value.get(value)):  # type: ignore[arg-type]
-                    for slot, row in hits:
-                        owner.append(first + slot)
-                        found.append(row)
-                        values.append(1.0)
-            for key, hits in self.numbers.items():
-                value = base.get(key)
-                if value is not None:
-                    for slot, row in hits:
-                        owner.append(first + slot)
-                        found.append(row)
-                        values.append(float(value))
+            for key, value in base.items():
+                if isinstance(value, str):
+                    by_value = strings.get(key)
+                    if by_value is not None and (hits := by_value.get(value)):
+                        hit_lists.append(hits)
+                        owners.append(w)
+                elif (codes := numbers.get(key)) is not None:
+                    numeric.extend((w, code, float(value)) for code in codes)
             if word.vector:
-                vectors.append((first, word.vector))
-        if found:
-            scale = np.asarray(values)
-            np.add.at(out[:, :-1], owner, self.scorer.weights[found] * scale[:, None])
-            np.add.at(out[:, -1], owner, np.abs(scale))
+                vectors.append((w, word.vector))
+        codes = np.fromiter(chain.from_iterable(hit_lists), dtype=np.intp)
+        owner = np.repeat(owners, [len(hits) for hits in hit_lists]).astype(np.intp)
+        values = np.ones(len(codes))
+        if numeric:
+            extra_owner, extra_codes, extra_values = zip(*numeric, strict=True)
+            owner = np.concatenate([owner, extra_owner]).astype(np.intp)
+            codes = np.concatenate([codes, extra_codes]).astype(np.intp)
+            values = np.concatenate([values, extra_values])
+        if len(codes):
+            slot, row = np.divmod(codes, len(self.scorer.rows))
+            at = owner * slots + slot
+            np.add.at(out[:, :-1], at, self.scorer.weights[row] * values[:, None])
+            np.add.at(out[:, -1], at, np.abs(values))
         if vectors:
-            at, vecs = zip(*vectors, strict=True)
+            at_word, vecs = zip(*vectors, strict=True)
             matrix = np.asarray(vecs)
             weights, present = self._vectors(matrix.shape[1])
-            out[list(at), :-1] += matrix @ weights
-            out[list(at), -1] += np.abs(matrix) @ present
-        return out.reshape(len(tokens), slots, self.scorer.width)
+            first = np.asarray(at_word) * slots  # the word's own slot
+            out[first, :-1] += matrix @ weights
+            out[first, -1] += np.abs(matrix) @ present
+        return out.reshape(len(tokens), slots, width)
 
     def _vectors(self, dims: int) -> tuple[np.ndarray, np.ndarray]:
         """Weight rows of the dense-vector features e0 … e{dims-1} (zero where the model has none), and which exist."""
@@ -133,18 +138,18 @@ class EmissionBuilder:
         return self._vector_rows[dims]
 
 
-Hits = tuple[tuple[int, int], ...]  # (slot, weight row) pairs
+Hits = tuple[int, ...]  # codes slot × number of weighted attributes + weight row
 
 
 def _slot_tables(rows: dict[str, int]) -> tuple[dict[str, dict[str, Hits]], dict[str, Hits]]:
     """The model attributes a word form's features can produce (see WordFeatures.own/context), by feature: for
-    string features key → value → (slot, row) pairs, for numeric ones key → (slot, row) pairs (scaled by the value).
+    string features key → value → codes of (slot, row), for numeric ones key → codes (scaled by the value).
     Dense-vector dimensions are left out (summed as a matrix product), and so are attributes that cannot be a word
     feature of their slot (bias, edges, memory cues); a few that are not features at all (bigrams, gazetteer marks)
     stay in the own slot's table, where no word form has their key."""
     allowed = [None, *(set(context_keys(off)) for off in OFFSETS)]  # the word itself may show any key
-    strings: dict[str, dict[str, list[tuple[int, int]]]] = {}
-    numbers: dict[str, list[tuple[int, int]]] = {}
+    strings: dict[str, dict[str, list[int]]] = {}
+    numbers: dict[str, list[int]] = {}
     # The longest prefixes first, so "-1w:…" is not read as slot "" or "1"; the word's own keys start with a letter.
     by_length = sorted(range(len(SLOT_PREFIXES)), key=lambda s: -len(SLOT_PREFIXES[s]))
     for name, row in rows.items():
@@ -153,11 +158,12 @@ def _slot_tables(rows: dict[str, int]) -> tuple[dict[str, dict[str, Hits]], dict
             if not name.startswith(prefix):
                 continue
             key, colon, value = name[len(prefix) :].partition(":")
+            code = slot * len(rows) + row
             if (allowed[slot] is None or key in allowed[slot]) and key[:1].isalpha():
                 if colon:
-                    strings.setdefault(key, {}).setdefault(value, []).append((slot, row))
+                    strings.setdefault(key, {}).setdefault(value, []).append(code)
                 elif not _is_vector_key(key):
-                    numbers.setdefault(key, []).append((slot, row))
+                    numbers.setdefault(key, []).append(code)
             break
     return (
         {key: {value: tuple(hits) for value, hits in by_value.items()} for key, by_value in strings.items()},
