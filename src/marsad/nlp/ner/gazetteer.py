@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -55,6 +55,9 @@ def _norm_char(ch: str) -> str:
     return normalize(ch) if not ch.isspace() else " "
 
 
+# The layer runs two matchers over each text (the gazetteer, then the article's own short names): the last
+# texts' results are kept so the second pass does not normalise again. Callers must not modify them.
+@lru_cache(maxsize=2)
 def normalize_offsets(text: str) -> tuple[str, list[int]]:
     """``normalize``-equivalent text plus, for each of its characters, the offset of the source character.
 
