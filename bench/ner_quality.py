@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/ner_quality.py [--retrain] [--cv 5] [--out FILE]
 
-- Arabic: F1 on the document-level held-out part of ANERcorp (whole stories at its end, none repeated from the
-  training part: training/anercorp_split.py) and contiguous k-fold CV come from the training run that built the
-  shipped model (data/models/ar_ner/meta.json); ``--retrain`` recomputes them here with the same code.
+- Arabic: the model statistical.py uses (the neural tagger of data/models/ar_ner_neural when shipped, else the
+  CRF), with the CRF's figures beside it. F1 on the document-level held-out part of ANERcorp (whole stories at its
+  end, none repeated from the training part: training/anercorp_split.py) and contiguous k-fold CV come from the
+  training runs (each model's meta.json); ``--retrain`` recomputes the CRF's here with the same code.
   AQMAR F1 is measured directly: the shipped model never saw AQMAR.
 - English: CoNLL-2003 valid, stock en_core_web_sm vs the shipped fine-tune, on the given tokens.
-- Speed: tokens/s of ``predict`` on raw text (ANT articles for Arabic, Reuters for English, a French sample).
+- Speed: tokens/s and CPU ms per text of ``predict`` on raw text (ANT articles for Arabic, Reuters for English, a French sample).
 
 Figures are indicative: the machine has 2 cores shared with other work.
 """
@@ -69,16 +70,20 @@ def jsonl_texts(path: Path, field: str, n: int) -> list[str]:
 
 
 def speed(texts: list[str], lang: str) -> dict:
+    """Wall and CPU time of ``predict`` over ``texts`` in this process (CPU time is what the shared machine's load
+    does not skew)."""
     statistical.predict(texts[:2], lang)  # load the model outside the timing
     tokens = sum(len(tokenize(t)) for t in texts)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     statistical.predict(texts, lang)
-    seconds = time.perf_counter() - start
-    return {"texts": len(texts), "tokens": tokens, "seconds": round(seconds, 2),
-            "tokens_per_s": round(tokens / seconds), "texts_per_s": round(len(texts) / seconds, 1)}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"texts": len(texts), "tokens": tokens, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "tokens_per_s": round(tokens / seconds), "texts_per_s": round(len(texts) / seconds, 1),
+            "cpu_ms_per_text": round(1000 * cpu / len(texts), 2)}
 
 
 def arabic_training_figures(retrain: bool, cv: int) -> dict:
+    """The CRF's training figures (its meta.json), recomputed by training it here with ``retrain``."""
     meta_path = statistical.AR_MODEL_DIR / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if not retrain:
@@ -124,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     page = ReportPage("ner_quality", "Statistical NER models: quality and speed")
 
     meta = arabic_training_figures(args.retrain, args.cv)
+    model_dir = statistical.arabic_model_dir()
+    neural = model_dir != statistical.AR_MODEL_DIR
+    shipped_meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8")) if neural else meta
+    kind = "neural tagger" if neural else "CRF"
     aqmar = scored(read_conll_archive(SHARED / "ner" / "aqmar_articles.tar.gz"), "ar")
     valid = read_conll(SHARED / "ner" / "conll2003_valid.txt.gz")
     en_stock = stock_english(valid)
@@ -141,13 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "Exact-span entity level over PER/LOC/ORG, scored by `marsad.nlp.ner.conll.score` on the given tokens.",
         "",
-        "## Arabic — CRF (`data/models/ar_ner`)",
+        f"## Arabic — {kind} (`{model_dir.relative_to(REPO)}`)",
         "",
         header,
+        *([row("neural tagger, ANERcorp document-level held-out 20%", shipped_meta["eval_heldout"])]
+          if neural else []),
         row("CRF, ANERcorp document-level held-out 20%", heldout),
         *([row(f"spaCy `ner` CNN from scratch ({spacy_tail['steps']} steps), contiguous sentence tail 20%",
                spacy_tail)] if spacy_tail else []),
-        row("CRF (shipped), AQMAR", aqmar),
+        row(f"{kind} (shipped), AQMAR", aqmar),
+        *([row("CRF (`data/models/ar_ner`, not used), AQMAR (its training run)", meta["eval_aqmar"])]
+          if neural and "eval_aqmar" in meta else []),
         "",
         f"Held-out part: {split.get('test_stories', '?')} stories, {split.get('test_sentences', '?')} sentences "
         f"after the first story start past 80% of ANERcorp; {split.get('duplicate_stories_dropped', '?')} stories "
@@ -157,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         *([f"Contiguous {cv['k']}-fold cross-validation over ANERcorp (document order, no shuffling): "
            f"mean micro-F1 **{cv['micro_f1_mean']:.3f}** (folds: {', '.join(f'{f:.3f}' for f in cv['folds'])}).",
            ""] if cv else []),
-        f"Held-out and cross-validation figures: {figures_source(args.retrain, heldout)}.",
+        f"CRF held-out and cross-validation figures: {figures_source(args.retrain, heldout)}.",
+        *([f"Neural held-out figure: {shipped_meta['eval_heldout'].get('run', 'its training run')}.", ""]
+          if neural else []),
         "",
         "## English — en_core_web_sm NER fine-tuned on CoNLL-2003 train (`data/models/en_ner`)",
         "",
@@ -167,11 +182,14 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Speed of `statistical.predict` on raw text (1 process)",
         "",
-        "| language | texts | tokens | seconds | tokens/s | texts/s |\n|---|---|---|---|---|---|",
-        *(f"| {lang} | {s['texts']} | {s['tokens']} | {s['seconds']} | {s['tokens_per_s']} | {s['texts_per_s']} |"
-          for lang, s in speeds.items()),
+        "| language | texts | tokens | seconds | tokens/s | texts/s | CPU s | CPU ms/text |",
+        "|---|---|---|---|---|---|---|---|",
+        *(f"| {lang} | {s['texts']} | {s['tokens']} | {s['seconds']} | {s['tokens_per_s']} | {s['texts_per_s']} "
+          f"| {s['cpu_seconds']} | {s['cpu_ms_per_text']} |" for lang, s in speeds.items()),
         "",
-        f"Arabic model settings: `{json.dumps(meta.get('config', {}))}`; lexicon sizes: "
+        *([f"Arabic neural tagger settings: `{json.dumps(shipped_meta.get('settings', {}))}`; its inputs are the "
+           "CRF's lexicons and clusters below, copied beside it.", ""] if neural else []),
+        f"Arabic CRF settings: `{json.dumps(meta.get('config', {}))}`; lexicon sizes: "
         f"`{json.dumps(meta.get('lexicons', {}), ensure_ascii=False)}`; word clusters learnt on "
         f"{meta.get('cluster_vocab', 0)} words of `{meta.get('cluster_corpus', '-')}`.",
         "",

@@ -38,6 +38,17 @@ def test_empty_lines_get_no_tags():
     tagger = load_directory(TINY)
     assert tagger.tag_document([[], ["قال", "ميلر"], []])[::2] == [[], []]
     assert tagger.tag_sentences([]) == []
+    assert tagger.tag_documents([]) == []
+
+
+def test_documents_tag_in_one_batch_as_one_by_one():
+    tagger = load_directory(TINY)
+    sentences = EXPECTED["sentences"]
+    # Two documents, the first with a line of two sentences (split after its full stop).
+    docs = [[sentences[0] + ["."] + sentences[1], sentences[2]], [sentences[3]]]
+    together = tagger.tag_documents(docs)
+    assert together == [tagger.tag_document(d) for d in docs]
+    assert [len(t) for t in together[0]] == [len(line) for line in docs[0]]
 
 
 def test_missing_model_is_a_marsad_error(tmp_path):

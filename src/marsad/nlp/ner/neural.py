@@ -289,16 +289,21 @@ class NeuralTagger:
     def _encode(self, tokens: list[str], memory: dict[str, frozenset[str]] | None) -> Encoded:
         return encode(tokens, self.resources, self.vocab, self._inputs, memory)
 
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        """BIO tags for the token lines of each document (a document memory each; long lines cut into sentences),
+        all sentences decoded in one batch."""
+        ranges = [[split_sequences(tokens) for tokens in lines] for lines in documents]
+        encoded: list[Encoded] = []
+        for lines, spans in zip(documents, ranges, strict=True):
+            memory = document_memory(lines, self.resources)
+            for tokens, line_spans in zip(lines, spans, strict=True):
+                encoded.extend(self._encode(tokens[start:end], memory) for start, end in line_spans)
+        tagged = iter(self._decode(encoded))
+        return [[[tag for _ in line_spans for tag in next(tagged)] for line_spans in spans] for spans in ranges]
+
     def tag_document(self, lines: list[list[str]]) -> list[list[str]]:
-        """BIO tags for the token lines of one document (one document memory; long lines cut into sentences)."""
-        parts = [[line[s:e] for s, e in split_sequences(line)] for line in lines]
-        memory = document_memory([p for line in parts for p in line], self.resources)
-        flat = self._decode([self._encode(p, memory) for line in parts for p in line])
-        out, k = [], 0
-        for line in parts:
-            out.append([tag for tags in flat[k : k + len(line)] for tag in tags])
-            k += len(line)
-        return out
+        """BIO tags for the token lines of one document, sharing one document memory."""
+        return self.tag_documents([lines])[0]
 
     def tag(self, tokens: list[str]) -> list[str]:
         """BIO tags for one token sequence (its own document)."""

