@@ -356,7 +356,14 @@ def main(argv: list[str] | None = None) -> int:
         rows["runs"] = [r for r in rows["runs"] if r.get("variant") != args.variant] + [result]
         COMPARISON.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return 0
+    rows = json.loads(COMPARISON.read_text(encoding="utf-8"))["runs"]
+    heldout = next((r for r in rows if r.get("variant") == args.variant), None)
+    if heldout is not None:
+        # The held-out figure of these settings: the --heldout run's row (a model trained on the split's head).
+        heldout = dict(heldout, run=f"the --heldout run of training/train_ar_ner_neural.py (training/"
+                                    f"ar_ner_comparison.json, variant {args.variant!r})")
     meta = {"name": "marsad_ar_ner_neural", "kind": "bilstm-crf-numpy", "settings": settings,
+            **({"eval_heldout": heldout} if heldout else {}),
             "train_file": args.train.name, "train_sentences": cut, "dev_sentences": len(data) - cut,
             "resources_from": str(args.resources.relative_to(REPO)) if args.resources.is_relative_to(REPO) else "",
             "eval_aqmar": run["aqmar"], "training": {k: v for k, v in run.items() if k != "aqmar"}}

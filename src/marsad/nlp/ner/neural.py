@@ -280,10 +280,16 @@ class NeuralTagger:
         return out
 
     def _decode(self, encoded: list[Encoded]) -> list[list[str]]:
+        from threadpoolctl import threadpool_limits
+
         w, tags = self.w, self.vocab.tags
+        # One BLAS thread: the LSTM's matrices are small, and OpenBLAS threads spinning on the shared cores cost
+        # five times the CPU of the work (68 vs 371 sentences per CPU-second on the held-out ANERcorp part).
+        with threadpool_limits(limits=1, user_api="blas"):
+            emissions = self.emissions(encoded)
         return [
             [tags[k] for k in viterbi(e, w["crf.transitions"], w["crf.start"], w["crf.end"])] if len(e) else []
-            for e in self.emissions(encoded)
+            for e in emissions
         ]
 
     def _encode(self, tokens: list[str], memory: dict[str, frozenset[str]] | None) -> Encoded:
