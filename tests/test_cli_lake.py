@@ -23,7 +23,9 @@ def test_import_parquet_twice(lake, tmp_path, capsys):
     first = json.loads(capsys.readouterr().out)
     assert first["stored"] == first["read"] > 0 and first["already_stored"] == 0
     assert main(["import-parquet", str(lake), "--db", db, "--since", "2018-06-01"]) == 0
-    assert f"0 of {first['read']} articles imported" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"0 of {first['read']} articles imported" in out and "stories: " in out
+    assert first["stories"] == "lake stories"  # into a store without stories, the lake's come along
 
 
 @pytest.mark.parametrize(

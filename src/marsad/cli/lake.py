@@ -64,7 +64,8 @@ def cmd_enrich_spark(args: argparse.Namespace) -> int:
         print(f"read {report.read} articles: {report.stored} in the lake ({report.near_duplicates} near-duplicates), "
               f"{report.exact_duplicates} exact duplicates skipped, {report.undated} undated, {report.rejected} rejected")
         print(f"enriched {report.enriched}: {report.mentions} mentions of {report.entities} entities, "
-              f"{report.keywords} keywords, {report.topics} topic weights ({report.topic_model}) in {report.seconds:.1f} s")
+              f"{report.keywords} keywords, {report.topics} topic weights ({report.topic_model}), {report.stories} "
+              f"stories in {report.seconds:.1f} s")
         for line in report.rejects[:20]:
             print(f"  rejected: {line}")
     return 0
@@ -86,5 +87,6 @@ def cmd_import_parquet(args: argparse.Namespace) -> int:
         print(f"{report.stored} of {report.read} articles imported from {report.months} months "
               f"({report.already_stored} already in the store): {report.mentions} mentions, "
               f"{report.new_entities} new entities, {report.keywords} keywords; topics: {report.topics}; "
+              f"stories: {report.stories}; "
               f"{report.indexed} indexed for search in {report.seconds:.1f} s")
     return 0
