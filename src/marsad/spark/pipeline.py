@@ -50,7 +50,7 @@ from marsad.lake.layout import MONTH, UNDATED
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
 from marsad.spark import tasks
-from marsad.spark.lake_io import read_table, spark_schema, write_table
+from marsad.spark.lake_io import spark_schema, write_table
 
 LOGGER = logging.getLogger(__name__)
 
@@ -231,15 +231,21 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     else:
         read = spark.createDataFrame([], tasks.READ_SCHEMA)
     read = read.persist(StorageLevel.MEMORY_AND_DISK)
-    report.rejects += [r["reject"] for r in read.filter("reject IS NOT NULL").orderBy("file_idx", "rec_idx").collect()]
-    found = read.filter("reject IS NULL")
-    report.read, report.cut = (lambda r: (r[0], r[1] or 0))(found.agg(F.count("*"), F.sum(F.col("cut").cast("int"))).first())
+    # One job for the counts and the rejects (each Spark job costs the driver's JVM planning time: docs/scale.md).
+    found_row = F.col("reject").isNull()
+    totals = read.agg(
+        F.count_if(found_row).alias("read"), F.count_if(found_row & F.col("cut")).alias("cut"),
+        F.sort_array(F.collect_list(F.when(~found_row, F.struct("file_idx", "rec_idx", "reject")))).alias("rejects"),
+    ).first()
+    report.rejects += [r["reject"] for r in totals["rejects"]]  # in reading order: sorted by (file_idx, rec_idx)
+    report.read, report.cut = totals["read"], totals["cut"]
+    found = read.filter(found_row)
     LOGGER.info("read %d articles from %d files (%.1f s)", report.read, len(files), time.perf_counter() - started)
 
     order = ("file_idx", "rec_idx")
     unique = _first_of(_first_of(found, "content_hash", order), "canonical_url", order)
     articles = _number(spark, unique, order).persist(StorageLevel.MEMORY_AND_DISK)
-    report.stored = articles.count()
+    report.stored, report.undated = articles.agg(F.count("*"), F.count_if(F.col("published_at").isNull())).first()
     report.exact_duplicates = report.read - report.stored
     read.unpersist()
 
@@ -261,7 +267,6 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
                       "source_key", "left")
                 .withColumn(MONTH, F.coalesce(F.date_format("published_at", "yyyy-MM"), F.lit(UNDATED)))
                 .drop("shingles", "bands").persist(StorageLevel.MEMORY_AND_DISK))
-    report.undated = articles.filter(F.col("published_at").isNull()).count()
 
     models_path = lake / MODELS_DIR / TOPICS_FILE
     if lake.exists():
@@ -369,7 +374,10 @@ def _write_tables(spark, lake: Path, articles, enriched, sources, models: dict[s
     terms = articles.select(F.col("id").alias("article_id"), "title", "body", MONTH).mapInPandas(
         tasks.term_frames, spark_schema("terms"))
     write_table(terms, lake, "terms")
-    # Counted from what was written (reading Parquet footers) rather than by computing the tables again.
-    report.mentions, report.keywords, report.topics = (
-        read_table(spark, lake, name).count() for name in ("mentions", "keywords", "article_topics")
-    )
+    # Counted in one job over the cached enrichment (every mention's entity is among its article's entities, and
+    # every article has its month, so the joins above keep every element) rather than one job per written table.
+    def total(column: str):
+        return F.sum(F.when(F.col(f"p.{column}").isNotNull(), F.size(f"p.{column}")).otherwise(0))
+
+    counts = enriched.agg(total("mentions"), total("keywords"), total("topics")).first()
+    report.mentions, report.keywords, report.topics = (int(c or 0) for c in counts)
