@@ -223,3 +223,7 @@ def test_remove_a_monitor_after_confirming(store):
     assert saved.list_monitors(store) == [] and saved.list_alerts(store) == []
     assert at.success[0].value == "Monitor “\u2068iraq \\<b\\>\u2069” removed\\."
     assert "No monitors yet" in at.info[0].value and "monitor" not in at.query_params
+    create_monitor(store, "oil", Query(text="oil"))  # the removed monitor's id again: its form starts afresh
+    at.run()
+    assert_ok(at)
+    assert at.text_input(key="_mon_edit_1_q").value == "oil"

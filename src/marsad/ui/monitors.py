@@ -186,6 +186,8 @@ def remove_buttons(monitor: Monitor, alerts: int, lang: str) -> None:
         remove_monitor(state.store(), monitor.name)
         del st.session_state[asking]
         st.session_state.pop(state.widget_key("monitor"), None)  # the chooser held the removed name
+        for widget in [k for k in st.session_state if str(k).startswith(f"_mon_edit_{monitor.id}_")]:
+            del st.session_state[widget]  # a monitor made later may get this id: its form starts from its own values
         state.set_params({"monitor": None})
         st.session_state["_mon_done"] = t("monitor_removed", lang, name=isolate(monitor.name))
         st.rerun()
