@@ -11,7 +11,8 @@ store of the same input (ingest without enrichment + ``marsad topics fit``), and
   processes, as it picks for 400+ articles on 2 cores, then stories) and ``marsad topics assign``, into an empty
   store holding that fit;
 - spark local[1] and local[2]: ``enrich_to_lake`` with ``--topics-model`` (read, dedup, enrichment, topics, the
-  lake written, stories), each on a fresh SparkSession whose start-up is timed apart.
+  lake written, stories), each in a process of its own (its own JVM), on a SparkSession whose start-up is timed
+  apart.
 
 Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its descendants
 (the JVM and its Python workers, ``marsad enrich``'s worker processes), sampled from /proc through the run
@@ -27,6 +28,7 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -135,6 +137,15 @@ class TreeCpu:
 
 
 def run_spark(master: str, paths: list[Path], model: Path, work: Path) -> dict:
+    """One Spark run in a process of its own (this script with ``--spark-run``), so that each master starts its
+    own JVM: a second session in this process would reuse the first one's JVM, its start-up and its compiled code."""
+    argv = [sys.executable, __file__, "--spark-run", master, "--model", str(model), "--work", str(work),
+            *map(str, paths)]
+    done = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _spark_here(master: str, paths: list[Path], model: Path, work: Path) -> dict:
     t = time.perf_counter()
     spark = spark_session(master, app_name=f"bench-{master}")
     spark.range(1).count()  # the JVM and one executor are up before the clock starts
@@ -156,7 +167,14 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=8)
     ap.add_argument("--no-doc", action="store_true")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--spark-run", metavar="MASTER", help=argparse.SUPPRESS)  # one Spark run (run_spark's child)
+    ap.add_argument("--model", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.spark_run:
+        print(json.dumps(_spark_here(args.spark_run, args.paths, args.model, args.work)), flush=True)
+        return
     if not ANT.is_file():
         sys.exit(f"needs {ANT} (the shared corpora)")
     page = ReportPage("spark_scale", "Spark pipeline scaling: local[1], local[2] and the embedded path")
