@@ -200,3 +200,15 @@ def test_with_lexicons_adds_names_to_a_copy():
     assert feats[1]["seen_per"] == 1.0 and feats[2]["gz:sper:B"] == feats[3]["gz:sper:I"] == 1.0
     assert seen.lexicons["loc"] == base.lexicons["loc"]
     assert "seen_per" not in base.lexicons and not base.phrases  # the original is untouched
+
+
+def test_word_vectors_are_matrix_rows_by_word():
+    import numpy as np
+
+    from marsad.nlp.ner.arabic_crf import WordVectors
+
+    vectors = WordVectors(["بغداد", "دمشق"], np.array([[0.5, -1.0], [2.0, 0.25]]))
+    assert vectors["دمشق"] == (2.0, 0.25) and vectors.get("عمان") is None
+    assert "بغداد" in vectors and list(vectors) == ["بغداد", "دمشق"] and len(vectors) == 2
+    with pytest.raises(ValueError, match="1 vectors for 2 words"):
+        WordVectors(["بغداد", "دمشق"], np.zeros((1, 2)))

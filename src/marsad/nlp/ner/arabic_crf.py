@@ -8,8 +8,10 @@ Features per token: normalised and clitic-free forms, Snowball stem, affixes, sh
 clusters, article rate, frequency and dense PPMI-SVD vectors learnt from unlabeled news; the same for ±2
 neighbours; and a document memory (cues seen before the same word elsewhere in the document).
 
-Features are built as crfsuite attributes ("w:قال" → 1.0, "e3" → 0.12), once per word form and role
-(see WordFeatures), so tagging a sequence costs a few dict merges per token.
+Features are named once per word form (see WordFeatures); as crfsuite attributes ("w:قال" → 1.0, "e3" → 0.12) for
+training and for crfsuite's tagger. Tagging decodes in numpy instead (marsad.nlp.ner.arabic_emissions and
+crf_scoring: the model's weights summed per word form, batched Viterbi), with crfsuite's own tags — checked, and
+crfsuite itself on the rare near-tie.
 
 The model directory (data/models/ar_ner, built by training/train_ar_ner.py) holds ``model.crfsuite``,
 ``meta.json``, the feature lexicons ``lexicons/*.txt``, ``clusters.tsv`` and ``vectors.npy``. Training and
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import pairwise
@@ -144,7 +147,7 @@ class Resources:
     # Multi-word gazetteer names, first token → (token tuple, mark prefix), longest first.
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    vectors: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    vectors: Mapping[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
     cache: dict[str, WordFeatures] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -163,8 +166,7 @@ class Resources:
         if vector_path.exists():
             import numpy as np  # lazy: only models with dense vectors need it
 
-            matrix = np.load(vector_path).astype(float) * VECTOR_SCALE
-            res.vectors = {word: tuple(row) for word, row in zip(res.clusters, matrix.tolist(), strict=True)}
+            res.vectors = WordVectors(res.clusters, np.load(vector_path).astype(float) * VECTOR_SCALE)
         return res
 
     def add_lexicon(self, name: str, entries: list[str]) -> None:
@@ -187,6 +189,29 @@ class Resources:
         for name, entries in extra.items():
             res.add_lexicon(name, entries)
         return res
+
+
+class WordVectors(Mapping[str, tuple[float, ...]]):
+    """Dense word vectors by word: the rows of one matrix, in ``words`` order. A row becomes a tuple only when a
+    word is looked up (turning all ~54k rows into tuples cost ~0.4 CPU-s in every process that loads the model)."""
+
+    def __init__(self, words: Iterable[str], matrix) -> None:
+        self._rows = {word: i for i, word in enumerate(words)}
+        if len(self._rows) != len(matrix):
+            raise ValueError(f"{len(matrix)} vectors for {len(self._rows)} words")
+        self._matrix = matrix
+
+    def __getitem__(self, word: str) -> tuple[float, ...]:
+        return tuple(self._matrix[self._rows[word]].tolist())
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def read_lexicon(path: Path) -> list[str]:
