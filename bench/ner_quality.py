@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/ner_quality.py [--retrain] [--cv 5] [--out FILE]
 
-- Arabic: the model statistical.py uses (the neural tagger of data/models/ar_ner_neural when shipped, else the
-  CRF), with the CRF's figures beside it. F1 on the document-level held-out part of ANERcorp (whole stories at its
-  end, none repeated from the training part: training/anercorp_split.py) and contiguous k-fold CV come from the
-  training runs (each model's meta.json); ``--retrain`` recomputes the CRF's here with the same code.
+- Arabic: the default CRF (data/models/ar_ner) and the neural tagger (data/models/ar_ner_neural, the setting
+  ``arabic_ner = "neural"``), each scored as statistical.py runs it. F1 on the document-level held-out part of
+  ANERcorp (whole stories at its end, none repeated from the training part: training/anercorp_split.py) and
+  contiguous k-fold CV come from the training runs (each model's meta.json); ``--retrain`` recomputes the CRF's here with the same code.
   AQMAR F1 is measured directly: the shipped model never saw AQMAR.
 - English: CoNLL-2003 valid, stock en_core_web_sm vs the shipped fine-tune, on the given tokens.
 - Speed: tokens/s and CPU ms per text of ``predict`` on raw text (ANT articles for Arabic, Reuters for English, a French sample).
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -129,16 +130,24 @@ def main(argv: list[str] | None = None) -> int:
     page = ReportPage("ner_quality", "Statistical NER models: quality and speed")
 
     meta = arabic_training_figures(args.retrain, args.cv)
-    model_dir = statistical.arabic_model_dir()
-    neural = model_dir != statistical.AR_MODEL_DIR
-    shipped_meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8")) if neural else meta
-    kind = "neural tagger" if neural else "CRF"
-    aqmar = scored(read_conll_archive(SHARED / "ner" / "aqmar_articles.tar.gz"), "ar")
+    aqmar_sentences = read_conll_archive(SHARED / "ner" / "aqmar_articles.tar.gz")
+    ant = jsonl_texts(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "text", SPEED_TEXTS)
+    aqmar = scored(aqmar_sentences, "ar")
+    speeds = {"ar": speed(ant, "ar")}
+    neural = (statistical.AR_NEURAL_DIR / "weights.npz").exists()
+    if neural:
+        # The same calls with the setting arabic_ner = "neural" (the model choice is read once per process).
+        os.environ["MARSAD_ARABIC_NER"] = "neural"
+        statistical.arabic_model_dir.cache_clear()
+        neural_meta = json.loads((statistical.AR_NEURAL_DIR / "meta.json").read_text(encoding="utf-8"))
+        neural_aqmar = scored(aqmar_sentences, "ar")
+        speeds["ar (neural)"] = speed(ant, "ar")
+        os.environ.pop("MARSAD_ARABIC_NER")
+        statistical.arabic_model_dir.cache_clear()
     valid = read_conll(SHARED / "ner" / "conll2003_valid.txt.gz")
     en_stock = stock_english(valid)
     en_shipped = scored(valid, "en")
-    speeds = {
-        "ar": speed(jsonl_texts(SHARED / "corpora" / "ant_v2.1_multisource.jsonl.gz", "text", SPEED_TEXTS), "ar"),
+    speeds |= {
         "en": speed(jsonl_texts(SHARED / "corpora" / "reuters21578.jsonl.gz", "body", SPEED_TEXTS), "en"),
         "fr": speed([FRENCH_SAMPLE] * SPEED_TEXTS, "fr"),
     }
@@ -150,17 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "Exact-span entity level over PER/LOC/ORG, scored by `marsad.nlp.ner.conll.score` on the given tokens.",
         "",
-        f"## Arabic — {kind} (`{model_dir.relative_to(REPO)}`)",
+        "## Arabic — CRF (`data/models/ar_ner`, the default) and neural tagger (`data/models/ar_ner_neural`)",
         "",
         header,
-        *([row("neural tagger, ANERcorp document-level held-out 20%", shipped_meta["eval_heldout"])]
+        *([row("neural tagger, ANERcorp document-level held-out 20%", neural_meta["eval_heldout"])]
           if neural else []),
         row("CRF, ANERcorp document-level held-out 20%", heldout),
         *([row(f"spaCy `ner` CNN from scratch ({spacy_tail['steps']} steps), contiguous sentence tail 20%",
                spacy_tail)] if spacy_tail else []),
-        row(f"{kind} (shipped), AQMAR", aqmar),
-        *([row("CRF (`data/models/ar_ner`, not used), AQMAR (its training run)", meta["eval_aqmar"])]
-          if neural and "eval_aqmar" in meta else []),
+        *([row("neural tagger (shipped), AQMAR", neural_aqmar)] if neural else []),
+        row("CRF (shipped), AQMAR", aqmar),
         "",
         f"Held-out part: {split.get('test_stories', '?')} stories, {split.get('test_sentences', '?')} sentences "
         f"after the first story start past 80% of ANERcorp; {split.get('duplicate_stories_dropped', '?')} stories "
@@ -171,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
            f"mean micro-F1 **{cv['micro_f1_mean']:.3f}** (folds: {', '.join(f'{f:.3f}' for f in cv['folds'])}).",
            ""] if cv else []),
         f"CRF held-out and cross-validation figures: {figures_source(args.retrain, heldout)}.",
-        *([f"Neural held-out figure: {shipped_meta['eval_heldout'].get('run', 'its training run')}.", ""]
+        *([f"Neural held-out figure: {neural_meta['eval_heldout'].get('run', 'its training run')}.", ""]
           if neural else []),
         "",
         "## English — en_core_web_sm NER fine-tuned on CoNLL-2003 train (`data/models/en_ner`)",
@@ -187,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         *(f"| {lang} | {s['texts']} | {s['tokens']} | {s['seconds']} | {s['tokens_per_s']} | {s['texts_per_s']} "
           f"| {s['cpu_seconds']} | {s['cpu_ms_per_text']} |" for lang, s in speeds.items()),
         "",
-        *([f"Arabic neural tagger settings: `{json.dumps(shipped_meta.get('settings', {}))}`; its inputs are the "
+        *([f"Arabic neural tagger settings: `{json.dumps(neural_meta.get('settings', {}))}`; its inputs are the "
            "CRF's lexicons and clusters below, copied beside it.", ""] if neural else []),
         f"Arabic CRF settings: `{json.dumps(meta.get('config', {}))}`; lexicon sizes: "
         f"`{json.dumps(meta.get('lexicons', {}), ensure_ascii=False)}`; word clusters learnt on "

@@ -44,3 +44,10 @@ def test_the_analytics_backend_from_the_environment(tmp_path):
     assert (s.backend, s.lake, s.spark_master) == ("spark", tmp_path / "lake", "spark://10.0.0.5:7077")
     with pytest.raises(ValueError, match="not one of duckdb, spark"):
         Settings.load(tmp_path / "none.toml", env={"MARSAD_BACKEND": "hadoop"})
+
+
+def test_the_arabic_ner_model_from_the_environment(tmp_path):
+    assert Settings.load(tmp_path / "none.toml", env={}).arabic_ner == "crf"
+    assert Settings.load(tmp_path / "none.toml", env={"MARSAD_ARABIC_NER": "neural"}).arabic_ner == "neural"
+    with pytest.raises(ValueError, match="not one of crf, neural"):
+        Settings.load(tmp_path / "none.toml", env={"MARSAD_ARABIC_NER": "bert"})

@@ -8,10 +8,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
+from conftest import ANERCORP_LAST, FIXTURES
 
-from marsad.nlp.ner.arabic_crf import ModelMissing, Resources
-from marsad.nlp.ner.neural import FLAG_NAMES, encode, load_directory, lstm, viterbi
+from marsad.nlp.ner.arabic_crf import ModelMissing, Resources, document_memory
+from marsad.nlp.ner.conll import read_conll
+from marsad.nlp.ner.neural import (
+    FLAG_NAMES,
+    encode,
+    load_directory,
+    lstm,
+    viterbi,
+    viterbi_batch,
+    word_inputs,
+    word_memory,
+)
 
 TINY = FIXTURES / "ar_ner_neural_tiny"  # built by tests/fixtures/build_neural_fixture.py
 EXPECTED = json.loads((TINY / "expected.json").read_text(encoding="utf-8"))
@@ -51,6 +61,16 @@ def test_documents_tag_in_one_batch_as_one_by_one():
     assert [len(t) for t in together[0]] == [len(line) for line in docs[0]]
 
 
+def test_word_memory_equals_the_crf_document_memory():
+    tagger = load_directory(TINY)
+    res = tagger.resources.with_lexicons({"per_context": ["اللواء", "الرئيس"], "loc_context": ["مدينة"]})
+    lines = [tokens for tokens, _ in read_conll(ANERCORP_LAST)] + [["قال", "اللواء", "الخفاجي", "في", "مدينة", "الموصل"]]
+    words = [[word_inputs(t, res, tagger.vocab, {}) for t in tokens] for tokens in lines]
+    expected = document_memory(lines, res)
+    assert word_memory(words) == expected
+    assert expected["خفاجي"] >= {"per_context"}
+
+
 def test_missing_model_is_a_marsad_error(tmp_path):
     with pytest.raises(ModelMissing, match="neural NER model is missing"):
         load_directory(tmp_path)
@@ -71,6 +91,35 @@ def test_missing_model_is_a_marsad_error(tmp_path):
 def test_viterbi(emissions, transitions, expected):
     zeros = np.zeros(2)
     assert viterbi(np.array(emissions, float), np.array(transitions, float), zeros, zeros) == expected
+
+
+def test_batched_viterbi_equals_one_by_one():
+    rng = np.random.default_rng(3)
+    lengths = np.array([7, 5, 5, 1])
+    emissions = rng.normal(size=(4, 7, 5))
+    transitions, start, end = rng.normal(size=(5, 5)), rng.normal(size=5), rng.normal(size=5)
+    together = viterbi_batch(emissions, lengths, transitions, start, end)
+    alone = [viterbi(emissions[b, :n], transitions, start, end) for b, n in enumerate(lengths)]
+    assert together == alone
+    assert [len(p) for p in together] == [7, 5, 5, 1]
+
+
+def brute_force(emissions, transitions, start, end) -> list[int]:
+    from itertools import pairwise, product
+
+    def total(path):
+        return (start[path[0]] + end[path[-1]] + sum(emissions[t, k] for t, k in enumerate(path))
+                + sum(transitions[a, b] for a, b in pairwise(path)))
+
+    return list(max(product(range(emissions.shape[1]), repeat=len(emissions)), key=total))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_viterbi_finds_the_best_path(seed):
+    rng = np.random.default_rng(seed)
+    emissions = rng.normal(size=(4, 3))
+    transitions, start, end = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+    assert viterbi(emissions, transitions, start, end) == brute_force(emissions, transitions, start, end)
 
 
 def test_flags_mark_lexicons_phrases_memory_and_shape():
@@ -118,8 +167,8 @@ def test_numpy_lstm_equals_torch_on_padded_batches():
     x = torch.randn(3, 6, 5)
     lengths = np.array([6, 4, 1])
     weights = {name: p.detach().numpy() for name, p in layer.named_parameters()}
-    ours = lstm(x.numpy(), lengths, weights["weight_ih_l0"], weights["weight_hh_l0"],
-                weights["bias_ih_l0"] + weights["bias_hh_l0"])
+    gates = x.numpy() @ weights["weight_ih_l0"].T + weights["bias_ih_l0"] + weights["bias_hh_l0"]
+    ours = lstm(gates, lengths, weights["weight_hh_l0"])
     with torch.no_grad():
         for b, n in enumerate(lengths):
             theirs, _ = layer(x[b : b + 1, :n])

@@ -106,6 +106,33 @@ def test_predict_tokens_arabic_on_anercorp_sample():
     assert score([g for _, g in sentences], pred)["micro_f1"] > 0.8
 
 
+@pytest.fixture
+def neural_arabic(monkeypatch):
+    """statistical with the setting arabic_ner = "neural" (the model choice is cached per process)."""
+    monkeypatch.setenv("MARSAD_ARABIC_NER", "neural")
+    statistical.arabic_model_dir.cache_clear()
+    yield
+    statistical.arabic_model_dir.cache_clear()
+
+
+def test_the_crf_is_the_default_arabic_model():
+    assert statistical.arabic_model_dir() == statistical.AR_MODEL_DIR
+
+
+def test_the_neural_arabic_model_when_chosen(neural_arabic):
+    from marsad.nlp.ner.neural import NeuralTagger
+
+    assert statistical.arabic_model_dir() == statistical.AR_NEURAL_DIR
+    assert isinstance(statistical._arabic(), NeuralTagger)
+    # Its training data too (see the CRF's test above): a smoke test against a broken export, not a score.
+    sentences = read_conll(ANERCORP_LAST)
+    pred = statistical.predict_tokens([t for t, _ in sentences], "ar")
+    assert score([g for _, g in sentences], pred)["micro_f1"] > 0.8
+    text = SEED.read_text(encoding="utf-8")
+    persons = {surface for surface, label in entities(text, "ar") if label == "PER"}
+    assert {"مصطفى الكاظمي", "كريستوفر ميلر"} <= persons, sorted(persons)
+
+
 def test_english_on_conll_valid_sample():
     sentences = read_conll(CONLL_VALID_FIRST)[:300]
     pred = statistical.predict_tokens([t for t, _ in sentences], "en")

@@ -36,6 +36,7 @@ USER_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "sha
 HOME_DIR = USER_DIR if INSTALLED else PROJECT_ROOT
 DEFAULT_DB_NAME = "marsad.duckdb"
 BACKENDS = ("duckdb", "spark")
+ARABIC_NER_MODELS = ("crf", "neural")
 
 
 def default_db_path() -> Path:
@@ -83,10 +84,15 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)  # kept out of any log line that prints the settings
     smtp_sender: str = "marsad@localhost"
+    # Arabic statistical NER: "crf" (data/models/ar_ner) or "neural" (data/models/ar_ner_neural: more accurate,
+    # about twice the CPU per article; docs/ner-models.md).
+    arabic_ner: str = "crf"
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"backend {self.backend!r} is not one of {', '.join(BACKENDS)}")
+        if self.arabic_ner not in ARABIC_NER_MODELS:
+            raise ValueError(f"arabic_ner {self.arabic_ner!r} is not one of {', '.join(ARABIC_NER_MODELS)}")
 
     @classmethod
     def load(cls, toml_path: Path | None = None, env: dict[str, str] | None = None, **overrides) -> Settings:

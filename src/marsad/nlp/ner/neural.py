@@ -24,6 +24,7 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -91,11 +92,9 @@ class Vocab:
 class WordInputs:
     """One word form's context-free inputs: embedding rows and its flags (lexicons and shape)."""
 
-    word: int
+    ids: tuple[int, ...]  # word, prefix, then the CLUSTER_COLUMNS cluster rows
     chars: tuple[int, ...]
-    prefix: int
-    clusters: tuple[int, ...]
-    flags: tuple[int, ...]  # column indexes into FLAG_NAMES that are set
+    flags: np.ndarray  # (len(FLAG_NAMES),): its lexicon and shape flags
     norm: str
     strip: str
     starts: tuple[str, ...]  # first words of gazetteer phrases this word may open (arabic_crf._phrase_starts)
@@ -129,10 +128,11 @@ def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordI
     ids = res.clusters.get(strip) or res.clusters.get(norm) or ()
     clusters = tuple(col.get(cid, UNKNOWN) for col, cid in zip(vocab.clusters, ids, strict=False))
     clusters += (UNKNOWN,) * (CLUSTER_COLUMNS - len(clusters))
-    flags = [_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]
-    flags.append(_FLAG_INDEX[f"sh_{_shape(token)}"])
+    flags = np.zeros(len(FLAG_NAMES), dtype=np.float32)
+    flags[[_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]] = 1.0
+    flags[_FLAG_INDEX[f"sh_{_shape(token)}"]] = 1.0
     starts = _phrase_starts(norm, strip, res.phrases)
-    entry = WordInputs(word, chars, vocab.prefixes.get(prefix, UNKNOWN), clusters, tuple(flags), norm, strip, starts)
+    entry = WordInputs((word, vocab.prefixes.get(prefix, UNKNOWN), *clusters), chars, flags, norm, strip, starts)
     if len(cache) >= WORD_CACHE_SIZE:
         cache.clear()
     cache[token] = entry
@@ -145,23 +145,35 @@ def encode(
 ) -> Encoded:
     """Inputs of one token sequence (``memory``: nlp.ner.arabic_crf.document_memory of its document)."""
     words = [word_inputs(t, res, vocab, cache) for t in tokens]
-    flags = np.zeros((len(tokens), len(FLAG_NAMES)), dtype=np.float32)
+    n = len(words)
+    flags = np.array([w.flags for w in words], dtype=np.float32).reshape(n, len(FLAG_NAMES))
     marks = _phrase_tags([w.norm for w in words], [w.starts for w in words], res.phrases)
-    for i, word in enumerate(words):
-        flags[i, list(word.flags)] = 1.0
-        if marks[i]:
-            flags[i, _FLAG_INDEX[marks[i]]] = 1.0
-        if memory:
+    for i, mark in enumerate(marks):
+        if mark:
+            flags[i, _FLAG_INDEX[mark]] = 1.0
+    if memory:
+        for i, word in enumerate(words):
             for cue in memory.get(word.strip, ()):
                 flags[i, _FLAG_INDEX[f"m_{cue}"]] = 1.0
-    return Encoded(
-        words=np.fromiter((w.word for w in words), dtype=np.int64, count=len(words)),
-        chars=[w.chars for w in words],
-        prefixes=np.fromiter((w.prefix for w in words), dtype=np.int64, count=len(words)),
-        clusters=np.array([w.clusters for w in words], dtype=np.int64).reshape(len(words), CLUSTER_COLUMNS),
-        flags=flags,
-        norms=[w.norm for w in words],
-    )
+    ids = np.array([w.ids for w in words], dtype=np.int64).reshape(n, 2 + CLUSTER_COLUMNS)
+    return Encoded(words=ids[:, 0], chars=[w.chars for w in words], prefixes=ids[:, 1], clusters=ids[:, 2:],
+                   flags=flags, norms=[w.norm for w in words])
+
+
+_CUE_COLUMNS = tuple(_FLAG_INDEX[cue] for cue in MEMORY_CUES)
+_ARABIC_COLUMN = _FLAG_INDEX["sh_arabic"]
+
+
+def word_memory(lines: list[list[WordInputs]]) -> dict[str, frozenset[str]]:
+    """arabic_crf.document_memory from the words' inputs (their cue-lexicon and shape flags): the same cues,
+    without building the CRF's full per-word features, which cost about a third of tagging fresh text."""
+    memory: dict[str, set[str]] = {}
+    for words in lines:
+        for prev, cur in pairwise(words):
+            cues = [cue for cue, col in zip(MEMORY_CUES, _CUE_COLUMNS, strict=True) if prev.flags[col]]
+            if cues and cur.flags[_ARABIC_COLUMN]:
+                memory.setdefault(cur.strip, set()).update(cues)
+    return {form: frozenset(cues) for form, cues in memory.items()}
 
 
 def corpus_memories(sentences: list[list[str]], res: Resources) -> list[dict[str, frozenset[str]]]:
@@ -178,15 +190,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)  # = 1/(1+e^-x), without overflow warnings
 
 
-def lstm(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """One LSTM direction over a padded batch ``x`` (B, T, D), left to right; PyTorch's gate order (i, f, g, o).
-    Positions at or past a sequence's length are left zero."""
-    batch, steps, _ = x.shape
+def lstm(gates_in: np.ndarray, lengths: np.ndarray, w_hh: np.ndarray) -> np.ndarray:
+    """One LSTM direction, left to right, over a padded batch whose input part ``gates_in`` (B, T, 4H) = x W_ih' + b
+    is computed for every step at once; PyTorch's gate order (i, f, g, o). Sequences sorted longest first;
+    positions at or past a sequence's length are left zero."""
+    batch, steps, _ = gates_in.shape
     hidden = w_hh.shape[1]
-    gates_in = x @ w_ih.T + bias  # (B, T, 4H): the input part of every step at once
-    h = np.zeros((batch, hidden), dtype=x.dtype)
-    c = np.zeros((batch, hidden), dtype=x.dtype)
-    out = np.zeros((batch, steps, hidden), dtype=x.dtype)
+    h = np.zeros((batch, hidden), dtype=gates_in.dtype)
+    c = np.zeros((batch, hidden), dtype=gates_in.dtype)
+    out = np.zeros((batch, steps, hidden), dtype=gates_in.dtype)
     w_hh_t = w_hh.T
     for t in range(steps):
         active = int(np.count_nonzero(lengths > t))  # batches are sorted by length, longest first
@@ -203,16 +215,29 @@ def lstm(x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
     """Best tag path for one sequence: ``emissions`` (T, K), ``transitions[i, j]`` scores tag i → tag j."""
-    score = start + emissions[0]
-    back = np.zeros(emissions.shape, dtype=np.int64)
-    for t in range(1, len(emissions)):
-        total = score[:, None] + transitions  # (K from, K to)
-        back[t] = total.argmax(axis=0)
-        score = total.max(axis=0) + emissions[t]
-    best = [int((score + end).argmax())]
-    for t in range(len(emissions) - 1, 0, -1):
-        best.append(int(back[t, best[-1]]))
-    return best[::-1]
+    return viterbi_batch(emissions[None], np.array([len(emissions)]), transitions, start, end)[0]
+
+
+def viterbi_batch(
+    emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> list[list[int]]:
+    """Best tag paths of a padded batch ``emissions`` (B, T, K) of sequences sorted longest first."""
+    batch, steps, _ = emissions.shape
+    score = start + emissions[:, 0]  # (B, K)
+    back = np.zeros((batch, steps, emissions.shape[2]), dtype=np.int64)
+    for t in range(1, steps):
+        active = int(np.count_nonzero(lengths > t))
+        total = score[:active, :, None] + transitions  # (active, K from, K to)
+        back[:active, t] = total.argmax(axis=1)
+        score[:active] = total.max(axis=1) + emissions[:active, t]
+    paths = np.zeros((batch, steps), dtype=np.int64)
+    best = (score + end).argmax(axis=1)
+    rows = np.arange(batch)
+    for t in range(steps - 1, -1, -1):
+        # A sequence ending at t starts from its best final tag; one running past t follows its back-pointer.
+        follow = back[rows, t + 1, paths[:, t + 1]] if t + 1 < steps else best
+        paths[:, t] = np.where(lengths - 1 == t, best, np.where(lengths - 1 > t, follow, 0))
+    return [paths[b, : lengths[b]].tolist() for b in range(batch)]
 
 
 class NeuralTagger:
@@ -243,54 +268,69 @@ class NeuralTagger:
         self._char_vectors[chars] = vector
         return vector
 
-    def _token_matrix(self, enc: Encoded) -> np.ndarray:
-        """The BiLSTM's input rows of one sentence: the concatenation the training model builds."""
+    def _token_matrix(self, encoded: list[Encoded]) -> np.ndarray:
+        """The BiLSTM's input rows of the tokens of ``encoded``, one after another: the concatenation the training
+        model builds."""
         w = self.w
+        clusters = np.concatenate([e.clusters for e in encoded])
         parts = [
-            w["word_emb.weight"][enc.words],
-            np.stack([self._char_vector(chars) for chars in enc.chars]),
-            w["prefix_emb.weight"][enc.prefixes],
-            *(w[f"cluster_emb{k}.weight"][enc.clusters[:, k]] for k in range(CLUSTER_COLUMNS)),
-            enc.flags,
+            w["word_emb.weight"][np.concatenate([e.words for e in encoded])],
+            np.stack([self._char_vector(chars) for e in encoded for chars in e.chars]),
+            w["prefix_emb.weight"][np.concatenate([e.prefixes for e in encoded])],
+            *(w[f"cluster_emb{k}.weight"][clusters[:, k]] for k in range(CLUSTER_COLUMNS)),
+            np.concatenate([e.flags for e in encoded]),
         ]
         return np.concatenate(parts, axis=1)
 
-    def emissions(self, encoded: list[Encoded]) -> list[np.ndarray]:
-        """Tag scores (T, K) of each encoded sentence, in input order (batched by length)."""
+    def _batches(self, encoded: list[Encoded]):
+        """(indexes, lengths, emissions (B, T, K)) of batches of non-empty sentences, sorted longest first."""
         w = self.w
-        out: list[np.ndarray] = [np.zeros((0, len(self.vocab.tags)), dtype=np.float32)] * len(encoded)
+        hidden = w["lstm.weight_hh_l0"].shape[1]
+        w_in = np.concatenate([w["lstm.weight_ih_l0"], w["lstm.weight_ih_l0_reverse"]]).T  # both directions at once
+        bias = np.concatenate([w["lstm.bias_ih_l0"] + w["lstm.bias_hh_l0"],
+                               w["lstm.bias_ih_l0_reverse"] + w["lstm.bias_hh_l0_reverse"]])
         order = sorted((i for i in range(len(encoded)) if len(encoded[i].words)), key=lambda i: -len(encoded[i].words))
         for first in range(0, len(order), BATCH):
             batch = order[first : first + BATCH]
             lengths = np.array([len(encoded[i].words) for i in batch])
-            rows = [self._token_matrix(encoded[i]) for i in batch]
-            x = np.zeros((len(batch), lengths[0], rows[0].shape[1]), dtype=np.float32)
-            x_rev = np.zeros_like(x)
-            for b, row in enumerate(rows):
-                x[b, : len(row)] = row
-                x_rev[b, : len(row)] = row[::-1]
-            fwd = lstm(x, lengths, w["lstm.weight_ih_l0"], w["lstm.weight_hh_l0"],
-                       w["lstm.bias_ih_l0"] + w["lstm.bias_hh_l0"])
-            bwd = lstm(x_rev, lengths, w["lstm.weight_ih_l0_reverse"], w["lstm.weight_hh_l0_reverse"],
-                       w["lstm.bias_ih_l0_reverse"] + w["lstm.bias_hh_l0_reverse"])
+            gates = self._token_matrix([encoded[i] for i in batch]) @ w_in + bias  # (tokens, 2 × 4H)
+            fwd_in = np.zeros((len(batch), lengths[0], 4 * hidden), dtype=np.float32)
+            bwd_in = np.zeros_like(fwd_in)
+            offset = 0
+            for b, n in enumerate(lengths):
+                fwd_in[b, :n] = gates[offset : offset + n, : 4 * hidden]
+                bwd_in[b, :n] = gates[offset : offset + n, 4 * hidden :][::-1]
+                offset += n
+            fwd = lstm(fwd_in, lengths, w["lstm.weight_hh_l0"])
+            bwd = lstm(bwd_in, lengths, w["lstm.weight_hh_l0_reverse"])
+            for b, n in enumerate(lengths):  # the backward outputs back in reading order
+                bwd[b, :n] = bwd[b, :n][::-1].copy()
+            yield batch, lengths, np.concatenate([fwd, bwd], axis=2) @ w["out.weight"].T + w["out.bias"]
+
+    def emissions(self, encoded: list[Encoded]) -> list[np.ndarray]:
+        """Tag scores (T, K) of each encoded sentence, in input order."""
+        out: list[np.ndarray] = [np.zeros((0, len(self.vocab.tags)), dtype=np.float32)] * len(encoded)
+        for batch, lengths, scores in self._batches(encoded):
             for b, i in enumerate(batch):
-                n = lengths[b]
-                hidden = np.concatenate([fwd[b, :n], bwd[b, :n][::-1]], axis=1)
-                out[i] = hidden @ w["out.weight"].T + w["out.bias"]
+                out[i] = scores[b, : lengths[b]]
         return out
 
     def _decode(self, encoded: list[Encoded]) -> list[list[str]]:
         from threadpoolctl import threadpool_limits
 
         w, tags = self.w, self.vocab.tags
+        out: list[list[str]] = [[] for _ in encoded]
         # One BLAS thread: the LSTM's matrices are small, and OpenBLAS threads spinning on the shared cores cost
         # five times the CPU of the work (68 vs 371 sentences per CPU-second on the held-out ANERcorp part).
         with threadpool_limits(limits=1, user_api="blas"):
-            emissions = self.emissions(encoded)
-        return [
-            [tags[k] for k in viterbi(e, w["crf.transitions"], w["crf.start"], w["crf.end"])] if len(e) else []
-            for e in emissions
-        ]
+            for batch, lengths, scores in self._batches(encoded):
+                paths = viterbi_batch(scores, lengths, w["crf.transitions"], w["crf.start"], w["crf.end"])
+                for i, path in zip(batch, paths, strict=True):
+                    out[i] = [tags[k] for k in path]
+        return out
+
+    def _word(self, token: str) -> WordInputs:
+        return word_inputs(token, self.resources, self.vocab, self._inputs)
 
     def _encode(self, tokens: list[str], memory: dict[str, frozenset[str]] | None) -> Encoded:
         return encode(tokens, self.resources, self.vocab, self._inputs, memory)
@@ -301,7 +341,7 @@ class NeuralTagger:
         ranges = [[split_sequences(tokens) for tokens in lines] for lines in documents]
         encoded: list[Encoded] = []
         for lines, spans in zip(documents, ranges, strict=True):
-            memory = document_memory(lines, self.resources)
+            memory = word_memory([[self._word(t) for t in tokens] for tokens in lines])
             for tokens, line_spans in zip(lines, spans, strict=True):
                 encoded.extend(self._encode(tokens[start:end], memory) for start, end in line_spans)
         tagged = iter(self._decode(encoded))

