@@ -1,5 +1,5 @@
-# make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501 (the demo's
-#             topics, enrichment and stories go on in a background process meanwhile; every page says how far)
+# make run  — set up, load the demo corpus when the store is empty, start the dashboard on 127.0.0.1:8501 (the demo
+#             loads in a background process while the dashboard starts; every page says how far it is)
 # make test — set up (incl. Debian packages the browser and Spark tests need), run the whole suite (Spark tests in
 #             local[2]; tests that need the large shared corpora, $MARSAD_SHARED or ../shared, skip with their reason
 #             when it is absent)

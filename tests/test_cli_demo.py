@@ -66,23 +66,23 @@ def _wait_for_background(tracker: DemoProgress) -> None:
         time.sleep(0.2)
 
 
-def test_background_returns_after_the_ingest_and_the_background_process_finishes(demo_env, capsys):
+def test_background_returns_at_once_and_the_background_process_loads_everything(demo_env, capsys):
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     tracker = DemoProgress(Path(demo_env))
-    assert code == 0 and out.startswith("ingest: ") and "\ntopics: " not in out and "\nenrich: " not in out
-    assert "go on in the background" in out and str(tracker.log_file) in out
+    assert code == 0 and "being loaded in the background (process " in out and str(tracker.log_file) in out
+    assert tracker.running and tracker.unfinished  # the dashboard started next finds it at work
     store = Store(demo_env)
-    assert enrichment_counts(store)[0] == N_ARTICLES + 1
     # A second `make run` while it works neither waits nor starts another.
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     assert code == 0 and ("in the background already" in out or "already has articles" in out)
     _wait_for_background(tracker)
     assert enrichment_counts(store) == (N_ARTICLES + 1, N_ARTICLES + 1)
     log = tracker.log_file.read_text(encoding="utf-8")
-    assert "\ntopics: " in log and "\nenrich: 61 articles enriched" in log and "\nstories: " in log
+    assert "\ningest: 61 articles stored" in log and "\ntopics: " in log and "\nenrich: 61 articles enriched" in log
+    assert "\nstories: " in log and f"read {N_ARTICLES + 1}, stored " in log
     assert "demo load finished" in log
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
-    assert code == 0 and "already has articles" in out and "go on in the background" not in out
+    assert code == 0 and "already has articles" in out and "being loaded" not in out
 
 
 def test_the_background_process_lowers_its_priority_for_the_long_stages_only():
@@ -95,3 +95,12 @@ def test_the_background_process_lowers_its_priority_for_the_long_stages_only():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     low = max(start, BACKGROUND_NICENESS)
     assert done.stdout.strip() == str([start, start, low, low])
+
+
+def test_background_leaves_a_store_of_other_articles_alone(demo_env, capsys):
+    code, out, _ = _run(capsys, "ingest", str(SEED), "--db", demo_env, "--no-enrich")
+    assert code == 0
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    tracker = DemoProgress(Path(demo_env))
+    assert code == 0 and "already has articles" in out
+    assert not tracker.running and not tracker.unfinished and not tracker.log_file.exists()

@@ -11,7 +11,7 @@ from conftest import ANT_SAMPLE, SEED, read_lines
 
 from marsad.config import Settings
 from marsad.errors import StoreBusy
-from marsad.ingest.demo import BEFORE_SERVE, STAGES, demo_files, load_demo
+from marsad.ingest.demo import STAGES, demo_files, load_demo
 from marsad.ingest.demo_progress import DemoProgress
 from marsad.ingest.pipeline import ingest
 from marsad.store import Store
@@ -55,8 +55,8 @@ def test_a_full_load_runs_every_stage_once_and_a_second_run_does_nothing(setting
     assert load_demo(settings=settings) is None
 
 
-def test_before_serve_leaves_the_rest_marked_and_the_next_run_skips_what_is_done(settings):
-    first = load_demo(settings=settings, until=BEFORE_SERVE[-1])
+def test_a_load_until_a_stage_leaves_the_rest_marked_and_the_next_run_skips_what_is_done(settings):
+    first = load_demo(settings=settings, until="ingest")
     assert [s.stage for s in first.stages] == ["ingest"] and not first.finished
     store = Store(settings.db_path)
     tracker = DemoProgress(settings.db_path)

@@ -7,6 +7,7 @@ from apptest import on_store, open_page
 from streamlit.testing.v1 import AppTest
 
 from marsad.ingest.demo_progress import DemoProgress, DemoStatus
+from marsad.store import Store
 from marsad.store.enrichment import enrichment_counts
 from marsad.ui.demo_notice import notice_text
 
@@ -77,3 +78,17 @@ def test_notice_text_per_stage(stage, running, expected):
     status = DemoStatus(stage=stage, running=running, articles=1234, enriched=56)
     assert expected in notice_text(status, "en")
     assert notice_text(status, "ar") != notice_text(status, "en")
+
+
+def test_while_the_articles_are_stored_the_empty_store_panel_gives_way_to_the_notice(tmp_path, monkeypatch):
+    store = Store(tmp_path / "empty.duckdb")
+    store.ensure_schema()
+    tracker = DemoProgress(store.path)
+    tracker.begin()
+    with on_store(monkeypatch, store.path):
+        with tracker.hold():
+            at = _open()
+        assert at.info[0].value.startswith("Loading the demo corpus: 0 articles stored so far.")
+        assert not at.button  # no "load the demo corpus" button beside a load under way
+        at = _open()  # stopped: the empty store's panel and its button are back, under the warning
+        assert "only partly loaded" in at.warning[0].value and at.button

@@ -16,7 +16,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 
 # The background demo process runs its long stages at this niceness (0 normal, 19 lowest): the dashboard's page runs
-# come first. Its first stage (topics, ~6 CPU-s) runs at normal priority, beside the dashboard's start on 2 cores.
+# come first. Its first stages (ingest, topics: ~15 CPU-s) run at normal priority, beside the dashboard's start.
 BACKGROUND_NICENESS = 10
 LOW_PRIORITY_STAGES = ("enrich", "stories")
 # Its writes wait this long for the dashboard's readers (a cold page run holds the store a few seconds at most).
@@ -31,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-enrich", action="store_true", help="store and index the articles only: no enrichment, "
                                                             "topics or stories")
     p.add_argument("--background", action="store_true",
-                   help="store and index the articles, then leave topics, enrichment and stories to a background "
-                        "process and return (make run: the dashboard starts meanwhile and says how far they are)")
+                   help="load in a background process and return at once (make run: the dashboard starts meanwhile "
+                        "and says how far the load is)")
     p.add_argument("--in-background", action="store_true", help=argparse.SUPPRESS)  # that background process
     p.set_defaults(func=cmd_demo)
 
@@ -42,27 +42,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     enrichment (entities, places, keywords; in 2 processes), stories. Each stage is skipped when it is done
     already, so a second run adds nothing and a run cut short resumes where it stopped.
 
-    With --background (what `make run` uses) the command returns once the articles are stored and indexed: topics,
-    enrichment and stories go on in a background process (the last two at lower priority; its output in
-    STORE.demo.log) while the dashboard starts and says on every page how far they are. Ctrl-C in the same
-    terminal stops that process too; the next run resumes it.
+    With --background (what `make run` uses) the stages run in a background process (enrichment and stories at
+    lower priority; its output in STORE.demo.log) and the command returns at once, so the dashboard starts while
+    the articles are being stored, and says on every page how far the load is. Ctrl-C in the same terminal stops
+    that process too; the next run resumes it.
     """
-    from marsad.ingest.demo import BEFORE_SERVE, STAGES, load_demo
+    from marsad.ingest.demo import load_demo
     from marsad.ingest.demo_progress import DemoProgress
 
     settings = settings_from(args)
     tracker = DemoProgress(settings.db_path)
+    if args.background and not args.no_enrich:
+        return _start_in_background(settings, tracker)
     if args.in_background:
         settings = dataclasses.replace(settings, lock_retry_seconds=max(settings.lock_retry_seconds,
                                                                         BACKGROUND_LOCK_RETRY_S))
-        print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load goes on in process {os.getpid()}", flush=True)
-    elif args.background and tracker.running:
-        print(f"{settings.db_path}: the demo corpus is being loaded in the background already (see {tracker.log_file})")
-        return 0
+        print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load in process {os.getpid()}", flush=True)
     update, close = _progress_bar("demo corpus")
     try:
         report = load_demo(settings=settings, enrich=not args.no_enrich,
-                           until=BEFORE_SERVE[-1] if args.background else STAGES[-1],
                            progress=None if args.in_background else update, bars=not args.in_background,
                            before_stage=_lower_priority_for_long_stages if args.in_background else None,
                            after_stage=_print_stage)
@@ -75,11 +73,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print_report(report.ingest, rejects_file=None, db=settings.db_path, as_json=False)
     if args.in_background:
         print(f"{datetime.now():%Y-%m-%d %H:%M:%S} demo load finished", flush=True)
-    elif not report.finished:
-        pid = continue_in_background(settings, tracker)
-        print(f"topics, enrichment and stories go on in the background (process {pid}, output in {tracker.log_file}); "
-              "the dashboard says how far they are")
     return 0 if report.ingest is None or report.ingest.read else 1
+
+
+def _start_in_background(settings: Settings, tracker) -> int:
+    """--background: hand the demo load (or what is left of one) to a background process, unless one is at it or
+    the store's articles are not a demo load's."""
+    from marsad.store import Store
+    from marsad.store.articles import is_empty
+
+    if tracker.running:
+        print(f"{settings.db_path}: the demo corpus is being loaded in the background already (see {tracker.log_file})")
+        return 0
+    if not tracker.unfinished and not is_empty(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)):
+        print(f"{settings.db_path} already has articles; demo corpus not loaded again")
+        return 0
+    pid = continue_in_background(settings, tracker)
+    print(f"the demo corpus is being loaded in the background (process {pid}, output in {tracker.log_file}); "
+          "the dashboard says how far it is")
+    return 0
 
 
 def _print_stage(stage) -> None:

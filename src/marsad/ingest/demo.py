@@ -9,9 +9,9 @@ and a run cut short (Ctrl-C, a kill) resumes where it stopped (marsad.ingest.dem
 3. ``enrich``: entities, places and keywords, in worker processes (the long stage: about 20 CPU-ms an article);
 4. ``stories``: group the enriched articles into stories (they need the entities), in publication order, once.
 
-``make run`` runs the first before the dashboard starts and the others in a background process (``marsad demo
---background``): the topics while the dashboard starts (a second core's work), then enrichment and stories at a lower
-priority. The dashboard says on every page how far they are.
+``make run`` runs them in a background process (``marsad demo --background``) and starts the dashboard at once: the
+ingest and the topics beside the dashboard's own start (2 cores), then enrichment and stories at a lower priority.
+The dashboard says on every page how far they are.
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ DEMO_SUBDIR = "demo"
 # The corpus files: exports the readers handle (gzip JSONL) and the seed page (plain text).
 DEMO_SUFFIXES = (".jsonl.gz", ".txt")
 STAGES = ("ingest", "topics", "enrich", "stories")
-# What the dashboard needs before it starts: the articles and their search index. The rest can follow: topics take
-# 6 CPU-s on the demo corpus, enrichment ~70, and the dashboard's notice says what is still missing.
-BEFORE_SERVE = ("ingest",)
 
 
 @dataclass

@@ -39,16 +39,18 @@ def notice_text(status: DemoStatus, lang: str) -> str:
     return t(f"demo_stage_{status.stage}", lang, **counts)
 
 
-def show(lang: str) -> None:
-    """The notice, when a demo load is unfinished: refreshed while it runs, a warning when it was stopped."""
+def show(lang: str) -> DemoStatus | None:
+    """The notice, when a demo load is unfinished: refreshed while it runs, a warning when it was stopped.
+    Returns the load's status (None when there is none)."""
     st.session_state.pop(_STAGE, None)  # this page run draws what the store holds now
     status = demo_status()
     if status is None:
-        return
+        return None
     if status.running:
         _live(lang)
     else:
         st.warning(notice_text(status, lang), icon=":material/pending:")
+    return status
 
 
 @st.fragment(run_every=REFRESH_S)

@@ -174,7 +174,7 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
         st.caption(t("tagline", lang))
         _nav(pages, lang)
         st.divider()
-    demo_notice.show(lang)  # while `make run` still enriches the demo corpus in the background
+    demo_load = demo_notice.show(lang)  # while `make run` still loads the demo corpus in the background
     try:
         with state.run_connection():
             state.prefetch(frame_calls())
@@ -183,7 +183,8 @@ def run(current: StreamlitPage, pages: dict[str, StreamlitPage]) -> None:
                 with st.sidebar:
                     state.set_query(_filters(lang))
         if empty and slug not in WORKS_WITHOUT_DATA:
-            components.empty_store_panel(lang)  # its demo button writes: no reader may be open
+            if demo_load is None or not demo_load.running:  # while the demo is being stored, its notice says so
+                components.empty_store_panel(lang)  # its demo button writes: no reader may be open
             return
         if not empty:
             with st.sidebar:  # between the read blocks: saving writes the store (the URL holds the page's search too)
