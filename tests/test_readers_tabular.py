@@ -215,3 +215,22 @@ def test_deferred_json_lines_give_the_same_items_in_the_same_places(tmp_path: Pa
     assert expanded == plain
     assert _kinds(plain) == ["A", "R", "A", "A", "R", "A", "A", "A"]  # the nested line gave two
     assert [d.record for d in deferred if isinstance(d, Reject)] == [5]  # the over-long line, read here
+
+
+def test_a_reader_failure_in_deferred_lines_is_the_same_reject(tmp_path: Path, monkeypatch) -> None:
+    """A reader bug while parsing lines ends them with the reject read_path gives, in a worker as here."""
+    from marsad.ingest.readers import tabular
+
+    def fail_on_second(record, *, number, **kw):
+        if number == 2:
+            raise ValueError("a reader bug")
+        return real(record, number=number, **kw)
+
+    real = tabular.record_item
+    monkeypatch.setattr(tabular, "record_item", fail_on_second)
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(_good_lines(3)) + "\n", encoding="utf-8")
+    plain = list(read_path(path, settings=SETTINGS))
+    (lines,) = read_path(path, settings=SETTINGS, defer=10)
+    assert lines.items() == plain
+    assert _kinds(plain) == ["A", "R"] and "unexpected error while reading (ValueError: a reader bug)" in plain[1].reason

@@ -25,9 +25,16 @@ class JsonLines:
     lines: list[tuple[int, bytes | str]]  # (line number, the line)
 
     def items(self) -> list[Article | Reject]:
-        from marsad.ingest.readers.tabular import line_decoder, line_items  # the readers load on use
+        """The items of these lines; a reader failure (a bug) ends them with one reject, as ``read_path`` does."""
+        from marsad.ingest.readers import read_failure  # the readers load on use
+        from marsad.ingest.readers.tabular import line_decoder, line_items
 
         decoder = line_decoder(self.codec)
-        return [item for number, raw in self.lines
-                for item in line_items(raw, number, decoder=decoder, codec=self.codec, name=self.name,
-                                       mapping=self.mapping, source=self.source)]
+        out: list[Article | Reject] = []
+        try:
+            for number, raw in self.lines:
+                out.extend(line_items(raw, number, decoder=decoder, codec=self.codec, name=self.name,
+                                      mapping=self.mapping, source=self.source))
+        except Exception as exc:  # noqa: BLE001 — these lines are lost, not the ingest
+            out.append(read_failure(self.name, exc))
+        return out

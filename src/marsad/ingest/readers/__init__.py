@@ -181,14 +181,19 @@ def _guarded(items: Iterator[Article | Reject | JsonLines], name: str) -> Iterat
         yield Reject(name, None, f"truncated or corrupt compressed data after {count} records ({exc})")
     except OSError as exc:
         yield Reject(name, None, f"cannot read file ({exc.strerror or exc})")
-    except MarsadError as exc:
-        yield Reject(name, None, exc.message.removeprefix(f"{name}: "))
     except Exception as exc:  # noqa: BLE001 — one unreadable file must not stop an ingest of thousands
-        # One line for the person (the reject and this log line); the traceback only with --verbose / DEBUG.
-        reason = f"unexpected error while reading ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
-        LOGGER.error("%s: %s", name, reason)
-        LOGGER.debug("%s: traceback", name, exc_info=True)
-        yield Reject(name, None, reason)
+        yield read_failure(name, exc)
+
+
+def read_failure(name: str, exc: Exception) -> Reject:
+    """The reject for reading that failed (a MarsadError, or a reader bug); also for JSON lines parsed in a worker."""
+    if isinstance(exc, MarsadError):
+        return Reject(name, None, exc.message.removeprefix(f"{name}: "))
+    # One line for the person (the reject and this log line); the traceback only with --verbose / DEBUG.
+    reason = f"unexpected error while reading ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+    LOGGER.error("%s: %s", name, reason)
+    LOGGER.debug("%s: traceback", name, exc_info=True)
+    return Reject(name, None, reason)
 
 
 def _gunzip(data: bytes, *, name: str, settings: Settings) -> bytes:
