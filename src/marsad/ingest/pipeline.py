@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,20 +180,11 @@ def prepare_in_workers(items: Iterable[Article | Reject | JsonLines], workers: i
 
 def _worker_chunks(items: Iterable[Article | Reject | JsonLines]) -> Iterator[list[Article | Reject | JsonLines]]:
     """Items in chunks of about WORKER_CHUNK articles: read items grouped, a batch of JSON lines a chunk of its own."""
-    chunk: list[Article | Reject | JsonLines] = []
-    for item in items:
-        if isinstance(item, JsonLines):
-            if chunk:
-                yield chunk
-                chunk = []
-            yield [item]
-            continue
-        chunk.append(item)
-        if len(chunk) >= WORKER_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    for lines, run in groupby(items, key=lambda item: isinstance(item, JsonLines)):
+        if lines:
+            yield from ([batch] for batch in run)
+        else:
+            yield from chunked(run, WORKER_CHUNK)
 
 
 def prepare_in_chunks(items: Iterable[Article | Reject]) -> Iterator[Prepared | Reject]:
