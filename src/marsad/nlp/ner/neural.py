@@ -144,7 +144,11 @@ def encode(
     memory: dict[str, frozenset[str]] | None = None,
 ) -> Encoded:
     """Inputs of one token sequence (``memory``: nlp.ner.arabic_crf.document_memory of its document)."""
-    words = [word_inputs(t, res, vocab, cache) for t in tokens]
+    return encode_words([word_inputs(t, res, vocab, cache) for t in tokens], res, memory)
+
+
+def encode_words(words: list[WordInputs], res: Resources, memory: dict[str, frozenset[str]] | None) -> Encoded:
+    """Inputs of one sequence of words (see encode), from their context-free inputs."""
     n = len(words)
     flags = np.array([w.flags for w in words], dtype=np.float32).reshape(n, len(FLAG_NAMES))
     marks = _phrase_tags([w.norm for w in words], [w.starts for w in words], res.phrases)
@@ -341,9 +345,10 @@ class NeuralTagger:
         ranges = [[split_sequences(tokens) for tokens in lines] for lines in documents]
         encoded: list[Encoded] = []
         for lines, spans in zip(documents, ranges, strict=True):
-            memory = word_memory([[self._word(t) for t in tokens] for tokens in lines])
-            for tokens, line_spans in zip(lines, spans, strict=True):
-                encoded.extend(self._encode(tokens[start:end], memory) for start, end in line_spans)
+            words = [[self._word(t) for t in tokens] for tokens in lines]  # looked up once for memory and inputs
+            memory = word_memory(words)
+            for line, line_spans in zip(words, spans, strict=True):
+                encoded.extend(encode_words(line[start:end], self.resources, memory) for start, end in line_spans)
         tagged = iter(self._decode(encoded))
         return [[[tag for _ in line_spans for tag in next(tagged)] for line_spans in spans] for spans in ranges]
 
