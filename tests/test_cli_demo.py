@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -104,3 +105,20 @@ def test_background_leaves_a_store_of_other_articles_alone(demo_env, capsys):
     tracker = DemoProgress(Path(demo_env))
     assert code == 0 and "already has articles" in out
     assert not tracker.running and not tracker.unfinished and not tracker.log_file.exists()
+
+
+def test_a_background_load_stopped_by_ctrl_c_is_resumed_by_the_next_run(demo_env, capsys):
+    tracker = DemoProgress(Path(demo_env))
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    pid = int(out.split("(process ")[1].split(",")[0])
+    os.kill(pid, signal.SIGINT)  # what Ctrl-C in make run's terminal sends it
+    deadline = time.monotonic() + BACKGROUND_TIMEOUT_S
+    while tracker.running:
+        assert time.monotonic() < deadline, "the background process did not stop on SIGINT"
+        time.sleep(0.1)
+    assert tracker.unfinished  # stopped part way: the dashboard says so, and the next run finishes it
+    code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
+    assert code == 0 and "being loaded in the background" in out
+    _wait_for_background(tracker)
+    assert enrichment_counts(Store(demo_env)) == (N_ARTICLES + 1, N_ARTICLES + 1)
+    assert "interrupted" in tracker.log_file.read_text(encoding="utf-8")
