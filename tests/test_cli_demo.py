@@ -39,7 +39,7 @@ def demo_env(tmp_path, monkeypatch) -> str:
         out.writelines(read_lines(ANT_SAMPLE, N_ARTICLES))
     shutil.copy(SEED, demo / SEED.name)
     monkeypatch.setenv("MARSAD_DATA_DIR", str(tmp_path / "data"))  # reaches the background process too
-    return str(tmp_path / "s.duckdb")
+    return str(tmp_path / "stores" / "s.duckdb")  # a folder not made yet, as a new --db may name
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:

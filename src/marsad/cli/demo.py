@@ -9,11 +9,16 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from marsad.cli import add_db_option, settings_from
 from marsad.cli.ingest import _print_report, _progress_bar
 from marsad.config import Settings
 from marsad.errors import MarsadError
+
+if TYPE_CHECKING:
+    from marsad.ingest.demo import StageReport
+    from marsad.ingest.demo_progress import DemoProgress
 
 # The background demo process runs its long stages at this niceness (0 normal, 19 lowest): the dashboard's page runs
 # come first. Its first stages (ingest, topics: ~15 CPU-s) run at normal priority, beside the dashboard's start.
@@ -76,7 +81,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if report.ingest is None or report.ingest.read else 1
 
 
-def _start_in_background(settings: Settings, tracker) -> int:
+def _start_in_background(settings: Settings, tracker: DemoProgress) -> int:
     """--background: hand the demo load (or what is left of one) to a background process, unless one is at it or
     the store's articles are not a demo load's."""
     from marsad.store import Store
@@ -94,7 +99,7 @@ def _start_in_background(settings: Settings, tracker) -> int:
     return 0
 
 
-def _print_stage(stage) -> None:
+def _print_stage(stage: StageReport) -> None:
     """One line as each stage ends (the background process's log shows where it is)."""
     print(f"{stage.stage}: {stage.summary} ({stage.seconds:.1f} s, {stage.cpu_seconds:.1f} CPU-s)", flush=True)
 
@@ -106,11 +111,12 @@ def _lower_priority_for_long_stages(stage: str) -> None:
         os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
 
 
-def continue_in_background(settings: Settings, tracker) -> int:
+def continue_in_background(settings: Settings, tracker: DemoProgress) -> int:
     """Start ``marsad demo --in-background`` on the store; return its pid once it holds the demo load's lock, so
     that a dashboard started next finds it running. It stays in this process group: Ctrl-C stops it too."""
     cmd = [sys.executable, "-c", "import sys; from marsad.cli import main; sys.exit(main())",
            "demo", "--db", str(settings.db_path), "--in-background"]
+    tracker.log_file.parent.mkdir(parents=True, exist_ok=True)  # a --db in a folder not made yet
     with tracker.log_file.open("ab") as log:  # the child writes through its own copy of the descriptor
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + BACKGROUND_START_S
