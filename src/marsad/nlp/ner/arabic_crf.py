@@ -304,7 +304,7 @@ def attributes(features: dict[str, str | float], prefix: str = "") -> dict[str, 
     }
 
 
-def _token_features(tok: str, res: Resources) -> WordFeatures:
+def word_features(tok: str, res: Resources) -> WordFeatures:
     """Features of one token on its own (no context): memoised per word form, since news repeats its words."""
     cached = res.cache.get(tok)
     if cached is not None:
@@ -353,7 +353,7 @@ def document_memory(sequences: list[list[str]], res: Resources) -> dict[str, fro
     """
     memory: dict[str, set[str]] = {}
     for tokens in sequences:
-        words = [_token_features(t, res) for t in tokens]
+        words = [word_features(t, res) for t in tokens]
         for prev, cur in pairwise(words):
             if prev.cues and cur.base["sh"] == "arabic":
                 memory.setdefault(str(cur.base["s"]), set()).update(prev.cues)
@@ -379,7 +379,7 @@ def sentence_features(
     """crfsuite attributes of each token of one sequence (``memory``: see document_memory): the token's own
     features; the word, clitic-free form, clusters, place-phrase mark and lexicons of its ±2 neighbours (±1 also
     suffix and shape); the word bigrams around it; cues of the document memory."""
-    words = [_token_features(t, res) for t in tokens]
+    words = [word_features(t, res) for t in tokens]
     norms, marks = sequence_marks(words, res)
     n = len(tokens)
     out: list[dict[str, float]] = []

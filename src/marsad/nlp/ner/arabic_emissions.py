@@ -5,7 +5,7 @@ few sequence-dependent ones (bigrams, gazetteer-phrase marks, edges, document-me
 the word form and the slot only, so their summed weights are memoised per word form (one row per slot); a sequence's
 emissions are then a handful of shifted array additions plus the few sequence-dependent rows.
 
-The model's attribute names are parsed once into per-slot tables (slot → feature key → value → weight row), so a new
+The model's attribute names are parsed once into tables (feature key → value → (slot, weight row) codes), so a new
 word form's rows are looked up from its named feature values: attribute strings are never built, and features the
 model gives no weight are never looked at.
 """
@@ -22,11 +22,11 @@ from marsad.nlp.ner.arabic_crf import (
     FEATURE_CACHE_SIZE,
     OFFSETS,
     Resources,
-    _token_features,
     context_keys,
     cues_of,
     local_attributes,
     sequence_marks,
+    word_features,
 )
 from marsad.nlp.ner.crf_scoring import ChainScorer, RowTable
 
@@ -38,7 +38,7 @@ VECTOR_KEY = "e"  # dense-vector features are named e0, e1 … (arabic_crf.vecto
 
 
 class EmissionBuilder:
-    """Score rows (ChainScorer.score_row) of the tokens of one sequence, as sentence_features + score_row would give."""
+    """Score rows (ChainScorer.score_row) of the tokens of sequences, as sentence_features + score_row would give."""
 
     def __init__(self, scorer: ChainScorer, resources: Resources) -> None:
         self.scorer = scorer
@@ -66,7 +66,7 @@ class EmissionBuilder:
         found: list[int] = []
         first = 0
         for part, memory in zip(parts, memories, strict=True):
-            words = [_token_features(token, res) for token in part]
+            words = [word_features(token, res) for token in part]
             norms, marks = sequence_marks(words, res)
             for i, names in enumerate(local_attributes(norms, marks, [cues_of(word, memory) for word in words])):
                 for name in names:
@@ -90,7 +90,7 @@ class EmissionBuilder:
         vectors: list[tuple[int, tuple[float, ...]]] = []
         strings, numbers = self.strings, self.numbers
         for w, token in enumerate(tokens):
-            word = _token_features(token, self.resources)
+            word = word_features(token, self.resources)
             base = word.base
             for key, value in base.items():
                 if isinstance(value, str):
