@@ -165,7 +165,12 @@ def empty_store_panel(lang: str) -> None:
 
         with st.status(t("loading_demo", lang), expanded=True) as status:
             bar = st.progress(0.0)
-            report = loading.load_demo(state.settings(), progress=loading.progress_to(bar))
+
+            def starting(n: int, stage: str) -> None:  # the label says which of the load's stages is under way
+                status.update(label=t("loading_demo_step", lang, n=n, total=loading.DEMO_STAGES,
+                                      step=t(f"demo_step_{stage}", lang)))
+
+            report = loading.load_demo(state.settings(), progress=loading.progress_to(bar), before_stage=starting)
             status.update(label=t("demo_loaded", lang, stored=plural("n_articles_stored", lang, report.stored)), state="complete")
         state.clear_caches()
         st.rerun()

@@ -85,6 +85,12 @@ STRINGS: dict[str, dict[UiLang, str]] = {
     "load_demo": {"en": "Load the demo corpus", "ar": "تحميل مجموعة العرض"},
     "loading_demo": {"en": "Loading the demo corpus…", "ar": "جارٍ تحميل مجموعة العرض…"},
     "demo_loaded": {"en": "Demo corpus loaded: {stored}.", "ar": "حُمّلت مجموعة العرض: {stored}."},
+    "loading_demo_step": {"en": "Loading the demo corpus ({n}/{total}): {step}…",
+                          "ar": "جارٍ تحميل مجموعة العرض ({n}/{total}): {step}…"},
+    "demo_step_ingest": {"en": "storing and indexing the articles", "ar": "تخزين المقالات وفهرستها"},
+    "demo_step_topics": {"en": "fitting the topics", "ar": "استخراج المواضيع"},
+    "demo_step_enrich": {"en": "finding people, places and keywords", "ar": "استخراج الأشخاص والأماكن والكلمات المفتاحية"},
+    "demo_step_stories": {"en": "grouping the articles into stories", "ar": "تجميع المقالات في قصص"},
     # the demo load going on in the background (marsad.ui.demo_notice); {done} enriched of {total} stored
     "demo_stage_ingest": {
         "en": "Loading the demo corpus: {total} articles stored so far. Topics, enrichment and stories follow.",

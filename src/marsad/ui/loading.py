@@ -23,6 +23,8 @@ LOGGER = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
 # Upload names come from the browser: keep letters (any script), digits, dot, dash, underscore.
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+# The stages of a demo load (marsad.ingest.demo.STAGES: ingest, topics, enrich, stories).
+DEMO_STAGES = 4
 # Extensions the Ingest page offers (the readers detect the real format from the content as well).
 UPLOAD_TYPES = ("txt", "html", "htm", "jsonl", "json", "gz", "csv", "zip", "rss", "xml", "atom", "warc", "parquet")
 
@@ -80,11 +82,18 @@ def _renamed(reject: Reject, names: dict[str, str]) -> Reject:
     return reject
 
 
-def load_demo(settings: Settings, *, progress: Progress | None = None) -> IngestReport:
+def load_demo(settings: Settings, *, progress: Progress | None = None,
+              before_stage: Callable[[int, str], None] | None = None) -> IngestReport:
     """Load the bundled demo corpus the way ``marsad demo`` does, every stage of it (search index, topics,
-    enrichment, stories: marsad.ingest.demo), so every page has something to show. A store that already has
-    articles is left alone: the report then says nothing was read."""
+    enrichment, stories: marsad.ingest.demo), so every page has something to show. ``before_stage(n, stage)`` is
+    called as each starts (n from 1 to ``DEMO_STAGES``). A store that already has articles is left alone: the report
+    then says nothing was read."""
+    from marsad.ingest.demo import STAGES
     from marsad.ingest.demo import load_demo as load
 
-    report = load(settings=settings, progress=progress)
+    def starting(stage: str) -> None:
+        if before_stage is not None:
+            before_stage(STAGES.index(stage) + 1, stage)
+
+    report = load(settings=settings, progress=progress, before_stage=starting)
     return report.ingest if report is not None and report.ingest is not None else IngestReport()
