@@ -127,7 +127,7 @@ def strip_clitics(word: str) -> str:
     return normalize_arabic(word)
 
 
-def _shape(token: str) -> str:
+def word_shape(token: str) -> str:
     if token.isdigit():
         return "digit"
     if any("\u0600" <= ch <= "\u06ff" for ch in token):
@@ -220,17 +220,17 @@ def read_lexicon(path: Path) -> list[str]:
         return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
 
 
-def _phrase_starts(norm: str, stripped: str, phrases: dict[str, list[tuple[tuple[str, ...], str]]]) -> tuple[str, ...]:
+def phrase_start_words(norm: str, stripped: str, phrases: dict[str, list[tuple[tuple[str, ...], str]]]) -> tuple[str, ...]:
     """The first words of multi-word gazetteer names a word may stand for: itself, or without (or with another)
     proclitic, e.g. وبغداد → بغداد, البغداد."""
     return tuple(sorted({norm, stripped, "ال" + stripped} & phrases.keys()))
 
 
-def _phrase_tags(
+def phrase_tags(
     norms: list[str], starts: list[tuple[str, ...]], phrases: dict[str, list[tuple[tuple[str, ...], str]]]
 ) -> list[str]:
     """B/I marks ("B", "I" for places, "per:B", "org:I" …) of tokens covered by a multi-word gazetteer name
-    (``starts``: see _phrase_starts); the first token may carry a proclitic. The longest match wins, places on
+    (``starts``: see phrase_start_words); the first token may carry a proclitic. The longest match wins, places on
     ties."""
     marks = [""] * len(norms)
     if not any(starts):
@@ -267,7 +267,7 @@ class WordFeatures:
 
     base: dict[str, str | float]
     vector: tuple[float, ...] | None = None
-    phrase_starts: tuple[str, ...] = ()  # see _phrase_starts
+    phrase_starts: tuple[str, ...] = ()  # see phrase_start_words
 
     @cached_property
     def cues(self) -> tuple[str, ...]:
@@ -320,7 +320,7 @@ def word_features(tok: str, res: Resources) -> WordFeatures:
         "x1": norm[-1:],
         "x2": norm[-2:],
         "x3": norm[-3:],
-        "sh": _shape(tok),
+        "sh": word_shape(tok),
         "len": str(min(len(norm), 8)),
     }
     if norm != strip:
@@ -335,7 +335,7 @@ def word_features(tok: str, res: Resources) -> WordFeatures:
     vector = res.vectors.get(strip) or res.vectors.get(norm)
     if len(res.cache) >= FEATURE_CACHE_SIZE:
         res.cache.clear()
-    entry = WordFeatures(f, vector or None, _phrase_starts(norm, strip, res.phrases) if res.phrases else ())
+    entry = WordFeatures(f, vector or None, phrase_start_words(norm, strip, res.phrases) if res.phrases else ())
     res.cache[tok] = entry
     return entry
 
@@ -396,11 +396,11 @@ def sentence_features(
 
 
 def sequence_marks(words: list[WordFeatures], res: Resources) -> tuple[list[str], list[str]]:
-    """Normalised forms of a sequence's words and their multi-word gazetteer marks (see _phrase_tags)."""
+    """Normalised forms of a sequence's words and their multi-word gazetteer marks (see phrase_tags)."""
     norms = [str(w.base["w"]) for w in words]
     if not res.phrases:
         return norms, [""] * len(words)
-    return norms, _phrase_tags(norms, [w.phrase_starts for w in words], res.phrases)
+    return norms, phrase_tags(norms, [w.phrase_starts for w in words], res.phrases)
 
 
 def cues_of(word: WordFeatures, memory: dict[str, frozenset[str]] | None) -> frozenset[str] | tuple[()]:

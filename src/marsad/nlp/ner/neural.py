@@ -36,12 +36,12 @@ from marsad.nlp.ner.arabic_crf import (
     PHRASE_MARKS,
     ModelMissing,
     Resources,
-    _phrase_starts,
-    _phrase_tags,
-    _shape,
     document_memory,
+    phrase_start_words,
+    phrase_tags,
     split_sequences,
     strip_clitics,
+    word_shape,
 )
 from marsad.text.normalize import normalize_arabic
 
@@ -53,7 +53,7 @@ META_FILE = "meta.json"
 MAX_WORD_CHARS = 20  # longer tokens are cut for the character CNN (Arabic words rarely exceed 12 letters)
 CONV_WIDTH = 3
 UNKNOWN = 0  # row 0 of every embedding table: unknown or absent value
-SHAPES = ("digit", "arabic", "latin_cap", "latin", "alnum", "punct")  # the values of arabic_crf._shape
+SHAPES = ("digit", "arabic", "latin_cap", "latin", "alnum", "punct")  # the values of arabic_crf.word_shape
 PHRASE_FLAGS = tuple(f"{prefix}:{bi}" if prefix else bi for prefix in PHRASE_MARKS.values() for bi in ("B", "I"))
 # Order of the binary flag columns: lexicons, gazetteer phrase marks, document-memory cues, shapes.
 FLAG_NAMES = (*LEXICON_NAMES, *PHRASE_FLAGS, *(f"m_{cue}" for cue in MEMORY_CUES), *(f"sh_{s}" for s in SHAPES))
@@ -97,7 +97,7 @@ class WordInputs:
     flags: np.ndarray  # (len(FLAG_NAMES),): its lexicon and shape flags
     norm: str
     strip: str
-    starts: tuple[str, ...]  # first words of gazetteer phrases this word may open (arabic_crf._phrase_starts)
+    starts: tuple[str, ...]  # first words of gazetteer phrases this word may open (arabic_crf.phrase_start_words)
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordI
     clusters += (UNKNOWN,) * (CLUSTER_COLUMNS - len(clusters))
     flags = np.zeros(len(FLAG_NAMES), dtype=np.float32)
     flags[[_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]] = 1.0
-    flags[_FLAG_INDEX[f"sh_{_shape(token)}"]] = 1.0
-    starts = _phrase_starts(norm, strip, res.phrases)
+    flags[_FLAG_INDEX[f"sh_{word_shape(token)}"]] = 1.0
+    starts = phrase_start_words(norm, strip, res.phrases)
     entry = WordInputs((word, vocab.prefixes.get(prefix, UNKNOWN), *clusters), chars, flags, norm, strip, starts)
     if len(cache) >= WORD_CACHE_SIZE:
         cache.clear()
@@ -151,7 +151,7 @@ def encode_words(words: list[WordInputs], res: Resources, memory: dict[str, froz
     """Inputs of one sequence of words (see encode), from their context-free inputs."""
     n = len(words)
     flags = np.array([w.flags for w in words], dtype=np.float32).reshape(n, len(FLAG_NAMES))
-    marks = _phrase_tags([w.norm for w in words], [w.starts for w in words], res.phrases)
+    marks = phrase_tags([w.norm for w in words], [w.starts for w in words], res.phrases)
     for i, mark in enumerate(marks):
         if mark:
             flags[i, _FLAG_INDEX[mark]] = 1.0
