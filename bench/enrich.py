@@ -101,7 +101,9 @@ def main() -> None:
 
     try:
         statistical.predict(["اختبار"], "ar")
-        model = f"{statistical.AR_MODEL_DIR.relative_to(ROOT)} (CRF)"
+        directory = statistical.arabic_model_dir()
+        kind = "neural" if directory == statistical.AR_NEURAL_DIR else "CRF"
+        model = f"{directory.relative_to(ROOT)} ({kind})"
     except Exception as exc:  # noqa: BLE001 - the bench reports what ran
         model = f"none ({type(exc).__name__}: gazetteer layer only)"
     rows = [run(bodies, p) for p in args.processes]
