@@ -202,8 +202,9 @@ def main() -> None:
     print(json.dumps(summary))
     lines = [
         f"Input: {rows[0]['articles']} ANT v2.1 records (every {ANT_TOTAL // args.articles}-th of the corpus) in "
-        f"{args.files} JSONL files. Every path reads, deduplicates, enriches and assigns topics with the same topic "
-        "model (fitted beforehand, outside the clock). **This ran beside other engineers' work on the same 2 cores**: "
+        f"{args.files} JSONL files. Every path reads, deduplicates, enriches, assigns topics with the same topic "
+        "model (fitted beforehand, outside the clock) and assigns stories; each Spark path runs in a process of its "
+        "own (its own JVM). **This ran beside other engineers' work on the same 2 cores**: "
         "the load average (column) shows how much of the machine the run had.",
         "",
         "| path | articles | mentions | wall s | articles/s | CPU s (process tree) | articles per CPU s | "
