@@ -111,8 +111,13 @@ def test_a_background_load_stopped_by_ctrl_c_is_resumed_by_the_next_run(demo_env
     tracker = DemoProgress(Path(demo_env))
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     pid = int(out.split("(process ")[1].split(",")[0])
-    os.kill(pid, signal.SIGINT)  # what Ctrl-C in make run's terminal sends it
+    # The process holds the lock before it marks the load begun: a Ctrl-C in between leaves nothing to resume
+    # (CI's idle machine sent it there), so wait for the mark, as a user's Ctrl-C seconds later would find it.
     deadline = time.monotonic() + BACKGROUND_TIMEOUT_S
+    while not tracker.unfinished:
+        assert time.monotonic() < deadline, "the background process never marked the load begun"
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGINT)  # what Ctrl-C in make run's terminal sends it
     while tracker.running:
         assert time.monotonic() < deadline, "the background process did not stop on SIGINT"
         time.sleep(0.1)
