@@ -107,7 +107,17 @@ def test_background_leaves_a_store_of_other_articles_alone(demo_env, capsys):
     assert not tracker.running and not tracker.unfinished and not tracker.log_file.exists()
 
 
-def test_a_background_load_stopped_by_ctrl_c_is_resumed_by_the_next_run(demo_env, capsys):
+@pytest.fixture
+def ctrl_c_not_ignored():
+    """SIGINT handled as in make run's terminal. A suite started in the background (`make test &`, nohup) inherits
+    SIGINT ignored, and so would the background process this test stops with it: an ignored signal stays ignored
+    across exec, as Unix programs expect, so it would finish its load instead."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_background_load_stopped_by_ctrl_c_is_resumed_by_the_next_run(demo_env, capsys, ctrl_c_not_ignored):
     tracker = DemoProgress(Path(demo_env))
     code, out, _ = _run(capsys, "demo", "--db", demo_env, "--background")
     pid = int(out.split("(process ")[1].split(",")[0])
