@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -318,7 +319,7 @@ def vocabulary_variants(vocab: Vocabulary):
 
 def _create(con: sqlite3.Connection) -> None:
     """Create the tables, or empty an index of another format (re-filled by the next catch-up)."""
-    con.execute("PRAGMA journal_mode = WAL")  # readers keep reading while ingest adds articles (kept by the file)
+    _enable_wal(con)
     with _immediate(con):
         found = con.execute("PRAGMA user_version").fetchone()[0]
         if found == INDEX_FORMAT:  # another connection got here first
@@ -331,6 +332,25 @@ def _create(con: sqlite3.Connection) -> None:
             if statement.strip():
                 con.execute(statement)
         con.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
+
+
+def _enable_wal(con: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, so readers keep reading while ingest adds articles (the mode is kept by the file).
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is locked" at once, without
+    waiting the connect timeout, when another connection is creating the same new index (CI: 1 run in 30 of
+    four concurrent writers). So wait here, up to the same timeout, with a short growing pause."""
+    deadline = time.monotonic() + _SQLITE_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 @contextmanager
