@@ -123,3 +123,46 @@ def test_an_old_model_file_of_another_fit_is_left_alone(old_store, fitted_store,
     save_models(old_store.path.with_suffix(".topics.npz"), models, version=version)
     assert topics.live_models(old_store) == ({}, 0)
     assert not model_file(old_store).exists()
+
+
+@pytest.mark.parametrize("fit_limit", [None, 40])  # every original in the fit, or a sample (the rest assigned only)
+def test_a_fit_analyses_each_text_once_with_the_same_topics_and_weights(seeded_store_copy, monkeypatch, fit_limit):
+    from collections import Counter
+
+    from marsad.nlp import topics as nlp_topics
+    from marsad.store import topics as store_topics
+
+    store = seeded_store_copy
+    if fit_limit:
+        monkeypatch.setattr(topics, "MAX_FIT_DOCS", fit_limit)
+    analysed: Counter = Counter()
+    real = nlp_topics.analyze
+
+    def counting(text):
+        analysed[text] += 1
+        return real(text)
+
+    monkeypatch.setattr(topics, "analyze", counting)
+    monkeypatch.setattr(nlp_topics, "analyze", counting)
+    report = topics.fit(store, k=4)
+    monkeypatch.undo()
+    with store.read() as con:
+        n_articles = con.execute("SELECT count(*) FROM articles WHERE language IN ('ar', 'en')").fetchall()[0][0]
+    assert set(report["languages"]) == {"ar", "en"}
+    assert sum(analysed.values()) == n_articles  # once each (a near-duplicate has its original's text: that twice)
+
+    # The two passes it replaces: fit on the sample's texts, then analyse and assign every article's text again.
+    models, _ = topics.live_models(store)
+    with store.read() as con:
+        stored = con.execute("SELECT article_id, topic_id, weight FROM article_topics").fetchall()
+    expected = []
+    for lang, model in models.items():
+        sample = store_topics.sample_texts(store, language=lang, limit=fit_limit or topics.MAX_FIT_DOCS,
+                                           max_chars=topics.MAX_CHARS)
+        again = nlp_topics.fit_texts([r[1] for r in sample], language=lang, k=4, sources=[r[2] for r in sample])
+        assert again.labels == model.labels and again.terms == model.terms
+        rows = store_topics.texts_to_assign(store, language=lang, max_chars=topics.MAX_CHARS, unassigned_only=False)
+        assert len(rows) > len(sample) or not fit_limit  # some articles were only assigned, never fitted on
+        expected += [(r[0], tid, w) for r, pairs in zip(rows, model.assignments([r[1] for r in rows]), strict=True)
+                     for tid, w in pairs]
+    assert sorted(stored) == sorted(expected)

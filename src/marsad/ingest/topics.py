@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypedDict
 
@@ -18,7 +18,8 @@ from marsad.nlp.topics import (
     MAX_FIT_DOCS,
     MIN_DOCS,
     TopicModel,
-    fit_texts,
+    analyze,
+    fit_terms,
     load_models,
     match_topics,
     save_models,
@@ -104,10 +105,13 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
     next_id = store_topics.next_topic_id(store)
     models: dict[str, TopicModel] = dict(old_models)
     report: FitReport = {"version": version, "languages": {}}
+    analysed: dict[int, list[str]] = {}  # article id → its terms, analysed once for the fit and its assignment
     for lang, n in langs:
         rows = store_topics.sample_texts(store, language=lang, limit=MAX_FIT_DOCS, max_chars=MAX_CHARS)
         LOGGER.info("topics[%s]: fitting on %s of %s articles", lang, len(rows), n)
-        model = fit_texts([r[1] for r in rows], language=lang, k=k, sources=[r[2] for r in rows])
+        docs_terms = [analyze(r[1]) for r in rows]
+        analysed.update((r[0], terms) for r, terms in zip(rows, docs_terms, strict=True))
+        model = fit_terms(docs_terms, [r[1] for r in rows], language=lang, k=k, sources=[r[2] for r in rows])
         old = old_models.get(lang)
         mapping = match_topics(old, model) if old else {}
         model.ids = []
@@ -131,7 +135,7 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
     if not report["languages"]:
         return report
     weights = [w for lang in report["languages"] for w in _weights(models[lang], store_topics.texts_to_assign(
-        store, language=lang, max_chars=MAX_CHARS, unassigned_only=False))]
+        store, language=lang, max_chars=MAX_CHARS, unassigned_only=False), analysed)]
     path, pending = store_topics.model_file(store), store_topics.pending_model_file(store)
     try:
         save_models(pending, models, version=version)
@@ -147,12 +151,15 @@ def fit(store: Store, *, k: int | None = None) -> FitReport:
     return report
 
 
-def _weights(model: TopicModel, rows: list[store_topics.TopicText]) -> list[tuple[int, int, float]]:
-    """``(article id, topic id, weight)`` of ``rows``' texts under ``model``, transformed a batch at a time."""
+def _weights(model: TopicModel, rows: list[store_topics.TopicText],
+             analysed: Mapping[int, list[str]] | None = None) -> list[tuple[int, int, float]]:
+    """``(article id, topic id, weight)`` of ``rows``' texts under ``model``, transformed a batch at a time.
+    ``analysed``: terms of articles analysed already (the texts a fit just read); the others are analysed here."""
+    analysed = analysed or {}
     out = []
     for i in range(0, len(rows), ASSIGN_BATCH):
         batch = rows[i : i + ASSIGN_BATCH]
-        found = model.assignments([r[1] for r in batch])
+        found = model.assignments_of_terms([analysed[r[0]] if r[0] in analysed else analyze(r[1]) for r in batch])
         out += [(r[0], topic, weight) for r, pairs in zip(batch, found, strict=True) for topic, weight in pairs]
     return out
 

@@ -143,17 +143,21 @@ class TopicModel:
         return self.components.shape[0]
 
     def tfidf(self, texts: Sequence[str]):
+        return self.tfidf_of_terms([analyze(t) for t in texts])
+
+    def tfidf_of_terms(self, docs_terms: Sequence[Sequence[str]]):
+        """TF-IDF rows of texts already analysed (:func:`analyze`), as in fitting."""
         from scipy import sparse
 
         index = {t: i for i, t in enumerate(self.vocabulary)}
         rows, cols, vals = [], [], []
-        for r, text in enumerate(texts):
-            counts = Counter(index[t] for t in analyze(text) if t in index)
+        for r, terms in enumerate(docs_terms):
+            counts = Counter(index[t] for t in terms if t in index)
             for c, n in counts.items():
                 rows.append(r)
                 cols.append(c)
                 vals.append(1.0 + np.log(n))  # sublinear tf, as in fitting
-        x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocabulary)), dtype=np.float64)
+        x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs_terms), len(self.vocabulary)), dtype=np.float64)
         x = x.multiply(self.idf[None, :]).tocsr()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
@@ -180,8 +184,14 @@ class TopicModel:
     def assignments(self, texts: Sequence[str]) -> list[list[tuple[int, float]]]:
         """Per text, the ``(topic id, weight)`` pairs worth storing: weights of at least ``MIN_WEIGHT``, or the
         dominant topic alone when none reaches it; nothing for a text with no known term."""
+        return self.assignments_of_terms([analyze(t) for t in texts])
+
+    def assignments_of_terms(self, docs_terms: Sequence[Sequence[str]]) -> list[list[tuple[int, float]]]:
+        """:meth:`assignments` of texts already analysed (:func:`analyze`): a fit reuses its own analysis."""
+        if not docs_terms:
+            return []
         out: list[list[tuple[int, float]]] = []
-        for weights in self.transform(texts):
+        for weights in self.weights_of(self.tfidf_of_terms(docs_terms)):
             if not weights.any():
                 out.append([])
                 continue
@@ -202,7 +212,7 @@ class TopicModel:
         return out
 
 
-def _signature_terms(docs_terms: list[list[str]], sources: Sequence[str]) -> set[str]:
+def _signature_terms(docs_terms: Sequence[Sequence[str]], sources: Sequence[str]) -> set[str]:
     """Terms that are one outlet's signature (see SIGNATURE_*), e.g. its dateline or credit line."""
     per_source: dict[str, Counter] = {}
     n_source = Counter(sources)
@@ -246,19 +256,30 @@ def fit_texts(
     texts: Sequence[str], *, language: str, k: int | None = None, sources: Sequence[str] | None = None
 ) -> TopicModel:
     """Fit a model on ``texts`` (ids are filled by the caller; labels and terms here)."""
+    return fit_terms([analyze(t) for t in texts], texts, language=language, k=k, sources=sources)
+
+
+def fit_terms(
+    docs_terms: Sequence[Sequence[str]], texts: Sequence[str], *, language: str, k: int | None = None,
+    sources: Sequence[str] | None = None,
+) -> TopicModel:
+    """:func:`fit_texts` on texts already analysed: ``docs_terms[i]`` is ``analyze(texts[i])`` (the texts give the
+    labels their surface forms). A caller that assigns the same texts afterwards keeps the analysis for
+    :meth:`TopicModel.assignments_of_terms` instead of analysing every text twice."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    docs_terms = [analyze(t) for t in texts]
+    if len(docs_terms) != len(texts):
+        raise ValueError(f"{len(docs_terms)} analysed texts for {len(texts)} texts")
     banned = set(BOILERPLATE)
     if sources is not None:
         sig = _signature_terms(docs_terms, sources)
         LOGGER.info("topics[%s]: %s outlet-signature terms excluded", language, len(sig))
         banned |= sig
 
-    def keep(terms: list[str]) -> list[str]:
+    def keep(terms: Sequence[str]) -> list[str]:
         return [t for t in terms if t not in banned]
 
     vec = TfidfVectorizer(
