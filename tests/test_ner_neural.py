@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from conftest import ANERCORP_LAST, FIXTURES
 
+from marsad.nlp.ner import neural
 from marsad.nlp.ner.arabic_crf import ModelMissing, Resources, document_memory
 from marsad.nlp.ner.conll import read_conll
 from marsad.nlp.ner.neural import (
@@ -42,6 +43,23 @@ def test_tagging_a_batch_equals_tagging_one_by_one():
     for enc, batched in zip(encoded, together, strict=True):
         [alone] = tagger.emissions([enc])
         np.testing.assert_allclose(batched, alone, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cache_size", [8, 50_000])
+def test_memoised_gates_give_the_same_emissions(monkeypatch, cache_size):
+    """Word forms' input gates are memoised (and the memo cleared when full): cold, warm and evicting runs agree."""
+    monkeypatch.setattr(neural, "GATE_CACHE_SIZE", cache_size)
+    tagger = load_directory(TINY)
+    sentences = EXPECTED["sentences"]
+    encoded = [encode(s, tagger.resources, tagger.vocab, {}, None) for s in sentences]
+    cold = tagger.emissions(encoded)
+    warm = tagger.emissions(encoded[::-1])[::-1]
+    tagger.clear_memo()
+    one_by_one = [tagger.emissions([e])[0] for e in encoded]  # a small memo is cleared many times over
+    for a, b, c in zip(cold, warm, one_by_one, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-5)
+    assert len(tagger._gate_rows) <= max(cache_size, max(len(e.tokens) for e in encoded))
 
 
 def test_empty_lines_get_no_tags():

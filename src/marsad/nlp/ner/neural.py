@@ -58,8 +58,11 @@ PHRASE_FLAGS = tuple(f"{prefix}:{bi}" if prefix else bi for prefix in PHRASE_MAR
 # Order of the binary flag columns: lexicons, gazetteer phrase marks, document-memory cues, shapes.
 FLAG_NAMES = (*LEXICON_NAMES, *PHRASE_FLAGS, *(f"m_{cue}" for cue in MEMORY_CUES), *(f"sh_{s}" for s in SHAPES))
 CLUSTER_COLUMNS = 4  # clusters.tsv: coarse and fine k-means ids, article-rate bucket, log-frequency bucket
-BATCH = 64  # sentences per LSTM batch at inference
+BATCH = 256  # sentences per LSTM batch at inference (sorted by length, so a larger batch adds no padding)
 WORD_CACHE_SIZE = 100_000  # memoised per-word inputs (ids and CNN output), cleared when full
+# Memoised LSTM input gates of word forms (8 × hidden float32 each: 3.2 kB at hidden 100, so ~160 MB when full,
+# the order of the CRF's feature memo); cleared when full. ~45k distinct forms cover 1,000 news articles.
+GATE_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class WordInputs:
     norm: str
     strip: str
     starts: tuple[str, ...]  # first words of gazetteer phrases this word may open (arabic_crf.phrase_start_words)
+    token: str
+    cues: tuple[str, ...]  # the MEMORY_CUES among its lexicons (what it tells the document memory)
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,15 @@ class Encoded:
     prefixes: np.ndarray  # (T,)
     clusters: np.ndarray  # (T, CLUSTER_COLUMNS)
     flags: np.ndarray  # (T, len(FLAG_NAMES)) float32
-    norms: list[str]
+    tokens: tuple[str, ...]
 
 
 _FLAG_INDEX = {name: i for i, name in enumerate(FLAG_NAMES)}
+_CUE_COLUMNS = tuple(_FLAG_INDEX[cue] for cue in MEMORY_CUES)
+_ARABIC_COLUMN = _FLAG_INDEX["sh_arabic"]
+# Flags set by a word's context (gazetteer phrase marks, document-memory cues), not by the word form itself: the
+# LSTM input gates of a word form are memoised without them, and their columns of the input weights added per token.
+CONTEXT_FLAGS = np.array([_FLAG_INDEX[name] for name in (*PHRASE_FLAGS, *(f"m_{cue}" for cue in MEMORY_CUES))])
 
 
 def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordInputs]) -> WordInputs:
@@ -132,7 +142,9 @@ def word_inputs(token: str, res: Resources, vocab: Vocab, cache: dict[str, WordI
     flags[[_FLAG_INDEX[name] for name, entries in res.lexicons.items() if strip in entries or norm in entries]] = 1.0
     flags[_FLAG_INDEX[f"sh_{word_shape(token)}"]] = 1.0
     starts = phrase_start_words(norm, strip, res.phrases)
-    entry = WordInputs((word, vocab.prefixes.get(prefix, UNKNOWN), *clusters), chars, flags, norm, strip, starts)
+    cues = tuple(cue for cue, col in zip(MEMORY_CUES, _CUE_COLUMNS, strict=True) if flags[col])
+    entry = WordInputs((word, vocab.prefixes.get(prefix, UNKNOWN), *clusters), chars, flags, norm, strip, starts,
+                       token, cues)
     if len(cache) >= WORD_CACHE_SIZE:
         cache.clear()
     cache[token] = entry
@@ -161,11 +173,7 @@ def encode_words(words: list[WordInputs], res: Resources, memory: dict[str, froz
                 flags[i, _FLAG_INDEX[f"m_{cue}"]] = 1.0
     ids = np.array([w.ids for w in words], dtype=np.int64).reshape(n, 2 + CLUSTER_COLUMNS)
     return Encoded(words=ids[:, 0], chars=[w.chars for w in words], prefixes=ids[:, 1], clusters=ids[:, 2:],
-                   flags=flags, norms=[w.norm for w in words])
-
-
-_CUE_COLUMNS = tuple(_FLAG_INDEX[cue] for cue in MEMORY_CUES)
-_ARABIC_COLUMN = _FLAG_INDEX["sh_arabic"]
+                   flags=flags, tokens=tuple(w.token for w in words))
 
 
 def word_memory(lines: list[list[WordInputs]]) -> dict[str, frozenset[str]]:
@@ -174,9 +182,8 @@ def word_memory(lines: list[list[WordInputs]]) -> dict[str, frozenset[str]]:
     memory: dict[str, set[str]] = {}
     for words in lines:
         for prev, cur in pairwise(words):
-            cues = [cue for cue, col in zip(MEMORY_CUES, _CUE_COLUMNS, strict=True) if prev.flags[col]]
-            if cues and cur.flags[_ARABIC_COLUMN]:
-                memory.setdefault(cur.strip, set()).update(cues)
+            if prev.cues and cur.flags[_ARABIC_COLUMN]:
+                memory.setdefault(cur.strip, set()).update(prev.cues)
     return {form: frozenset(cues) for form, cues in memory.items()}
 
 
@@ -190,30 +197,42 @@ def corpus_memories(sentences: list[list[str]], res: Resources) -> list[dict[str
     return out
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # = 1/(1+e^-x), without overflow warnings
+def gate_scale(hidden: int) -> np.ndarray:
+    """Per gate column, the factor that lets one tanh give all four LSTM gates: sigmoid(x) = (tanh(x/2) + 1)/2
+    for the i, f, o gates, tanh itself for g (PyTorch's gate order i, f, g, o)."""
+    scale = np.full(4 * hidden, 0.5, dtype=np.float32)
+    scale[2 * hidden : 3 * hidden] = 1.0
+    return scale
 
 
 def lstm(gates_in: np.ndarray, lengths: np.ndarray, w_hh: np.ndarray) -> np.ndarray:
     """One LSTM direction, left to right, over a padded batch whose input part ``gates_in`` (B, T, 4H) = x W_ih' + b
     is computed for every step at once; PyTorch's gate order (i, f, g, o). Sequences sorted longest first;
     positions at or past a sequence's length are left zero."""
-    batch, steps, _ = gates_in.shape
-    hidden = w_hh.shape[1]
-    h = np.zeros((batch, hidden), dtype=gates_in.dtype)
-    c = np.zeros((batch, hidden), dtype=gates_in.dtype)
-    out = np.zeros((batch, steps, hidden), dtype=gates_in.dtype)
-    w_hh_t = w_hh.T
+    scale = gate_scale(w_hh.shape[1])
+    out = scaled_lstm(gates_in.transpose(1, 0, 2)[None] * scale, lengths, (w_hh * scale[:, None])[None])[0]
+    return out.transpose(1, 0, 2)
+
+
+def scaled_lstm(gates_in: np.ndarray, lengths: np.ndarray, w_hh: np.ndarray) -> np.ndarray:
+    """LSTM directions run side by side (lstm does one), time-major: ``gates_in`` (D, T, B, 4H) and ``w_hh``
+    (D, 4H, H) with their gate columns multiplied by gate_scale, so that each step takes one tanh over all gates.
+    A backward direction is given its sequences reversed. Returns (D, T, B, H)."""
+    dirs, steps, batch, four = gates_in.shape
+    hidden = four // 4
+    w_hh_t = w_hh.transpose(0, 2, 1).copy()  # (D, H, 4H)
+    c = np.zeros((dirs, batch, hidden), dtype=gates_in.dtype)
+    out = np.zeros((dirs, steps, batch, hidden), dtype=gates_in.dtype)
+    h = out[:, 0]  # the state before the first step is zero
     for t in range(steps):
         active = int(np.count_nonzero(lengths > t))  # batches are sorted by length, longest first
-        gates = gates_in[:active, t] + h[:active] @ w_hh_t
-        i = _sigmoid(gates[:, :hidden])
-        f = _sigmoid(gates[:, hidden : 2 * hidden])
-        g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
-        o = _sigmoid(gates[:, 3 * hidden :])
-        c[:active] = f * c[:active] + i * g
-        h[:active] = o * np.tanh(c[:active])
-        out[:active, t] = h[:active]
+        z = gates_in[:, t, :active] + (h[:, :active] @ w_hh_t if t else 0.0)
+        np.tanh(z, out=z)
+        sig = 0.5 * z + 0.5  # the sigmoid gates (the g columns of sig are unused)
+        c_t = sig[..., hidden : 2 * hidden] * c[:, :active] + sig[..., :hidden] * z[..., 2 * hidden : 3 * hidden]
+        c[:, :active] = c_t
+        h = out[:, t]
+        h[:, :active] = sig[..., 3 * hidden :] * np.tanh(c_t)
     return out
 
 
@@ -256,6 +275,24 @@ class NeuralTagger:
         self._char_vectors: dict[tuple[int, ...], np.ndarray] = {}
         conv = self.w["char_conv.weight"]  # (filters, char dims, width), as torch.nn.Conv1d stores it
         self._conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (width × char dims, filters)
+        w = self.w
+        hidden = w["lstm.weight_hh_l0"].shape[1]
+        scale = np.tile(gate_scale(hidden), 2)
+        # Both directions' input weights side by side, (inputs, 2 × 4H), gate columns pre-scaled for scaled_lstm.
+        self._w_in = np.concatenate([w["lstm.weight_ih_l0"], w["lstm.weight_ih_l0_reverse"]]).T * scale
+        self._bias = np.concatenate([w["lstm.bias_ih_l0"] + w["lstm.bias_hh_l0"],
+                                     w["lstm.bias_ih_l0_reverse"] + w["lstm.bias_hh_l0_reverse"]]) * scale
+        self._w_hh = np.stack([w["lstm.weight_hh_l0"], w["lstm.weight_hh_l0_reverse"]]) * scale[: 4 * hidden, None]
+        # The input weights of the context flags (rows of _w_in), added per token to the word form's gates.
+        self._w_context = self._w_in[self._w_in.shape[0] - len(FLAG_NAMES) + CONTEXT_FLAGS]
+        self._gate_rows: dict[str, int] = {}  # token → row of _gate_table: its input gates without context flags
+        self._gate_table = np.zeros((0, 8 * hidden), dtype=np.float32)
+
+    def clear_memo(self) -> None:
+        """Forget the memoised per-word inputs, character-CNN outputs and input gates (a cold start)."""
+        self._inputs.clear()
+        self._char_vectors.clear()
+        self._gate_rows.clear()
 
     def _char_vector(self, chars: tuple[int, ...]) -> np.ndarray:
         """Character-CNN output of one word: convolution over padded character embeddings, max over positions."""
@@ -272,44 +309,71 @@ class NeuralTagger:
         self._char_vectors[chars] = vector
         return vector
 
-    def _token_matrix(self, encoded: list[Encoded]) -> np.ndarray:
-        """The BiLSTM's input rows of the tokens of ``encoded``, one after another: the concatenation the training
-        model builds."""
+    def _word_gates(self, words: list[tuple[Encoded, int]]) -> np.ndarray:
+        """Input gates (N, 2 × 4H) of the word forms at (sentence, position) ``words`` without their context flags:
+        the concatenation the training model builds, times the LSTM's input weights."""
         w = self.w
-        clusters = np.concatenate([e.clusters for e in encoded])
+        flags = np.stack([e.flags[i] for e, i in words])
+        flags[:, CONTEXT_FLAGS] = 0.0
         parts = [
-            w["word_emb.weight"][np.concatenate([e.words for e in encoded])],
-            np.stack([self._char_vector(chars) for e in encoded for chars in e.chars]),
-            w["prefix_emb.weight"][np.concatenate([e.prefixes for e in encoded])],
-            *(w[f"cluster_emb{k}.weight"][clusters[:, k]] for k in range(CLUSTER_COLUMNS)),
-            np.concatenate([e.flags for e in encoded]),
+            w["word_emb.weight"][[e.words[i] for e, i in words]],
+            np.stack([self._char_vector(e.chars[i]) for e, i in words]),
+            w["prefix_emb.weight"][[e.prefixes[i] for e, i in words]],
+            *(w[f"cluster_emb{k}.weight"][[e.clusters[i, k] for e, i in words]] for k in range(CLUSTER_COLUMNS)),
+            flags,
         ]
-        return np.concatenate(parts, axis=1)
+        return np.concatenate(parts, axis=1) @ self._w_in + self._bias
+
+    def _gates(self, encoded: list[Encoded]) -> np.ndarray:
+        """Input gates (tokens, 2 × 4H) of the tokens of ``encoded``, one after another. A word form's gates do not
+        depend on its context (W_ih·x over its embedding, characters, clusters and lexicons) and are memoised per
+        token; the context flags' weight rows are added per token. ``encoded`` comes from this tagger's resources."""
+        rows = self._gate_rows
+        fresh: dict[str, tuple[Encoded, int]] = {}
+        for e in encoded:
+            for i, token in enumerate(e.tokens):
+                if token not in rows and token not in fresh:
+                    fresh[token] = (e, i)
+        if len(rows) + len(fresh) > GATE_CACHE_SIZE and rows:  # full: start again with this batch's words only
+            rows.clear()
+            fresh = {token: (e, i) for e in encoded for i, token in enumerate(e.tokens)}
+        if fresh:
+            first = len(rows)
+            if first + len(fresh) > len(self._gate_table):  # grow by doubling, up to the cache size
+                size = max(2 * len(self._gate_table), first + len(fresh), 1024)
+                table = np.zeros((min(size, max(GATE_CACHE_SIZE, first + len(fresh))), self._gate_table.shape[1]),
+                                 dtype=np.float32)
+                table[:first] = self._gate_table[:first]
+                self._gate_table = table
+            self._gate_table[first : first + len(fresh)] = self._word_gates(list(fresh.values()))
+            rows.update(zip(fresh, range(first, first + len(fresh)), strict=True))
+        gates = self._gate_table[[rows[t] for e in encoded for t in e.tokens]]
+        context = np.concatenate([e.flags[:, CONTEXT_FLAGS] for e in encoded])
+        marked = np.flatnonzero(context.any(axis=1))  # few tokens: inside a gazetteer phrase or cued by memory
+        gates[marked] += context[marked] @ self._w_context
+        return gates
 
     def _batches(self, encoded: list[Encoded]):
         """(indexes, lengths, emissions (B, T, K)) of batches of non-empty sentences, sorted longest first."""
         w = self.w
-        hidden = w["lstm.weight_hh_l0"].shape[1]
-        w_in = np.concatenate([w["lstm.weight_ih_l0"], w["lstm.weight_ih_l0_reverse"]]).T  # both directions at once
-        bias = np.concatenate([w["lstm.bias_ih_l0"] + w["lstm.bias_hh_l0"],
-                               w["lstm.bias_ih_l0_reverse"] + w["lstm.bias_hh_l0_reverse"]])
         order = sorted((i for i in range(len(encoded)) if len(encoded[i].words)), key=lambda i: -len(encoded[i].words))
         for first in range(0, len(order), BATCH):
             batch = order[first : first + BATCH]
             lengths = np.array([len(encoded[i].words) for i in batch])
-            gates = self._token_matrix([encoded[i] for i in batch]) @ w_in + bias  # (tokens, 2 × 4H)
-            fwd_in = np.zeros((len(batch), lengths[0], 4 * hidden), dtype=np.float32)
-            bwd_in = np.zeros_like(fwd_in)
-            offset = 0
-            for b, n in enumerate(lengths):
-                fwd_in[b, :n] = gates[offset : offset + n, : 4 * hidden]
-                bwd_in[b, :n] = gates[offset : offset + n, 4 * hidden :][::-1]
-                offset += n
-            fwd = lstm(fwd_in, lengths, w["lstm.weight_hh_l0"])
-            bwd = lstm(bwd_in, lengths, w["lstm.weight_hh_l0_reverse"])
-            for b, n in enumerate(lengths):  # the backward outputs back in reading order
-                bwd[b, :n] = bwd[b, :n][::-1].copy()
-            yield batch, lengths, np.concatenate([fwd, bwd], axis=2) @ w["out.weight"].T + w["out.bias"]
+            gates = self._gates([encoded[i] for i in batch])  # (tokens, 2 × 4H)
+            # Token k of the batch is position pos[k] of sentence row[k]; the backward direction reads it reversed.
+            row = np.repeat(np.arange(len(batch)), lengths)
+            pos = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            rev = np.repeat(lengths, lengths) - 1 - pos
+            four = gates.shape[1] // 2
+            gates_in = np.zeros((2, lengths[0], len(batch), four), dtype=np.float32)  # time-major
+            gates_in[0, pos, row] = gates[:, :four]
+            gates_in[1, rev, row] = gates[:, four:]
+            hidden = scaled_lstm(gates_in, lengths, self._w_hh)
+            states = np.concatenate([hidden[0, pos, row], hidden[1, rev, row]], axis=1)  # (tokens, 2H), reading order
+            scores = np.zeros((len(batch), lengths[0], len(self.vocab.tags)), dtype=np.float32)
+            scores[row, pos] = states @ w["out.weight"].T + w["out.bias"]
+            yield batch, lengths, scores
 
     def emissions(self, encoded: list[Encoded]) -> list[np.ndarray]:
         """Tag scores (T, K) of each encoded sentence, in input order."""
