@@ -56,18 +56,3 @@ def test_the_upload_takes_every_format_the_readers_read():
     from marsad.ui.loading import UPLOAD_TYPES
 
     assert {sniff(f"upload.{ext}", b"") for ext in UPLOAD_TYPES if ext != "gz"} >= set(FORMATS) - {"auto"}
-
-
-def test_the_demo_button_load_runs_every_stage_and_says_which(tmp_path):
-    from conftest import SEED
-
-    from marsad.ingest.demo import STAGES
-
-    (tmp_path / "data" / "demo").mkdir(parents=True)
-    (tmp_path / "data" / "demo" / SEED.name).write_bytes(SEED.read_bytes())  # a one-page corpus: quick to enrich
-    settings = Settings.load(db_path=tmp_path / "s.duckdb", env={}, data_dir=tmp_path / "data")
-    seen: list[tuple[int, str]] = []
-    report = loading.load_demo(settings, before_stage=lambda n, stage: seen.append((n, stage)))
-    assert report.stored == 1 and loading.DEMO_STAGES == len(STAGES)
-    assert seen == [(i + 1, stage) for i, stage in enumerate(STAGES)]
-    assert loading.load_demo(settings).read == 0  # the store has articles now: left alone

@@ -5,20 +5,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import subprocess
-import sys
-import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from marsad.cli import add_db_option, settings_from
 from marsad.cli.ingest import _print_report, _progress_bar
 from marsad.config import Settings
-from marsad.errors import MarsadError
 
 if TYPE_CHECKING:
     from marsad.ingest.demo import StageReport
-    from marsad.ingest.demo_progress import DemoProgress
 
 # The background demo process runs its long stages at this niceness (0 normal, 19 lowest): the dashboard's page runs
 # come first. Its first stages (ingest, topics: ~15 CPU-s) run at normal priority, beside the dashboard's start.
@@ -26,8 +21,6 @@ BACKGROUND_NICENESS = 10
 LOW_PRIORITY_STAGES = ("enrich", "stories")
 # Its writes wait this long for the dashboard's readers (a cold page run holds the store a few seconds at most).
 BACKGROUND_LOCK_RETRY_S = 120.0
-# How long to wait for the background process to take the demo load over (it starts a fresh interpreter).
-BACKGROUND_START_S = 60.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,12 +46,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     that process too; the next run resumes it.
     """
     from marsad.ingest.demo import load_demo
-    from marsad.ingest.demo_progress import DemoProgress
 
     settings = settings_from(args)
-    tracker = DemoProgress(settings.db_path)
     if args.background and not args.no_enrich:
-        return _start_in_background(settings, tracker)
+        return _start_in_background(settings)
     if args.in_background:
         settings = dataclasses.replace(settings, lock_retry_seconds=max(settings.lock_retry_seconds,
                                                                         BACKGROUND_LOCK_RETRY_S))
@@ -81,21 +72,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if report.ingest is None or report.ingest.read else 1
 
 
-def _start_in_background(settings: Settings, tracker: DemoProgress) -> int:
+def _start_in_background(settings: Settings) -> int:
     """--background: hand the demo load (or what is left of one) to a background process, unless one is at it or
     the store's articles are not a demo load's."""
-    from marsad.store import Store
-    from marsad.store.articles import is_empty
+    from marsad.ingest.demo_background import start_background_load
+    from marsad.ingest.demo_progress import DemoProgress
 
-    if tracker.running:
-        print(f"{settings.db_path}: the demo corpus is being loaded in the background already (see {tracker.log_file})")
-        return 0
-    if not tracker.unfinished and not is_empty(Store(settings.db_path, lock_retry_seconds=settings.lock_retry_seconds)):
+    started = start_background_load(settings)
+    log_file = DemoProgress(settings.db_path).log_file
+    if started.outcome == "running":
+        print(f"{settings.db_path}: the demo corpus is being loaded in the background already (see {log_file})")
+    elif started.outcome == "has_articles":
         print(f"{settings.db_path} already has articles; demo corpus not loaded again")
-        return 0
-    pid = continue_in_background(settings, tracker)
-    print(f"the demo corpus is being loaded in the background (process {pid}, output in {tracker.log_file}); "
-          "the dashboard says how far it is")
+    else:
+        print(f"the demo corpus is being loaded in the background (process {started.pid}, output in {log_file}); "
+              "the dashboard says how far it is")
     return 0
 
 
@@ -109,22 +100,3 @@ def _lower_priority_for_long_stages(stage: str) -> None:
     it cannot be raised back, which nothing needs)."""
     if stage in LOW_PRIORITY_STAGES and os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICENESS:
         os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
-
-
-def continue_in_background(settings: Settings, tracker: DemoProgress) -> int:
-    """Start ``marsad demo --in-background`` on the store; return its pid once it holds the demo load's lock, so
-    that a dashboard started next finds it running. It stays in this process group: Ctrl-C stops it too."""
-    cmd = [sys.executable, "-c", "import sys; from marsad.cli import main; sys.exit(main())",
-           "demo", "--db", str(settings.db_path), "--in-background"]
-    tracker.log_file.parent.mkdir(parents=True, exist_ok=True)  # a --db in a folder not made yet
-    with tracker.log_file.open("ab") as log:  # the child writes through its own copy of the descriptor
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + BACKGROUND_START_S
-    while not tracker.running:
-        if proc.poll() is not None:
-            raise MarsadError(f"the background demo process stopped at once (exit status {proc.returncode}); "
-                              f"see {tracker.log_file}")
-        if time.monotonic() > deadline:
-            break  # slow to start on a busy machine: it takes over when it gets there
-        time.sleep(0.05)
-    return proc.pid

@@ -9,7 +9,8 @@ and a run cut short (Ctrl-C, a kill) resumes where it stopped (marsad.ingest.dem
 3. ``enrich``: entities, places and keywords, in worker processes (the long stage: about 20 CPU-ms an article);
 4. ``stories``: group the enriched articles into stories (they need the entities), in publication order, once.
 
-``make run`` runs them in a background process (``marsad demo --background``) and starts the dashboard at once: the
+``make run`` runs them in a background process (``marsad demo --background``; the dashboard's button starts the same
+one: marsad.ingest.demo_background) and starts the dashboard at once: the
 ingest and the topics beside the dashboard's own start (2 cores), then enrichment and stories at a lower priority.
 The dashboard says on every page how far they are.
 """

@@ -157,23 +157,19 @@ def active_filter_chips(query: Query, lang: str) -> None:
 
 
 def empty_store_panel(lang: str) -> None:
-    """What to do when the store has no articles, with a button that loads the bundled demo corpus."""
+    """What to do when the store has no articles, with a button that loads the bundled demo corpus: in a background
+    process, as ``make run`` does (marsad.ingest.demo_background), so the page answers meanwhile and every page's
+    notice (marsad.ui.demo_notice) says how far the load is."""
     st.header(t("empty_title", lang))
     st.markdown(t("empty_body", lang))
     if st.button(t("load_demo", lang), type="primary", icon=":material/download:"):
-        from marsad.ui import loading  # the ingestion pipeline is heavy: import on use
+        from marsad.ingest.demo_background import start_background_load
 
-        with st.status(t("loading_demo", lang), expanded=True) as status:
-            bar = st.progress(0.0)
-
-            def starting(n: int, stage: str) -> None:  # the label says which of the load's stages is under way
-                status.update(label=t("loading_demo_step", lang, n=n, total=loading.DEMO_STAGES,
-                                      step=t(f"demo_step_{stage}", lang)))
-
-            report = loading.load_demo(state.settings(), progress=loading.progress_to(bar), before_stage=starting)
-            status.update(label=t("demo_loaded", lang, stored=plural("n_articles_stored", lang, report.stored)), state="complete")
+        with st.spinner(t("starting_demo", lang)):  # a second or two: the process starts a fresh interpreter
+            started = start_background_load(state.settings())
+        LOGGER.info("demo load from the dashboard: %s (process %s)", started.outcome, started.pid)
         state.clear_caches()
-        st.rerun()
+        st.rerun()  # the notice takes over while the load runs; the pages fill as its stages end
 
 
 def no_data(lang: str) -> None:

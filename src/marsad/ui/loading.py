@@ -1,6 +1,7 @@
-"""Getting data in from the dashboard: the demo corpus button and the Ingest page's uploads.
+"""Getting data in from the dashboard: the Ingest page's uploads (the demo corpus button starts a background load:
+marsad.ingest.demo_background).
 
-Both go through the ingestion pipeline (marsad.ingest.pipeline) with its standard after-batch steps (search
+Uploads go through the ingestion pipeline (marsad.ingest.pipeline) with its standard after-batch steps (search
 index, enrichment), exactly like ``marsad ingest``. Uploaded bytes are written to a private temporary directory
 first so the pipeline reads real files (zip, warc and gzip readers need them) and nothing stays behind.
 """
@@ -23,8 +24,6 @@ LOGGER = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
 # Upload names come from the browser: keep letters (any script), digits, dot, dash, underscore.
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
-# The stages of a demo load (marsad.ingest.demo.STAGES: ingest, topics, enrich, stories).
-DEMO_STAGES = 4
 # Extensions the Ingest page offers (the readers detect the real format from the content as well).
 UPLOAD_TYPES = ("txt", "html", "htm", "jsonl", "json", "gz", "csv", "zip", "rss", "xml", "atom", "warc", "parquet")
 
@@ -80,20 +79,3 @@ def _renamed(reject: Reject, names: dict[str, str]) -> Reject:
         if tmp_name in reject.file:
             return dataclasses.replace(reject, file=reject.file[reject.file.index(tmp_name):].replace(tmp_name, original, 1))
     return reject
-
-
-def load_demo(settings: Settings, *, progress: Progress | None = None,
-              before_stage: Callable[[int, str], None] | None = None) -> IngestReport:
-    """Load the bundled demo corpus the way ``marsad demo`` does, every stage of it (search index, topics,
-    enrichment, stories: marsad.ingest.demo), so every page has something to show. ``before_stage(n, stage)`` is
-    called as each starts (n from 1 to ``DEMO_STAGES``). A store that already has articles is left alone: the report
-    then says nothing was read."""
-    from marsad.ingest.demo import STAGES
-    from marsad.ingest.demo import load_demo as load
-
-    def starting(stage: str) -> None:
-        if before_stage is not None:
-            before_stage(STAGES.index(stage) + 1, stage)
-
-    report = load(settings=settings, progress=progress, before_stage=starting)
-    return report.ingest if report is not None and report.ingest is not None else IngestReport()
