@@ -152,6 +152,21 @@ def test_worker_processes_store_what_one_process_stores(tmp_path):
     assert _results(two) == _results(one)
 
 
+def test_when_the_workers_fail_the_run_goes_on_in_this_process(tmp_path, monkeypatch, caplog):
+    from marsad.ingest import enrich as enrich_module
+
+    # A target that raises on every part (json.loads of a list): the first batch's failure reaches this process
+    # while the next batch is already with the workers.
+    monkeypatch.setattr(enrich_module, "WORKER_TARGET", "json:loads")
+    one, two = make_store(tmp_path / "one.duckdb"), make_store(tmp_path / "two.duckdb")
+    ids = list(range(1, 1 + 1 + N_ANT + N_REUTERS))
+    enrich_ids(one, ids, batch_size=3, n_process=1)
+    report = enrich_ids(two, ids, batch_size=3, n_process=2)
+    assert (report.articles, report.failed) == (len(ids), 0)
+    assert "enrichment workers failed (TypeError" in caplog.text
+    assert _results(two) == _results(one)
+
+
 # -- one bad article never blocks enrichment ---------------------------------------------------------------
 def _store_of(path: Path, bodies: list[tuple[str, str]]) -> Store:
     """A store holding these (body, language) articles, written directly (as an older Marsad may have)."""

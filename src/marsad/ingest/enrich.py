@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from marsad.ingest.workers import WorkerPool, chunked
@@ -43,6 +45,8 @@ BATCH_SIZE = 200
 PARALLEL_MIN_ARTICLES = 400
 # Enrichment is CPU-bound: more processes than cores only adds switching.
 MAX_AUTO_PROCESSES = 2
+# What the worker processes run on their part of a batch.
+WORKER_TARGET = "marsad.nlp.pipeline:enrich_batch"
 
 
 @dataclass
@@ -89,7 +93,9 @@ def place_rows(articles: Sequence[Article]) -> list[PlaceRow]:
     return rows
 
 
-def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichReport) -> None:
+def _write_batch(store: Store, enriched: list[tuple[int, Article]], report: EnrichReport) -> None:
+    if not enriched:
+        return
     articles = [a for _, a in enriched]
     counts = write_enrichment(
         store,
@@ -103,14 +109,6 @@ def _write(store: Store, enriched: list[tuple[int, Article]], report: EnrichRepo
     report.new_entities += counts.new_entities
     report.places += counts.places
     report.keywords += counts.keywords
-
-
-def _enriched(articles: list[Article], pool: WorkerPool | None, n_process: int) -> list[Article]:
-    """``enrich_batch(articles)``, split over the pool's workers when there is one (results in input order)."""
-    if pool is None:
-        return enrich_batch(articles)
-    size = -(-len(articles) // n_process)
-    return [article for _, chunk in pool.imap(chunked(articles, size)) for article in chunk]
 
 
 def one_by_one(loaded: list[tuple[int, Article]], report: EnrichReport) -> list[tuple[int, Article]]:
@@ -143,32 +141,97 @@ def enrich_ids(store: Store, ids: Sequence[int], *, batch_size: int = BATCH_SIZE
         bar = tqdm(total=len(ids), unit="article", desc="enrich", dynamic_ncols=True)
     if n_process is None:
         n_process = min(MAX_AUTO_PROCESSES, os.cpu_count() or 1) if len(ids) >= PARALLEL_MIN_ARTICLES else 1
-    pool = WorkerPool("marsad.nlp.pipeline:enrich_batch", n_process) if n_process > 1 else None
+    batches = (load_articles(store, chunk) for chunk in chunked(ids, batch_size))
     try:
-        for chunk in chunked(ids, batch_size):
-            loaded = load_articles(store, chunk)
-            try:
-                enriched = _enriched([a for _, a in loaded], pool, n_process)
-                pairs = [(i, a) for (i, _), a in zip(loaded, enriched, strict=True)]
-            except Exception as exc:  # noqa: BLE001 — isolated below, article by article
-                LOGGER.warning("enrichment of a batch of %d failed (%s: %s); retrying its articles one by one",
-                               len(loaded), type(exc).__name__, str(exc)[:200])
-                if pool is not None:  # imap closed it; the rest of the run goes on in this process
-                    pool.close()
-                    pool = None
-                pairs = one_by_one(loaded, report)
-            if pairs:
-                _write(store, pairs, report)
+        if n_process > 1:
+            # Built here before the workers start: this process needs it to write, and the workers then read it
+            # from the resource cache instead of each building it.
+            places_gazetteer()
+            done = _in_workers(store, batches, n_process, report)
+        else:
+            done = _in_this_process(store, batches, report)
+        for count in done:
             if bar is not None:
-                bar.update(len(chunk))
+                bar.update(count)
     finally:
-        if pool is not None:
-            pool.close()
         if bar is not None:
             bar.close()
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info("enriched %d articles: %d mentions, %d new entities", report.articles, report.mentions, report.new_entities)
     return report
+
+
+def _in_this_process(store: Store, batches: Iterable[list[tuple[int, Article]]], report: EnrichReport) -> Iterator[int]:
+    """Enrich and write each batch here; yields the batch sizes as they are written."""
+    import numpy  # noqa: F401 — threadpoolctl limits the thread pools already loaded: OpenBLAS comes with numpy
+    from threadpoolctl import threadpool_limits
+
+    # The models' matrix products are small: OpenBLAS's extra threads only spin (see workers.ONE_THREAD_ENV).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for loaded in batches:
+            _write_batch(store, _enrich_here(loaded, report), report)
+            yield len(loaded)
+
+
+def _enrich_here(loaded: list[tuple[int, Article]], report: EnrichReport) -> list[tuple[int, Article]]:
+    try:
+        return list(zip([i for i, _ in loaded], enrich_batch([a for _, a in loaded]), strict=True))
+    except Exception as exc:  # noqa: BLE001 — isolated article by article
+        LOGGER.warning("enrichment of a batch of %d failed (%s: %s); retrying its articles one by one",
+                       len(loaded), type(exc).__name__, str(exc)[:200])
+        return one_by_one(loaded, report)
+
+
+def _in_workers(store: Store, batches: Iterable[list[tuple[int, Article]]], n_process: int,
+                report: EnrichReport) -> Iterator[int]:
+    """Enrich in ``n_process`` workers, a batch split in one part per worker, and write here. Pipelined: the
+    next batch is read and handed to the workers before this one is written, so they tag while this process
+    writes (it used to wait for them, and they for it). If a worker fails, the batches not yet written are
+    enriched here, the failing one article by article."""
+    parts: queue.Queue[list[Article] | None] = queue.Queue()
+    pool = WorkerPool(WORKER_TARGET, n_process)
+    results = pool.imap(iter(parts.get, None))
+    in_flight: deque[tuple[list[tuple[int, Article]], int]] = deque()  # (batch, parts sent)
+    failed = False
+
+    def finish(loaded: list[tuple[int, Article]], sent: int) -> None:
+        nonlocal failed
+        if not failed:
+            try:
+                enriched = [article for _ in range(sent) for article in next(results)[1]]
+                _write_batch(store, list(zip([i for i, _ in loaded], enriched, strict=True)), report)
+                return
+            except Exception as exc:  # noqa: BLE001 — the rest of the run goes on in this process
+                failed = True
+                LOGGER.warning("enrichment workers failed (%s: %s); going on in this process",
+                               type(exc).__name__, str(exc)[:200])
+                pool.close()
+        _write_batch(store, _enrich_here(loaded, report), report)
+
+    try:
+        for loaded in batches:
+            if failed:
+                _write_batch(store, _enrich_here(loaded, report), report)
+                yield len(loaded)
+                continue
+            size = -(-len(loaded) // n_process)
+            chunks = list(chunked([a for _, a in loaded], size))
+            for chunk in chunks:
+                parts.put(chunk)
+            in_flight.append((loaded, len(chunks)))
+            if len(in_flight) > 1:
+                loaded, sent = in_flight.popleft()
+                finish(loaded, sent)
+                yield len(loaded)
+        parts.put(None)
+        while in_flight:
+            loaded, sent = in_flight.popleft()
+            finish(loaded, sent)
+            yield len(loaded)
+    finally:
+        parts.put(None)  # the pool's feeder thread waits on it
+        results.close()
+        pool.close()
 
 
 def enrich_store(store: Store, *, all: bool = False, batch_size: int = BATCH_SIZE, n_process: int | None = None,

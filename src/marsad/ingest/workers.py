@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import pickle
 import queue
 import signal
@@ -30,6 +31,10 @@ from typing import Any
 LOGGER = logging.getLogger(__name__)
 
 _WORKER_CODE = "from marsad.ingest.workers import worker_main; worker_main()"
+# A worker is one process per core already: the native thread pools in it (OpenBLAS behind numpy's matrix
+# products, OpenMP) get one thread. With two each, idle pool threads spin on the cores the other workers need:
+# enrichment measured ~1.5 CPU ms an article more (of ~12) with OpenBLAS's default two threads.
+ONE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 class WorkerPool:
@@ -40,8 +45,10 @@ class WorkerPool:
         if workers < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {workers}")
         self.target = target
+        env = {**os.environ, **ONE_THREAD_ENV}
         self._procs = [
-            subprocess.Popen([sys.executable, "-c", _WORKER_CODE, target], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            subprocess.Popen([sys.executable, "-c", _WORKER_CODE, target], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             env=env)
             for _ in range(workers)
         ]
 
