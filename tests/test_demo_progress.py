@@ -79,3 +79,17 @@ def test_status_counts_what_the_store_holds(tmp_path):
     with tracker.hold():
         status = tracker.status(store)
     assert (status.stage, status.articles, status.enriched, status.running) == ("enrich", 1, 0, True)
+
+
+def test_running_stage_needs_the_lock_and_the_marker(tmp_path):
+    tracker = DemoProgress(tmp_path / "s.duckdb")
+    with tracker.hold():
+        assert tracker.running_stage() is None  # the lock is taken before the marker is written
+        tracker.begin()
+        assert tracker.running_stage() == "ingest"
+        tracker.enter("topics")
+        assert tracker.running_stage() == "topics"
+        tracker.finish()
+        assert tracker.running_stage() is None
+    tracker.begin()
+    assert tracker.running_stage() is None  # stopped

@@ -129,6 +129,14 @@ class DemoProgress:
         return False
 
     # -- for the dashboard ---------------------------------------------------------------------------
+    def running_stage(self) -> str | None:
+        """The stage of a load under way now: a process holds the lock and the marker is there (it takes the lock
+        before it writes the marker, and removes the marker before it lets the lock go). None otherwise."""
+        if not self.running:
+            return None
+        state = self._read()
+        return None if state is None else str(state.get("stage") or "ingest")
+
     def status(self, store: Store) -> DemoStatus | None:
         """The unfinished load's stage and counts; None when there is none (a complete or ordinary store)."""
         if not self.unfinished:

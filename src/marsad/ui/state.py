@@ -13,6 +13,7 @@ import contextvars
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
@@ -23,6 +24,7 @@ import streamlit as st
 
 from marsad.analytics.query import PARAM_KEYS, Query
 from marsad.config import Settings
+from marsad.ingest.demo_progress import DemoProgress
 from marsad.store import Store
 from marsad.store.search import search_path
 from marsad.ui.i18n import UiLang, as_ui_lang
@@ -39,6 +41,9 @@ GLOBAL_KEYS = (UI_PARAM, "from", "to", ALL_TIME_PARAM, "lang", "src", "ent", "to
 CACHE_TTL_S = 3600
 # Enough entries for every chart of every page in a few dozen filter combinations.
 CACHE_MAX_ENTRIES = 2048
+# While a demo load runs, cached results are reused for up to this many seconds (see data_version): a few rounds of
+# the pages, and about six of the demo notice's refreshes.
+DEMO_LOAD_CACHE_S = 30
 _QUERY_MARK = "__marsad_query__"
 
 
@@ -67,12 +72,21 @@ def source() -> Any:
     return analytics_source(s, store()) if s.backend == "spark" else store()
 
 
-def data_version() -> tuple[float, ...]:
+def data_version() -> tuple[object, ...]:
     """Modification times of the store and its search index (or of the lake's folders): any ingest changes them,
-    so cached results computed before it are not reused (st.cache_data keys on this)."""
+    so cached results computed before it are not reused (st.cache_data keys on this).
+
+    While a demo load runs in the background (``make run``, the empty store's button) every batch it writes changes
+    them, which would leave every page run uncached while the load takes the CPU. Then the version is the stage
+    under way and a DEMO_LOAD_CACHE_S time slot instead: a page shows figures up to that old while the load goes on
+    (the notice says they are partial), is drawn afresh when a stage ends (the notice reruns it), and once the load
+    is over the modification times key the cache again, so nothing computed during the load is served after it."""
     src = source()
     if not isinstance(src, Store):
         return src.version()
+    stage = DemoProgress(src.path).running_stage()
+    if stage is not None:
+        return ("demo load", stage, int(time.time() // DEMO_LOAD_CACHE_S))
     paths = (src.path, src.path.with_suffix(src.path.suffix + ".wal"), search_path(src))
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
