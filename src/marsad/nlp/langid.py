@@ -27,7 +27,9 @@ MIN_LETTERS = 3
 _CODE_FIX = {"ckb": "ku", "arz": "ar", "azb": "az", "pnb": "pa", "nds": "de", "als": "de"}
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+# MIN_LETTERS letters, anything between them: found by one search that stops at the third letter (collecting
+# every letter of the first 200 characters with findall cost ~45 µs an article, a sixth of the fastText call).
+_LETTERS = re.compile(r"[^\W\d_]" + r"(?:[\W\d_]*[^\W\d_])" * (MIN_LETTERS - 1))
 
 
 class Language(NamedTuple):
@@ -61,7 +63,7 @@ def sample_text(title: str = "", lead: str = "", body: str = "") -> str:
 def identify(text: str) -> Language:
     """Language of ``text`` (already one line or not): ISO 639-1 code and confidence."""
     text = " ".join(text.split())
-    if len(_LETTER.findall(text, 0, 200)) < MIN_LETTERS:
+    if _LETTERS.search(text, 0, 200) is None:
         return UNKNOWN
     result = _detector().detect(text, model="lite", k=1)
     if not result:
