@@ -10,10 +10,12 @@ from marsad.ingest.dedup import (
     BANDS,
     MIN_SHINGLES,
     NEAR_DUP_JACCARD,
+    ClusterMember,
     MinHasher,
     band_keys,
     content_hash,
     headline_words,
+    is_copy,
     jaccard,
     normalized_text,
     same_headline,
@@ -142,6 +144,15 @@ def test_token_hashes_of_text_without_words(text):
 )
 def test_same_headline(a, b, same):
     assert same_headline(headline_words(a), headline_words(b)) is same
+
+
+@pytest.mark.parametrize("title", ["الكاظمي يوجّه بتأمين الحدود مع سوريا", "Oil prices rise | Reuters", ""])
+def test_a_member_made_from_its_title_compares_like_one_made_from_its_words(ant, title):
+    shingles = MinHasher().shingles(ant[0]["text"])
+    lazy, eager = ClusterMember.of_title(shingles, title, 7), ClusterMember(shingles, headline_words(title), 7)
+    assert lazy.headline == eager.headline == headline_words(title) and lazy.root == eager.root == 7
+    for other in ("الكاظمي يوجه بتأمين الحدود مع سوريا", "ارتفاع حصيلة ضحايا الهجوم", ""):
+        assert is_copy(shingles, headline_words(other), lazy) is is_copy(shingles, headline_words(other), eager)
 
 
 def test_fingerprints_of_a_batch_are_each_texts_own(ant):

@@ -21,9 +21,15 @@ def test_identifies_iso_code_with_confidence(text, code):
     assert 0.5 < lang.confidence <= 1.0
 
 
-@pytest.mark.parametrize("text", ["", "   ", "12:30 - 2020.09.25", "###", "\n\n"])
+@pytest.mark.parametrize("text", ["", "   ", "12:30 - 2020.09.25", "###", "\n\n", "ab1", "1" * 198 + "abc", "a_1_b"])
 def test_nothing_to_decide_is_unknown(text):
+    # Fewer than MIN_LETTERS letters in the first 200 characters.
     assert identify(text) == UNKNOWN
+
+
+@pytest.mark.parametrize("text", ["a1b2c", "1" * 197 + "abc", "x" + " " * 300 + "yz"])
+def test_three_letters_are_enough_to_ask_the_model(text):
+    assert identify(text) != UNKNOWN
 
 
 def test_sample_text_is_one_line_and_bounded():

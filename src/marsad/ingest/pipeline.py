@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
+import numpy as np
 
 from marsad.config import Settings
 from marsad.errors import MarsadError, StoreUnwritable
@@ -42,6 +43,7 @@ from marsad.ingest.dedup import (
 )
 from marsad.ingest.fetch import fetch, is_http_url
 from marsad.ingest.json_lines import JsonLines
+from marsad.ingest.known_keys import KnownKeys
 from marsad.ingest.limits import MAX_BODY_CHARS, cut_body
 from marsad.ingest.workers import WorkerPool, chunked
 from marsad.models import Article, IngestReport, Reject
@@ -248,6 +250,7 @@ class Ingestor:
         self._seen_hashes: set[str] = set()
         self._seen_urls: set[str] = set()
         self._shingle_cache: dict[int, ClusterMember] = {}
+        self._stored_keys = KnownKeys()  # the store's articles from before this ingest (or by another writer)
         self._items = 0
         self.store.ensure_schema()
 
@@ -330,6 +333,7 @@ class Ingestor:
             return
         # Only now, with the batch committed, does anything it computed count.
         ids = result.ids
+        self._stored_keys.wrote(ids)
         self.report.stored += len(ids)
         self.report.exact_duplicates += result.exact_duplicates
         self.report.near_duplicates += result.near_duplicates
@@ -349,8 +353,8 @@ class Ingestor:
                 LOGGER.debug("after-batch step failed", exc_info=True)
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> _BatchResult:
-        known_hashes = store_articles.existing_hashes(con, [p.row.content_hash for p in batch])
-        known_urls = store_articles.existing_urls(con, [p.row.canonical_url for p in batch])
+        self._stored_keys.refresh(con)
+        known_hashes, known_urls = self._stored_keys.hashes, self._stored_keys.urls
         fresh = [p for p in batch if p.row.content_hash not in known_hashes and p.row.canonical_url not in known_urls]
         result = _BatchResult(exact_duplicates=len(batch) - len(fresh), undated=sum(p.undated for p in fresh))
         if not fresh:
@@ -379,33 +383,39 @@ class Ingestor:
         keyed = [(i, p) for i, p in zip(ids, fresh, strict=True) if p.fingerprint.bands is not None]
         if not keyed:
             return 0
-        band_lists = {article_id: p.fingerprint.bands.tolist() for article_id, p in keyed}  # numpy -> int, once
-        bands = [b for keys in band_lists.values() for b in range(len(keys))]
-        hashes = [h for keys in band_lists.values() for h in keys]
-        stored = store_articles.band_matches(con, bands, hashes)
+        keys = np.stack([p.fingerprint.bands for _, p in keyed])  # one row of BANDS keys per article
+        stored = store_articles.band_matches(con, np.tile(np.arange(keys.shape[1], dtype=np.int16), len(keyed)), keys.ravel())
         wanted = {c for cands in stored.values() for c in cands} - self._shingle_cache.keys()
         texts = store_articles.cluster_texts(con, wanted)
         stored_shingles = batch_shingles([normalized_text(title, body) for title, body, _ in texts.values()])
         for (article_id, (title, _, root)), shingles in zip(texts.items(), stored_shingles, strict=True):
             self._remember(article_id, ClusterMember(shingles, headline_words(title), root))
+        # Most articles share no key with anything: found in numpy, they skip the per-key work below. A key value
+        # seen twice in the batch or among the stored matches (in any band: a superset) marks the articles to check.
+        values, counts = np.unique(keys, return_counts=True)
+        shared = values[counts > 1]
+        if stored:
+            shared = np.union1d(shared, np.fromiter((h for _, h in stored), dtype=np.uint64, count=len(stored)))
+        checked = np.isin(keys, shared).any(axis=1)
         in_batch: dict[tuple[int, int], list[int]] = {}
         near = 0
-        for article_id, p in keyed:
-            keys = list(enumerate(band_lists[article_id]))
-            # Most keys match nothing: gather only the lists that exist, then their ids, once each, oldest first.
-            found = [stored[k] for k in keys if k in stored] + [in_batch[k] for k in keys if k in in_batch]
-            candidates = sorted(set().union(*found)) if found else ()
-            headline = headline_words(p.row.title)
+        for (article_id, p), row_keys, check in zip(keyed, keys, checked.tolist(), strict=True):
             root = article_id
-            for cand in candidates:
-                member = members.get(cand) or self._shingle_cache.get(cand)
-                if member is not None and is_copy(p.fingerprint.shingles, headline, member):
-                    root = p.row.duplicate_of = member.root
-                    near += 1
-                    break
-            for k in keys:  # later articles in this batch compare against it, copy or not
-                in_batch.setdefault(k, []).append(article_id)
-            members[article_id] = ClusterMember(p.fingerprint.shingles, headline, root)
+            if check:
+                pairs = list(enumerate(row_keys.tolist()))
+                # Gather only the lists that exist, then their ids, once each, oldest first.
+                found = [stored[k] for k in pairs if k in stored] + [in_batch[k] for k in pairs if k in in_batch]
+                candidates = sorted(set().union(*found)) if found else ()
+                headline = headline_words(p.row.title) if candidates else frozenset()
+                for cand in candidates:
+                    member = members.get(cand) or self._shingle_cache.get(cand)
+                    if member is not None and is_copy(p.fingerprint.shingles, headline, member):
+                        root = p.row.duplicate_of = member.root
+                        near += 1
+                        break
+                for k in pairs:  # later articles in this batch compare against it, copy or not
+                    in_batch.setdefault(k, []).append(article_id)
+            members[article_id] = ClusterMember.of_title(p.fingerprint.shingles, p.row.title, root)
         return near
 
     def _remember(self, article_id: int, member: ClusterMember) -> None:

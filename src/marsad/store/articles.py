@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TypedDict
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from marsad.store import bulk
@@ -94,6 +95,19 @@ def existing_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> se
 def existing_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
     """Which of the canonical ``urls`` are already stored."""
     return _existing(con, "canonical_url", urls)
+
+
+def article_extent(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """``(highest id, number of articles)``: both cheap (the id's min/max statistics, the table's row count)."""
+    high, count = con.execute("SELECT coalesce(max(id), 0), count(*) FROM articles").fetchall()[0]
+    return int(high), int(count)
+
+
+def article_keys(con: duckdb.DuckDBPyConnection, *, after_id: int = 0) -> tuple[list[str], list[str]]:
+    """The content hashes and (non-empty) canonical URLs of the articles with ids above ``after_id``."""
+    table = con.sql("SELECT content_hash, canonical_url FROM articles WHERE id > $after", params={"after": after_id}).to_arrow_table()
+    urls = table.column("canonical_url").drop_null().to_pylist()
+    return table.column("content_hash").to_pylist(), [u for u in urls if u]
 
 
 def next_article_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -193,9 +207,10 @@ def insert_bands(con: duckdb.DuckDBPyConnection, article_ids: Sequence[int], ban
     bulk.insert(con, "article_bands", table)
 
 
-def band_matches(con: duckdb.DuckDBPyConnection, bands: Sequence[int], hashes: Sequence[int]) -> dict[tuple[int, int], list[int]]:
+def band_matches(con: duckdb.DuckDBPyConnection, bands: Sequence[int] | np.ndarray,
+                 hashes: Sequence[int] | np.ndarray) -> dict[tuple[int, int], list[int]]:
     """Stored articles sharing an LSH band key: ``(band, hash) -> [article ids, oldest first]``."""
-    if not bands:
+    if len(bands) == 0:
         return {}
     keys = pa.table({"band": pa.array(bands, type=pa.int16()), "hash": pa.array(hashes, type=pa.uint64())})
     with bulk.registered(con, keys) as view:
