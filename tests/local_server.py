@@ -1,15 +1,35 @@
 """A local HTTP server for tests, on a 127.0.0.x address: ``route(handler)`` answers every GET and POST.
 
 Used by tests/test_fetch.py and tests/test_watch.py (fetch with ``allow_private_networks`` on), and by
-tests/test_monitor_deliver.py as a webhook receiver (``posted`` holds the POST bodies).
+tests/test_monitor_deliver.py as a webhook receiver (``posted`` holds the POST bodies). ``free_port`` and
+``open_local`` serve the tests that start servers of their own (``marsad serve``, an SMTP server).
 """
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
+import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# The tests' own servers are asked directly: urllib sends a request for 127.0.0.1 through $http_proxy too (unless
+# $no_proxy names it), so where a proxy is configured every such request failed (refused or answered by the proxy).
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def open_local(url: str, *, timeout: float):
+    """``urllib.request.urlopen`` for a server on this machine, never through a proxy."""
+    return _DIRECT.open(url, timeout=timeout)
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now, for a server that must be given one (it may be taken again before the server
+    binds it; the kernel hands out ephemeral ports in turn, so another taker soon after is unlikely)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class LocalServer:

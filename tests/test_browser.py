@@ -6,14 +6,13 @@ nothing, that a copied URL restores the same view, and saves a screenshot per pa
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from local_server import free_port, open_local
 
 from marsad.store import Store
 
@@ -25,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-proxy-server",  # the server is on 127.0.0.1: never through a proxy configured in the environment
 ]
 SERVER_START_S = 60  # generous: CI shares 2 cores with other jobs
 CHART_WAIT_MS = 60_000
@@ -37,11 +37,6 @@ XSS_BODY = (
 # page slug → number of Plotly charts the page draws on the seeded store
 CHARTS = {"overview": 5, "trends": 0, "entities": 0, "topics": 3, "map": 1, "search": 0, "sources": 3, "ingest": 0}
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _add_xss_article(store: Store) -> None:
@@ -64,7 +59,7 @@ def serve(store_path: Path):
     """`marsad serve` on a free port of 127.0.0.1 against ``store_path``: yields the base URL, stops it after."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (make browser-deps installs it from Debian)")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MARSAD_DB": str(store_path)}
     cmd = [str(Path(sys.executable).with_name("marsad")), "serve", "--port", str(port)]  # what `make run` uses
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -72,7 +67,7 @@ def serve(store_path: Path):
     deadline = time.monotonic() + SERVER_START_S
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+            with open_local(f"{base}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     break
         except OSError:

@@ -1,7 +1,6 @@
 import email
 import email.policy
 import json
-import socket
 import threading
 import time
 from dataclasses import replace
@@ -10,7 +9,7 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from local_server import LocalServer, send
+from local_server import LocalServer, free_port, send
 from monitor_store import DAY0, DAYS, add_day, build
 
 from marsad.analytics import Query
@@ -109,17 +108,11 @@ class _Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    # aiosmtpd's Controller checks its server by connecting to the port it was given, so port 0 will not do.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    # aiosmtpd's Controller checks its server by connecting to the port it was given, so port 0 will not do.
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -151,7 +144,7 @@ def test_email_logs_in_with_the_configured_credentials(store):
 
     inbox = _Inbox()
     # Login over plain TCP only because this test server allows it; real servers want STARTTLS first.
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate,
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticate,
                             auth_require_tls=False)
     controller.start()
     try:

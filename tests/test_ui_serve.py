@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from local_server import free_port, open_local
 
 from marsad.ui import combined, serve, shell, state
 
@@ -126,14 +125,9 @@ def test_the_warm_up_says_why_it_had_nothing_to_compute(kind, tmp_path, monkeypa
     assert warm.skipped == ("the store is empty" if kind == "empty" else f"no store at {db}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=10) as r:
+    with open_local(url, timeout=10) as r:
         return r.status, r.read().decode("utf-8", errors="replace")
 
 
@@ -141,7 +135,7 @@ def _get(url: str) -> tuple[int, str]:
 def test_marsad_serve_starts_from_any_directory(seeded_store, tmp_path):
     """`marsad serve --db X` from a folder outside the repository: the page and the health check answer on
     127.0.0.1 (the shipped settings travel with the code, not the working directory)."""
-    port = _free_port()
+    port = free_port()
     cmd = [str(Path(sys.executable).with_name("marsad")), "-v", "serve", "--db", str(seeded_store.path), "--port", str(port)]
     env = {k: v for k, v in os.environ.items() if k != "MARSAD_DB"}
     log = tmp_path / "serve.log"
