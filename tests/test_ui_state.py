@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from types import SimpleNamespace
 
@@ -72,3 +74,38 @@ def test_a_stopped_load_or_an_ordinary_store_keys_the_cache_on_every_write(loadi
     _add_article(store, 9101)
     assert _shown(_page()) == n + 2
 
+
+
+def test_two_writes_in_one_tick_of_the_file_clock_are_told_apart(tmp_path):
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(b"one batch")
+    tick = path.stat().st_mtime_ns
+    first = state._file_version(path)
+    with path.open("ab") as out:
+        out.write(b", and another")
+    os.utime(path, ns=(tick, tick))  # the second write's modification time is the first one's
+    assert state._file_version(path) != first
+    path.unlink()
+    assert state._file_version(path) == (0, 0)
+
+
+def test_the_version_is_read_while_checkpoints_remove_the_wal(seeded_store_copy, monkeypatch):
+    """DuckDB removes its .wal at each checkpoint, whenever a writer makes one: reading the version beside that
+    never fails (it checked that the file existed, then read its time: a page failed when the file went between)."""
+    wal = seeded_store_copy.path.with_name(seeded_store_copy.path.name + ".wal")
+    stop = threading.Event()
+
+    def checkpoints() -> None:
+        while not stop.is_set():
+            wal.write_bytes(b"wal")
+            wal.unlink()
+
+    writer = threading.Thread(target=checkpoints)
+    with on_store(monkeypatch, seeded_store_copy.path):
+        writer.start()
+        try:
+            versions = {state.data_version() for _ in range(3000)}
+        finally:
+            stop.set()
+            writer.join()
+    assert len(versions) >= 2  # the file was seen there and not there

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -88,7 +89,19 @@ def data_version() -> tuple[object, ...]:
     if stage is not None:
         return ("demo load", stage, int(time.time() // DEMO_LOAD_CACHE_S))
     paths = (src.path, src.path.with_suffix(src.path.suffix + ".wal"), search_path(src))
-    return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+    return tuple(_file_version(p) for p in paths)
+
+
+def _file_version(path: Path) -> tuple[int, int]:
+    """Modification time (ns) and size of ``path``; (0, 0) when it is not there. Not ``exists()`` then ``stat()``:
+    DuckDB removes its .wal at each checkpoint, which can fall between the two (the page then failed). The size
+    tells apart two writes within one tick of the file system's clock, which can leave the modification time as
+    it was."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 # -- one connection per page run ------------------------------------------------------------------------------
