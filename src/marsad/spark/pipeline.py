@@ -50,6 +50,7 @@ from marsad.lake.layout import MONTH, UNDATED
 from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
 from marsad.spark import tasks
+from marsad.spark.frames import local_frame, task_frame
 from marsad.spark.lake_io import spark_schema, write_table
 
 LOGGER = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def _number(spark, df, order: Sequence[str]):
     for file_idx, n in counts:
         offsets.append((file_idx, total))
         total += n
-    offsets_df = spark.createDataFrame(offsets, "file_idx INT, offset BIGINT")
+    offsets_df = local_frame(spark, offsets, "file_idx INT, offset BIGINT")
     within = F.row_number().over(Window.partitionBy("file_idx").orderBy(*order))
     return df.join(F.broadcast(offsets_df), "file_idx").withColumn("id", F.col("offset") + within).drop("offset")
 
@@ -224,12 +225,12 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     cores = spark.sparkContext.defaultParallelism
     if files:
         work = read_tasks(files, settings=settings, fmt=fmt)
-        paths = spark.sparkContext.parallelize(work, min(len(work), 4 * cores))
+        paths = task_frame(spark, work, "file_idx INT, path STRING, row_groups ARRAY<INT>, first_rec INT",
+                           min(len(work), 4 * cores))
         reader = functools.partial(tasks.read_files, settings=settings, fmt=fmt, mapping=mapping, source=source)
-        read = paths.toDF("file_idx INT, path STRING, row_groups ARRAY<INT>, first_rec INT").mapInPandas(
-            reader, tasks.READ_SCHEMA)
+        read = paths.mapInPandas(reader, tasks.READ_SCHEMA)
     else:
-        read = spark.createDataFrame([], tasks.READ_SCHEMA)
+        read = local_frame(spark, [], tasks.READ_SCHEMA)
     read = read.persist(StorageLevel.MEMORY_AND_DISK)
     # One job for the counts and the rejects (each Spark job costs the driver's JVM planning time: docs/scale.md).
     found_row = F.col("reject").isNull()
@@ -253,11 +254,12 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     roots = _near_duplicates(spark, articles)
     LOGGER.info("%d near-duplicates (%.1f s)", len(roots), time.perf_counter() - started)
     report.near_duplicates = len(roots)
-    dups = spark.createDataFrame(sorted(roots.items()), "id BIGINT, duplicate_of BIGINT")
+    dups = local_frame(spark, sorted(roots.items()), "id BIGINT, duplicate_of BIGINT")
     sources = (articles.filter(F.col("source_key").isNotNull()).groupBy("source_key")
                .agg(F.min("id").alias("first"), F.min_by("source_name", "id").alias("name"),
                     F.min_by("source_domain", F.when(F.col("source_domain").isNotNull(), F.col("id"))).alias("domain")))
-    sources = spark.createDataFrame(
+    sources = local_frame(
+        spark,
         [(i, r["source_key"], r["name"] or r["source_key"], r["domain"])
          for i, r in enumerate(sources.orderBy("first").collect(), start=1)],
         "id INT, key STRING, name STRING, domain STRING",
@@ -349,7 +351,8 @@ def _write_tables(spark, lake: Path, articles, enriched, sources, models: dict[s
     # Entities numbered in order of first appearance: (article id, place in its list), as the store numbers them.
     first = _first_per(_exploded(enriched, "entities"), ["key"], ["article_id", "pos"])
     entity_rows = first.orderBy("article_id", "pos").select("key", "type", "name_ar", "name_en", "curated").collect()
-    entities = spark.createDataFrame(
+    entities = local_frame(
+        spark,
         [(i, r["key"], r["type"], r["name_ar"], r["name_en"], bool(r["curated"])) for i, r in enumerate(entity_rows, 1)],
         "id INT, key STRING, type STRING, name_ar STRING, name_en STRING, curated BOOLEAN",
     )
@@ -369,8 +372,8 @@ def _write_tables(spark, lake: Path, articles, enriched, sources, models: dict[s
     write_table(article_topics, lake, "article_topics")
     topics = [(int(tid), label, list(terms), lang, version, True)
               for lang, model in models.items() for tid, label, terms in zip(model.ids, model.labels, model.terms, strict=True)]
-    write_table(spark.createDataFrame(topics, "id INT, label STRING, terms ARRAY<STRING>, language STRING, "
-                                              "model_version INT, active BOOLEAN"), lake, "topics")
+    write_table(local_frame(spark, topics, "id INT, label STRING, terms ARRAY<STRING>, language STRING, "
+                                        "model_version INT, active BOOLEAN"), lake, "topics")
     terms = articles.select(F.col("id").alias("article_id"), "title", "body", MONTH).mapInPandas(
         tasks.term_frames, spark_schema("terms"))
     write_table(terms, lake, "terms")
