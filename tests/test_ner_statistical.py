@@ -240,26 +240,3 @@ def test_word_vectors_are_matrix_rows_by_word():
     with pytest.raises(ValueError, match="1 vectors for 2 words"):
         WordVectors(["بغداد", "دمشق"], np.zeros((1, 2)))
 
-
-@pytest.mark.parametrize("already_imported", [False, True])
-def test_spacy_is_imported_with_torch_hidden_unless_torch_is_in_use(monkeypatch, already_imported):
-    import sys
-    import types
-
-    from marsad.nlp.ner.statistical import _torch_hidden
-
-    loaded = types.ModuleType("torch")
-    if already_imported:
-        monkeypatch.setitem(sys.modules, "torch", loaded)
-    else:
-        monkeypatch.delitem(sys.modules, "torch", raising=False)
-    with _torch_hidden():
-        if already_imported:
-            import torch
-
-            assert torch is loaded
-        else:
-            with pytest.raises(ImportError):
-                import torch  # noqa: F401
-    assert sys.modules.get("torch") is (loaded if already_imported else None)
-    assert already_imported or "torch" not in sys.modules

@@ -14,11 +14,8 @@ are dropped.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-import sys
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -54,28 +51,9 @@ def available_languages() -> set[str]:
     return set(LANGUAGES)
 
 
-@contextlib.contextmanager
-def _torch_hidden() -> Iterator[None]:
-    """Imports inside see torch as not installed, unless it is imported already. spaCy's CPU pipelines never use it,
-    but thinc imports it at its own import when it is installed (the project's ``training`` extra): 1.5 of the
-    2.4 CPU-s that importing spaCy cost in every enrichment worker. ``sys.modules[name] = None`` is the import
-    system's documented way to make ``import name`` fail; the entry is removed afterwards, so a later
-    ``import torch`` in this process works as usual."""
-    if "torch" in sys.modules:
-        yield
-        return
-    sys.modules["torch"] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        if sys.modules.get("torch", ...) is None:
-            del sys.modules["torch"]
-
-
 @cache
 def _spacy_pipeline(lang: str):
-    with _torch_hidden():
-        import spacy  # lazy: importing spaCy costs about a second
+    import spacy  # lazy: importing spaCy costs about a second
 
     if lang == "en":
         if (EN_MODEL_DIR / "config.cfg").exists():
