@@ -15,6 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from marsad.ingest.demo_progress import DemoProgress
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 60  # seconds per run: the first run imports pandas/plotly/ibis; CI machines are slow and shared
 
@@ -35,6 +37,16 @@ def on_store(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> Iterator[Call
         yield open_page
     finally:
         clear_caches()
+
+
+def demo_load_enriching(path: Path | str) -> DemoProgress:
+    """The marker of a demo load into the store at ``path`` as it stands while it enriches (stored, topics fitted);
+    hold the returned tracker's lock to play the background process at work."""
+    tracker = DemoProgress(Path(path))
+    tracker.begin()
+    tracker.mark_ingested()
+    tracker.enter("enrich")
+    return tracker
 
 
 def open_page(page: str = "overview", *, timeout: float = TIMEOUT, **params: str | list[str]) -> AppTest:

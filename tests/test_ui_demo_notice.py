@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest import on_store, open_page
+from apptest import demo_load_enriching, on_store, open_page
 from streamlit.testing.v1 import AppTest
 
 from marsad.ingest.demo_progress import DemoProgress, DemoStatus
@@ -15,10 +15,7 @@ from marsad.ui.demo_notice import notice_text
 @pytest.fixture
 def demo_store(seeded_store_copy, monkeypatch):
     """The seeded store as a demo load leaves it for the background process: stored, topics fitted, enriching."""
-    tracker = DemoProgress(seeded_store_copy.path)
-    tracker.begin()
-    tracker.mark_ingested()
-    tracker.enter("enrich")
+    tracker = demo_load_enriching(seeded_store_copy.path)
     with seeded_store_copy.write() as con:  # two thirds of the articles enriched so far
         con.execute("UPDATE articles SET pipeline_version = CASE WHEN id % 3 = 0 THEN 0 ELSE 4 END")
     with on_store(monkeypatch, seeded_store_copy.path):

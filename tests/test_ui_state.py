@@ -8,9 +8,8 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from apptest import assert_ok, on_store, open_page
+from apptest import assert_ok, demo_load_enriching, on_store, open_page
 
-from marsad.ingest.demo_progress import DemoProgress
 from marsad.store.enrichment import enrichment_counts
 from marsad.ui import state
 
@@ -18,10 +17,7 @@ from marsad.ui import state
 @pytest.fixture
 def loading_store(seeded_store_copy, monkeypatch):
     """The seeded store as a demo load leaves it while it enriches, and a clock for the cache's time slots."""
-    tracker = DemoProgress(seeded_store_copy.path)
-    tracker.begin()
-    tracker.mark_ingested()
-    tracker.enter("enrich")
+    tracker = demo_load_enriching(seeded_store_copy.path)
     clock = SimpleNamespace(now=time.time())
     monkeypatch.setattr(state, "time", SimpleNamespace(time=lambda: clock.now))
     with on_store(monkeypatch, seeded_store_copy.path):
