@@ -195,8 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         *(f"| {lang} | {s['texts']} | {s['tokens']} | {s['seconds']} | {s['tokens_per_s']} | {s['texts_per_s']} "
           f"| {s['cpu_seconds']} | {s['cpu_ms_per_text']} |" for lang, s in speeds.items()),
         "",
-        *([f"Arabic neural tagger settings: `{json.dumps(neural_meta.get('settings', {}))}`; its inputs are the "
-           "CRF's lexicons and clusters below, copied beside it.", ""] if neural else []),
+        *([f"Arabic neural tagger settings: `{json.dumps(neural_meta.get('settings', {}))}`; word embeddings "
+           f"initialised from {neural_meta.get('word_vectors', 'the PPMI-SVD vectors of the CRF')}; its other inputs "
+           "are the CRF's lexicons and clusters below, copied beside it.", ""] if neural else []),
         f"Arabic CRF settings: `{json.dumps(meta.get('config', {}))}`; lexicon sizes: "
         f"`{json.dumps(meta.get('lexicons', {}), ensure_ascii=False)}`; word clusters learnt on "
         f"{meta.get('cluster_vocab', 0)} words of `{meta.get('cluster_corpus', '-')}`.",

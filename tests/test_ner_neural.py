@@ -45,10 +45,12 @@ def test_tagging_a_batch_equals_tagging_one_by_one():
         np.testing.assert_allclose(batched, alone, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("cache_size", [8, 50_000])
-def test_memoised_gates_give_the_same_emissions(monkeypatch, cache_size):
-    """Word forms' input gates are memoised (and the memo cleared when full): cold, warm and evicting runs agree."""
+@pytest.mark.parametrize("cache_size, chunk", [(8, 5), (50_000, 4096)])
+def test_memoised_gates_give_the_same_emissions(monkeypatch, cache_size, chunk):
+    """Word forms' input gates are memoised (and the memo cleared when full): cold, warm and evicting runs agree,
+    whatever the chunks the character CNN runs in."""
     monkeypatch.setattr(neural, "GATE_CACHE_SIZE", cache_size)
+    monkeypatch.setattr(neural, "CHAR_CHUNK", chunk)
     tagger = load_directory(TINY)
     sentences = EXPECTED["sentences"]
     encoded = [encode(s, tagger.resources, tagger.vocab, {}, None) for s in sentences]

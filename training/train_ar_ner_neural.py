@@ -8,7 +8,8 @@ marsad.nlp.ner.neural, which the tests check against this module's forward pass.
 
 - Inputs: marsad.nlp.ner.neural.encode, over the CRF's feature resources (lexicons, clusters; ``--resources``,
   default data/models/ar_ner), copied into the model directory. Word embeddings start from the CRF's PPMI-SVD
-  vectors learnt on unlabeled Arabic news (ANT v2.1) and are fine-tuned.
+  vectors learnt on unlabeled Arabic news (ANT v2.1), or with ``--vectors`` from skip-gram vectors
+  (training/ar_word2vec.py, both Arabic corpora); fine-tuned unless the setting ``freeze_words`` is true.
 - Seen-name lexicons as the CRF has them (training/train_ar_ner.py): each block of the training sentences sees only
   the other blocks' names; the early-stopping dev slice and the test see the names of the sentences trained on.
 - Early stopping on a dev slice of the *training* data: its last DEV_SHARE, cut at a story start
@@ -61,8 +62,11 @@ DEV_SHARE = 0.1
 SETTINGS = {
     "char_dims": 30, "char_filters": 50, "prefix_dims": 8, "cluster_dims": [16, 16, 4, 4], "hidden": 100,
     "dropout": 0.5, "word_dropout": 0.1, "lr": 2e-3, "batch": 32, "max_epochs": 20, "patience": 4,
-    "min_word_count": 2, "seed": 13, "clip": 5.0,
+    "min_word_count": 2, "seed": 13, "clip": 5.0, "freeze_words": False,
 }
+# The word-embedding table is shipped as float16 (100k skip-gram words × 100 d: 20 MB instead of 40); models are
+# scored with the rounded table, as they ship.
+HALF_PRECISION = ("word_emb.weight",)
 
 
 class CRF(nn.Module):
@@ -116,6 +120,9 @@ class Net(nn.Module):
         if word_vectors is not None:
             with torch.no_grad():
                 self.word_emb.weight.copy_(torch.from_numpy(word_vectors))
+        # Frozen, unseen words keep the place their vectors have among the seen ones (fine-tuning moves only the
+        # words of the training data away from the rest).
+        self.word_emb.weight.requires_grad_(not settings.get("freeze_words", False))
         self.char_emb = nn.Embedding(len(vocab.chars) + 1, settings["char_dims"])
         self.char_conv = nn.Conv1d(settings["char_dims"], settings["char_filters"], 3, padding=1)
         self.prefix_emb = nn.Embedding(len(vocab.prefixes) + 1, settings["prefix_dims"])
@@ -177,21 +184,34 @@ def to_batch(encoded: list[Encoded], word_dropout: float = 0.0, rng: random.Rand
 
 
 def export(net: Net) -> dict[str, np.ndarray]:
-    """The weights as numpy arrays, named as marsad.nlp.ner.neural reads them."""
-    return {name: value.detach().cpu().numpy().astype(np.float32) for name, value in net.state_dict().items()}
+    """The weights as numpy arrays, named as marsad.nlp.ner.neural reads them (HALF_PRECISION ones as float16)."""
+    return {name: value.detach().cpu().numpy().astype(np.float16 if name in HALF_PRECISION else np.float32)
+            for name, value in net.state_dict().items()}
 
 
-def build_vocab(train, resources: Resources, resource_dir: Path, settings: dict) -> tuple[Vocab, np.ndarray]:
-    """Vocabularies and the initial word-embedding matrix: the resources' vector words (their PPMI-SVD vectors,
+def pretrained_vectors(resources: Resources, resource_dir: Path, vectors_file: Path | None) -> tuple[list[str], np.ndarray]:
+    """Words and their pretrained vectors: ``vectors_file`` (training/ar_word2vec.py's .npz), else the resources'
+    cluster words and PPMI-SVD vectors."""
+    if vectors_file is not None:
+        with np.load(vectors_file) as data:
+            return [str(w) for w in data["words"]], data["vectors"].astype(np.float32)
+    words = list(resources.clusters)
+    vectors_path = resource_dir / VECTORS_FILE
+    vectors = np.load(vectors_path).astype(np.float32) if vectors_path.exists() else np.zeros((len(words), 50), np.float32)
+    return words, vectors
+
+
+def build_vocab(
+    train, resources: Resources, resource_dir: Path, settings: dict, vectors_file: Path | None = None
+) -> tuple[Vocab, np.ndarray]:
+    """Vocabularies and the initial word-embedding matrix: the pretrained vector words (pretrained_vectors,
     rescaled) then training words seen at least ``min_word_count`` times (random rows)."""
     from collections import Counter
 
     from marsad.nlp.ner.arabic_crf import strip_clitics
     from marsad.text.normalize import normalize_arabic
 
-    words = list(resources.clusters)
-    vectors_path = resource_dir / VECTORS_FILE
-    vectors = np.load(vectors_path).astype(np.float32) if vectors_path.exists() else np.zeros((len(words), 50), np.float32)
+    words, vectors = pretrained_vectors(resources, resource_dir, vectors_file)
     vectors *= 0.5 / max(float(vectors.std()), 1e-6)  # coordinates on the scale of a fresh embedding's
     known = set(words)
     counts = Counter(strip_clitics(t) for tokens, _ in train for t in tokens)
@@ -233,17 +253,19 @@ def tag_with(net: Net, vocab: Vocab, resources: Resources, sentences) -> list[li
     return tagger_for(net, vocab, resources).tag_sentences([t for t, _ in sentences])
 
 
-def fit(train, dev, resources: Resources, resource_dir: Path, settings: dict) -> tuple[Net, Vocab, dict]:
+def fit(
+    train, dev, resources: Resources, resource_dir: Path, settings: dict, vectors_file: Path | None = None
+) -> tuple[Net, Vocab, dict]:
     """Train on ``train``, keep the epoch with the best micro-F1 on ``dev`` (dev tagged with train's names)."""
     torch.manual_seed(settings["seed"])
     rng = random.Random(settings["seed"])
-    vocab, matrix = build_vocab(train, resources, resource_dir, settings)
+    vocab, matrix = build_vocab(train, resources, resource_dir, settings, vectors_file)
     net = Net(vocab, settings, matrix)
     tag_index = {t: i for i, t in enumerate(vocab.tags)}
     encoded = encode_training(train, resources, vocab)
     gold = [torch.tensor([tag_index[t] for t in ts]) for _, ts in train]
     dev_resources = resources.with_lexicons(seen_names(train))
-    optimizer = torch.optim.Adam(net.parameters(), lr=settings["lr"])
+    optimizer = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=settings["lr"])
     best, best_state, best_epoch, history = -1.0, None, 0, []
     # Batches of sentences of similar length (the LSTM and CRF loops run to the longest one), in random order.
     by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i].words))
@@ -301,6 +323,15 @@ def tagging_speed(tagger: NeuralTagger, sentences) -> int:
     return round(len(sentences) / max(time.process_time() - start, 1e-9))
 
 
+def embeddings_name(vectors_file: Path | None) -> str:
+    """What the word embeddings were initialised from, for the comparison row and meta.json."""
+    if vectors_file is None:
+        return "PPMI-SVD (the resources' vectors.npy)"
+    with np.load(vectors_file) as data:
+        made = json.loads(str(data["settings"])) if "settings" in data.files else {}
+    return f"skip-gram ({vectors_file.name}: {json.dumps(made, ensure_ascii=False)})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / "data" / "models" / "ar_ner_neural")
@@ -308,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the CRF model directory whose lexicons, clusters and vectors are the inputs")
     parser.add_argument("--train", type=Path, default=SHARED / "ner" / "anercorp_train80.txt.gz")
     parser.add_argument("--aqmar", type=Path, default=SHARED / "ner" / "aqmar_articles.tar.gz")
+    parser.add_argument("--vectors", type=Path, help="pretrained word vectors (.npz of training/ar_word2vec.py) "
+                        "instead of the resources' PPMI-SVD vectors")
     parser.add_argument("--heldout", action="store_true", help="train on the split's head and score its held-out part")
     parser.add_argument("--variant", default="neural", help="name of the comparison row (with --heldout)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON", help="override SETTINGS entries")
@@ -330,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     data = heldout_split(anercorp).train if args.heldout else anercorp
     cut = dev_cut(data)
     start = time.process_time()
-    net, vocab, run = fit(data[:cut], data[cut:], resources, args.resources, settings)
+    net, vocab, run = fit(data[:cut], data[cut:], resources, args.resources, settings, args.vectors)
     run["train_cpu_s"] = round(time.process_time() - start, 1)
     tagging = resources.with_lexicons(seen_names(data))
     tagger = tagger_for(net, vocab, tagging)
@@ -347,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         result["best_epoch"] = run["best_epoch"]
         result["dev_f1"] = round(run["dev_f1"], 4)
         result["variant"] = args.variant
-        result["description"] = ("neural: char-CNN + PPMI-SVD word embeddings + lexicon/gazetteer/seen-name flags "
+        result["description"] = (f"neural: char-CNN + {embeddings_name(args.vectors)} word embeddings + "
+                                 "lexicon/gazetteer/seen-name flags "
                                  f"-> BiLSTM-CRF, trained on the head minus a {DEV_SHARE:.0%} dev slice "
                                  f"(training/train_ar_ner_neural.py); settings {json.dumps(settings)}; "
                                  "AQMAR: this held-out model, not one trained on all of ANERcorp")
@@ -362,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         heldout = dict(heldout, run=f"the --heldout run of training/train_ar_ner_neural.py (training/"
                                     f"ar_ner_comparison.json, variant {args.variant!r})")
     meta = {"name": "marsad_ar_ner_neural", "kind": "bilstm-crf-numpy", "settings": settings,
+            "word_vectors": embeddings_name(args.vectors),
             **({"eval_heldout": heldout} if heldout else {}),
             "train_file": args.train.name, "train_sentences": cut, "dev_sentences": len(data) - cut,
             "resources_from": str(args.resources.relative_to(REPO)) if args.resources.is_relative_to(REPO) else "",

@@ -59,7 +59,8 @@ PHRASE_FLAGS = tuple(f"{prefix}:{bi}" if prefix else bi for prefix in PHRASE_MAR
 FLAG_NAMES = (*LEXICON_NAMES, *PHRASE_FLAGS, *(f"m_{cue}" for cue in MEMORY_CUES), *(f"sh_{s}" for s in SHAPES))
 CLUSTER_COLUMNS = 4  # clusters.tsv: coarse and fine k-means ids, article-rate bucket, log-frequency bucket
 BATCH = 256  # sentences per LSTM batch at inference (sorted by length, so a larger batch adds no padding)
-WORD_CACHE_SIZE = 100_000  # memoised per-word inputs (ids and CNN output), cleared when full
+WORD_CACHE_SIZE = 100_000  # memoised per-word inputs (ids, flags), cleared when full
+CHAR_CHUNK = 4096  # words per character-CNN product (bounds its temporary arrays to ~30 MB)
 # Memoised LSTM input gates of word forms (8 × hidden float32 each: 3.2 kB at hidden 100, so ~160 MB when full,
 # the order of the CRF's feature memo); cleared when full. ~45k distinct forms cover 1,000 news articles.
 GATE_CACHE_SIZE = 50_000
@@ -272,7 +273,6 @@ class NeuralTagger:
         self.resources = resources
         self.meta = meta
         self._inputs: dict[str, WordInputs] = {}
-        self._char_vectors: dict[tuple[int, ...], np.ndarray] = {}
         conv = self.w["char_conv.weight"]  # (filters, char dims, width), as torch.nn.Conv1d stores it
         self._conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (width × char dims, filters)
         w = self.w
@@ -289,55 +289,59 @@ class NeuralTagger:
         self._gate_table = np.zeros((0, 8 * hidden), dtype=np.float32)
 
     def clear_memo(self) -> None:
-        """Forget the memoised per-word inputs, character-CNN outputs and input gates (a cold start)."""
+        """Forget the memoised per-word inputs and input gates (a cold start)."""
         self._inputs.clear()
-        self._char_vectors.clear()
         self._gate_rows.clear()
 
-    def _char_vector(self, chars: tuple[int, ...]) -> np.ndarray:
-        """Character-CNN output of one word: convolution over padded character embeddings, max over positions."""
-        found = self._char_vectors.get(chars)
-        if found is not None:
-            return found
-        emb = self.w["char_emb.weight"][list(chars)]
-        pad = np.zeros((CONV_WIDTH // 2, emb.shape[1]), dtype=np.float32)
-        padded = np.concatenate([pad, emb, pad])
-        windows = np.concatenate([padded[k : k + len(chars)] for k in range(CONV_WIDTH)], axis=1)
-        vector = (windows @ self._conv + self.w["char_conv.bias"]).max(axis=0)
-        if len(self._char_vectors) >= WORD_CACHE_SIZE:
-            self._char_vectors.clear()
-        self._char_vectors[chars] = vector
-        return vector
-
-    def _word_gates(self, words: list[tuple[Encoded, int]]) -> np.ndarray:
-        """Input gates (N, 2 × 4H) of the word forms at (sentence, position) ``words`` without their context flags:
-        the concatenation the training model builds, times the LSTM's input weights."""
-        w = self.w
-        flags = np.stack([e.flags[i] for e, i in words])
-        flags[:, CONTEXT_FLAGS] = 0.0
-        parts = [
-            w["word_emb.weight"][[e.words[i] for e, i in words]],
-            np.stack([self._char_vector(e.chars[i]) for e, i in words]),
-            w["prefix_emb.weight"][[e.prefixes[i] for e, i in words]],
-            *(w[f"cluster_emb{k}.weight"][[e.clusters[i, k] for e, i in words]] for k in range(CLUSTER_COLUMNS)),
-            flags,
-        ]
-        return np.concatenate(parts, axis=1) @ self._w_in + self._bias
+    def _char_vectors(self, chars: list[tuple[int, ...]]) -> np.ndarray:
+        """Character-CNN outputs (N, filters) of words given as character rows: convolution over the zero-padded
+        character embeddings, max over each word's own positions."""
+        if len(chars) > CHAR_CHUNK:
+            return np.concatenate([self._char_vectors(chars[k : k + CHAR_CHUNK])
+                                   for k in range(0, len(chars), CHAR_CHUNK)])
+        width = max(len(c) for c in chars)
+        ids = np.zeros((len(chars), width), dtype=np.int64)
+        for k, c in enumerate(chars):
+            ids[k, : len(c)] = c
+        inside = np.arange(width) < np.array([len(c) for c in chars])[:, None]  # (N, L): real characters
+        emb = self.w["char_emb.weight"][ids] * inside[:, :, None]  # padding embeds as zeros, like the conv's own
+        pad = np.zeros((len(chars), CONV_WIDTH // 2, emb.shape[2]), dtype=np.float32)
+        padded = np.concatenate([pad, emb, pad], axis=1)
+        windows = np.concatenate([padded[:, k : k + width] for k in range(CONV_WIDTH)], axis=2)
+        conv = windows @ self._conv + self.w["char_conv.bias"]  # (N, L, filters)
+        conv[~inside] = -np.inf
+        return conv.max(axis=1)
 
     def _gates(self, encoded: list[Encoded]) -> np.ndarray:
-        """Input gates (tokens, 2 × 4H) of the tokens of ``encoded``, one after another. A word form's gates do not
-        depend on its context (W_ih·x over its embedding, characters, clusters and lexicons) and are memoised per
-        token; the context flags' weight rows are added per token. ``encoded`` comes from this tagger's resources."""
-        rows = self._gate_rows
-        fresh: dict[str, tuple[Encoded, int]] = {}
-        for e in encoded:
-            for i, token in enumerate(e.tokens):
-                if token not in rows and token not in fresh:
-                    fresh[token] = (e, i)
+        """Input gates (tokens, 2 × 4H) of the tokens of ``encoded``, one after another: the concatenation the
+        training model builds, times the LSTM's input weights. A word form's part (W_ih·x over its embedding,
+        characters, clusters and lexicons) does not depend on its context and is memoised per token; the weight
+        rows of its context flags are added per token. ``encoded`` comes from this tagger's resources."""
+        w, rows = self.w, self._gate_rows
+        tokens = [t for e in encoded for t in e.tokens]
+        flags = np.concatenate([e.flags for e in encoded])
+        fresh: dict[str, int] = {}  # token → its first position
+        for k, token in enumerate(tokens):
+            if token not in rows and token not in fresh:
+                fresh[token] = k
         if len(rows) + len(fresh) > GATE_CACHE_SIZE and rows:  # full: start again with this batch's words only
             rows.clear()
-            fresh = {token: (e, i) for e in encoded for i, token in enumerate(e.tokens)}
+            fresh = {}
+            for k, token in enumerate(tokens):
+                fresh.setdefault(token, k)
         if fresh:
+            at = np.fromiter(fresh.values(), dtype=np.int64, count=len(fresh))
+            chars = [c for e in encoded for c in e.chars]
+            clusters = np.concatenate([e.clusters for e in encoded])[at]
+            own_flags = flags[at]
+            own_flags[:, CONTEXT_FLAGS] = 0.0
+            inputs = np.concatenate([
+                w["word_emb.weight"][np.concatenate([e.words for e in encoded])[at]],
+                self._char_vectors([chars[k] for k in at]),
+                w["prefix_emb.weight"][np.concatenate([e.prefixes for e in encoded])[at]],
+                *(w[f"cluster_emb{k}.weight"][clusters[:, k]] for k in range(CLUSTER_COLUMNS)),
+                own_flags,
+            ], axis=1)
             first = len(rows)
             if first + len(fresh) > len(self._gate_table):  # grow by doubling, up to the cache size
                 size = max(2 * len(self._gate_table), first + len(fresh), 1024)
@@ -345,10 +349,10 @@ class NeuralTagger:
                                  dtype=np.float32)
                 table[:first] = self._gate_table[:first]
                 self._gate_table = table
-            self._gate_table[first : first + len(fresh)] = self._word_gates(list(fresh.values()))
+            self._gate_table[first : first + len(fresh)] = inputs @ self._w_in + self._bias
             rows.update(zip(fresh, range(first, first + len(fresh)), strict=True))
-        gates = self._gate_table[[rows[t] for e in encoded for t in e.tokens]]
-        context = np.concatenate([e.flags[:, CONTEXT_FLAGS] for e in encoded])
+        gates = self._gate_table[[rows[t] for t in tokens]]
+        context = flags[:, CONTEXT_FLAGS]
         marked = np.flatnonzero(context.any(axis=1))  # few tokens: inside a gazetteer phrase or cued by memory
         gates[marked] += context[marked] @ self._w_context
         return gates
