@@ -14,6 +14,10 @@ store of the same input (ingest without enrichment + ``marsad topics fit``), and
   lake written, stories), each in a process of its own (its own JVM), on a SparkSession whose start-up is timed
   apart.
 
+First, the machine's own ceiling (:func:`machine_ceiling`): the same enrichment of PROBE_ARTICLES articles in one
+process alone, then in two processes at once (models loaded before the clock). Two processes doing twice the work
+in the same wall time is 2.0×; what a second core buys any path here, Spark's or the embedded one, is at most that.
+
 Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its descendants
 (the JVM and its Python workers, ``marsad enrich``'s worker processes), sampled from /proc through the run
 (:class:`TreeCpu`). The 2 cores are shared with other work: the load average
@@ -44,7 +48,7 @@ from report_page import ReportPage, load_average, print_load  # noqa: E402
 
 from marsad.config import Settings  # noqa: E402
 from marsad.ingest.enrich import enrich_store  # noqa: E402
-from marsad.ingest.pipeline import ingest, standard_hooks  # noqa: E402
+from marsad.ingest.pipeline import ingest, prepare, standard_hooks  # noqa: E402
 from marsad.ingest.stories import assign_pending  # noqa: E402
 from marsad.ingest.topics import assign_new, fit  # noqa: E402
 from marsad.nlp.topics import MIN_DOCS  # noqa: E402
@@ -52,6 +56,10 @@ from marsad.spark.pipeline import enrich_to_lake  # noqa: E402
 from marsad.spark.session import spark_session  # noqa: E402
 from marsad.store import Store  # noqa: E402
 from marsad.store.topics import model_file  # noqa: E402
+
+# Articles each probe process enriches for the machine's ceiling (after PROBE_WARMUP that load the models).
+PROBE_ARTICLES = 400
+PROBE_WARMUP = 50
 
 # Targets of issue 11.
 SCALING_TARGET = 1.7  # local[2] / local[1]
@@ -145,6 +153,66 @@ def run_spark(master: str, paths: list[Path], model: Path, work: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _probe(paths: list[Path]) -> None:
+    """One probe process (``--probe``): enrich PROBE_WARMUP articles (the models load), say ``ready``, wait for a
+    line on stdin, enrich the next PROBE_ARTICLES in the embedded path's batches and print its wall and CPU
+    seconds as JSON."""
+    from marsad.ingest.enrich import BATCH_SIZE
+    from marsad.ingest.readers import read_path
+    from marsad.models import Reject
+    from marsad.nlp.pipeline import enrich_batch
+
+    settings, articles = Settings.load(), []
+    for path in paths:
+        for item in read_path(path, settings=settings):
+            prepared = prepare(item)
+            if not isinstance(prepared, Reject):
+                articles.append(prepared.article)
+        if len(articles) >= PROBE_WARMUP + PROBE_ARTICLES:
+            break
+    enrich_batch(articles[:PROBE_WARMUP])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    cpu, t = time.process_time(), time.perf_counter()
+    work = articles[PROBE_WARMUP : PROBE_WARMUP + PROBE_ARTICLES]
+    for start in range(0, len(work), BATCH_SIZE):
+        enrich_batch(work[start : start + BATCH_SIZE])
+    print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "articles": len(work)}),
+          flush=True)
+
+
+def machine_ceiling(paths: list[Path]) -> dict:
+    """The same enrichment in one probe process alone, then in two at once, started together once both have loaded
+    their models: how much more work two processes do per wall second than one (2.0 at best), and the CPU seconds
+    per article of each case. On a machine whose two cores are not two cores' worth (a VM's two vCPUs on one
+    physical core's hardware threads, a shared host), a process does less work per CPU second when another runs
+    beside it, and no path reaches 2×."""
+
+    def run(n: int) -> list[dict]:
+        argv = [sys.executable, __file__, "--probe", *map(str, paths)]
+        procs = [subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        try:
+            for proc in procs:
+                if proc.stdout.readline().strip() != "ready":
+                    raise RuntimeError("a probe process failed before it was ready")
+            for proc in procs:
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            return [json.loads(proc.stdout.readline()) for proc in procs]
+        finally:
+            for proc in procs:
+                proc.stdin.close()
+                proc.wait()
+
+    load = load_average()
+    one, two = run(1)[0], run(2)
+    articles = one["articles"]
+    return {"articles": articles, "load": load, "one_seconds": one["seconds"],
+            "two_seconds": max(r["seconds"] for r in two),
+            "speedup": 2 * one["seconds"] / max(r["seconds"] for r in two),
+            "one_cpu_ms": 1000 * one["cpu"] / articles, "two_cpu_ms": 1000 * sum(r["cpu"] for r in two) / (2 * articles)}
+
+
 def _spark_here(master: str, paths: list[Path], model: Path, work: Path) -> dict:
     t = time.perf_counter()
     spark = spark_session(master, app_name=f"bench-{master}")
@@ -167,11 +235,16 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=8)
     ap.add_argument("--no-doc", action="store_true")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--ceiling-only", action="store_true", help="measure the machine's ceiling only, print it")
+    ap.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)  # one probe process (machine_ceiling)
     ap.add_argument("--spark-run", metavar="MASTER", help=argparse.SUPPRESS)  # one Spark run (run_spark's child)
     ap.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.probe:
+        _probe(args.paths)
+        return
     if args.spark_run:
         print(json.dumps(_spark_here(args.spark_run, args.paths, args.model, args.work)), flush=True)
         return
@@ -182,6 +255,10 @@ def main() -> None:
         work = Path(tmp)
         (work / "input").mkdir()
         paths = write_input(work / "input", args.articles, args.files)
+        ceiling = machine_ceiling(paths)
+        print(json.dumps({"machine_ceiling": ceiling}), flush=True)
+        if args.ceiling_only:
+            return
         fitted = Store(work / "fit" / "fit.duckdb")
         (work / "fit").mkdir()
         ingest(paths, settings=Settings.load(db_path=fitted.path), store=fitted, after_batch=[])
@@ -220,6 +297,12 @@ def main() -> None:
         f"{'met' if summary['scaling_target_met'] else 'not met'})",
         f"- Spark local[2] / embedded: **{vs_embedded:.2f}** (target ≥ {1 - EMBEDDED_WITHIN:.2f}: "
         f"{'met' if summary['embedded_target_met'] else 'not met'})",
+        "",
+        f"Machine ceiling (load {ceiling['load']}): enriching {ceiling['articles']} articles took "
+        f"{ceiling['one_seconds']:.1f} s in one process alone ({ceiling['one_cpu_ms']:.1f} CPU ms per article) and "
+        f"{ceiling['two_seconds']:.1f} s for twice the work in two processes at once ({ceiling['two_cpu_ms']:.1f} "
+        f"CPU ms per article): two processes do **{ceiling['speedup']:.2f}×** the work of one per wall second at this load, "
+        "the most a second core can give any path on this machine.",
         "",
         "What the figures mean and the projection for a million articles a day: [docs/scale.md](../scale.md).",
     ]

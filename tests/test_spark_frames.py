@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from marsad.spark.frames import local_frame, task_frame
+from marsad.spark.tasks import READ_SCHEMA  # what the pipeline reads from no input files
 
 ROWS = [(1, "a", None, ["x", "y"]), (2, None, 2.5, []), (3, "c", 1.0, None)]
 DDL = "id INT, key STRING, score DOUBLE, terms ARRAY<STRING>"
@@ -20,7 +21,7 @@ def test_local_frame_keeps_the_schema_and_the_rows(spark):
     assert sorted(tuple(r) for r in df.collect()) == ROWS
 
 
-@pytest.mark.parametrize("ddl", ["id INT, key STRING", "at TIMESTAMP_NTZ, flag BOOLEAN, n BIGINT"])
+@pytest.mark.parametrize("ddl", ["id INT, key STRING", "at TIMESTAMP_NTZ, flag BOOLEAN, n BIGINT", READ_SCHEMA])
 def test_no_rows_give_an_empty_frame_of_that_schema(spark, ddl):
     df = local_frame(spark, [], ddl)
     assert df.count() == 0
