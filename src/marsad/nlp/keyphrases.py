@@ -97,7 +97,7 @@ def rank(text: str, stopwords: Collection[str], *, max_words: int = 3) -> Iterat
 
 
 def _word_scores(tf, cased, acronym, where, pairs, stopwords, n_sentences: int) -> dict[str, float]:
-    """S(w) of every word (see the module's docstring)."""
+    """S(w) of every word but the stopwords (see the module's docstring)."""
     distinct_left: Counter[str] = Counter()
     all_left: Counter[str] = Counter()
     distinct_right: Counter[str] = Counter()
@@ -114,6 +114,8 @@ def _word_scores(tf, cased, acronym, where, pairs, stopwords, n_sentences: int) 
     max_tf = max(tf.values())
     score: dict[str, float] = {}
     for key, n in tf.items():
+        if key in stopwords:  # a stopword weighs by its neighbours in a phrase (_phrases), never by S(w)
+            continue
         case = max(cased_get(key, 0), acronym_get(key, 0)) / (1.0 + math.log(n))
         sentences = where[key]
         mid = len(sentences) // 2  # already in order

@@ -86,7 +86,11 @@ def prepare(body: str) -> str:
 
 def acceptable(phrase: str, lang: str) -> bool:
     """Whether a candidate phrase may be shown as a keyword of a ``lang`` article."""
-    words = tokens(phrase)
+    return _acceptable(phrase, tokens(phrase), lang)
+
+
+def _acceptable(phrase: str, words: list[str], lang: str) -> bool:
+    """``acceptable`` given the phrase's normalised ``tokens`` (select needs them again: normalised once)."""
     if not words or not _HAS_LETTER.search(phrase) or any(q in phrase for q in _QUOTES):
         return False  # a quote inside means the phrase straddles a quotation's edge
     stops = stopwords(lang)
@@ -122,9 +126,10 @@ def select(ranked: Iterable[tuple[str, float]], lang: str, *, top: int = TOP_N) 
     seen: list[frozenset[str]] = []
     for phrase, score in ranked:
         phrase = " ".join(phrase.split()).strip(_EDGE_PUNCT)
-        if not acceptable(phrase, lang):
+        normalized = tokens(phrase)
+        if not _acceptable(phrase, normalized, lang):
             continue
-        words = frozenset(stem(w, lang) for w in tokens(phrase))
+        words = frozenset(stem(w, lang) for w in normalized)
         if any(len(words & other) >= MIN_SHARED * min(len(words), len(other)) for other in seen):
             continue
         seen.append(words)
