@@ -42,3 +42,20 @@ def test_an_input_error_is_raised_after_the_chunks_before_it():
 def test_a_pool_needs_a_worker():
     with pytest.raises(ValueError):
         WorkerPool("builtins:sorted", 0)
+
+
+fcntl = pytest.importorskip("fcntl")
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_pipes_hold_a_whole_chunk_and_big_chunks_still_come_back_whole():
+    from marsad.ingest import workers
+
+    # Chunks of ~300 KB each way, more than a default 64 KiB pipe.
+    chunks = [["abcdef" * 50_000], [f"{n:06d}" * 10 for n in range(5_000)], ["x"]]
+    with WorkerPool("builtins:sorted", 2) as pool:
+        sizes = {fcntl.fcntl(p.fileno(), fcntl.F_GETPIPE_SZ) for proc in pool._procs for p in (proc.stdin, proc.stdout)}
+        assert list(pool.imap(chunks * 2)) == [(c, sorted(c)) for c in chunks * 2]
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        expected = min(workers.PIPE_BYTES, int(limit.read()))
+    assert sizes == {expected}

@@ -28,6 +28,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: pipes keep their default size
+    fcntl = None  # type: ignore[assignment]
+
 LOGGER = logging.getLogger(__name__)
 
 _WORKER_CODE = "from marsad.ingest.workers import worker_main; worker_main()"
@@ -35,6 +40,8 @@ _WORKER_CODE = "from marsad.ingest.workers import worker_main; worker_main()"
 # products, OpenMP) get one thread. With two each, idle pool threads spin on the cores the other workers need:
 # enrichment measured ~1.5 CPU ms an article more (of ~12) with OpenBLAS's default two threads.
 ONE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# Pipe buffer asked for each worker's input and output (see _widen): Linux's default ceiling for a user.
+PIPE_BYTES = 1 << 20
 
 
 class WorkerPool:
@@ -51,6 +58,9 @@ class WorkerPool:
                              env=env)
             for _ in range(workers)
         ]
+        for proc in self._procs:
+            _widen(proc.stdin)
+            _widen(proc.stdout)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -120,6 +130,18 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _widen(pipe: Any) -> None:
+    """Give ``pipe`` a buffer of PIPE_BYTES where the system allows it (Linux's F_SETPIPE_SZ). With the default
+    64 KiB, a chunk (~280 KB for 100 news articles) or its results fill the pipe: the feeder waits for a busy
+    worker to read its next chunk before it can feed the idle one, and a worker that finished first waits for
+    the parent to read its results, which it reads in order, so a fast chunk waits for a slow one. Two workers
+    given 20 such chunks of uneven length (sleeps of 0.1 and 0.3 s, 2 s of work each): 2.22 s with 64 KiB pipes,
+    2.01–2.08 s with these. Elsewhere (or above the system's limit) pipes keep their size: same results."""
+    if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _send(proc: subprocess.Popen, chunk: list[Any]) -> None:
