@@ -88,18 +88,38 @@ def test_an_unpicklable_result_is_returned_but_not_kept(cache):
     assert not [p for p in cache.iterdir()]
 
 
-def test_old_entries_of_the_same_resource_are_pruned(cache, tmp_path):
+def test_only_the_most_recently_used_entries_of_a_resource_are_kept(cache):
     cache.mkdir()
-    old, recent, other = (cache / f"demo-{'0' * 32}.pickle", cache / f"demo-{'1' * 32}.pickle",
-                          cache / f"places-{'2' * 32}.pickle")
-    for path in (old, recent, other):
+    now = time.time()
+    old = [cache / f"demo-{str(n) * 32}.pickle" for n in range(4)]  # used 4, 3, 2 and 1 hours ago
+    other = cache / f"places-{'9' * 32}.pickle"
+    for age, path in zip([4, 3, 2, 1, 5], [*old, other], strict=True):
         path.write_bytes(pickle.dumps(0))
-    long_ago = time.time() - (resource_cache.STALE_DAYS + 1) * 86400
-    os.utime(old, (long_ago, long_ago))
-    os.utime(other, (long_ago, long_ago))
+        os.utime(path, (now - age * 3600, now - age * 3600))
     resource_cache.cached("demo", lambda: 5, inputs=[], code=[resource_cache])
-    assert not old.exists()
-    assert recent.exists() and other.exists()
+    kept = sorted(p.name for p in cache.glob("demo-*"))
+    assert len(kept) == resource_cache.KEEP
+    assert {old[3].name, old[2].name} <= set(kept) and not old[0].exists() and not old[1].exists()
+    assert other.exists()
+
+
+def test_a_hit_marks_the_entry_used(cache):
+    resource_cache.cached("demo", lambda: 1, inputs=[], code=[resource_cache])
+    (path,) = cache.glob("demo-*")
+    os.utime(path, (0, 0))
+    assert resource_cache.cached("demo", lambda: 2, inputs=[], code=[resource_cache]) == 1
+    assert path.stat().st_mtime > time.time() - 60
+
+
+def test_entries_are_keyed_by_content_not_by_path(cache, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("same", encoding="utf-8")
+    second.write_text("same", encoding="utf-8")
+    assert resource_cache.fingerprint(inputs=[first], code=[resource_cache]) == \
+        resource_cache.fingerprint(inputs=[second], code=[resource_cache])
+    second.unlink()
+    assert resource_cache.fingerprint(inputs=[first], code=[resource_cache]) != \
+        resource_cache.fingerprint(inputs=[second], code=[resource_cache])
 
 
 @pytest.mark.parametrize(

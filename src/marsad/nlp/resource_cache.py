@@ -24,7 +24,6 @@ import os
 import pickle
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -37,9 +36,10 @@ T = TypeVar("T")
 
 # Bump when the way this module writes its files changes.
 FORMAT = 1
-# Files of the same resource made from other inputs (an older version, another checkout) are removed when not
-# used for this long: long enough not to thrash between checkouts used side by side.
-STALE_DAYS = 30
+# Files of one resource kept, the most recently used: the others were made from other inputs (an older version,
+# another checkout) and are removed when a new one is written. Enough for a few checkouts used side by side; each
+# file is 5-26 MB.
+KEEP = 3
 SUFFIX = ".pickle"
 
 
@@ -54,10 +54,11 @@ def fingerprint(*, inputs: Iterable[Path], code: Iterable[ModuleType], packages:
     """A hash of the input files' bytes, the modules' source files, the packages' versions and Python's version.
     A missing input counts as missing (builders that read optional files make another key with it present)."""
     digest = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}".encode())
-    for path in inputs:
-        digest.update(b"\0file\0" + str(path).encode())
-        with contextlib.suppress(FileNotFoundError):
-            digest.update(Path(path).read_bytes())
+    for path in inputs:  # by content, not by path: checkouts with the same files share the entry
+        try:
+            digest.update(b"\0file\0" + Path(path).read_bytes())
+        except FileNotFoundError:
+            digest.update(b"\0missing\0")
     for module in code:
         digest.update(b"\0code\0" + module.__name__.encode() + Path(module.__file__ or "").read_bytes())
     for package in packages:
@@ -72,6 +73,8 @@ def cached(name: str, build: Callable[[], T], *, inputs: Iterable[Path], code: I
     path = folder / f"{name}-{fingerprint(inputs=inputs, code=code, packages=packages)}{SUFFIX}"
     loaded = _load(path)
     if loaded is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # its modification time says when it was last used (see _prune)
         return loaded
     result = build()
     _store(path, result, name)
@@ -118,9 +121,12 @@ def _store(path: Path, result: object, name: str) -> None:
 
 
 def _prune(kept: Path, name: str) -> None:
-    """Remove this resource's files made from other inputs that nobody has used for STALE_DAYS."""
-    cutoff = time.time() - STALE_DAYS * 86400
+    """Keep this resource's KEEP most recently used files (``kept`` among them), remove the others."""
+    others = []
     for other in kept.parent.glob(f"{name}-*{SUFFIX}"):
         with contextlib.suppress(OSError):
-            if other != kept and max(other.stat().st_atime, other.stat().st_mtime) < cutoff:
-                other.unlink()
+            if other != kept:
+                others.append((other.stat().st_mtime, other))
+    for _, other in sorted(others, reverse=True)[KEEP - 1 :]:
+        with contextlib.suppress(OSError):
+            other.unlink()
