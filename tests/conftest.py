@@ -28,6 +28,7 @@ import itertools
 import json
 import os
 import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,8 +66,22 @@ def shared() -> Path:
     return path
 
 
+_CACHE_DIR = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "shared: needs the large shared corpora (the ``shared`` fixture)")
+    # Built resources (marsad.nlp.resource_cache) go to a folder of this run, not the user's ~/.cache: a test run
+    # neither depends on what earlier checkouts left there nor leaves files behind. Set here, before any worker or
+    # subprocess starts, so they inherit it.
+    if "MARSAD_CACHE_DIR" not in os.environ:
+        config.stash[_CACHE_DIR] = os.environ["MARSAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="marsad-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if folder := config.stash.get(_CACHE_DIR, None):
+        del os.environ["MARSAD_CACHE_DIR"]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
