@@ -183,10 +183,11 @@ def _probe(paths: list[Path]) -> None:
 
 def machine_ceiling(paths: list[Path]) -> dict:
     """The same enrichment in one probe process alone, then in two at once, started together once both have loaded
-    their models: how much more work two processes do per wall second than one (2.0 at best), and the CPU seconds
-    per article of each case. On a machine whose two cores are not two cores' worth (a VM's two vCPUs on one
-    physical core's hardware threads, a shared host), a process does less work per CPU second when another runs
-    beside it, and no path reaches 2×."""
+    their models: how much more work two processes do per wall second than one (2.0 on two free cores; a little
+    more when the lone run, the first, paid for cold file caches), and the CPU seconds per article of each case. On
+    a machine whose two cores are not two cores' worth (a VM's two vCPUs on one physical core's hardware threads, a
+    host busy with other work), a process does less work per CPU second when another runs beside it, and no path
+    reaches 2×."""
 
     def run(n: int) -> list[dict]:
         argv = [sys.executable, __file__, "--probe", *map(str, paths)]
@@ -302,7 +303,7 @@ def main() -> None:
         f"{ceiling['one_seconds']:.1f} s in one process alone ({ceiling['one_cpu_ms']:.1f} CPU ms per article) and "
         f"{ceiling['two_seconds']:.1f} s for twice the work in two processes at once ({ceiling['two_cpu_ms']:.1f} "
         f"CPU ms per article): two processes do **{ceiling['speedup']:.2f}×** the work of one per wall second at this load, "
-        "the most a second core can give any path on this machine.",
+        "the most a second core could give any path here at that moment.",
         "",
         "What the figures mean and the projection for a million articles a day: [docs/scale.md](../scale.md).",
     ]
