@@ -282,8 +282,8 @@ def main() -> None:
         f"Input: {rows[0]['articles']} ANT v2.1 records (every {ANT_TOTAL // args.articles}-th of the corpus) in "
         f"{args.files} JSONL files. Every path reads, deduplicates, enriches, assigns topics with the same topic "
         "model (fitted beforehand, outside the clock) and assigns stories; each Spark path runs in a process of its "
-        "own (its own JVM). **This ran beside other engineers' work on the same 2 cores**: "
-        "the load average (column) shows how much of the machine the run had.",
+        "own (its own JVM). The machine has 2 cores and may be running other work: the load average (column; "
+        "about 2 is this run alone) shows how much of the machine the run had.",
         "",
         "| path | articles | mentions | wall s | articles/s | CPU s (process tree) | articles per CPU s | "
         "session start s | load at start |",
