@@ -51,6 +51,7 @@ from marsad.nlp.pipeline import PIPELINE_VERSION
 from marsad.nlp.topics import MAX_FIT_DOCS, MIN_DOCS, TopicModel, fit_texts, load_models, save_models
 from marsad.spark import tasks
 from marsad.spark.frames import local_frame, task_frame
+from marsad.spark.jobs import StepJobs
 from marsad.spark.lake_io import spark_schema, write_table
 
 LOGGER = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ class SparkEnrichReport:
     stories: int = 0
     topic_model: str = ""  # where the topic model came from
     seconds: float = 0.0
+    jobs: int = 0  # Spark jobs the run started (marsad.spark.jobs)
+    stages: int = 0  # their stages that ran
+    steps: dict[str, dict[str, int]] = field(default_factory=dict)  # jobs and stages per step
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
@@ -144,14 +148,14 @@ def _first_of(df, key: str, order: Sequence[str]):
     return df.withColumn("_rank", F.when(F.col(key).isNull(), 1).otherwise(rank)).filter("_rank = 1").drop("_rank")
 
 
-def _number(spark, df, order: Sequence[str]):
-    """``df`` with ``id`` = 1, 2, … in ``order`` within each file, offset by the files before it."""
+def _number(spark, df, order: Sequence[str], counts: Sequence[tuple[int, int]]):
+    """``df`` with ``id`` = 1, 2, … in ``order`` within each file, offset by the files before it; ``counts`` are
+    ``df``'s rows per file, ``(file_idx, rows)``."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    counts = sorted((r["file_idx"], r["count"]) for r in df.groupBy("file_idx").count().collect())
     offsets, total = [], 0
-    for file_idx, n in counts:
+    for file_idx, n in sorted(counts):
         offsets.append((file_idx, total))
         total += n
     offsets_df = local_frame(spark, offsets, "file_idx INT, offset BIGINT")
@@ -190,15 +194,23 @@ def _near_duplicates(spark, articles) -> dict[int, int]:
 def _fit_topics(articles, path: Path) -> int:
     """Fit one topic model per language with enough originals on the driver (as ``marsad topics fit`` does on a
     store: ids 1, 2, … by language, largest first) and save them to ``path``; topics fitted."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    originals = articles.filter(F.col("duplicate_of").isNull() & F.col("language").isNotNull())
-    langs = [(r["language"], r["count"]) for r in originals.groupBy("language").count().collect() if r["count"] >= MIN_DOCS]
+    # One job for every language (the originals per language, and each one's first MAX_FIT_DOCS by id) rather
+    # than a count, then a sort and a collect per language.
+    by_lang = Window.partitionBy("language")
+    originals = (articles.filter(F.col("duplicate_of").isNull() & F.col("language").isNotNull())
+                 .withColumn("_n", F.count("*").over(by_lang))
+                 .withColumn("_rank", F.row_number().over(by_lang.orderBy("id")))
+                 .filter((F.col("_n") >= MIN_DOCS) & (F.col("_rank") <= MAX_FIT_DOCS))
+                 .select("language", "_n", "id", "title", "lead", "body", "source_id").collect())
+    fit_rows: dict[str, list] = {}
+    for r in sorted(originals, key=lambda r: (-r["_n"], r["language"], r["id"])):
+        fit_rows.setdefault(r["language"], []).append(r)
     models: dict[str, TopicModel] = {}
     next_id = 1
-    for lang, _ in sorted(langs, key=lambda x: (-x[1], x[0])):
-        rows = (originals.filter(F.col("language") == lang).orderBy("id").limit(MAX_FIT_DOCS)
-                .select("title", "lead", "body", "source_id").collect())
+    for lang, rows in fit_rows.items():
         model = fit_texts([tasks.topic_text(r["title"], r["lead"], r["body"]) for r in rows], language=lang,
                           sources=["" if r["source_id"] is None else str(r["source_id"]) for r in rows])
         model.ids = list(range(next_id, next_id + model.k))
@@ -213,7 +225,8 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
                    mapping: dict[str, str] | None = None, source: str | None = None,
                    topics_model: Path | str | None = None) -> SparkEnrichReport:
     """Read ``inputs`` (files, folders), deduplicate, enrich and give topics on ``spark``; write the lake at ``lake``
-    (every table replaced). See the module docstring."""
+    (every table replaced). See the module docstring. The report counts the Spark jobs and stages of each step
+    (marsad.spark.jobs): each job costs the driver's JVM planning time, so the steps start as few as they can."""
     from pyspark import SparkFiles, StorageLevel
     from pyspark.sql import functions as F
 
@@ -221,6 +234,7 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     ingested_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     lake = Path(lake)
     report = SparkEnrichReport()
+    jobs = StepJobs(spark)
     files, report.rejects = input_files(inputs)
     cores = spark.sparkContext.defaultParallelism
     if files:
@@ -232,12 +246,13 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
     else:
         read = local_frame(spark, [], tasks.READ_SCHEMA)
     read = read.persist(StorageLevel.MEMORY_AND_DISK)
-    # One job for the counts and the rejects (each Spark job costs the driver's JVM planning time: docs/scale.md).
+    # One job for the counts and the rejects.
     found_row = F.col("reject").isNull()
-    totals = read.agg(
-        F.count_if(found_row).alias("read"), F.count_if(found_row & F.col("cut")).alias("cut"),
-        F.sort_array(F.collect_list(F.when(~found_row, F.struct("file_idx", "rec_idx", "reject")))).alias("rejects"),
-    ).first()
+    with jobs.step("read"):
+        totals = read.agg(
+            F.count_if(found_row).alias("read"), F.count_if(found_row & F.col("cut")).alias("cut"),
+            F.sort_array(F.collect_list(F.when(~found_row, F.struct("file_idx", "rec_idx", "reject")))).alias("rejects"),
+        ).first()
     report.rejects += [r["reject"] for r in totals["rejects"]]  # in reading order: sorted by (file_idx, rec_idx)
     report.read, report.cut = totals["read"], totals["cut"]
     found = read.filter(found_row)
@@ -245,23 +260,33 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
 
     order = ("file_idx", "rec_idx")
     unique = _first_of(_first_of(found, "content_hash", order), "canonical_url", order)
-    articles = _number(spark, unique, order).persist(StorageLevel.MEMORY_AND_DISK)
-    report.stored, report.undated = articles.agg(F.count("*"), F.count_if(F.col("published_at").isNull())).first()
+    # The articles per file (for the ids' offsets) and the undated ones in one job.
+    with jobs.step("exact duplicates"):
+        per_file = unique.groupBy("file_idx").agg(F.count("*").alias("n"),
+                                                  F.count_if(F.col("published_at").isNull()).alias("undated")).collect()
+    articles = _number(spark, unique, order, [(r["file_idx"], r["n"]) for r in per_file])
+    articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
+    report.stored = sum(r["n"] for r in per_file)
+    report.undated = sum(r["undated"] for r in per_file)
     report.exact_duplicates = report.read - report.stored
-    read.unpersist()
 
     LOGGER.info("%d after exact dedup (%.1f s)", report.stored, time.perf_counter() - started)
-    roots = _near_duplicates(spark, articles)
+    with jobs.step("near duplicates"):
+        roots = _near_duplicates(spark, articles)
+    read.unpersist()  # after the first job over ``articles``, which read it
     LOGGER.info("%d near-duplicates (%.1f s)", len(roots), time.perf_counter() - started)
     report.near_duplicates = len(roots)
     dups = local_frame(spark, sorted(roots.items()), "id BIGINT, duplicate_of BIGINT")
-    sources = (articles.filter(F.col("source_key").isNotNull()).groupBy("source_key")
-               .agg(F.min("id").alias("first"), F.min_by("source_name", "id").alias("name"),
-                    F.min_by("source_domain", F.when(F.col("source_domain").isNotNull(), F.col("id"))).alias("domain")))
+    with jobs.step("sources"):
+        # Sorted here, not by Spark (a sort is a job more, to sample the keys): one row per source.
+        first_seen = sorted((articles.filter(F.col("source_key").isNotNull()).groupBy("source_key")
+                             .agg(F.min("id").alias("first"), F.min_by("source_name", "id").alias("name"),
+                                  F.min_by("source_domain", F.when(F.col("source_domain").isNotNull(), F.col("id")))
+                                  .alias("domain"))
+                             .collect()), key=lambda r: r["first"])
     sources = local_frame(
         spark,
-        [(i, r["source_key"], r["name"] or r["source_key"], r["domain"])
-         for i, r in enumerate(sources.orderBy("first").collect(), start=1)],
+        [(i, r["source_key"], r["name"] or r["source_key"], r["domain"]) for i, r in enumerate(first_seen, start=1)],
         "id INT, key STRING, name STRING, domain STRING",
     )
     articles = (articles.join(F.broadcast(dups), "id", "left")
@@ -278,7 +303,8 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
         shutil.copyfile(topics_model, models_path)
         report.topic_model = str(topics_model)
     else:
-        _fit_topics(articles, models_path)
+        with jobs.step("topic fit"):
+            _fit_topics(articles, models_path)
         report.topic_model = "fitted on this input"
     models, version = load_models(models_path)
     shipped = _ship(spark, models_path)
@@ -292,14 +318,27 @@ def enrich_to_lake(spark, inputs: Sequence[Path | str], lake: Path | str, *, set
                 .mapInPandas(enrich, tasks.ENRICH_SCHEMA)
                 .withColumn("p", F.from_json("payload", tasks.PAYLOAD_SCHEMA)).drop("payload")
                 .persist(StorageLevel.MEMORY_AND_DISK))
-    report.enriched = enriched.filter("enriched").count()
+
+    # The report's counts in the job that computes (and caches) the enrichment, rather than one job per written
+    # table: every mention's entity is among its article's entities and every article has its month, so the
+    # writes' joins keep every element.
+    def total(column: str):
+        return F.sum(F.when(F.col(f"p.{column}").isNotNull(), F.size(f"p.{column}")).otherwise(0))
+
+    with jobs.step("enrich"):
+        counts = enriched.agg(F.count_if("enriched"), total("mentions"), total("keywords"), total("topics")).first()
+    report.enriched, report.mentions, report.keywords, report.topics = (int(c or 0) for c in counts)
     LOGGER.info("enriched %d articles (%.1f s)", report.enriched, time.perf_counter() - started)
     report.failed = report.stored - report.enriched
-    _write_tables(spark, lake, articles, enriched, sources, models, version, ingested_at, report)
+    _write_tables(spark, jobs, lake, articles, enriched, sources, models, version, ingested_at, report)
     enriched.unpersist()
     articles.unpersist()
     report.stories = assign_lake_stories(lake).new_stories
     report.rejected = len(report.rejects)
+    steps = jobs.counts()
+    report.steps = {name: {"jobs": c.jobs, "stages": c.stages_run} for name, c in steps.items()}
+    report.jobs = sum(c.jobs for c in steps.values())
+    report.stages = sum(c.stages_run for c in steps.values())
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info("spark enrich: %s", report.as_dict())
     return report
@@ -337,50 +376,49 @@ def _first_per(df, keys: Sequence[str], order: Sequence[str]):
     return df.withColumn("_rank", rank).filter("_rank = 1").drop("_rank")
 
 
-def _write_tables(spark, lake: Path, articles, enriched, sources, models: dict[str, TopicModel], version: int,
+def _write_tables(spark, jobs: StepJobs, lake: Path, articles, enriched, sources, models: dict[str, TopicModel], version: int,
                   ingested_at: datetime, report: SparkEnrichReport) -> None:
     from pyspark.sql import functions as F
 
+    def write(df, name: str) -> None:
+        with jobs.step(f"write {name}"):
+            write_table(df, lake, name)
+
     months = articles.select(F.col("id").alias("article_id"), MONTH)
     status = enriched.select(F.col("article_id").alias("id"), "enriched")
-    write_table(articles.join(status, "id", "left")
-                .withColumn("pipeline_version", F.when(F.col("enriched"), F.lit(PIPELINE_VERSION)).otherwise(0))
-                .withColumn("ingested_at", F.lit(ingested_at).cast("timestamp_ntz")), lake, "articles")
-    write_table(sources, lake, "sources")
+    write(articles.join(status, "id", "left")
+          .withColumn("pipeline_version", F.when(F.col("enriched"), F.lit(PIPELINE_VERSION)).otherwise(0))
+          .withColumn("ingested_at", F.lit(ingested_at).cast("timestamp_ntz")), "articles")
+    write(sources, "sources")
 
-    # Entities numbered in order of first appearance: (article id, place in its list), as the store numbers them.
-    first = _first_per(_exploded(enriched, "entities"), ["key"], ["article_id", "pos"])
-    entity_rows = first.orderBy("article_id", "pos").select("key", "type", "name_ar", "name_en", "curated").collect()
+    # Entities numbered in order of first appearance: (article id, place in its list), as the store numbers them;
+    # sorted here, not by Spark (a sort is a job more, to sample the keys): one row per entity.
+    with jobs.step("entities"):
+        first = _first_per(_exploded(enriched, "entities"), ["key"], ["article_id", "pos"]).collect()
+    entity_rows = sorted(first, key=lambda r: (r["article_id"], r["pos"]))
     entities = local_frame(
         spark,
         [(i, r["key"], r["type"], r["name_ar"], r["name_en"], bool(r["curated"])) for i, r in enumerate(entity_rows, 1)],
         "id INT, key STRING, type STRING, name_ar STRING, name_en STRING, curated BOOLEAN",
     )
     report.entities = len(entity_rows)
-    write_table(entities, lake, "entities")
+    write(entities, "entities")
     ids = F.broadcast(entities.select(F.col("key"), F.col("id").alias("entity_id")))
 
     mentions = _exploded(enriched, "mentions").join(ids, "key").join(months, "article_id")
-    write_table(mentions, lake, "mentions")
+    write(mentions, "mentions")
     aliases = _first_per(_exploded(enriched, "aliases").join(ids, "key"), ["entity_id", "norm"], ["article_id", "pos"])
-    write_table(aliases, lake, "aliases")
+    write(aliases, "aliases")
     places = _first_per(_exploded(enriched, "places").join(ids, "key"), ["entity_id"], ["article_id", "pos"])
-    write_table(places, lake, "places")
+    write(places, "places")
     keywords = _exploded(enriched, "keywords").join(months, "article_id")
-    write_table(keywords, lake, "keywords")
+    write(keywords, "keywords")
     article_topics = _exploded(enriched, "topics").join(months, "article_id")
-    write_table(article_topics, lake, "article_topics")
+    write(article_topics, "article_topics")
     topics = [(int(tid), label, list(terms), lang, version, True)
               for lang, model in models.items() for tid, label, terms in zip(model.ids, model.labels, model.terms, strict=True)]
-    write_table(local_frame(spark, topics, "id INT, label STRING, terms ARRAY<STRING>, language STRING, "
-                                        "model_version INT, active BOOLEAN"), lake, "topics")
+    write(local_frame(spark, topics, "id INT, label STRING, terms ARRAY<STRING>, language STRING, "
+                                  "model_version INT, active BOOLEAN"), "topics")
     terms = articles.select(F.col("id").alias("article_id"), "title", "body", MONTH).mapInPandas(
         tasks.term_frames, spark_schema("terms"))
-    write_table(terms, lake, "terms")
-    # Counted in one job over the cached enrichment (every mention's entity is among its article's entities, and
-    # every article has its month, so the joins above keep every element) rather than one job per written table.
-    def total(column: str):
-        return F.sum(F.when(F.col(f"p.{column}").isNotNull(), F.size(f"p.{column}")).otherwise(0))
-
-    counts = enriched.agg(total("mentions"), total("keywords"), total("topics")).first()
-    report.mentions, report.keywords, report.topics = (int(c or 0) for c in counts)
+    write(terms, "terms")
