@@ -18,7 +18,8 @@ First, the machine's own ceiling (:func:`machine_ceiling`): the same enrichment 
 process alone, then in two processes at once (models loaded before the clock). Two processes doing twice the work
 in the same wall time is 2.0×; what a second core buys any path here, Spark's or the embedded one, is at most that.
 
-Articles/s = articles read / wall seconds of the run. CPU seconds are those of this process and its descendants
+Articles/s = articles read / wall seconds of the run. Spark jobs / stages: what the run started (the report's
+count, marsad.spark.jobs), a figure the load does not move. CPU seconds are those of this process and its descendants
 (the JVM and its Python workers, ``marsad enrich``'s worker processes), sampled from /proc through the run
 (:class:`TreeCpu`). The 2 cores are shared with other work: the load average
 is printed and written beside the figures.
@@ -227,7 +228,7 @@ def _spark_here(master: str, paths: list[Path], model: Path, work: Path) -> dict
         seconds, used = time.perf_counter() - t, cpu.stop()
         spark.stop()
     return {"path": f"spark {master}", "articles": report.read, "seconds": seconds, "cpu": used, "load": load,
-            "start": start, "mentions": report.mentions}
+            "start": start, "mentions": report.mentions, "jobs": report.jobs, "stages": report.stages}
 
 
 def main() -> None:
@@ -286,12 +287,14 @@ def main() -> None:
         "about 2 is this run alone) shows how much of the machine the run had.",
         "",
         "| path | articles | mentions | wall s | articles/s | CPU s (process tree) | articles per CPU s | "
-        "session start s | load at start |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "session start s | Spark jobs / stages | load at start |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
+        spark_work = f"{r['jobs']} / {r['stages']}" if "jobs" in r else "—"  # the embedded path starts none
         lines.append(f"| {r['path']} | {r['articles']} | {r['mentions']} | {r['seconds']:.1f} | {r['articles'] / r['seconds']:.1f} | "
-                     f"{r['cpu']:.0f} | {r['articles'] / max(r['cpu'], 1e-9):.1f} | {r['start']:.1f} | {r['load']} |")
+                     f"{r['cpu']:.0f} | {r['articles'] / max(r['cpu'], 1e-9):.1f} | {r['start']:.1f} | {spark_work} | "
+                     f"{r['load']} |")
     lines += [
         "",
         f"- local[2] / local[1]: **{scaling:.2f}×** (target ≥ {SCALING_TARGET}×: "
