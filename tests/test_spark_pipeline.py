@@ -111,8 +111,10 @@ def test_a_rerun_gives_the_same_lake(spark, inputs, embedded, lake):
         report = enrich_to_lake(spark, inputs, path, settings=Settings.load(db_path=store.path),
                                 topics_model=model_file(store))
     assert {what: _lake_rows(what, path) for what in PARITY} == before
-    assert report.as_dict() | {"seconds": 0, "articles_per_second": 0} == first_report.as_dict() | {
-        "seconds": 0, "articles_per_second": 0}
+    # Spark jobs and stages aside: a session's second run plans some steps with fewer (marsad.spark.jobs).
+    unmeasured = {"seconds": 0, "articles_per_second": 0, "jobs": 0, "stages": 0, "steps": {}}
+    assert report.as_dict() | unmeasured == first_report.as_dict() | unmeasured
+    assert report.steps.keys() == first_report.steps.keys() and 0 < report.jobs <= first_report.jobs
 
 
 def test_a_store_imported_from_the_lake_has_the_embedded_stories(embedded, lake, tmp_path):

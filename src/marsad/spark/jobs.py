@@ -5,6 +5,10 @@ number of jobs is a figure of its own next to a run's seconds: unlike them it do
 load. A step's jobs go into a job group of their own (SparkContext.setJobGroup, a local property of the calling
 thread) and are counted afterwards from the status tracker (SparkContext.statusTracker: no listener, no web UI).
 The tracker keeps the last ``spark.ui.retainedJobs`` jobs (1,000 by default): far more than a run starts.
+
+The same input gives the same counts on a fresh session (adaptive execution plans by the sizes it meets, the same
+each time). A second run in the same session may start fewer jobs for some steps (11 → 6 for the exact duplicates
+on the parity test's input): compare runs of fresh sessions, as bench/spark_scale.py makes them.
 """
 
 from __future__ import annotations
