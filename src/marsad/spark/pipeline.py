@@ -194,15 +194,23 @@ def _near_duplicates(spark, articles) -> dict[int, int]:
 def _fit_topics(articles, path: Path) -> int:
     """Fit one topic model per language with enough originals on the driver (as ``marsad topics fit`` does on a
     store: ids 1, 2, … by language, largest first) and save them to ``path``; topics fitted."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    originals = articles.filter(F.col("duplicate_of").isNull() & F.col("language").isNotNull())
-    langs = [(r["language"], r["count"]) for r in originals.groupBy("language").count().collect() if r["count"] >= MIN_DOCS]
+    # One job for every language (the originals per language, and each one's first MAX_FIT_DOCS by id) rather
+    # than a count, then a sort and a collect per language.
+    by_lang = Window.partitionBy("language")
+    originals = (articles.filter(F.col("duplicate_of").isNull() & F.col("language").isNotNull())
+                 .withColumn("_n", F.count("*").over(by_lang))
+                 .withColumn("_rank", F.row_number().over(by_lang.orderBy("id")))
+                 .filter((F.col("_n") >= MIN_DOCS) & (F.col("_rank") <= MAX_FIT_DOCS))
+                 .select("language", "_n", "id", "title", "lead", "body", "source_id").collect())
+    fit_rows: dict[str, list] = {}
+    for r in sorted(originals, key=lambda r: (-r["_n"], r["language"], r["id"])):
+        fit_rows.setdefault(r["language"], []).append(r)
     models: dict[str, TopicModel] = {}
     next_id = 1
-    for lang, _ in sorted(langs, key=lambda x: (-x[1], x[0])):
-        rows = (originals.filter(F.col("language") == lang).orderBy("id").limit(MAX_FIT_DOCS)
-                .select("title", "lead", "body", "source_id").collect())
+    for lang, rows in fit_rows.items():
         model = fit_texts([tasks.topic_text(r["title"], r["lead"], r["body"]) for r in rows], language=lang,
                           sources=["" if r["source_id"] is None else str(r["source_id"]) for r in rows])
         model.ids = list(range(next_id, next_id + model.k))
