@@ -193,3 +193,17 @@ def test_read_tasks_split_a_large_parquet_file_by_row_groups(tmp_path):
         (2, str(named), None, 0)]
     assert read_tasks([big], settings=settings) == [(0, str(big), None, 0)]  # under PARQUET_SHARE_BYTES
     assert read_tasks([big], settings=settings, fmt="jsonl", share_bytes=1) == [(0, str(big), None, 0)]
+
+
+
+def test_a_topic_model_fitted_on_spark(spark, inputs, embedded, tmp_path):
+    """Without a model given, Spark fits one per language on the driver (its own Spark step), numbers its topics
+    1, 2, … and assigns them. (Its topics are not those ``marsad topics fit`` gives the store on this input; that
+    was so before the fit's rows came in one collect too.)"""
+    store, _ = embedded
+    report = enrich_to_lake(spark, inputs, tmp_path, settings=Settings.load(db_path=store.path))
+    assert report.topic_model == "fitted on this input" and report.steps["topic fit"]["jobs"] > 0
+    topics = duckdb.sql(f"SELECT id, language FROM {read_parquet_sql(tmp_path, 'topics')} ORDER BY id").fetchall()
+    assert [i for i, _ in topics] == list(range(1, len(topics) + 1)) and {lang for _, lang in topics} == {"ar"}
+    assigned = duckdb.sql(f"SELECT DISTINCT topic_id FROM {read_parquet_sql(tmp_path, 'article_topics')}").fetchall()
+    assert {t for (t,) in assigned} <= {i for i, _ in topics} and report.topics > 0

@@ -197,7 +197,7 @@ def _fit_topics(articles, path: Path) -> int:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    # One job for every language (the originals per language, and each one's first MAX_FIT_DOCS by id) rather
+    # One collect for every language (the originals per language, and each one's first MAX_FIT_DOCS by id) rather
     # than a count, then a sort and a collect per language.
     by_lang = Window.partitionBy("language")
     originals = (articles.filter(F.col("duplicate_of").isNull() & F.col("language").isNotNull())
